@@ -1,0 +1,68 @@
+//! The one error type of the CLI and its exit codes (documented in the README).
+
+use std::fmt;
+
+/// Process exit codes. Scripts depend on these: never renumber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    /// Anything that went wrong at run time: network, server error, I/O.
+    Failure = 1,
+    /// Bad usage or missing/invalid credentials: fix the command line or log in.
+    Usage = 2,
+    /// A command that waited for an intent saw it end FAILED.
+    IntentFailed = 3,
+    /// … end TIMED_OUT.
+    IntentTimedOut = 4,
+    /// … end CANCELED.
+    IntentCanceled = 5,
+    /// Interrupted by Ctrl-C.
+    Interrupted = 130,
+}
+
+/// What went wrong, in one line, and what to do about it.
+#[derive(Debug, Clone)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        CliError {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A run-time failure (exit 1).
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self::new(Exit::Failure, message)
+    }
+
+    /// A usage or credentials problem (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CliError {}

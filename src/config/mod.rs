@@ -1,0 +1,1 @@
+//! Contexts, secrets and files in the config dir.

@@ -1,0 +1,15 @@
+//! `axme`: a CLI for the AXP intent protocol and an embedded gateway in one binary.
+//!
+//! Layers, each depending only on the ones below it:
+//!
+//! - [`cli`]: clap commands and terminal output.
+//! - [`client`]: the typed HTTP client for the AXP API.
+//! - [`config`]: contexts, secrets and the files in the config dir.
+//! - [`server`]: the embedded gateway (`axme server`): HTTP, engine, storage.
+//! - [`protocol`]: the wire types shared by client and server; no I/O.
+
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod protocol;
+pub mod server;

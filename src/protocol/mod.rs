@@ -1,0 +1,28 @@
+//! The wire contract shared by the client and the gateway: one definition of each type.
+//! Pure data and codecs, no I/O.
+
+pub mod address;
+pub mod error;
+pub mod event;
+pub mod intent;
+pub mod sse;
+pub mod status;
+
+pub use address::{AgentAddress, AgentRef};
+pub use error::{ErrorBody, ErrorDetail};
+pub use event::{EventsResponse, IntentEvent, PendingWith};
+pub use intent::{
+    CreateIntentRequest, CreateIntentResponse, GetIntentResponse, Intent, ListIntentsResponse,
+    ResolveRequest, ResolveResponse, ResumeBody, ResumeResponse,
+};
+pub use status::{Status, WaitingReason};
+
+/// RFC 3339 UTC timestamp with millisecond precision, as every timestamp on the wire.
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Now, formatted for the wire.
+pub fn now() -> String {
+    timestamp(chrono::Utc::now())
+}

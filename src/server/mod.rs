@@ -1,0 +1,1 @@
+//! The embedded AXP gateway behind `axme server`.
