@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::config::ConfigError;
+
 /// Process exit codes. Scripts depend on these: never renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -49,6 +51,23 @@ impl CliError {
         Self::new(Exit::Usage, message)
     }
 
+    /// A command whose capability lands in a later release: one line, exit 1.
+    pub fn not_yet_available(command: &str) -> Self {
+        Self::failure(format!(
+            "`axme {command}` is not yet available in this version of axme"
+        ))
+    }
+
+    /// stdout was closed by the reader (`axme … | head`): stop quietly, successfully.
+    pub fn broken_pipe() -> Self {
+        Self::new(Exit::Success, "")
+    }
+
+    /// Nothing to print (the error was already reported, or there is no error to report).
+    pub fn is_silent(&self) -> bool {
+        self.message.is_empty()
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -66,3 +85,23 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+impl From<ConfigError> for CliError {
+    fn from(err: ConfigError) -> Self {
+        let message = err.to_string();
+        match err {
+            ConfigError::UnknownContext { .. } => {
+                CliError::usage(message).with_hint("`axme context list` shows the stored contexts")
+            }
+            ConfigError::Invalid { .. } | ConfigError::BadStorageChoice { .. } => {
+                CliError::usage(message)
+            }
+            ConfigError::Keyring { .. } => CliError::failure(message).with_hint(
+                "set AXME_SECRET_STORAGE=file to keep secrets in a 0600 file in the config dir",
+            ),
+            ConfigError::NoConfigDir | ConfigError::Io { .. } | ConfigError::Corrupt { .. } => {
+                CliError::failure(message)
+            }
+        }
+    }
+}

@@ -1,43 +1,194 @@
 //! Command-line interface: parsing, dispatch, and turning errors into exit codes.
+//!
+//! The clap types of each command group live in that group's file next to what it does;
+//! this file only assembles the tree and decides how a run ends.
 
+mod agents;
+mod auth;
+mod bench;
+mod completions;
+mod context;
 pub mod error;
+mod examples;
+mod global;
+mod intents;
+pub mod output;
+mod scenarios;
 mod server;
+mod status;
+mod tasks;
+mod version;
 
-use clap::{Parser, Subcommand};
-use error::{CliResult, Exit};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use error::{CliError, CliResult, Exit};
+use global::{Ctx, GlobalArgs};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "axme",
     version,
-    about = "Durable async API operations: intents, agents, scenarios"
+    about = "Durable async API operations: intents, agents, scenarios",
+    long_about = "axme sends and watches durable intents over the AXP protocol, runs agents that \
+                  handle them, and includes the gateway itself (`axme server`).",
+    after_help = "Start a local gateway with `axme server`, then point commands at it (the \
+                  default is http://127.0.0.1:8100).\nPrecedence of settings: flag > environment \
+                  > stored context > default.",
+    propagate_version = true,
+    disable_help_subcommand = true
 )]
-struct Cli {
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Sign in to a gateway and store the credentials in a context.
+    Login(auth::LoginArgs),
+    /// Forget the session and keys of the current context.
+    Logout(auth::LogoutArgs),
+    /// Show who the current credentials act as.
+    Whoami(auth::WhoamiArgs),
+    /// Check that the gateway is reachable and how fast it answers.
+    Status(status::StatusArgs),
+    /// Check config, secret storage, connectivity and credentials, one line per check.
+    Doctor(status::DoctorArgs),
+    /// Manage contexts: named gateways with their credentials.
+    #[command(subcommand)]
+    Context(context::ContextCommand),
+    /// Send, inspect and watch intents.
+    #[command(subcommand, alias = "intent")]
+    Intents(intents::IntentsCommand),
+    /// Validate and apply scenario bundles.
+    #[command(subcommand, alias = "scenario")]
+    Scenarios(scenarios::ScenariosCommand),
+    /// List agents and run one in the terminal.
+    #[command(subcommand, alias = "agent")]
+    Agents(agents::AgentsCommand),
+    /// Human tasks waiting for you: list, approve, reject, submit.
+    #[command(subcommand, alias = "task")]
+    Tasks(tasks::TasksCommand),
+    /// Run the built-in examples end to end.
+    #[command(subcommand, alias = "example")]
+    Examples(examples::ExamplesCommand),
     /// Run the embedded AXP gateway in the foreground.
     Server(server::ServerArgs),
+    /// Measure the gateway's throughput and latency.
+    Bench(bench::BenchArgs),
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+    /// Print the version of axme.
+    Version,
 }
 
-pub fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
-    let result: CliResult = match cli.command {
-        Command::Server(args) => server::run(args),
-    };
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+/// The clap command tree (for completions and tests).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+pub fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap prints help/version on stdout (exit 0) and usage errors with a suggestion on
+        // stderr (exit 2).
         Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(e.exit as u8)
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let color = cli.global.color;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, color);
+            exit_code(e.exit)
         }
     }
 }
 
-#[allow(dead_code)]
-fn exit_code(exit: Exit) -> std::process::ExitCode {
-    std::process::ExitCode::from(exit as u8)
+fn run(cli: Cli) -> CliResult {
+    // `axme server` sets up its own logging; for the others `-v` turns on ours.
+    if !matches!(cli.command, Command::Server(_)) {
+        init_logging(cli.global.verbose);
+    }
+    let ctx = Ctx::new(cli.global);
+    match cli.command {
+        Command::Login(args) => auth::login(&ctx, args),
+        Command::Logout(args) => auth::logout(&ctx, args),
+        Command::Whoami(args) => auth::whoami(&ctx, args),
+        Command::Status(args) => status::status(&ctx, args),
+        Command::Doctor(args) => status::doctor(&ctx, args),
+        Command::Context(command) => context::run(&ctx, command),
+        Command::Intents(command) => intents::run(&ctx, command),
+        Command::Scenarios(command) => scenarios::run(&ctx, command),
+        Command::Agents(command) => agents::run(&ctx, command),
+        Command::Tasks(command) => tasks::run(&ctx, command),
+        Command::Examples(command) => examples::run(&ctx, command),
+        Command::Server(args) => server::run(args),
+        Command::Bench(args) => bench::run(&ctx, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Version => version::run(&ctx),
+    }
+}
+
+/// `error: <what went wrong>` and, when there is one, `hint: <what to do>`, on stderr.
+fn report(e: &CliError, color: output::ColorChoice) {
+    if e.is_silent() {
+        return;
+    }
+    let enabled = match color {
+        output::ColorChoice::Always => true,
+        output::ColorChoice::Never => false,
+        output::ColorChoice::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && crate::config::env::get(crate::config::env::NO_COLOR).is_none()
+        }
+    };
+    let label = output::paint("error:", output::Style::Red, enabled);
+    output::eprintln_safe(&format!("{label} {}", e.message));
+    if let Some(hint) = &e.hint {
+        let label = output::paint("hint:", output::Style::Dim, enabled);
+        output::eprintln_safe(&format!("{label} {hint}"));
+    }
+}
+
+fn exit_code(exit: Exit) -> ExitCode {
+    ExitCode::from(exit as u8)
+}
+
+/// A panic is a bug in axme: say so in one line instead of showing a backtrace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        output::eprintln_safe(&format!(
+            "error: internal error in axme ({what}{place}); please report it"
+        ));
+    }));
+}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => "axme=debug",
+        _ => "axme=trace",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+        .try_init();
 }

@@ -1,1 +1,40 @@
-//! Contexts, secrets and files in the config dir.
+//! Contexts, secrets and the files in the config dir.
+//!
+//! Everything here is plain data plus file I/O; nothing prints. The CLI layer turns
+//! [`ConfigError`] into one-line errors and exit codes.
+
+mod atomic;
+mod contexts;
+mod effective;
+mod error;
+mod paths;
+mod scenario_agents;
+mod secrets;
+
+pub use atomic::write_atomic;
+pub use contexts::{ConfigFile, DEFAULT_BASE_URL, DEFAULT_CONTEXT_NAME, StoredContext};
+pub use effective::{
+    EffectiveContext, EnvOverrides, FlagOverrides, Source, Sourced, normalize_base_url, resolve,
+};
+pub use error::ConfigError;
+pub use paths::{ConfigPaths, config_dir};
+pub use scenario_agents::{ScenarioAgent, ScenarioAgents};
+pub use secrets::{ContextSecrets, SecretBackend, SecretStore, StorageChoice};
+
+/// Environment variable names, declared once so help text, code and tests agree.
+pub mod env {
+    pub const BASE_URL: &str = "AXME_BASE_URL";
+    pub const API_KEY: &str = "AXME_API_KEY";
+    pub const CONTEXT: &str = "AXME_CONTEXT";
+    pub const CONFIG_DIR: &str = "AXME_CONFIG_DIR";
+    pub const SECRET_STORAGE: &str = "AXME_SECRET_STORAGE";
+    pub const NO_COLOR: &str = "NO_COLOR";
+
+    /// The variable's value when set and not blank.
+    pub fn get(name: &str) -> Option<String> {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+}
