@@ -1,0 +1,692 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_axme_global_optspecs
+    string join \n context= base-url= api-key= json o/output= color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_axme_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_axme_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_axme_using_subcommand
+    set -l cmd (__fish_axme_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c axme -n "__fish_axme_needs_command" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_needs_command" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_needs_command" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_needs_command" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_needs_command" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_needs_command" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_needs_command" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_needs_command" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_needs_command" -f -a "login" -d 'Sign in to a gateway and store the credentials in a context'
+complete -c axme -n "__fish_axme_needs_command" -f -a "logout" -d 'Forget the session and keys of the current context'
+complete -c axme -n "__fish_axme_needs_command" -f -a "whoami" -d 'Show who the current credentials act as'
+complete -c axme -n "__fish_axme_needs_command" -f -a "status" -d 'Check that the gateway is reachable and how fast it answers'
+complete -c axme -n "__fish_axme_needs_command" -f -a "doctor" -d 'Check config, secret storage, connectivity and credentials, one line per check'
+complete -c axme -n "__fish_axme_needs_command" -f -a "context" -d 'Manage contexts: named gateways with their credentials'
+complete -c axme -n "__fish_axme_needs_command" -f -a "intents" -d 'Send, inspect and watch intents'
+complete -c axme -n "__fish_axme_needs_command" -f -a "scenarios" -d 'Validate and apply scenario bundles'
+complete -c axme -n "__fish_axme_needs_command" -f -a "agents" -d 'List agents and run one in the terminal'
+complete -c axme -n "__fish_axme_needs_command" -f -a "tasks" -d 'Human tasks waiting for you: list, approve, reject, submit'
+complete -c axme -n "__fish_axme_needs_command" -f -a "examples" -d 'Run the built-in examples end to end'
+complete -c axme -n "__fish_axme_needs_command" -f -a "server" -d 'Run the embedded AXP gateway in the foreground'
+complete -c axme -n "__fish_axme_needs_command" -f -a "bench" -d 'Measure the gateway\'s throughput and latency'
+complete -c axme -n "__fish_axme_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c axme -n "__fish_axme_needs_command" -f -a "version" -d 'Print the version of axme'
+complete -c axme -n "__fish_axme_using_subcommand login" -l email -d 'Email address to send the one-time code to (prompted for on a terminal)' -r
+complete -c axme -n "__fish_axme_using_subcommand login" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand login" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand login" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand login" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand login" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt; fail if credentials are missing'
+complete -c axme -n "__fish_axme_using_subcommand login" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand login" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand login" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand login" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand logout" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand logout" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand logout" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand logout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand logout" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand logout" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand logout" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand logout" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand whoami" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand whoami" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand whoami" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand whoami" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand whoami" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand whoami" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand whoami" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand whoami" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand status" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand status" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand status" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand status" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand status" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand status" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand status" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand status" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand doctor" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand doctor" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand doctor" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand doctor" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand doctor" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand doctor" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand doctor" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "use" -d 'Make a stored context the active one'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "set" -d 'Create or update a context (takes the global --base-url and --api-key as values to store)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "delete" -d 'Delete a context and its secrets'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l show-key -d 'Print the API key in full (it is masked otherwise)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l org-id -d 'Organization id' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l workspace-id -d 'Workspace id' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l owner-agent -d 'Agent address requests act for (sent as x-owner-agent)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l environment -d 'Free-form environment label (e.g. staging, production)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l actor-token -d 'Account session token (normally stored by `axme login`)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l unset -d 'Clear a stored field' -r -f -a "org-id\t''
+workspace-id\t''
+owner-agent\t''
+environment\t''
+api-key\t''
+actor-token\t''
+refresh-token\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l use -d 'Also make it the active context'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "send" -d 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "get" -d 'Show one intent'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "list" -d 'List intents, newest first'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "watch" -d 'Follow an intent\'s lifecycle live until it ends'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "events" -d 'Print an intent\'s recorded lifecycle events'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "cancel" -d 'Cancel an intent that has not ended yet'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "resume" -d 'Resume a waiting intent: complete it, or fail it, with data'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "retry" -d 'Send a new intent with the same target and payload as a failed or canceled one'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l to -d 'Receiving agent: agent://org/workspace/name, or a bare name in your workspace' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l type -d 'Intent type (default: intent.ask.v1)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l payload -d 'Payload: inline JSON, @FILE, or - for stdin' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l idempotency-key -d 'Idempotency key (one is generated and printed when omitted, so a retried command never submits twice)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l deadline -d 'Give up after this long, e.g. 30s, 10m, 2h (the intent ends TIMED_OUT)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l wait -d 'Wait until the intent ends; the exit code tells how (0 COMPLETED, 3 FAILED, 4 TIMED_OUT, 5 CANCELED)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l watch -d 'Like --wait, printing each lifecycle event as it happens'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l status -d 'Only intents in this status (e.g. WAITING, FAILED)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l to-agent -d 'Only intents sent to this agent' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l cursor -d 'Continue from the cursor a previous page printed' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l since -d 'Start after this event sequence number (0 = from the beginning)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l exit-status -d 'Exit with the intent\'s outcome code (3 FAILED, 4 TIMED_OUT, 5 CANCELED) instead of 0'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l since -d 'Only events after this sequence number' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l reason -d 'Why, recorded in the intent\'s events' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l action -d 'Complete the intent or fail it' -r -f -a "complete\t''
+fail\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l data -d 'Result (or error details): inline JSON, @FILE, or - for stdin' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l reason -d 'Human-readable reason' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -f -a "validate" -d 'Check a scenario bundle and report errors with their JSON paths'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -f -a "apply" -d 'Provision the bundle\'s agents and start its intent'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s w -l watch -d 'Follow the started intent live until it ends'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "list" -d 'List the agents of the workspace'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "show" -d 'Show one agent'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "listen" -d 'Act as an agent: receive its intents and answer them (with --exec, by a command)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l exec -d 'Run this shell command for each delivered intent' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l once -d 'Stop after the first intent'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "list" -d 'List the tasks waiting for you, with their allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "show" -d 'Show one task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "approve" -d 'Approve a task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "reject" -d 'Reject a task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s c -l comment -d 'Comment recorded with the decision' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s c -l comment -d 'Comment recorded with the decision' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l outcome -d 'One of the task\'s allowed outcomes' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l data -d 'Extra data for the result: inline JSON, @FILE, or - for stdin' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s c -l comment -d 'Comment recorded with the decision' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -f -a "list" -d 'List the built-in examples'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand server" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand server" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand server" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand server" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand server" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand bench" -l scenario -d 'What to measure' -r -f -a "submit\t'Intents acknowledged per second'
+lifecycle\t'Full lifecycles per second with no-op agents'
+latency\t'p50/p90/p99 latencies at a light fixed rate'
+fanout\t'Many SSE watchers of one intent'"
+complete -c axme -n "__fish_axme_using_subcommand bench" -l duration -d 'How long to measure, e.g. 10s' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l concurrency -d 'Concurrent clients' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l watchers -d 'SSE watchers (fanout scenario)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand bench" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand bench" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand bench" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand bench" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand completions" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand completions" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand completions" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand completions" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand completions" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand completions" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c axme -n "__fish_axme_using_subcommand version" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand version" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand version" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand version" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand version" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand version" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand version" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand version" -s V -l version -d 'Print version'
