@@ -181,7 +181,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__agents)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version list show listen"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show listen"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,7 +219,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__agents__subcmd__list)
-            opts="-o -q -v -h -V --limit --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --limit --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,7 +261,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__agents__subcmd__listen)
-            opts="-o -q -v -h -V --exec --once --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --exec --once --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,7 +303,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__agents__subcmd__show)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,7 +341,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__bench)
-            opts="-o -q -v -h -V --scenario --duration --concurrency --watchers --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --scenario --duration --concurrency --watchers --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,7 +395,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__completions)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,7 +433,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version list show use set delete"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show use set delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,7 +471,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context__subcmd__delete)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,7 +509,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context__subcmd__list)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +547,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context__subcmd__set)
-            opts="-o -q -v -h -V --org-id --workspace-id --owner-agent --environment --actor-token --unset --use --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --org-id --workspace-id --owner-agent --environment --actor-token --unset --use --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,7 +609,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context__subcmd__show)
-            opts="-o -q -v -h -V --show-key --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --show-key --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,7 +647,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context__subcmd__use)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,7 +685,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__doctor)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -723,7 +723,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__examples)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version list run"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list run"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,7 +761,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__examples__subcmd__list)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +799,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__examples__subcmd__run)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,7 +837,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version send get list watch events cancel resume retry"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help send get list watch events cancel resume retry"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -875,7 +875,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__cancel)
-            opts="-o -q -v -h -V --reason --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --reason --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -917,7 +917,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__events)
-            opts="-o -q -v -h -V --since --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --since --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,7 +959,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__get)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -997,7 +997,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__list)
-            opts="-o -q -v -h -V --status --to-agent --limit --cursor --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --status --to-agent --limit --cursor --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,7 +1051,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__resume)
-            opts="-o -q -v -h -V --action --data --reason --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --action --data --reason --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,7 +1101,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__retry)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1139,7 +1139,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__send)
-            opts="-o -q -v -h -V --to --type --payload --idempotency-key --deadline --wait --watch --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --to --type --payload --idempotency-key --deadline --wait --watch --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1197,7 +1197,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__watch)
-            opts="-o -q -v -h -V --since --exit-status --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --since --exit-status --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,7 +1239,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__login)
-            opts="-o -q -v -h -V --email --no-input --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --email --no-input --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1281,7 +1281,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__logout)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,7 +1319,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__scenarios)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version validate apply"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help validate apply"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1357,7 +1357,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__scenarios__subcmd__apply)
-            opts="-w -o -q -v -h -V --watch --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-w -o -q -v -h --watch --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1395,7 +1395,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__scenarios__subcmd__validate)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1433,7 +1433,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__server)
-            opts="-o -q -v -h -V --listen --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --listen --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1475,7 +1475,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__status)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1513,7 +1513,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version list show approve reject submit"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show approve reject submit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1551,7 +1551,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks__subcmd__approve)
-            opts="-c -o -q -v -h -V --comment --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-c -o -q -v -h --comment --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1597,7 +1597,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks__subcmd__list)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1635,7 +1635,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks__subcmd__reject)
-            opts="-c -o -q -v -h -V --comment --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-c -o -q -v -h --comment --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1681,7 +1681,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks__subcmd__show)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1719,7 +1719,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks__subcmd__submit)
-            opts="-c -o -q -v -h -V --outcome --data --comment --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-c -o -q -v -h --outcome --data --comment --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1773,7 +1773,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__version)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1811,7 +1811,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__whoami)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -68,7 +68,6 @@ complete -c axme -n "__fish_axme_using_subcommand login" -l json -d 'Print JSON 
 complete -c axme -n "__fish_axme_using_subcommand login" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand login" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand login" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand logout" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand logout" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand logout" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -82,7 +81,6 @@ complete -c axme -n "__fish_axme_using_subcommand logout" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand logout" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand logout" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -96,7 +94,6 @@ complete -c axme -n "__fish_axme_using_subcommand whoami" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand status" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -110,7 +107,6 @@ complete -c axme -n "__fish_axme_using_subcommand status" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand status" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand status" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand status" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -124,7 +120,6 @@ complete -c axme -n "__fish_axme_using_subcommand doctor" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand doctor" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -138,7 +133,6 @@ complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_s
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "use" -d 'Make a stored context the active one'
@@ -157,7 +151,6 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -172,7 +165,6 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -186,7 +178,6 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l org-id -d 'Organization id' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l workspace-id -d 'Workspace id' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l owner-agent -d 'Agent address requests act for (sent as x-owner-agent)' -r
@@ -213,7 +204,6 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -227,7 +217,6 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -241,7 +230,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_s
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "send" -d 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "get" -d 'Show one intent'
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "list" -d 'List intents, newest first'
@@ -270,7 +258,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -284,7 +271,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l status -d 'Only intents in this status (e.g. WAITING, FAILED)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l to-agent -d 'Only intents sent to this agent' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
@@ -302,7 +288,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l since -d 'Start after this event sequence number (0 = from the beginning)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -318,7 +303,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l since -d 'Only events after this sequence number' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -333,7 +317,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l reason -d 'Why, recorded in the intent\'s events' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -348,7 +331,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l action -d 'Complete the intent or fail it' -r -f -a "complete\t''
 fail\t''"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l data -d 'Result (or error details): inline JSON, @FILE, or - for stdin' -r
@@ -366,7 +348,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -380,7 +361,6 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -394,7 +374,6 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -f -a "validate" -d 'Check a scenario bundle and report errors with their JSON paths'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -f -a "apply" -d 'Provision the bundle\'s agents and start its intent'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
@@ -410,7 +389,6 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -425,7 +403,6 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -439,7 +416,6 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_su
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "list" -d 'List the agents of the workspace'
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "show" -d 'Show one agent'
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "listen" -d 'Act as an agent: receive its intents and answer them (with --exec, by a command)'
@@ -457,7 +433,6 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -471,7 +446,6 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l exec -d 'Run this shell command for each delivered intent' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -487,7 +461,6 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -501,7 +474,6 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "list" -d 'List the tasks waiting for you, with their allowed outcomes'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "show" -d 'Show one task'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "approve" -d 'Approve a task'
@@ -520,7 +492,6 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -534,7 +505,6 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s c -l comment -d 'Comment recorded with the decision' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -549,7 +519,6 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s c -l comment -d 'Comment recorded with the decision' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -564,7 +533,6 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l outcome -d 'One of the task\'s allowed outcomes' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l data -d 'Extra data for the result: inline JSON, @FILE, or - for stdin' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s c -l comment -d 'Comment recorded with the decision' -r
@@ -581,7 +549,6 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -595,7 +562,6 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -f -a "list" -d 'List the built-in examples'
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
@@ -611,7 +577,6 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -625,7 +590,6 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -640,7 +604,6 @@ complete -c axme -n "__fish_axme_using_subcommand server" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand server" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand server" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand server" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand server" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand bench" -l scenario -d 'What to measure' -r -f -a "submit\t'Intents acknowledged per second'
 lifecycle\t'Full lifecycles per second with no-op agents'
 latency\t'p50/p90/p99 latencies at a light fixed rate'
@@ -661,7 +624,6 @@ complete -c axme -n "__fish_axme_using_subcommand bench" -l json -d 'Print JSON 
 complete -c axme -n "__fish_axme_using_subcommand bench" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand bench" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand completions" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand completions" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand completions" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -675,7 +637,6 @@ complete -c axme -n "__fish_axme_using_subcommand completions" -l json -d 'Print
 complete -c axme -n "__fish_axme_using_subcommand completions" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand completions" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c axme -n "__fish_axme_using_subcommand version" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand version" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand version" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -689,4 +650,3 @@ complete -c axme -n "__fish_axme_using_subcommand version" -l json -d 'Print JSO
 complete -c axme -n "__fish_axme_using_subcommand version" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand version" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand version" -s V -l version -d 'Print version'

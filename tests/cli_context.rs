@@ -312,3 +312,53 @@ fn bad_values_are_usage_errors() {
     run.assert_code(2);
     assert!(run.stderr.contains("AXME_SECRET_STORAGE"), "{}", run.stderr);
 }
+
+/// Without a usable keyring (here: a D-Bus address that leads nowhere) secrets fall back to the
+/// 0600 file, and the user is told why exactly once.
+#[cfg(target_os = "linux")]
+#[test]
+fn unusable_keyring_falls_back_to_the_file_with_a_one_time_notice() {
+    let axme = Axme::new();
+    let run_auto = |args: &[&str]| {
+        let mut cmd = axme.command(args);
+        cmd.env_remove("AXME_SECRET_STORAGE").env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/axme-test-bus",
+        );
+        common::capture(&mut cmd)
+    };
+    let first = run_auto(&["context", "set", "a", "--api-key", KEY_A]);
+    first.assert_code(0);
+    assert!(
+        first.stderr.contains("keyring is not usable"),
+        "{}",
+        first.stderr
+    );
+    assert!(first.stderr.contains("secrets.json"), "{}", first.stderr);
+    assert!(
+        std::fs::read_to_string(axme.file("secrets.json"))
+            .unwrap()
+            .contains(KEY_A)
+    );
+    let second = run_auto(&["context", "show", "--show-key", "--json"]);
+    second.assert_code(0);
+    assert!(
+        second.stderr.is_empty(),
+        "notice shows once: {}",
+        second.stderr
+    );
+    assert_eq!(second.json()["api_key"], KEY_A);
+
+    let mut forced = axme.command(&["context", "show"]);
+    forced.env("AXME_SECRET_STORAGE", "keyring").env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/axme-test-bus",
+    );
+    let forced = common::capture(&mut forced);
+    forced.assert_code(1);
+    assert!(
+        forced.stderr.contains("AXME_SECRET_STORAGE=file"),
+        "{}",
+        forced.stderr
+    );
+}

@@ -102,15 +102,19 @@ impl Ctx {
     ) -> Result<SecretStore, ConfigError> {
         let store = SecretStore::open(StorageChoice::from_env()?, paths.secrets_json())?;
         tracing::debug!(backend = store.backend().name(), "secret store");
-        if let Some(reason) = store.fallback_reason() {
-            if !config.file_store_notice_seen && !self.out.quiet {
-                self.out.notice(format!(
-                    "note: the OS keyring is not usable here ({reason}); secrets are kept in {} \
-                     (mode 0600) instead. Set AXME_SECRET_STORAGE=file to choose this explicitly.",
-                    store.file_path().display()
-                ));
+        if let Some(reason) = store.fallback_reason()
+            && !config.file_store_notice_seen
+            && !self.out.quiet
+        {
+            self.out.notice(format!(
+                "note: the OS keyring is not usable here ({reason}); secrets are kept in {} \
+                 (mode 0600) instead. Set AXME_SECRET_STORAGE=file to choose this explicitly.",
+                store.file_path().display()
+            ));
+            // Remembering is a courtesy: if it fails the notice shows again next time. Not
+            // while an old config.json still holds secrets: saving would drop them unmigrated.
+            if !config.has_legacy_secrets() {
                 config.file_store_notice_seen = true;
-                // Remembering is a courtesy: if it fails the notice shows again next time.
                 let _ = config.save(&paths.config_json());
             }
         }

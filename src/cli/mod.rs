@@ -35,7 +35,7 @@ use global::{Ctx, GlobalArgs};
     after_help = "Start a local gateway with `axme server`, then point commands at it (the \
                   default is http://127.0.0.1:8100).\nPrecedence of settings: flag > environment \
                   > stored context > default.",
-    propagate_version = true,
+    arg_required_else_help = true,
     disable_help_subcommand = true
 )]
 pub struct Cli {
