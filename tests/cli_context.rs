@@ -216,7 +216,7 @@ fn rewrites_keep_other_contexts_and_leave_no_temp_files() {
     assert!(
         names
             .iter()
-            .all(|n| n == "config.json" || n == "secrets.json"),
+            .all(|n| ["config.json", "secrets.json", ".lock"].contains(&n.as_str())),
         "{names:?}"
     );
 }
@@ -361,4 +361,26 @@ fn unusable_keyring_falls_back_to_the_file_with_a_one_time_notice() {
         "{}",
         forced.stderr
     );
+}
+
+#[test]
+fn concurrent_writers_do_not_lose_each_others_contexts() {
+    let axme = Axme::new();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let name = format!("c{i}");
+            let key = format!("key-{i}-0123456789abcdef");
+            axme.command(&["context", "set", &name, "--api-key", &key])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let rows = axme.run(&["context", "list", "--json"]).json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 8, "{rows:?}");
+    assert!(rows.iter().all(|r| r["has_api_key"] == true), "{rows:?}");
 }

@@ -296,6 +296,7 @@ fn describe(effective: &EffectiveContext, show_key: bool) -> Value {
 
 fn use_context(ctx: &Ctx, args: UseArgs) -> CliResult {
     let paths = ctx.paths()?;
+    let _lock = paths.lock()?;
     let mut config = ctx.load_config(&paths)?;
     let Some(stored) = config.get(&args.name) else {
         return Err(unknown(&args.name));
@@ -315,6 +316,7 @@ fn use_context(ctx: &Ctx, args: UseArgs) -> CliResult {
 fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
     validate_name(&args.name)?;
     let paths = ctx.paths()?;
+    let _lock = paths.lock()?;
     let mut config = ctx.load_config(&paths)?;
     let store = ctx.secret_store(&paths, &mut config)?;
     let created = !config.contexts.contains_key(&args.name);
@@ -392,6 +394,7 @@ fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
 
 fn delete(ctx: &Ctx, args: DeleteArgs) -> CliResult {
     let paths = ctx.paths()?;
+    let _lock = paths.lock()?;
     let mut config = ctx.load_config(&paths)?;
     if !config.contexts.contains_key(&args.name) {
         return Err(unknown(&args.name));

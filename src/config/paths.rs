@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::atomic::create_private_dir;
 use super::{ConfigError, env};
 
 /// The config dir: `AXME_CONFIG_DIR` if set, else `<platform config dir>/axme`
@@ -42,6 +43,22 @@ impl ConfigPaths {
 
     pub fn scenario_agents_json(&self) -> PathBuf {
         self.dir.join("scenario-agents.json")
+    }
+
+    /// Hold an exclusive lock on the config dir until the returned file is dropped, so two
+    /// axme processes rewriting config.json or secrets.json never lose each other's changes
+    /// (each read-modify-write runs under the lock).
+    pub fn lock(&self) -> Result<std::fs::File, ConfigError> {
+        create_private_dir(&self.dir)?;
+        let path = self.dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| ConfigError::io(&path, "open", e))?;
+        file.lock().map_err(|e| ConfigError::io(&path, "lock", e))?;
+        Ok(file)
     }
 
     pub fn dir(&self) -> &Path {
