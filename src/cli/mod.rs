@@ -115,7 +115,10 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> CliResult {
     // `axme server` sets up its own logging; for the others `-v` turns on ours.
     if !matches!(cli.command, Command::Server(_)) {
-        init_logging(cli.global.verbose);
+        let ansi = cli.global.color != output::ColorChoice::Never
+            && std::io::IsTerminal::is_terminal(&std::io::stderr())
+            && crate::config::env::get(crate::config::env::NO_COLOR).is_none();
+        init_logging(cli.global.verbose, ansi);
     }
     let ctx = Ctx::new(cli.global);
     match cli.command {
@@ -181,7 +184,7 @@ fn install_panic_hook() {
     }));
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, ansi: bool) {
     let level = match verbose {
         0 => return,
         1 => "axme=debug",
@@ -189,6 +192,7 @@ fn init_logging(verbose: u8) {
     };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_env_filter(tracing_subscriber::EnvFilter::new(level))
         .try_init();
 }
