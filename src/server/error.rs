@@ -11,7 +11,8 @@ use crate::protocol::ErrorBody;
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub body: ErrorBody,
+    /// Boxed: errors travel through many `Result`s and should stay small.
+    pub body: Box<ErrorBody>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -20,12 +21,12 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, category: &str, message: impl Into<String>) -> Self {
         ApiError {
             status,
-            body: ErrorBody::new(code, category, message),
+            body: Box::new(ErrorBody::new(code, category, message)),
         }
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
-        self.body = self.body.with_details(details);
+        self.body.error.details = details;
         self
     }
 

@@ -32,11 +32,11 @@ impl Drop for StreamGauge<'_> {
 
 impl Metrics {
     pub fn request(&self, route: &str, status: u16) {
-        if let Ok(map) = self.requests.read() {
-            if let Some(counter) = map.get(route).and_then(|by_status| by_status.get(&status)) {
-                counter.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
+        if let Ok(map) = self.requests.read()
+            && let Some(counter) = map.get(route).and_then(|by_status| by_status.get(&status))
+        {
+            counter.fetch_add(1, Ordering::Relaxed);
+            return;
         }
         if let Ok(mut map) = self.requests.write() {
             map.entry(route.to_string())

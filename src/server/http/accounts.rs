@@ -169,12 +169,13 @@ async fn create_account(
         ("org_id", &caller.org_id, &caller.org_slug),
         ("workspace_id", &caller.workspace_id, &caller.workspace_slug),
     ] {
-        if let Some(given) = opt_str(&body, field, 128)? {
-            if given != *own_id && given != *own_slug {
-                return Err(ApiError::forbidden(format!(
-                    "this key cannot create service accounts outside its own {field}"
-                )));
-            }
+        if let Some(given) = opt_str(&body, field, 128)?
+            && given != *own_id
+            && given != *own_slug
+        {
+            return Err(ApiError::forbidden(format!(
+                "this key cannot create service accounts outside its own {field}"
+            )));
         }
     }
     let raw = opt_str(&body, "name", 383)?

@@ -38,19 +38,21 @@ fn agent_json(app: &AppState, account: &AccountRow, with_updated: bool) -> Value
 
 /// `org_id`/`workspace_id` query parameters may only name the caller's own tenancy.
 pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
-    if let Some(org) = params.get("org_id") {
-        if org != caller.org_id && org != caller.org_slug {
-            return Err(ApiError::forbidden(
-                "this key cannot read another organization",
-            ));
-        }
+    if let Some(org) = params.get("org_id")
+        && org != caller.org_id
+        && org != caller.org_slug
+    {
+        return Err(ApiError::forbidden(
+            "this key cannot read another organization",
+        ));
     }
-    if let Some(ws) = params.get("workspace_id") {
-        if ws != caller.workspace_id && ws != caller.workspace_slug {
-            return Err(ApiError::forbidden(
-                "this key cannot read another workspace",
-            ));
-        }
+    if let Some(ws) = params.get("workspace_id")
+        && ws != caller.workspace_id
+        && ws != caller.workspace_slug
+    {
+        return Err(ApiError::forbidden(
+            "this key cannot read another workspace",
+        ));
     }
     Ok(())
 }

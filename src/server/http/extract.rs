@@ -43,10 +43,10 @@ pub fn json_value(value: &Value) -> Response {
 
 /// The API key of a request: `x-api-key`, else `Authorization: Bearer <key>`.
 fn token_of(parts: &Parts) -> Option<&str> {
-    if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
-        if !v.trim().is_empty() {
-            return Some(v.trim());
-        }
+    if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok())
+        && !v.trim().is_empty()
+    {
+        return Some(v.trim());
     }
     let auth = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, value) = auth.trim().split_once(' ')?;

@@ -66,13 +66,13 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
         Some(_) => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
     };
     let deadline_at = opt_string(map, "deadline_at", 64)?;
-    if let Some(d) = &deadline_at {
-        if chrono::DateTime::parse_from_rfc3339(d).is_err() {
-            return Err(ApiError::invalid_field(
-                "deadline_at",
-                "must be an RFC 3339 timestamp",
-            ));
-        }
+    if let Some(d) = &deadline_at
+        && chrono::DateTime::parse_from_rfc3339(d).is_err()
+    {
+        return Err(ApiError::invalid_field(
+            "deadline_at",
+            "must be an RFC 3339 timestamp",
+        ));
     }
     let human_task = match map.get("human_task") {
         None | Some(Value::Null) => None,

@@ -79,10 +79,10 @@ impl ReadPool {
             None => schema::open_reader(&self.path)?,
         };
         let result = f(&conn);
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < 16 {
-                idle.push(conn);
-            }
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < 16
+        {
+            idle.push(conn);
         }
         Ok(result?)
     }
