@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -86,9 +87,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_PAYLOAD_BYTES)
-            .await
-            .map_err(|_| ApiError::payload_too_large(MAX_PAYLOAD_BYTES))?;
+        let bytes = read_limited(req.into_body()).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(JsonBody(Value::Object(Default::default())));
         }
@@ -96,6 +95,31 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .map(JsonBody)
             .map_err(|e| ApiError::invalid_field("body", format!("malformed JSON: {e}")))
     }
+}
+
+/// Bodies past this are cut off without being read to the end.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Reads at most [`MAX_PAYLOAD_BYTES`]. A larger body is still read (up to a bound) before
+/// the 413, so the client finishes sending and can read the answer instead of a reset.
+async fn read_limited(body: Body) -> Result<Vec<u8>, ApiError> {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::invalid_field("body", format!("unreadable body: {e}")))?;
+        seen += chunk.len();
+        if seen <= MAX_PAYLOAD_BYTES {
+            buf.extend_from_slice(&chunk);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > MAX_PAYLOAD_BYTES {
+        return Err(ApiError::payload_too_large(MAX_PAYLOAD_BYTES));
+    }
+    Ok(buf)
 }
 
 /// Query parameters as strings; each handler parses and names the bad one.

@@ -276,11 +276,17 @@ async fn run_agent_stream(
         };
         let full_page = rows.len() == DELIVERY_PAGE as usize;
         let wrote = !rows.is_empty();
-        for row in rows {
-            if tx.is_closed() {
-                return;
-            }
-            let Some(intent) = delivered(&app, row.status, &row.json).await else {
+        if tx.is_closed() {
+            return;
+        }
+        // Mark the whole page delivered at once: the writer commits them in one batch.
+        let intents = futures_util::future::join_all(
+            rows.iter()
+                .map(|row| delivered(&app, row.status, &row.json)),
+        )
+        .await;
+        for (row, intent) in rows.iter().zip(intents) {
+            let Some(intent) = intent else {
                 continue;
             };
             let data = json!({
