@@ -232,6 +232,7 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         .map_err(|e| format!("cannot write the banner: {e}"))?;
     tracing::info!(%local, "listening");
 
+    tokio::spawn(purge_idempotency_records(store.clone()));
     let router = http::router(app.clone());
     let stopping = app.clone();
     axum::serve(listener, router)
@@ -248,6 +249,21 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         .map_err(|e| format!("could not flush the database: {e}"))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Idempotency records are kept two days (the spec asks for at least 24 h), then purged
+/// once an hour so the table does not grow without bound.
+async fn purge_idempotency_records(store: Arc<dyn Store>) {
+    const KEEP: u64 = 48 * 3600;
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match store.purge_idempotency(KEEP).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "purged old idempotency records"),
+            Err(e) => tracing::warn!(error = %e, "could not purge idempotency records"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -59,9 +59,21 @@ async fn observe(State(app): State<AppState>, request: Request, next: Next) -> R
         .map(|p| p.as_str().to_string());
     let trace = header_or_new(&request, &TRACE_ID);
     let request_id = header_or_new(&request, &REQUEST_ID);
+    let method = request.method().clone();
+    let started = std::time::Instant::now();
     let mut response = next.run(request).await;
     let route = route.as_deref().unwrap_or("unmatched");
-    app.metrics.request(route, response.status().as_u16());
+    let status = response.status().as_u16();
+    app.metrics.request(route, status);
+    tracing::debug!(
+        %method,
+        route,
+        status,
+        latency_us = started.elapsed().as_micros() as u64,
+        trace_id = trace.to_str().unwrap_or(""),
+        request_id = request_id.to_str().unwrap_or(""),
+        "request"
+    );
     let headers = response.headers_mut();
     headers.insert(TRACE_ID.clone(), trace);
     headers.insert(REQUEST_ID.clone(), request_id);

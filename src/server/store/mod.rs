@@ -237,6 +237,9 @@ pub trait Store: Send + Sync + 'static {
     /// Intents addressed to `address` with a delivery cursor after the given one, ascending.
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>>;
 
+    /// Deletes idempotency records older than `age_seconds`; returns how many.
+    fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize>;
+
     /// Waits until every acknowledged write is committed, then stops the writer.
     fn shutdown(&self) -> StoreFuture<'_, ()>;
 }

@@ -178,6 +178,15 @@ impl Store for SqliteStore {
         self.read(move |conn| reads::deliveries(conn, &query))
     }
 
+    fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize> {
+        self.write(move |conn, _| {
+            let deleted = conn
+                .prepare_cached("DELETE FROM idempotency WHERE created_at < unixepoch() - ?1")?
+                .execute([age_seconds.min(i64::MAX as u64) as i64])?;
+            Ok(Staged::quiet(deleted))
+        })
+    }
+
     fn shutdown(&self) -> StoreFuture<'_, ()> {
         Box::pin(async move {
             self.writer.stop().await;
