@@ -15,8 +15,9 @@ pub use schema::SyncMode;
 use writer::{Staged, Writer};
 
 use super::{
-    AccountRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery, DirectorySnapshot, IntentRow,
-    KeyRow, ListPage, ListQuery, NewIntent, OrgRow, Store, StoreFuture, Transitioned, WorkspaceRow,
+    AccountRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery, DirectorySnapshot,
+    IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow, Render, Store,
+    StoreFuture, Transitioned, WorkspaceRow,
 };
 use crate::server::error::{ApiError, ApiResult};
 
@@ -156,6 +157,18 @@ impl Store for SqliteStore {
 
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {
         self.write(move |conn, _| writes::transition(conn, &intent_id, decide))
+    }
+
+    fn transition_idempotent(
+        &self,
+        intent_id: String,
+        decide: Decide,
+        key: IdempotencyKey,
+        render: Render,
+    ) -> StoreFuture<'_, String> {
+        self.write(move |conn, _| {
+            writes::transition_idempotent(conn, &intent_id, decide, &key, render)
+        })
     }
 
     fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>> {
