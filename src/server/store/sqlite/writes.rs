@@ -160,10 +160,10 @@ pub fn create_intent(
     state: &mut WriterState,
     n: NewIntent,
 ) -> ApiResult<Staged<CreateOutcome>> {
-    if let Some(idem) = &n.idempotency {
-        if let Some(response) = idempotent_replay(conn, idem)? {
-            return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
-        }
+    if let Some(idem) = &n.idempotency
+        && let Some(response) = idempotent_replay(conn, idem)?
+    {
+        return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
     }
     let cursor = state.next_cursor();
     let last_seq = n.events.last().map(|(seq, _)| *seq).unwrap_or(0);
