@@ -19,6 +19,23 @@
 //! the writer wakes the hub (per intent id and per agent address), then answers each job.
 //! Reads use their own WAL connections.
 //!
+//! # Interface
+//!
+//! `axme server [--listen ADDR:PORT] [--db PATH | --ephemeral] [--sync normal|full]`; logs go
+//! to stderr (`RUST_LOG`, default `info`; per-request lines at `debug`). Once listening, a
+//! banner is printed to stdout and flushed:
+//!
+//! ```text
+//! axme server 0.1.0
+//!   listening   http://127.0.0.1:8100
+//!   database    /path/axme.db (sqlite, synchronous=NORMAL)
+//!   workspace   agent://local/default
+//!   admin key   axme_sa_…   (shown once; store it now)
+//! ```
+//!
+//! On later starts of the same database the admin line reads
+//! `admin key   (already created; see the first start's banner)`.
+//!
 //! # Room for the next issue
 //!
 //! Timers (deadlines, delivery attempts, reminders) become rows with a due time claimed by

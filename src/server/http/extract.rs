@@ -17,7 +17,13 @@ use crate::server::engine::directory::{AuthFailure, Caller};
 use crate::server::error::ApiError;
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        if self.body.request_id.is_none() {
+            self.body.request_id = super::CURRENT_REQUEST_ID
+                .try_with(|id| id.to_str().ok().map(str::to_string))
+                .ok()
+                .flatten();
+        }
         let body = serde_json::to_vec(&self.body).unwrap_or_else(|_| b"{\"ok\":false}".to_vec());
         json_bytes(self.status, body)
     }

@@ -22,6 +22,11 @@ use crate::server::error::ApiError;
 
 pub type AppState = Arc<App>;
 
+tokio::task_local! {
+    /// The request id of the request being handled, for error bodies.
+    pub static CURRENT_REQUEST_ID: HeaderValue;
+}
+
 static TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -61,7 +66,9 @@ async fn observe(State(app): State<AppState>, request: Request, next: Next) -> R
     let request_id = header_or_new(&request, &REQUEST_ID);
     let method = request.method().clone();
     let started = std::time::Instant::now();
-    let mut response = next.run(request).await;
+    let mut response = CURRENT_REQUEST_ID
+        .scope(request_id.clone(), next.run(request))
+        .await;
     let route = route.as_deref().unwrap_or("unmatched");
     let status = response.status().as_u16();
     app.metrics.request(route, status);
