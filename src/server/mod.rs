@@ -45,6 +45,7 @@
 pub mod engine;
 pub mod error;
 pub mod http;
+mod listener;
 pub mod metrics;
 pub mod store;
 
@@ -54,7 +55,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use tokio::sync::watch;
 
 use engine::directory::{Directory, new_account_id, new_key};
@@ -253,18 +253,12 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
     tokio::spawn(purge_idempotency_records(store.clone()));
     let router = http::router(app.clone());
     let stopping = app.clone();
-    // Small SSE frames and answers must leave at once, not wait for Nagle's delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: ending open streams");
+        let _ = stopping.shutdown.send(true);
     });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: ending open streams");
-            let _ = stopping.shutdown.send(true);
-        })
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    listener::serve(listener, router, app.shutdown.subscribe()).await;
     store
         .shutdown()
         .await
