@@ -170,6 +170,33 @@ async fn bootstrap(app: &App) -> Result<Option<String>, String> {
     Ok(Some(key.token))
 }
 
+const EPHEMERAL_PREFIX: &str = "axme-ephemeral-";
+const PID_FILE: &str = "server.pid";
+
+/// Removes ephemeral databases left behind by servers that were killed (`kill -9` gives
+/// them no chance to clean up): directories whose recorded process no longer runs.
+fn sweep_stale_ephemeral() {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !name.to_string_lossy().starts_with(EPHEMERAL_PREFIX) {
+                continue;
+            }
+            let Ok(pid) = std::fs::read_to_string(entry.path().join(PID_FILE)) else {
+                continue;
+            };
+            let alive = std::path::Path::new("/proc").join(pid.trim()).exists();
+            if !pid.trim().is_empty() && !alive {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 /// The default database file: `<platform data dir>/axme.db`.
 pub fn default_db_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "axme").map(|d| d.data_dir().join("axme.db"))
@@ -191,10 +218,12 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
             (path.clone(), None, d)
         }
         Database::Ephemeral => {
+            sweep_stale_ephemeral();
             let dir = tempfile::Builder::new()
-                .prefix("axme-ephemeral-")
+                .prefix(EPHEMERAL_PREFIX)
                 .tempdir()
                 .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+            let _ = std::fs::write(dir.path().join(PID_FILE), std::process::id().to_string());
             let path = dir.path().join("axme.db");
             let d = format!(
                 "ephemeral ({}, sqlite, synchronous={}; removed at exit)",
