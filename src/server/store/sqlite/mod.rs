@@ -1,0 +1,378 @@
+//! SQLite implementation of [`Store`]: one writer thread with group commit (see
+//! [`writer`]), a small pool of reader connections used from `spawn_blocking`.
+
+mod reads;
+pub mod schema;
+mod writer;
+mod writes;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+pub use schema::SyncMode;
+use writer::{Staged, Writer};
+
+use super::{
+    AccountRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery, DirectorySnapshot,
+    IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow, Render, Store,
+    StoreFuture, Transitioned, WorkspaceRow,
+};
+use crate::server::error::{ApiError, ApiResult};
+
+pub struct SqliteStore {
+    writer: Writer,
+    readers: Arc<ReadPool>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path`, applies migrations and starts the writer.
+    pub fn open(
+        path: &Path,
+        sync: SyncMode,
+        observer: Arc<dyn CommitObserver>,
+    ) -> rusqlite::Result<Self> {
+        let conn = schema::open_writer(path, sync)?;
+        let writer = Writer::start(conn, observer)?;
+        Ok(SqliteStore {
+            writer,
+            readers: Arc::new(ReadPool {
+                path: path.to_path_buf(),
+                idle: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    fn read<R, F>(&self, f: F) -> StoreFuture<'_, R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || pool.with(f))
+                .await
+                .map_err(|_| ApiError::internal("a read task failed"))?
+        })
+    }
+
+    fn write<R, F>(&self, job: F) -> StoreFuture<'_, R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection, &mut writer::WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+    {
+        Box::pin(self.writer.submit(job))
+    }
+}
+
+/// Reader connections, opened on demand and reused. The mutex is held only to pop or push.
+struct ReadPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl ReadPool {
+    fn with<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> ApiResult<R> {
+        let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => schema::open_reader(&self.path)?,
+        };
+        let result = f(&conn);
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < 16
+        {
+            idle.push(conn);
+        }
+        Ok(result?)
+    }
+}
+
+impl Store for SqliteStore {
+    fn load_directory(&self) -> StoreFuture<'_, DirectorySnapshot> {
+        self.read(reads::load_directory)
+    }
+
+    fn bootstrap(
+        &self,
+        org: OrgRow,
+        workspace: WorkspaceRow,
+        admin: AccountRow,
+        key: KeyRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| {
+            writes::insert_org(conn, &org)?;
+            writes::insert_workspace(conn, &workspace)?;
+            writes::insert_account(conn, &admin)?;
+            writes::insert_key(conn, &key)?;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn create_workspace(
+        &self,
+        workspace: WorkspaceRow,
+        admin: AccountRow,
+        key: KeyRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| {
+            writes::insert_workspace(conn, &workspace)?;
+            writes::insert_account(conn, &admin)?;
+            writes::insert_key(conn, &key)?;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn create_account(&self, account: AccountRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| {
+            writes::insert_account(conn, &account)?;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn create_key(&self, key: KeyRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| {
+            writes::insert_key(conn, &key)?;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn revoke_key(
+        &self,
+        sa_id: String,
+        key_id: String,
+        at: String,
+    ) -> StoreFuture<'_, Option<KeyRow>> {
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(writes::revoke_key(
+                conn, &sa_id, &key_id, &at,
+            )?))
+        })
+    }
+
+    fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome> {
+        self.write(move |conn, state| writes::create_intent(conn, state, intent))
+    }
+
+    fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {
+        self.write(move |conn, _| writes::transition(conn, &intent_id, decide))
+    }
+
+    fn transition_idempotent(
+        &self,
+        intent_id: String,
+        decide: Decide,
+        key: IdempotencyKey,
+        render: Render,
+    ) -> StoreFuture<'_, String> {
+        self.write(move |conn, _| {
+            writes::transition_idempotent(conn, &intent_id, decide, &key, render)
+        })
+    }
+
+    fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>> {
+        self.read(move |conn| Ok(reads::get_intent(conn, &intent_id)?.map(|(_, row)| row)))
+    }
+
+    fn events_after(
+        &self,
+        intent_id: String,
+        since: u64,
+    ) -> StoreFuture<'_, Option<(IntentRow, Vec<String>)>> {
+        self.read(move |conn| reads::events_after(conn, &intent_id, since))
+    }
+
+    fn list_intents(&self, query: ListQuery) -> StoreFuture<'_, ListPage> {
+        self.read(move |conn| reads::list_intents(conn, &query))
+    }
+
+    fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
+        self.read(move |conn| reads::deliveries(conn, &query))
+    }
+
+    fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize> {
+        self.write(move |conn, _| {
+            let deleted = conn
+                .prepare_cached("DELETE FROM idempotency WHERE created_at < unixepoch() - ?1")?
+                .execute([age_seconds.min(i64::MAX as u64) as i64])?;
+            Ok(Staged::quiet(deleted))
+        })
+    }
+
+    fn shutdown(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.writer.stop().await;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{CreateIntentRequest, Status};
+    use crate::server::engine::directory::Caller;
+    use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
+    use crate::server::store::{IdempotencyKey, IntentMeta, Notice};
+    use serde_json::json;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+
+    impl CommitObserver for Count {
+        fn committed(&self, notices: &[Notice], _jobs: usize, _events: usize) {
+            self.0.fetch_add(notices.len(), Ordering::SeqCst);
+        }
+    }
+
+    fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
+        let (intent, events) = lifecycle::create(CreateInput {
+            intent_id: id.into(),
+            request: CreateIntentRequest {
+                intent_type: "t.v1".into(),
+                to_agent: "agent://o/w/bob".into(),
+                payload: json!({}),
+                ..Default::default()
+            },
+            from_agent: "agent://o/w/admin".into(),
+            to_agent: "agent://o/w/bob".into(),
+            correlation_id: "c".into(),
+            now: "t".into(),
+        });
+        NewIntent {
+            meta: IntentMeta {
+                workspace_id: "w".into(),
+                to_workspace_id: Some("w".into()),
+                sender_sa_id: "sa_admin".into(),
+            },
+            intent_id: id.into(),
+            to_agent: "agent://o/w/bob".into(),
+            status: intent.status,
+            created_at: "t".into(),
+            intent_json: serde_json::to_string(&intent).unwrap(),
+            events: events
+                .iter()
+                .map(|e| (e.seq, serde_json::to_string(e).unwrap()))
+                .collect(),
+            idempotency: key.map(|k| IdempotencyKey {
+                sa_id: "sa_admin".into(),
+                endpoint: "create".into(),
+                key: k.into(),
+                body_hash: [body_hash; 32],
+            }),
+            response_json: format!("{{\"intent_id\":\"{id}\"}}"),
+        }
+    }
+
+    fn admin() -> Caller {
+        Caller {
+            sa_id: "sa_admin".into(),
+            key_id: "k".into(),
+            name: "admin".into(),
+            org_id: "o".into(),
+            org_slug: "o".into(),
+            workspace_id: "w".into(),
+            workspace_slug: "w".into(),
+            is_admin: true,
+            address: "agent://o/w/admin".into(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_are_gapless_idempotent_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let observer = Arc::new(Count::default());
+        let store = SqliteStore::open(&path, SyncMode::Normal, observer.clone()).unwrap();
+
+        let first = store
+            .create_intent(new_intent("i1", Some("k"), 1))
+            .await
+            .unwrap();
+        assert!(matches!(first, CreateOutcome::Created { .. }));
+        let again = store
+            .create_intent(new_intent("i2", Some("k"), 1))
+            .await
+            .unwrap();
+        assert_eq!(
+            again,
+            CreateOutcome::Replayed {
+                response: "{\"intent_id\":\"i1\"}".into()
+            }
+        );
+        let clash = store
+            .create_intent(new_intent("i3", Some("k"), 2))
+            .await
+            .unwrap_err();
+        assert_eq!(clash.status.as_u16(), 409);
+        assert!(store.get_intent("i2".into()).await.unwrap().is_none());
+
+        // Concurrent deliveries and a resolve: one DELIVERED, one terminal, seq has no gaps.
+        fn deliver(s: &SqliteStore) -> StoreFuture<'_, Transitioned> {
+            s.transition(
+                "i1".into(),
+                Box::new(|_, intent| Ok(lifecycle::deliver(intent, "t"))),
+            )
+        }
+        // Jobs queue when created: two deliveries, then the resolve.
+        let (first_delivery, second_delivery) = (deliver(&store), deliver(&store));
+        let resolve = store.transition(
+            "i1".into(),
+            Box::new(|meta, intent| {
+                let input = ResolveInput {
+                    status: Status::Completed,
+                    actor: None,
+                    result: Some(json!({"ok": true})),
+                    error: None,
+                    reason: None,
+                };
+                lifecycle::resolve(&admin(), meta, intent, input, "t")
+            }),
+        );
+        let (a, b, c) = tokio::join!(first_delivery, second_delivery, resolve);
+        assert_eq!(a.unwrap().events.len() + b.unwrap().events.len(), 1);
+        assert_eq!(c.unwrap().intent.status, Status::Completed);
+        let (row, events) = store.events_after("i1".into(), 0).await.unwrap().unwrap();
+        assert_eq!(row.status, Status::Completed);
+        let seqs: Vec<u64> = events
+            .iter()
+            .map(|e| {
+                serde_json::from_str::<serde_json::Value>(e).unwrap()["seq"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(seqs, [1, 2, 3, 4]);
+        assert!(observer.0.load(Ordering::SeqCst) >= 3);
+
+        // Terminal rows leave the default delivery filter; cursors keep their stride.
+        let query = DeliveryQuery {
+            address: "agent://o/w/bob".into(),
+            after_cursor: 0,
+            statuses: vec![Status::Submitted, Status::Delivered],
+            limit: 10,
+        };
+        assert!(store.deliveries(query.clone()).await.unwrap().is_empty());
+        store
+            .create_intent(new_intent("i4", None, 0))
+            .await
+            .unwrap();
+        let rows = store.deliveries(query).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].delivery_cursor, 4);
+        store.shutdown().await.unwrap();
+        drop(store);
+
+        let store = SqliteStore::open(&path, SyncMode::Full, observer).unwrap();
+        let (_, events) = store.events_after("i1".into(), 2).await.unwrap().unwrap();
+        assert_eq!(events.len(), 2);
+        store
+            .create_intent(new_intent("i5", None, 0))
+            .await
+            .unwrap();
+        let row = store.get_intent("i5".into()).await.unwrap().unwrap();
+        assert_eq!(row.delivery_cursor, 6);
+    }
+}
