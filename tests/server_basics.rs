@@ -1,0 +1,164 @@
+//! The operational basics: banner, health, trace ids, metrics, OpenAPI, capabilities.
+
+mod common;
+
+use common::TestServer;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn banner_names_the_address_database_and_workspace() {
+    let server = TestServer::start();
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.banner
+    );
+    assert!(
+        !server.url.ends_with(":0"),
+        "the real port is reported: {}",
+        server.url
+    );
+    assert!(
+        server.banner.starts_with("axme server "),
+        "{}",
+        server.banner
+    );
+    assert!(server.banner.contains("database"), "{}", server.banner);
+    assert!(server.banner.contains("ephemeral"), "{}", server.banner);
+    assert!(
+        server.banner.contains("agent://local/default"),
+        "{}",
+        server.banner
+    );
+    let key = server.admin();
+    assert!(key.starts_with("axme_sa_") && key.len() > 20, "{key}");
+}
+
+#[tokio::test]
+async fn health_needs_no_key_and_trace_ids_are_echoed() {
+    let server = TestServer::start();
+    let r = server.call(Method::GET, "/health", None, None).await;
+    r.expect_ok();
+
+    let r = server
+        .http
+        .get(server.endpoint("/health"))
+        .header("X-Trace-Id", "trace-abc-123")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers().get("x-trace-id").and_then(|v| v.to_str().ok()),
+        Some("trace-abc-123")
+    );
+
+    // On an authenticated route, on success and on error alike; generated when absent.
+    let admin = server.admin();
+    for key in [Some(admin.as_str()), None] {
+        let mut req = server
+            .http
+            .get(server.endpoint("/v1/intents"))
+            .header("X-Trace-Id", "trace-xyz-789");
+        if let Some(key) = key {
+            req = req.header("x-api-key", key);
+        }
+        let r = req.send().await.expect("request");
+        assert_eq!(
+            r.headers().get("x-trace-id").and_then(|v| v.to_str().ok()),
+            Some("trace-xyz-789"),
+            "echoed with HTTP {}",
+            r.status()
+        );
+    }
+    let r = server.get("/v1/intents", &admin).await;
+    assert!(
+        r.header("x-trace-id").is_some_and(|t| !t.is_empty()),
+        "a trace id is generated: {:?}",
+        r.headers
+    );
+    assert!(
+        r.header("x-request-id").is_some_and(|t| !t.is_empty()),
+        "a request id is generated: {:?}",
+        r.headers
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_with_counters() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    server
+        .create_intent(&admin, "agent://local/default/metrics", json!({}))
+        .await;
+    let r = server.call(Method::GET, "/metrics", None, None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c.starts_with("text/plain")),
+        "{:?}",
+        r.header("content-type")
+    );
+    let counter = r
+        .text
+        .lines()
+        .find_map(|l| {
+            let rest = l.strip_prefix("# TYPE ")?;
+            let (name, kind) = rest.split_once(' ')?;
+            (kind.trim() == "counter").then(|| name.to_string())
+        })
+        .unwrap_or_else(|| panic!("no counter in /metrics:\n{}", r.text));
+    // The counter has at least one sample line with a number.
+    let sample = r
+        .text
+        .lines()
+        .find(|l| l.starts_with(&counter) && !l.starts_with('#'))
+        .unwrap_or_else(|| panic!("no sample for {counter}:\n{}", r.text));
+    let value = sample.rsplit(' ').next().unwrap_or_default();
+    assert!(value.parse::<f64>().is_ok(), "sample {sample:?}");
+}
+
+#[tokio::test]
+async fn openapi_describes_the_routes() {
+    let server = TestServer::start();
+    let r = server.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let doc: Value = serde_json::from_str(&r.text).expect("openapi.json is JSON");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "openapi version: {}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().expect("paths object");
+    for route in ["/v1/intents", "/v1/capabilities", "/health"] {
+        assert!(paths.contains_key(route), "openapi lacks {route}");
+    }
+    // The path parameter's name is the server's choice.
+    for suffix in ["}", "}/events", "}/events/stream", "}/resolve", "}/resume"] {
+        assert!(
+            paths
+                .keys()
+                .any(|p| p.starts_with("/v1/intents/{") && p.ends_with(suffix)),
+            "openapi lacks /v1/intents/{{id{suffix}: {:?}",
+            paths.keys().collect::<Vec<_>>()
+        );
+    }
+}
+
+#[tokio::test]
+async fn capabilities_are_listed() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let r = server.get("/v1/capabilities", &admin).await;
+    r.expect_ok();
+    let caps = r.body["capabilities"]
+        .as_array()
+        .expect("capabilities array");
+    assert!(!caps.is_empty());
+    assert!(caps.iter().all(Value::is_string), "{}", r.text);
+    let types = r.body["supported_intent_types"]
+        .as_array()
+        .expect("supported_intent_types array");
+    assert!(!types.is_empty(), "{}", r.text);
+}
