@@ -126,6 +126,8 @@ async fn list_filters_by_status_and_agent_and_pages_newest_first() {
                 .create_intent(&admin, "agent://local/default/lister", json!({"i": i}))
                 .await,
         );
+        // Distinct creation times, so "newest first" does not hinge on tie-breaking.
+        tokio::time::sleep(Duration::from_millis(3)).await;
     }
     let other = server
         .create_intent(&admin, "agent://local/default/someone-else", json!({}))

@@ -120,12 +120,14 @@ impl TestServer {
         }
 
         let Some(url) = url else {
+            let exited = child.try_wait().ok().flatten();
             let _ = child.kill();
             let _ = child.wait();
             std::thread::sleep(Duration::from_millis(100));
             panic!(
-                "axme server printed no `listening http://…` line within {:?}\n--- stdout ---\n{banner}\n--- stderr ---\n{}",
+                "axme server printed no `listening http://…` line (waited up to {:?}; exited: {:?})\n--- stdout ---\n{banner}\n--- stderr ---\n{}",
                 STARTUP_TIMEOUT,
+                exited,
                 stderr.lock().map(|s| s.clone()).unwrap_or_default()
             );
         };
