@@ -441,3 +441,79 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn task_result_outcome_must_be_allowed() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let mut body = intent_body("agent://local/default/human", json!({"doc": 1}));
+    body["human_task"] = json!({
+        "title": "Approve the doc",
+        "task_type": "approval",
+        "allowed_outcomes": ["approved", "rejected"],
+    });
+    let r = server.post("/v1/intents", &admin, &body).await;
+    r.expect_ok();
+    let id = str_field(&r.body, "intent_id");
+
+    server
+        .post(
+            &format!("/v1/intents/{id}/resume"),
+            &admin,
+            &json!({"task_result": {"outcome": "maybe"}}),
+        )
+        .await
+        .expect_error_status(422);
+    assert!(
+        !server.intent(&admin, &id).await["status"]
+            .as_str()
+            .is_some_and(|s| ["COMPLETED", "FAILED", "CANCELED"].contains(&s))
+    );
+
+    server
+        .post(
+            &format!("/v1/intents/{id}/resume"),
+            &admin,
+            &json!({"task_result": {"outcome": "approved", "comment": "ok"}}),
+        )
+        .await
+        .expect_ok();
+    assert_eq!(server.intent(&admin, &id).await["status"], "COMPLETED");
+}
+
+#[tokio::test]
+async fn idempotency_compares_canonical_json() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let send = |raw: &'static str| {
+        let server = &server;
+        let admin = admin.clone();
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint("/v1/intents"))
+                .header("x-api-key", admin)
+                .header("content-type", "application/json")
+                .header("Idempotency-Key", "canonical-0001")
+                .body(raw)
+                .send()
+                .await
+                .expect("request");
+            common::Resp::read(r).await
+        }
+    };
+    let a = send(
+        r#"{"intent_type":"test.echo.v1","to_agent":"agent://local/default/c","payload":{"a":1,"b":2}}"#,
+    )
+    .await;
+    let b = send(
+        r#"{ "payload": {"b": 2, "a": 1}, "to_agent": "agent://local/default/c", "intent_type": "test.echo.v1" }"#,
+    )
+    .await;
+    a.expect_ok();
+    b.expect_ok();
+    assert_eq!(
+        a.body["intent_id"], b.body["intent_id"],
+        "same JSON, other key order"
+    );
+}
