@@ -1,1 +1,288 @@
 //! The embedded AXP gateway behind `axme server`.
+//!
+//! # Layers (arrows point down)
+//!
+//! - [`http`]: axum routers per resource (`intents`, `sse`, `agents`, `accounts`, `meta`),
+//!   the `Caller` auth extractor, lenient validation, error → response mapping.
+//! - [`engine`]: decisions and coordination. `lifecycle` holds pure functions from the
+//!   committed intent and a request to new events; `directory` keeps tenants and key
+//!   hashes in memory; `hub` wakes waiting SSE streams after a commit.
+//! - [`store`]: the `Store` trait and its SQLite implementation.
+//!
+//! # The data path of a write
+//!
+//! The handler validates and (for a create) builds and serializes the intent and its first
+//! events on its own task. The store's single writer thread drains a queue and commits
+//! many jobs per transaction (group commit); a mutation of an existing intent is a
+//! read-check-write inside the writer, calling the engine's decide function on committed
+//! state, so per-intent `seq` has no gaps and commit order is seq order. After the commit
+//! the writer wakes the hub (per intent id and per agent address), then answers each job.
+//! Reads use their own WAL connections.
+//!
+//! # Room for the next issue
+//!
+//! Timers (deadlines, delivery attempts, reminders) become rows with a due time claimed by
+//! one scheduler loop in `engine`, which submits decisions through `Store::transition`;
+//! workflow step intents carry `parent_intent_id`/`step_id` already in the projection.
+
+pub mod engine;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod store;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use engine::directory::{Directory, new_account_id, new_key};
+use engine::hub::Hub;
+use metrics::Metrics;
+use store::sqlite::{SqliteStore, SyncMode};
+use store::{AccountRow, CommitObserver, Notice, OrgRow, Store, WorkspaceRow};
+
+/// Where the database lives.
+#[derive(Debug, Clone)]
+pub enum Database {
+    File(PathBuf),
+    /// A temporary directory removed when the server exits.
+    Ephemeral,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub database: Database,
+    pub sync: SyncMode,
+    pub settings: Settings,
+}
+
+/// Tunables of the running server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a stream that wrote something stays open for more (spec §2.4: ≤ ~1 s).
+    pub linger: Duration,
+    /// Interval of `: keepalive` comments on idle streams.
+    pub heartbeat: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            linger: Duration::from_millis(250),
+            heartbeat: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Everything a request handler can reach.
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub directory: Directory,
+    pub hub: Arc<Hub>,
+    pub metrics: Arc<Metrics>,
+    pub settings: Settings,
+    /// Flips to `true` when shutdown begins; open streams end on it.
+    pub shutdown: watch::Sender<bool>,
+}
+
+struct Observer {
+    hub: Arc<Hub>,
+    metrics: Arc<Metrics>,
+}
+
+impl CommitObserver for Observer {
+    fn committed(&self, notices: &[Notice], jobs: usize, events: usize) {
+        self.hub.publish_notices(notices);
+        self.metrics.batch(jobs, events);
+    }
+}
+
+pub const DEFAULT_ORG: &str = "local";
+pub const DEFAULT_WORKSPACE: &str = "default";
+
+/// Creates org `local`, workspace `default` and its admin on a new database; returns the
+/// admin token, which is never stored.
+async fn bootstrap(app: &App) -> Result<Option<String>, String> {
+    if !app.directory.is_empty() {
+        return Ok(None);
+    }
+    let at = crate::protocol::now();
+    let org = OrgRow {
+        org_id: uuid::Uuid::new_v4().to_string(),
+        slug: DEFAULT_ORG.into(),
+        created_at: at.clone(),
+    };
+    let workspace = WorkspaceRow {
+        workspace_id: uuid::Uuid::new_v4().to_string(),
+        org_id: org.org_id.clone(),
+        slug: DEFAULT_WORKSPACE.into(),
+        created_at: at.clone(),
+    };
+    let admin = AccountRow {
+        sa_id: new_account_id(),
+        org_id: org.org_id.clone(),
+        workspace_id: workspace.workspace_id.clone(),
+        name: "admin".into(),
+        display_name: Some("Workspace admin".into()),
+        description: None,
+        status: "active".into(),
+        is_admin: true,
+        created_at: at.clone(),
+        updated_at: at.clone(),
+    };
+    let key = new_key(&admin.sa_id, &at);
+    app.store
+        .bootstrap(
+            org.clone(),
+            workspace.clone(),
+            admin.clone(),
+            key.row.clone(),
+        )
+        .await
+        .map_err(|e| format!("could not initialize the database: {e}"))?;
+    app.directory.add_org(org);
+    app.directory.add_workspace(workspace);
+    app.directory.add_account(admin);
+    app.directory.add_key(key.row);
+    Ok(Some(key.token))
+}
+
+/// The default database file: `<platform data dir>/axme.db`.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "axme").map(|d| d.data_dir().join("axme.db"))
+}
+
+/// Runs the server until SIGTERM or Ctrl-C. The banner goes to `banner` once listening.
+pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), String> {
+    let (path, _temp_dir, description) = match &config.database {
+        Database::File(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            let d = format!(
+                "{} (sqlite, synchronous={})",
+                path.display(),
+                config.sync.pragma()
+            );
+            (path.clone(), None, d)
+        }
+        Database::Ephemeral => {
+            let dir = tempfile::Builder::new()
+                .prefix("axme-ephemeral-")
+                .tempdir()
+                .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+            let path = dir.path().join("axme.db");
+            let d = format!(
+                "ephemeral ({}, sqlite, synchronous={}; removed at exit)",
+                path.display(),
+                config.sync.pragma()
+            );
+            (path, Some(dir), d)
+        }
+    };
+
+    let hub = Arc::new(Hub::default());
+    let metrics = Arc::new(Metrics::default());
+    let observer = Arc::new(Observer {
+        hub: hub.clone(),
+        metrics: metrics.clone(),
+    });
+    let store = SqliteStore::open(&path, config.sync, observer)
+        .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    let snapshot = store
+        .load_directory()
+        .await
+        .map_err(|e| format!("cannot read the database: {e}"))?;
+    let (shutdown, _) = watch::channel(false);
+    let app = Arc::new(App {
+        store: store.clone(),
+        directory: Directory::from_snapshot(snapshot),
+        hub,
+        metrics,
+        settings: config.settings.clone(),
+        shutdown,
+    });
+    let admin_token = bootstrap(&app).await?;
+
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let local: SocketAddr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+
+    let admin_line = match &admin_token {
+        Some(token) => format!("{token}   (shown once; store it now)"),
+        None => "(already created; see the first start's banner)".to_string(),
+    };
+    let text = format!(
+        "axme server {}\n  listening   http://{local}\n  database    {description}\n  workspace   agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}\n  admin key   {admin_line}\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    banner
+        .write_all(text.as_bytes())
+        .and_then(|()| banner.flush())
+        .map_err(|e| format!("cannot write the banner: {e}"))?;
+    tracing::info!(%local, "listening");
+
+    tokio::spawn(purge_idempotency_records(store.clone()));
+    let router = http::router(app.clone());
+    let stopping = app.clone();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: ending open streams");
+            let _ = stopping.shutdown.send(true);
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    store
+        .shutdown()
+        .await
+        .map_err(|e| format!("could not flush the database: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Idempotency records are kept two days (the spec asks for at least 24 h), then purged
+/// once an hour so the table does not grow without bound.
+async fn purge_idempotency_records(store: Arc<dyn Store>) {
+    const KEEP: u64 = 48 * 3600;
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match store.purge_idempotency(KEEP).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "purged old idempotency records"),
+            Err(e) => tracing::warn!(error = %e, "could not purge idempotency records"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,146 @@
+//! In-process notification hub: wakes the SSE streams waiting on an intent or an agent
+//! address right after a commit. It carries no data: a woken stream reads the committed
+//! log from its cursor, so a missed or merged wake-up can never lose or reorder events.
+//!
+//! Keys live in a few sharded maps so publishers and subscribers of different keys rarely
+//! meet on a lock; an entry disappears when its last subscriber leaves.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
+
+use crate::server::store::Notice;
+
+const SHARDS: usize = 16;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Topic {
+    Intent,
+    Agent,
+}
+
+type Shard = Mutex<HashMap<(Topic, String), Arc<Notify>>>;
+
+pub struct Hub {
+    shards: Vec<Shard>,
+    hasher: RandomState,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+}
+
+/// A registration; dropping it unregisters.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    key: (Topic, String),
+    notify: Arc<Notify>,
+}
+
+impl Subscription {
+    pub fn notify(&self) -> &Notify {
+        &self.notify
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let shard = self.hub.shard(&self.key);
+        if let Ok(mut map) = shard.lock() {
+            // Two owners left (the map and us): we were the last subscriber.
+            if Arc::strong_count(&self.notify) <= 2 {
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl Hub {
+    fn shard(&self, key: &(Topic, String)) -> &Shard {
+        let index = (self.hasher.hash_one(key) as usize) % SHARDS;
+        &self.shards[index]
+    }
+
+    pub fn subscribe(self: &Arc<Self>, topic: Topic, key: &str) -> Subscription {
+        let key = (topic, key.to_string());
+        let notify = {
+            let mut map = self
+                .shard(&key)
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            map.entry(key.clone()).or_default().clone()
+        };
+        Subscription {
+            hub: self.clone(),
+            key,
+            notify,
+        }
+    }
+
+    pub fn publish(&self, topic: Topic, key: &str) {
+        let key = (topic, key.to_string());
+        let notify = {
+            let map = self
+                .shard(&key)
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            map.get(&key).cloned()
+        };
+        if let Some(notify) = notify {
+            notify.notify_waiters();
+        }
+    }
+
+    pub fn publish_notices(&self, notices: &[Notice]) {
+        for notice in notices {
+            match notice {
+                Notice::Intent(id) => self.publish(Topic::Intent, id),
+                Notice::Agent(address) => self.publish(Topic::Agent, address),
+            }
+        }
+    }
+
+    /// Number of keys with subscribers (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().map(|m| m.len()).unwrap_or(0))
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn wakes_enabled_waiters_and_cleans_up() {
+        let hub = Arc::new(Hub::default());
+        let sub = hub.subscribe(Topic::Intent, "i1");
+        {
+            let notified = sub.notify().notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            hub.publish(Topic::Intent, "other");
+            hub.publish(Topic::Intent, "i1");
+            tokio::time::timeout(Duration::from_secs(1), notified)
+                .await
+                .expect("woken");
+        }
+        assert_eq!(hub.len(), 1);
+        drop(sub);
+        assert!(hub.is_empty());
+    }
+}

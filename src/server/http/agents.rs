@@ -1,0 +1,127 @@
+//! Agents registry (spec §3.11): every service account is an agent at
+//! `agent://org/workspace/name`. Also routes `/v1/agents/{address}/intents/stream`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::extract::{Params, json_value};
+use crate::protocol::{AgentAddress, AgentRef};
+use crate::server::engine::directory::Caller;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::AccountRow;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/agents", get(list))
+        .route("/v1/agents/{*rest}", get(agent_or_stream))
+}
+
+fn agent_json(app: &AppState, account: &AccountRow, with_updated: bool) -> Value {
+    let mut agent = json!({
+        "address": app.directory.address_of(account),
+        "service_account_id": account.sa_id,
+        "service_account_name": account.name,
+        "display_name": account.display_name,
+        "status": "active",
+        "created_at": account.created_at,
+    });
+    if with_updated {
+        agent["updated_at"] = Value::String(account.updated_at.clone());
+    }
+    agent
+}
+
+/// `org_id`/`workspace_id` query parameters may only name the caller's own tenancy.
+pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
+    if let Some(org) = params.get("org_id")
+        && org != caller.org_id
+        && org != caller.org_slug
+    {
+        return Err(ApiError::forbidden(
+            "this key cannot read another organization",
+        ));
+    }
+    if let Some(ws) = params.get("workspace_id")
+        && ws != caller.workspace_id
+        && ws != caller.workspace_slug
+    {
+        return Err(ApiError::forbidden(
+            "this key cannot read another workspace",
+        ));
+    }
+    Ok(())
+}
+
+async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+    check_scope(&caller, &params)?;
+    let limit = params.int("limit", 1, 1000)?.unwrap_or(100) as usize;
+    let agents: Vec<Value> = app
+        .directory
+        .accounts_in(&caller.workspace_id)
+        .iter()
+        .filter(|a| a.status == "active")
+        .take(limit)
+        .map(|a| agent_json(&app, a, false))
+        .collect();
+    Ok(json_value(&json!({ "ok": true, "agents": agents })))
+}
+
+/// The full address a path names: bare names live in the caller's workspace.
+fn address_from_path(caller: &Caller, raw: &str) -> ApiResult<AgentAddress> {
+    match AgentRef::parse(raw) {
+        Some(AgentRef::Full(address)) => Ok(address),
+        Some(AgentRef::Bare(name)) => Ok(AgentAddress::new(
+            &caller.org_slug,
+            &caller.workspace_slug,
+            &name,
+        )),
+        None => Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_agent_address",
+            "validation",
+            format!("'{raw}' is not an agent address (agent://org/workspace/name or a name)"),
+        )
+        .with_details(json!({ "field": "address" }))),
+    }
+}
+
+async fn agent_or_stream(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(rest): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let rest = rest.trim_start_matches('/');
+    if let Some(raw) = rest.strip_suffix("/intents/stream") {
+        let address = address_from_path(&caller, raw)?;
+        let own_workspace =
+            address.org == caller.org_slug && address.workspace == caller.workspace_slug;
+        let address = address.to_string();
+        if address != caller.address && !(caller.is_admin && own_workspace) {
+            return Err(ApiError::forbidden(format!(
+                "{} may not listen on {address}: an agent key listens on its own address only",
+                caller.address
+            )));
+        }
+        return super::sse::agent_stream(app, address, params, headers).await;
+    }
+    let address = address_from_path(&caller, rest)?;
+    let not_found = || ApiError::not_found("agent_not_found", format!("no agent at {address}"));
+    if address.org != caller.org_slug || address.workspace != caller.workspace_slug {
+        return Err(not_found());
+    }
+    let account = app
+        .directory
+        .account_named(&caller.workspace_id, &address.name)
+        .filter(|a| a.status == "active")
+        .ok_or_else(not_found)?;
+    Ok(json_value(
+        &json!({ "ok": true, "agent": agent_json(&app, &account, true) }),
+    ))
+}

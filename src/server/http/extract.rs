@@ -1,0 +1,160 @@
+//! Extractors and response helpers shared by the handlers. Every rejection is an
+//! [`ApiError`], so clients always get the JSON error body, never axum's plain text.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+use super::AppState;
+use crate::protocol::intent::MAX_PAYLOAD_BYTES;
+use crate::server::engine::directory::{AuthFailure, Caller};
+use crate::server::error::ApiError;
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.body).unwrap_or_else(|_| b"{\"ok\":false}".to_vec());
+        json_bytes(self.status, body)
+    }
+}
+
+pub fn json_bytes(status: StatusCode, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// 200 with an already-encoded JSON body (stored projections are passed through as-is).
+pub fn json_ok(body: String) -> Response {
+    json_bytes(StatusCode::OK, body)
+}
+
+pub fn json_value(value: &Value) -> Response {
+    json_ok(value.to_string())
+}
+
+/// The API key of a request: `x-api-key`, else `Authorization: Bearer <key>`.
+fn token_of(parts: &Parts) -> Option<&str> {
+    if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok())
+        && !v.trim().is_empty()
+    {
+        return Some(v.trim());
+    }
+    let auth = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, value) = auth.trim().split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !value.trim().is_empty()).then(|| value.trim())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let Some(token) = token_of(parts) else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing_platform_api_key",
+                "auth",
+                "missing API key: send it as x-api-key or Authorization: Bearer",
+            )
+            .with_details(json!({ "header": "x-api-key" })));
+        };
+        app.directory
+            .authenticate(token)
+            .map_err(|AuthFailure::Invalid| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_platform_api_key",
+                    "auth",
+                    "the API key is unknown or revoked",
+                )
+            })
+    }
+}
+
+/// A JSON request body of at most 128 KiB (spec §5.5): larger → 413, malformed → 422.
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let bytes = read_limited(req.into_body()).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(JsonBody(Value::Object(Default::default())));
+        }
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| ApiError::invalid_field("body", format!("malformed JSON: {e}")))
+    }
+}
+
+/// Bodies past this are cut off without being read to the end.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Reads at most [`MAX_PAYLOAD_BYTES`]. A larger body is still read (up to a bound) before
+/// the 413, so the client finishes sending and can read the answer instead of a reset.
+async fn read_limited(body: Body) -> Result<Vec<u8>, ApiError> {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::invalid_field("body", format!("unreadable body: {e}")))?;
+        seen += chunk.len();
+        if seen <= MAX_PAYLOAD_BYTES {
+            buf.extend_from_slice(&chunk);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > MAX_PAYLOAD_BYTES {
+        return Err(ApiError::payload_too_large(MAX_PAYLOAD_BYTES));
+    }
+    Ok(buf)
+}
+
+/// Query parameters as strings; each handler parses and names the bad one.
+pub struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map(|Query(map)| Params(map))
+            .map_err(|e| ApiError::invalid_field("query", e.body_text()))
+    }
+}
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// An optional integer within `min..=max`.
+    pub fn int(&self, name: &str, min: u64, max: u64) -> Result<Option<u64>, ApiError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        match raw.trim().parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(ApiError::invalid_field(
+                name,
+                format!("must be an integer from {min} to {max}, got '{raw}'"),
+            )),
+        }
+    }
+}

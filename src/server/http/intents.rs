@@ -1,0 +1,362 @@
+//! Intents: create, get, list, events, resolve, resume, cancel (spec §3.3–3.8).
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::extract::{JsonBody, Params, json_ok};
+use super::{AppState, validate};
+use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status};
+use crate::server::engine::directory::Caller;
+use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{
+    CreateOutcome, IdempotencyKey, IntentMeta, ListQuery, NewIntent, Transitioned,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/intents", post(create).get(list))
+        .route("/v1/intents/{intent_id}", get(get_one))
+        .route("/v1/intents/{intent_id}/events", get(events))
+        .route("/v1/intents/{intent_id}/resolve", post(resolve))
+        .route("/v1/intents/{intent_id}/resume", post(resume))
+        .route("/v1/intents/{intent_id}/cancel", post(cancel))
+}
+
+const CREATE_ENDPOINT: &str = "POST /v1/intents";
+
+/// Intent ids are UUIDs; anything else cannot name an intent, so it is a 404.
+pub fn checked_id(raw: &str) -> ApiResult<String> {
+    uuid::Uuid::parse_str(raw)
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| ApiError::intent_not_found(raw))
+}
+
+/// Canonical address of `to_agent` and the workspace that hosts it, if we know it.
+/// A bare name means an agent of the caller's workspace; other strings are kept as given.
+pub fn resolve_address(app: &AppState, caller: &Caller, raw: &str) -> (String, Option<String>) {
+    match AgentRef::parse(raw) {
+        Some(AgentRef::Full(address)) => {
+            let workspace = app.directory.workspace_of(&address);
+            (address.to_string(), workspace)
+        }
+        Some(AgentRef::Bare(name)) => (
+            caller.address_in_workspace(&name),
+            Some(caller.workspace_id.clone()),
+        ),
+        None => (raw.to_string(), None),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(v) if !v.trim().is_empty() && v.len() <= 255 => Ok(Some(v.trim().to_string())),
+        _ => Err(ApiError::invalid_field(
+            "Idempotency-Key",
+            "must be 1 to 255 visible ASCII characters",
+        )),
+    }
+}
+
+/// Hash of the body with sorted keys (serde_json's default map is ordered), ignoring the
+/// server-derived `from_agent`.
+fn canonical_hash(body: &Value) -> [u8; 32] {
+    let mut body = body.clone();
+    if let Some(map) = body.as_object_mut() {
+        map.remove("from_agent");
+    }
+    Sha256::digest(body.to_string().as_bytes()).into()
+}
+
+async fn create(
+    State(app): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let idempotency = idempotency_key(&headers)?;
+    let request = validate::create_request(&body)?;
+    let (to_agent, to_workspace_id) = resolve_address(&app, &caller, &request.to_agent);
+    let correlation_id = request
+        .correlation_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let intent_id = uuid::Uuid::now_v7().to_string();
+    let now = crate::protocol::now();
+    let (intent, events) = lifecycle::create(CreateInput {
+        intent_id: intent_id.clone(),
+        request,
+        from_agent: caller.address.clone(),
+        to_agent: to_agent.clone(),
+        correlation_id,
+        now: now.clone(),
+    });
+    let intent_json = encode(&intent)?;
+    let mut encoded = Vec::with_capacity(events.len());
+    for event in &events {
+        encoded.push((event.seq, encode(event)?));
+    }
+    let response_json = encode(&CreateIntentResponse {
+        ok: true,
+        intent_id: intent_id.clone(),
+        status: intent.status,
+        created_at: now.clone(),
+    })?;
+    let new = NewIntent {
+        meta: IntentMeta {
+            workspace_id: caller.workspace_id.clone(),
+            to_workspace_id,
+            sender_sa_id: caller.sa_id.clone(),
+        },
+        intent_id,
+        to_agent,
+        status: intent.status,
+        created_at: now,
+        intent_json,
+        events: encoded,
+        idempotency: idempotency.map(|key| IdempotencyKey {
+            sa_id: caller.sa_id.clone(),
+            endpoint: CREATE_ENDPOINT,
+            key,
+            body_hash: canonical_hash(&body),
+        }),
+        response_json,
+    };
+    match app.store.create_intent(new).await? {
+        CreateOutcome::Created { response } => {
+            app.metrics
+                .intents_created
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(json_ok(response))
+        }
+        CreateOutcome::Replayed { response } => Ok(json_ok(response)),
+    }
+}
+
+/// Serialization of our own types cannot fail; mapped to a 500 all the same.
+pub fn encode<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+async fn get_one(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+) -> ApiResult<Response> {
+    let intent_id = checked_id(&raw_id)?;
+    match app.store.get_intent(intent_id.clone()).await? {
+        Some(row) if row.meta.visible_to(&caller.workspace_id) => {
+            Ok(json_ok(format!("{{\"ok\":true,\"intent\":{}}}", row.json)))
+        }
+        _ => Err(ApiError::intent_not_found(&intent_id)),
+    }
+}
+
+pub fn parse_statuses(raw: &str) -> ApiResult<Vec<Status>> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<Status>()
+                .map_err(|e| ApiError::invalid_field("status", e))
+        })
+        .collect()
+}
+
+async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+    let statuses = params
+        .get("status")
+        .map(parse_statuses)
+        .transpose()?
+        .unwrap_or_default();
+    let limit = params.int("limit", 1, 500)?.unwrap_or(50) as u32;
+    let before = match params.get("cursor") {
+        None => None,
+        Some(c) => Some(
+            c.strip_prefix('p')
+                .and_then(|n| n.parse::<i64>().ok())
+                .ok_or_else(|| {
+                    ApiError::invalid_field("cursor", "is not a cursor from this server")
+                })?,
+        ),
+    };
+    let to_agent = params
+        .get("to_agent")
+        .map(|raw| resolve_address(&app, &caller, raw).0);
+    let page = app
+        .store
+        .list_intents(ListQuery {
+            workspace_id: caller.workspace_id.clone(),
+            statuses,
+            to_agent,
+            before,
+            limit: limit + 1,
+        })
+        .await?;
+    let more = page.rows.len() > limit as usize;
+    let rows = &page.rows[..page.rows.len().min(limit as usize)];
+    let mut out = String::with_capacity(64 + rows.iter().map(|r| r.1.len() + 1).sum::<usize>());
+    out.push_str("{\"ok\":true,\"intents\":[");
+    for (i, (_, json)) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(json);
+    }
+    out.push(']');
+    if let (true, Some((position, _))) = (more, rows.last()) {
+        out.push_str(&format!(",\"next_cursor\":\"p{position}\""));
+    }
+    out.push('}');
+    Ok(json_ok(out))
+}
+
+async fn events(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let intent_id = checked_id(&raw_id)?;
+    let since = params.int("since", 0, i64::MAX as u64)?.unwrap_or(0);
+    match app.store.events_after(intent_id.clone(), since).await? {
+        Some((row, events)) if row.meta.visible_to(&caller.workspace_id) => Ok(json_ok(format!(
+            "{{\"ok\":true,\"events\":[{}]}}",
+            events.join(",")
+        ))),
+        _ => Err(ApiError::intent_not_found(&intent_id)),
+    }
+}
+
+fn check_generation(intent: &crate::protocol::Intent, expected: Option<u64>) -> ApiResult<()> {
+    let current = intent.policy_generation.unwrap_or(0);
+    match expected {
+        Some(e) if e != current => Err(ApiError::conflict(
+            "stale_policy_generation",
+            format!("expected policy generation {e}, the intent is at {current}"),
+        )
+        .with_details(json!({ "policy_generation": current }))),
+        _ => Ok(()),
+    }
+}
+
+async fn apply_resolve(
+    app: &AppState,
+    caller: Caller,
+    intent_id: String,
+    input: ResolveInput,
+    expected: Option<u64>,
+) -> ApiResult<Response> {
+    let now = crate::protocol::now();
+    let done = app
+        .store
+        .transition(
+            intent_id,
+            Box::new(move |meta, intent| {
+                lifecycle::authorize_change(&caller, meta, &intent)?;
+                check_generation(&intent, expected)?;
+                lifecycle::resolve(&caller, meta, intent, input, &now)
+            }),
+        )
+        .await?;
+    let event = done.events.last().map(serde_json::to_value).transpose();
+    let event = event.map_err(|e| ApiError::internal(e.to_string()))?;
+    let completion = match &done.intent.reply_to {
+        None => json!({ "delivered": false, "reason": "reply_to_not_set" }),
+        Some(reply_to) => {
+            json!({ "delivered": false, "reason": "not_implemented", "reply_to": reply_to })
+        }
+    };
+    Ok(json_ok(format!(
+        "{{\"ok\":true,\"intent\":{},\"event\":{},\"completion_delivery\":{}}}",
+        done.intent_json,
+        event.unwrap_or(Value::Null),
+        completion
+    )))
+}
+
+async fn resolve(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let intent_id = checked_id(&raw_id)?;
+    let (input, expected) = validate::resolve_request(&body)?;
+    apply_resolve(&app, caller, intent_id, input, expected).await
+}
+
+async fn cancel(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let intent_id = checked_id(&raw_id)?;
+    let reason = body
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or("canceled")
+        .to_string();
+    let input = ResolveInput {
+        status: Status::Canceled,
+        actor: body
+            .get("actor")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        result: None,
+        error: None,
+        reason: Some(reason),
+    };
+    apply_resolve(&app, caller, intent_id, input, None).await
+}
+
+async fn resume(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let intent_id = checked_id(&raw_id)?;
+    let field = ["task_result", "action", "outcome"]
+        .into_iter()
+        .find(|f| body.get(f).is_some())
+        .unwrap_or("body");
+    let expected = body
+        .get("expected_policy_generation")
+        .and_then(Value::as_u64);
+    let body = ResumeBody::classify(body).map_err(|m| ApiError::invalid_field(field, m))?;
+    let now = crate::protocol::now();
+    let done: Transitioned = app
+        .store
+        .transition(
+            intent_id,
+            Box::new(move |meta, intent| {
+                lifecycle::authorize_change(&caller, meta, &intent)?;
+                check_generation(&intent, expected)?;
+                lifecycle::resume(&caller, meta, intent, body, &now)
+            }),
+        )
+        .await?;
+    let mut out = format!(
+        "{{\"ok\":true,\"applied\":{},\"intent\":{},\"policy_generation\":{}",
+        !done.events.is_empty(),
+        done.intent_json,
+        done.intent.policy_generation.unwrap_or(0)
+    );
+    if let Some(event) = done.events.last() {
+        let event = serde_json::to_string(event).map_err(|e| ApiError::internal(e.to_string()))?;
+        out.push_str(",\"event\":");
+        out.push_str(&event);
+    }
+    out.push('}');
+    Ok(json_ok(out))
+}

@@ -1,0 +1,93 @@
+//! HTTP layer: one router per resource, the auth extractor, error → response mapping and
+//! a middleware that echoes trace/request ids and counts requests.
+
+mod accounts;
+mod agents;
+pub mod extract;
+mod intents;
+mod meta;
+mod sse;
+pub mod validate;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+
+use super::App;
+use crate::server::error::ApiError;
+
+pub type AppState = Arc<App>;
+
+static TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(app: AppState) -> Router {
+    Router::new()
+        .merge(meta::routes())
+        .merge(intents::routes())
+        .merge(sse::routes())
+        .merge(agents::routes())
+        .merge(accounts::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(app.clone(), observe))
+        .with_state(app)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("route_not_found", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "validation",
+        "this route does not accept that method",
+    )
+}
+
+/// Echoes `X-Trace-Id` and `x-request-id` (generated when absent) and counts the request.
+async fn observe(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let trace = header_or_new(&request, &TRACE_ID);
+    let request_id = header_or_new(&request, &REQUEST_ID);
+    let method = request.method().clone();
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let route = route.as_deref().unwrap_or("unmatched");
+    let status = response.status().as_u16();
+    app.metrics.request(route, status);
+    tracing::debug!(
+        %method,
+        route,
+        status,
+        latency_us = started.elapsed().as_micros() as u64,
+        trace_id = trace.to_str().unwrap_or(""),
+        request_id = request_id.to_str().unwrap_or(""),
+        "request"
+    );
+    let headers = response.headers_mut();
+    headers.insert(TRACE_ID.clone(), trace);
+    headers.insert(REQUEST_ID.clone(), request_id);
+    response
+}
+
+fn header_or_new(request: &Request, name: &HeaderName) -> HeaderValue {
+    request
+        .headers()
+        .get(name)
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+                .unwrap_or(HeaderValue::from_static("unknown"))
+        })
+}

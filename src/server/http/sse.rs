@@ -1,0 +1,351 @@
+//! The two SSE streams (spec §2.4–2.6): an intent's lifecycle events, and an agent's
+//! deliveries. Both replay from the cursor, then wait on the notification hub; once a
+//! frame was written they linger briefly and end (buffering clients only see a response
+//! when it ends); an idle stream ends after `wait_seconds` with `stream.timeout`.
+//! Shutdown ends every stream so graceful shutdown never waits on them.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+use axum::routing::get;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::AppState;
+use super::extract::Params;
+use super::intents::checked_id;
+use crate::protocol::event::kind;
+use crate::protocol::sse::{HEARTBEAT, encode_frame};
+use crate::protocol::{Intent, Status};
+use crate::server::engine::directory::Caller;
+use crate::server::engine::hub::{Subscription, Topic};
+use crate::server::engine::lifecycle;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::DeliveryQuery;
+
+/// Deliveries read per query while replaying.
+const DELIVERY_PAGE: u32 = 100;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/intents/{intent_id}/events/stream", get(intent_stream))
+}
+
+/// Cursor and wait of a stream request: `since` (or `Last-Event-ID`) and `wait_seconds`.
+pub struct StreamParams {
+    pub since: u64,
+    pub wait: Duration,
+}
+
+pub fn stream_params(params: &Params, headers: &HeaderMap) -> ApiResult<StreamParams> {
+    let since = match params.int("since", 0, i64::MAX as u64)? {
+        Some(n) => n,
+        None => headers
+            .get("last-event-id")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0),
+    };
+    let wait = params.int("wait_seconds", 1, 60)?.unwrap_or(15);
+    Ok(StreamParams {
+        since,
+        wait: Duration::from_secs(wait),
+    })
+}
+
+fn sse_response(rx: mpsc::Receiver<Bytes>) -> Response {
+    let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+/// How a wait between replays ended.
+enum Woken {
+    /// New commits may be there: read again.
+    Notified,
+    /// Time is up, the client left, or the server is stopping.
+    Done,
+}
+
+/// Waits for the hub, the deadline (idle: write `stream.timeout`), heartbeats, client
+/// departure or shutdown.
+async fn wait_for_news(
+    app: &AppState,
+    notified: std::pin::Pin<&mut tokio::sync::futures::Notified<'_>>,
+    tx: &mpsc::Sender<Bytes>,
+    deadline: Instant,
+    timeout_frame: Option<String>,
+) -> Woken {
+    let mut notified = notified;
+    let mut shutdown = app.shutdown.subscribe();
+    if *shutdown.borrow() {
+        return Woken::Done;
+    }
+    let heartbeat = app.settings.heartbeat;
+    let mut next_heartbeat = Instant::now() + heartbeat;
+    loop {
+        tokio::select! {
+            _ = notified.as_mut() => return Woken::Notified,
+            _ = sleep_until(deadline) => {
+                if let Some(frame) = timeout_frame {
+                    let _ = tx.send(Bytes::from(frame)).await;
+                }
+                return Woken::Done;
+            }
+            _ = sleep_until(next_heartbeat) => {
+                if tx.send(Bytes::from_static(HEARTBEAT.as_bytes())).await.is_err() {
+                    return Woken::Done;
+                }
+                next_heartbeat += heartbeat;
+            }
+            _ = shutdown.changed() => return Woken::Done,
+            _ = tx.closed() => return Woken::Done,
+        }
+    }
+}
+
+fn timeout_frame(next_seq: u64) -> String {
+    encode_frame(
+        None,
+        kind::STREAM_TIMEOUT,
+        &format!("{{\"next_seq\":{next_seq}}}"),
+    )
+}
+
+async fn intent_stream(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let intent_id = checked_id(&raw_id)?;
+    let StreamParams { since, wait } = stream_params(&params, &headers)?;
+    let visible = matches!(
+        app.store.get_intent(intent_id.clone()).await?,
+        Some(row) if row.meta.visible_to(&caller.workspace_id)
+    );
+    if !visible {
+        return Err(ApiError::intent_not_found(&intent_id));
+    }
+    // Subscribe before the first read, so nothing committed after it can be missed.
+    let subscription = app.hub.subscribe(Topic::Intent, &intent_id);
+    let (tx, rx) = mpsc::channel(32);
+    tokio::spawn(run_intent_stream(
+        app,
+        intent_id,
+        since,
+        wait,
+        tx,
+        subscription,
+    ));
+    Ok(sse_response(rx))
+}
+
+#[derive(Deserialize)]
+struct EventHead {
+    seq: u64,
+    event_type: String,
+    status: Status,
+}
+
+async fn run_intent_stream(
+    app: AppState,
+    intent_id: String,
+    mut cursor: u64,
+    wait: Duration,
+    tx: mpsc::Sender<Bytes>,
+    subscription: Subscription,
+) {
+    let _gauge = app.metrics.stream_opened();
+    let idle_deadline = Instant::now() + wait;
+    let mut linger_until: Option<Instant> = None;
+    loop {
+        let notified = subscription.notify().notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let Ok(Some((row, events))) = app.store.events_after(intent_id.clone(), cursor).await
+        else {
+            return;
+        };
+        let mut ended = events.is_empty() && row.status.is_terminal() && linger_until.is_none();
+        for json in &events {
+            let Ok(head) = serde_json::from_str::<EventHead>(json) else {
+                return;
+            };
+            let frame = encode_frame(Some(head.seq), &head.event_type, json);
+            if tx.send(Bytes::from(frame)).await.is_err() {
+                return;
+            }
+            cursor = head.seq;
+            if head.status.is_terminal() {
+                return;
+            }
+        }
+        if ended {
+            // Nothing more can happen to a finished intent: do not hold the client.
+            let _ = tx.send(Bytes::from(timeout_frame(cursor))).await;
+            return;
+        }
+        if !events.is_empty() && linger_until.is_none() {
+            linger_until = Some(Instant::now() + app.settings.linger);
+        }
+        let (deadline, frame) = match linger_until {
+            Some(at) => (at, None),
+            None => (idle_deadline, Some(timeout_frame(cursor))),
+        };
+        ended = matches!(
+            wait_for_news(&app, notified.as_mut(), &tx, deadline, frame).await,
+            Woken::Done
+        );
+        if ended {
+            return;
+        }
+    }
+}
+
+/// `GET /v1/agents/{address}/intents/stream` after the address was resolved and checked.
+pub async fn agent_stream(
+    app: AppState,
+    address: String,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let StreamParams { since, wait } = stream_params(&params, &headers)?;
+    let statuses = match params.get("status") {
+        Some(raw) => super::intents::parse_statuses(raw)?,
+        None => Status::ALL
+            .into_iter()
+            .filter(|s| !s.is_terminal())
+            .collect(),
+    };
+    let subscription = app.hub.subscribe(Topic::Agent, &address);
+    let (tx, rx) = mpsc::channel(32);
+    tokio::spawn(run_agent_stream(
+        app,
+        address,
+        since,
+        statuses,
+        wait,
+        tx,
+        subscription,
+    ));
+    Ok(sse_response(rx))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_agent_stream(
+    app: AppState,
+    address: String,
+    mut cursor: u64,
+    statuses: Vec<Status>,
+    wait: Duration,
+    tx: mpsc::Sender<Bytes>,
+    subscription: Subscription,
+) {
+    let _gauge = app.metrics.stream_opened();
+    let idle_deadline = Instant::now() + wait;
+    let mut linger_until: Option<Instant> = None;
+    loop {
+        let notified = subscription.notify().notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let query = DeliveryQuery {
+            address: address.clone(),
+            after_cursor: cursor,
+            statuses: statuses.clone(),
+            limit: DELIVERY_PAGE,
+        };
+        let Ok(rows) = app.store.deliveries(query).await else {
+            return;
+        };
+        let full_page = rows.len() == DELIVERY_PAGE as usize;
+        let wrote = !rows.is_empty();
+        if tx.is_closed() {
+            return;
+        }
+        // Mark the whole page delivered at once: the writer commits them in one batch.
+        let intents = futures_util::future::join_all(
+            rows.iter()
+                .map(|row| delivered(&app, row.status, &row.json)),
+        )
+        .await;
+        for (row, intent) in rows.iter().zip(intents) {
+            let Some(intent) = intent else {
+                continue;
+            };
+            let data = json!({
+                "intent_id": intent.intent_id,
+                "seq": row.delivery_cursor,
+                "event_type": kind::DELIVERED,
+                "status": intent.status,
+                "at": crate::protocol::now(),
+                "intent_type": intent.intent_type,
+                "from_agent": intent.from_agent,
+                "to_agent": intent.to_agent,
+                "correlation_id": intent.correlation_id,
+                "payload": intent.payload,
+            });
+            let frame = encode_frame(
+                Some(row.delivery_cursor),
+                kind::DELIVERED,
+                &data.to_string(),
+            );
+            if tx.send(Bytes::from(frame)).await.is_err() {
+                return;
+            }
+            cursor = row.delivery_cursor;
+        }
+        if full_page {
+            continue;
+        }
+        if wrote && linger_until.is_none() {
+            linger_until = Some(Instant::now() + app.settings.linger);
+        }
+        let (deadline, frame) = match linger_until {
+            Some(at) => (at, None),
+            None => (idle_deadline, Some(timeout_frame(cursor))),
+        };
+        if let Woken::Done = wait_for_news(&app, notified.as_mut(), &tx, deadline, frame).await {
+            return;
+        }
+    }
+}
+
+/// The intent as the agent should see it: a SUBMITTED one becomes DELIVERED first.
+async fn delivered(app: &AppState, status: Status, json: &str) -> Option<Intent> {
+    let intent: Intent = serde_json::from_str(json).ok()?;
+    if status != Status::Submitted {
+        return Some(intent);
+    }
+    let now = crate::protocol::now();
+    match app
+        .store
+        .transition(
+            intent.intent_id.clone(),
+            Box::new(move |_, current| Ok(lifecycle::deliver(current, &now))),
+        )
+        .await
+    {
+        Ok(done) => Some(done.intent),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not mark an intent delivered");
+            Some(intent)
+        }
+    }
+}

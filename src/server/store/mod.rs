@@ -1,0 +1,245 @@
+//! Persistence behind a `Store` trait, so a PostgreSQL implementation can follow SQLite.
+//!
+//! The event log (`intent_events`, per intent `seq` 1, 2, 3 …) is the truth; the intent row
+//! is its projection, written in the same transaction. Every mutation of an intent is a
+//! read-check-write done by the store on committed state: callers pass a [`Decide`] function
+//! (pure, from `engine`) that sees the current intent and returns the new events.
+//!
+//! Methods return boxed futures so the server can hold an `Arc<dyn Store>`.
+
+pub mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::protocol::{Intent, IntentEvent, Status};
+use crate::server::error::ApiResult;
+
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = ApiResult<T>> + Send + 'a>>;
+
+/// Who owns an intent and who may see it: the sender's workspace and, when `to_agent` is an
+/// address of a known workspace, the receiver's.
+#[derive(Debug, Clone)]
+pub struct IntentMeta {
+    pub workspace_id: String,
+    pub to_workspace_id: Option<String>,
+    pub sender_sa_id: String,
+}
+
+impl IntentMeta {
+    pub fn visible_to(&self, workspace_id: &str) -> bool {
+        self.workspace_id == workspace_id || self.to_workspace_id.as_deref() == Some(workspace_id)
+    }
+}
+
+/// An intent as stored: ownership, the delivery cursor and its JSON projection.
+#[derive(Debug, Clone)]
+pub struct IntentRow {
+    pub meta: IntentMeta,
+    pub status: Status,
+    pub delivery_cursor: u64,
+    /// Serialized [`Intent`]; handed to clients without re-encoding.
+    pub json: String,
+}
+
+/// Scope of an `Idempotency-Key` (spec §5.1): sender, endpoint, key; plus the body's hash.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    pub sa_id: String,
+    pub endpoint: &'static str,
+    pub key: String,
+    pub body_hash: [u8; 32],
+}
+
+/// A new intent with its first events, already serialized by the caller.
+#[derive(Debug, Clone)]
+pub struct NewIntent {
+    pub meta: IntentMeta,
+    pub intent_id: String,
+    pub to_agent: String,
+    pub status: Status,
+    pub created_at: String,
+    pub intent_json: String,
+    /// `(seq, json)` starting at 1.
+    pub events: Vec<(u64, String)>,
+    pub idempotency: Option<IdempotencyKey>,
+    /// The answer to store for idempotent replays.
+    pub response_json: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateOutcome {
+    Created {
+        response: String,
+    },
+    /// Same idempotency key and body as an earlier request: its original answer.
+    Replayed {
+        response: String,
+    },
+}
+
+/// What an engine decision returns: the new projection and the events that lead to it.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub intent: Intent,
+    pub events: Vec<IntentEvent>,
+}
+
+/// Decides a mutation from the committed intent. Runs inside the writer, so it must be quick.
+pub type Decide = Box<dyn FnOnce(&IntentMeta, Intent) -> ApiResult<Decision> + Send>;
+
+#[derive(Debug, Clone)]
+pub struct Transitioned {
+    pub intent: Intent,
+    pub intent_json: String,
+    /// The events appended (empty when the decision changed nothing).
+    pub events: Vec<IntentEvent>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub workspace_id: String,
+    pub statuses: Vec<Status>,
+    pub to_agent: Option<String>,
+    /// Only rows older than this position (the list cursor).
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    /// `(position, intent json)`, newest first.
+    pub rows: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeliveryQuery {
+    pub address: String,
+    pub after_cursor: u64,
+    pub statuses: Vec<Status>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgRow {
+    pub org_id: String,
+    pub slug: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkspaceRow {
+    pub workspace_id: String,
+    pub org_id: String,
+    pub slug: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRow {
+    pub sa_id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub status: String,
+    pub is_admin: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyRow {
+    pub key_id: String,
+    pub sa_id: String,
+    /// sha256 of the secret part of the token; the token itself is never stored.
+    pub secret_hash: [u8; 32],
+    pub key_hint: String,
+    pub status: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// Everything about tenants and credentials, loaded once at start-up.
+#[derive(Debug, Clone, Default)]
+pub struct DirectorySnapshot {
+    pub orgs: Vec<OrgRow>,
+    pub workspaces: Vec<WorkspaceRow>,
+    pub accounts: Vec<AccountRow>,
+    pub keys: Vec<KeyRow>,
+}
+
+/// What a commit changed, for the notification hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// New events on this intent.
+    Intent(String),
+    /// A new delivery for this agent address.
+    Agent(String),
+}
+
+/// Told about every commit, right after it and before the callers get their answers.
+pub trait CommitObserver: Send + Sync {
+    fn committed(&self, notices: &[Notice], jobs: usize, events: usize);
+}
+
+pub trait Store: Send + Sync + 'static {
+    fn load_directory(&self) -> StoreFuture<'_, DirectorySnapshot>;
+
+    /// Creates an org with its first workspace, admin account and admin key.
+    fn bootstrap(
+        &self,
+        org: OrgRow,
+        workspace: WorkspaceRow,
+        admin: AccountRow,
+        key: KeyRow,
+    ) -> StoreFuture<'_, ()>;
+
+    /// A workspace with its admin account and key. 409 when the slug is taken.
+    fn create_workspace(
+        &self,
+        workspace: WorkspaceRow,
+        admin: AccountRow,
+        key: KeyRow,
+    ) -> StoreFuture<'_, ()>;
+
+    /// 409 when the name is taken in the workspace.
+    fn create_account(&self, account: AccountRow) -> StoreFuture<'_, ()>;
+
+    fn create_key(&self, key: KeyRow) -> StoreFuture<'_, ()>;
+
+    /// Marks a key revoked; `None` when the account has no such key.
+    fn revoke_key(
+        &self,
+        sa_id: String,
+        key_id: String,
+        at: String,
+    ) -> StoreFuture<'_, Option<KeyRow>>;
+
+    fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome>;
+
+    /// Read-check-write on committed state; 404 when the intent is unknown.
+    fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned>;
+
+    fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>>;
+
+    /// Events with `seq > since`, ascending, as JSON; `None` when the intent is unknown.
+    fn events_after(
+        &self,
+        intent_id: String,
+        since: u64,
+    ) -> StoreFuture<'_, Option<(IntentRow, Vec<String>)>>;
+
+    fn list_intents(&self, query: ListQuery) -> StoreFuture<'_, ListPage>;
+
+    /// Intents addressed to `address` with a delivery cursor after the given one, ascending.
+    fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>>;
+
+    /// Deletes idempotency records older than `age_seconds`; returns how many.
+    fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize>;
+
+    /// Waits until every acknowledged write is committed, then stops the writer.
+    fn shutdown(&self) -> StoreFuture<'_, ()>;
+}

@@ -1,0 +1,167 @@
+//! Connection settings and schema migrations.
+//!
+//! `schema_version` holds one row: the number of migrations applied. A database written by
+//! an older `axme` opens after an upgrade because only the missing migrations run. Never
+//! edit a released migration: append a new one.
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+/// Durability of a commit (the banner states which one a run uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    /// WAL + `synchronous=NORMAL`: every commit survives a process crash (`kill -9`); the
+    /// last ones may be lost on power failure.
+    Normal,
+    /// WAL + `synchronous=FULL`: commits also survive power failure.
+    Full,
+}
+
+impl SyncMode {
+    pub fn pragma(self) -> &'static str {
+        match self {
+            SyncMode::Normal => "NORMAL",
+            SyncMode::Full => "FULL",
+        }
+    }
+}
+
+const MIGRATIONS: &[&str] = &[
+    // 1: tenants, credentials, intents, events, idempotency records.
+    r#"
+    CREATE TABLE orgs (
+        org_id      TEXT PRIMARY KEY,
+        slug        TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE workspaces (
+        workspace_id TEXT PRIMARY KEY,
+        org_id       TEXT NOT NULL,
+        slug         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        UNIQUE (org_id, slug)
+    );
+    CREATE TABLE service_accounts (
+        sa_id        TEXT PRIMARY KEY,
+        org_id       TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        display_name TEXT,
+        description  TEXT,
+        status       TEXT NOT NULL,
+        is_admin     INTEGER NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        UNIQUE (workspace_id, name)
+    );
+    CREATE TABLE api_keys (
+        key_id      TEXT PRIMARY KEY,
+        sa_id       TEXT NOT NULL,
+        secret_hash BLOB NOT NULL,
+        key_hint    TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT,
+        revoked_at  TEXT
+    );
+    CREATE TABLE intents (
+        id              INTEGER PRIMARY KEY,
+        intent_id       TEXT NOT NULL UNIQUE,
+        workspace_id    TEXT NOT NULL,
+        to_workspace_id TEXT,
+        sender_sa_id    TEXT NOT NULL,
+        to_agent        TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        last_seq        INTEGER NOT NULL,
+        delivery_cursor INTEGER NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        body            TEXT NOT NULL
+    );
+    CREATE INDEX intents_by_workspace ON intents (workspace_id, id);
+    CREATE INDEX intents_by_receiver_workspace ON intents (to_workspace_id, id);
+    CREATE INDEX intents_by_agent ON intents (to_agent, delivery_cursor);
+    CREATE TABLE intent_events (
+        intent_rowid INTEGER NOT NULL,
+        seq          INTEGER NOT NULL,
+        body         TEXT NOT NULL,
+        PRIMARY KEY (intent_rowid, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE idempotency (
+        sa_id      TEXT NOT NULL,
+        endpoint   TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        body_hash  BLOB NOT NULL,
+        response   TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (sa_id, endpoint, key)
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
+pub fn open_writer(path: &Path, sync: SyncMode) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", sync.pragma())?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.pragma_update(None, "cache_size", -16000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens a read connection (WAL lets it read beside the writer).
+pub fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.pragma_update(None, "cache_size", -8000)?;
+    Ok(conn)
+}
+
+pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let current: Option<i64> = conn
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .ok();
+    let current = current.unwrap_or(0).max(0) as usize;
+    if current == 0 {
+        conn.execute("INSERT INTO schema_version (version) VALUES (0)", [])?;
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute("UPDATE schema_version SET version = ?1", [index as i64 + 1])?;
+        tx.commit()?;
+        tracing::info!(version = index + 1, "applied schema migration");
+    }
+    Ok(())
+}
+
+pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, SyncMode::Normal).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        drop(conn);
+        let conn = open_writer(&path, SyncMode::Full).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode.to_lowercase(), "wal");
+    }
+}

@@ -1,0 +1,245 @@
+//! The single writer: one thread owns the write connection, drains a queue of jobs and
+//! commits them in batches (group commit), answering each job only after its batch commits.
+//!
+//! Each job runs inside its own savepoint, so a refused job (a 409, a 404) rolls back
+//! alone and never aborts its neighbours. SQLite admits one writer at a time anyway; doing
+//! all writes on one thread avoids `SQLITE_BUSY` and lets a read-check-write see committed
+//! state without locks.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{CommitObserver, Notice};
+
+/// Jobs committed together at most; bounds the latency one batch adds to its first job.
+const MAX_BATCH: usize = 1024;
+
+/// State the writer keeps between jobs.
+pub struct WriterState {
+    /// Last delivery cursor handed out. Stride 2, so a client resuming with `since = last`
+    /// or `since = last + 1` sees the same next delivery (spec §2.3).
+    last_cursor: u64,
+}
+
+impl WriterState {
+    fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let last: i64 = conn.query_row(
+            "SELECT COALESCE(MAX(delivery_cursor), 0) FROM intents",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(WriterState {
+            last_cursor: last.max(0) as u64,
+        })
+    }
+
+    pub fn next_cursor(&mut self) -> u64 {
+        self.last_cursor += 2;
+        self.last_cursor
+    }
+}
+
+/// A job's result before commit: its value and what it changed.
+pub struct Staged<R> {
+    pub value: R,
+    pub notices: Vec<Notice>,
+    pub events: usize,
+}
+
+impl<R> Staged<R> {
+    pub fn quiet(value: R) -> Self {
+        Staged {
+            value,
+            notices: Vec::new(),
+            events: 0,
+        }
+    }
+}
+
+type Reply = Box<dyn FnOnce(ApiResult<()>) + Send>;
+
+struct JobOutcome {
+    keep: bool,
+    notices: Vec<Notice>,
+    events: usize,
+    reply: Reply,
+}
+
+type Job = Box<dyn FnOnce(&Connection, &mut WriterState) -> JobOutcome + Send>;
+
+enum Msg {
+    Job(Job),
+    Stop(oneshot::Sender<()>),
+}
+
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `conn`.
+    pub fn start(conn: Connection, observer: Arc<dyn CommitObserver>) -> rusqlite::Result<Self> {
+        let state = WriterState::load(&conn)?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("axme-writer".into())
+            .spawn(move || run(conn, state, rx, observer))
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        Ok(Writer { tx })
+    }
+
+    /// Queues a job; the future resolves after the job's batch committed.
+    pub fn submit<R, F>(&self, job: F) -> impl Future<Output = ApiResult<R>> + Send + 'static
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection, &mut WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<ApiResult<R>>();
+        let job: Job = Box::new(move |conn, state| match job(conn, state) {
+            Ok(Staged {
+                value,
+                notices,
+                events,
+            }) => JobOutcome {
+                keep: true,
+                notices,
+                events,
+                reply: Box::new(move |committed| {
+                    let _ = tx.send(committed.map(|()| value));
+                }),
+            },
+            Err(refusal) => JobOutcome {
+                keep: false,
+                notices: Vec::new(),
+                events: 0,
+                reply: Box::new(move |_| {
+                    let _ = tx.send(Err(refusal));
+                }),
+            },
+        });
+        let queued = self.tx.send(Msg::Job(job));
+        async move {
+            if queued.is_err() {
+                return Err(ApiError::internal("the server is shutting down"));
+            }
+            rx.await
+                .unwrap_or_else(|_| Err(ApiError::internal("the writer stopped")))
+        }
+    }
+
+    /// Commits what is queued, then stops the thread.
+    pub async fn stop(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Stop(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+fn run(
+    conn: Connection,
+    mut state: WriterState,
+    rx: mpsc::Receiver<Msg>,
+    observer: Arc<dyn CommitObserver>,
+) {
+    let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut outcomes: Vec<JobOutcome> = Vec::with_capacity(MAX_BATCH);
+    let mut notices: Vec<Notice> = Vec::new();
+    loop {
+        let mut stop = None;
+        match rx.recv() {
+            Ok(Msg::Job(job)) => jobs.push(job),
+            Ok(Msg::Stop(done)) => stop = Some(done),
+            Err(_) => return,
+        }
+        while stop.is_none() && jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(Msg::Job(job)) => jobs.push(job),
+                Ok(Msg::Stop(done)) => stop = Some(done),
+                Err(_) => break,
+            }
+        }
+        if !jobs.is_empty() {
+            commit_batch(
+                &conn,
+                &mut state,
+                &mut jobs,
+                &mut outcomes,
+                &mut notices,
+                &*observer,
+            );
+        }
+        if let Some(done) = stop {
+            let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+            let _ = done.send(());
+            return;
+        }
+    }
+}
+
+fn commit_batch(
+    conn: &Connection,
+    state: &mut WriterState,
+    jobs: &mut Vec<Job>,
+    outcomes: &mut Vec<JobOutcome>,
+    notices: &mut Vec<Notice>,
+    observer: &dyn CommitObserver,
+) {
+    let count = jobs.len();
+    let began = exec(conn, "BEGIN IMMEDIATE");
+    if let Err(e) = began {
+        tracing::error!(error = %e, "could not begin a write transaction");
+        for job in jobs.drain(..) {
+            // Run nothing: answer every job with the failure.
+            drop(job);
+        }
+        return;
+    }
+    let mut events = 0;
+    for job in jobs.drain(..) {
+        let savepoint = exec(conn, "SAVEPOINT job");
+        let outcome = job(conn, state);
+        let closed = if outcome.keep && savepoint.is_ok() {
+            exec(conn, "RELEASE job")
+        } else {
+            exec(conn, "ROLLBACK TO job").and_then(|()| exec(conn, "RELEASE job"))
+        };
+        if let Err(e) = closed {
+            tracing::error!(error = %e, "savepoint failed");
+        }
+        if outcome.keep {
+            events += outcome.events;
+            notices.extend(outcome.notices.iter().cloned());
+        }
+        outcomes.push(outcome);
+    }
+    match exec(conn, "COMMIT") {
+        Ok(()) => {
+            observer.committed(notices, count, events);
+            for outcome in outcomes.drain(..) {
+                (outcome.reply)(Ok(()));
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed");
+            let _ = exec(conn, "ROLLBACK");
+            if let Ok(fresh) = WriterState::load(conn) {
+                *state = fresh;
+            }
+            for outcome in outcomes.drain(..) {
+                (outcome.reply)(Err(ApiError::internal("the write could not be committed")));
+            }
+        }
+    }
+    notices.clear();
+}
+
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}

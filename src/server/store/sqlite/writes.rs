@@ -1,0 +1,279 @@
+//! The bodies of write jobs; each runs on the writer thread inside its own savepoint.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::writer::{Staged, WriterState};
+use crate::protocol::Intent;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{
+    AccountRow, CreateOutcome, Decide, IntentMeta, KeyRow, NewIntent, Notice, OrgRow, Transitioned,
+    WorkspaceRow,
+};
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
+fn conflict_or(e: rusqlite::Error, code: &str, message: &str) -> ApiError {
+    if is_unique_violation(&e) {
+        ApiError::conflict(code, message)
+    } else {
+        e.into()
+    }
+}
+
+pub fn insert_org(conn: &Connection, org: &OrgRow) -> ApiResult<()> {
+    conn.prepare_cached("INSERT INTO orgs (org_id, slug, created_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![org.org_id, org.slug, org.created_at])
+        .map_err(|e| conflict_or(e, "org_exists", "an organization with this slug exists"))?;
+    Ok(())
+}
+
+pub fn insert_workspace(conn: &Connection, ws: &WorkspaceRow) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO workspaces (workspace_id, org_id, slug, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![ws.workspace_id, ws.org_id, ws.slug, ws.created_at])
+    .map_err(|e| {
+        conflict_or(
+            e,
+            "workspace_exists",
+            &format!("a workspace named '{}' already exists", ws.slug),
+        )
+    })?;
+    Ok(())
+}
+
+pub fn insert_account(conn: &Connection, a: &AccountRow) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
+         description, status, is_admin, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        a.sa_id,
+        a.org_id,
+        a.workspace_id,
+        a.name,
+        a.display_name,
+        a.description,
+        a.status,
+        a.is_admin,
+        a.created_at,
+        a.updated_at
+    ])
+    .map_err(|e| {
+        conflict_or(
+            e,
+            "service_account_exists",
+            &format!(
+                "a service account named '{}' already exists in this workspace",
+                a.name
+            ),
+        )
+    })?;
+    Ok(())
+}
+
+pub fn insert_key(conn: &Connection, k: &KeyRow) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO api_keys (key_id, sa_id, secret_hash, key_hint, status, created_at, \
+         expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        k.key_id,
+        k.sa_id,
+        &k.secret_hash[..],
+        k.key_hint,
+        k.status,
+        k.created_at,
+        k.expires_at,
+        k.revoked_at
+    ])?;
+    Ok(())
+}
+
+pub fn revoke_key(
+    conn: &Connection,
+    sa_id: &str,
+    key_id: &str,
+    at: &str,
+) -> ApiResult<Option<KeyRow>> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?3) \
+             WHERE sa_id = ?1 AND key_id = ?2",
+        )?
+        .execute(params![sa_id, key_id, at])?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    let key = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM api_keys WHERE key_id = ?1",
+            super::reads::KEY_COLUMNS
+        ))?
+        .query_row([key_id], super::reads::key_row)
+        .optional()?;
+    Ok(key)
+}
+
+pub fn create_intent(
+    conn: &Connection,
+    state: &mut WriterState,
+    n: NewIntent,
+) -> ApiResult<Staged<CreateOutcome>> {
+    if let Some(idem) = &n.idempotency {
+        let earlier: Option<(Vec<u8>, String)> = conn
+            .prepare_cached(
+                "SELECT body_hash, response FROM idempotency \
+                 WHERE sa_id = ?1 AND endpoint = ?2 AND key = ?3",
+            )?
+            .query_row(params![idem.sa_id, idem.endpoint, idem.key], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((hash, response)) = earlier {
+            if hash == idem.body_hash {
+                return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
+            }
+            return Err(ApiError::conflict(
+                "idempotency_conflict",
+                "idempotency key reused with different payload",
+            )
+            .with_details(serde_json::json!({ "idempotency_key": idem.key })));
+        }
+    }
+    let cursor = state.next_cursor();
+    let last_seq = n.events.last().map(|(seq, _)| *seq).unwrap_or(0);
+    conn.prepare_cached(
+        "INSERT INTO intents (intent_id, workspace_id, to_workspace_id, sender_sa_id, to_agent, \
+         status, last_seq, delivery_cursor, created_at, updated_at, body) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+    )?
+    .execute(params![
+        n.intent_id,
+        n.meta.workspace_id,
+        n.meta.to_workspace_id,
+        n.meta.sender_sa_id,
+        n.to_agent,
+        n.status.as_str(),
+        last_seq as i64,
+        cursor as i64,
+        n.created_at,
+        n.intent_json
+    ])?;
+    let rowid = conn.last_insert_rowid();
+    insert_events(conn, rowid, n.events.iter().map(|(s, j)| (*s, j.as_str())))?;
+    if let Some(idem) = &n.idempotency {
+        conn.prepare_cached(
+            "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
+        )?
+        .execute(params![
+            idem.sa_id,
+            idem.endpoint,
+            idem.key,
+            &idem.body_hash[..],
+            n.response_json
+        ])?;
+    }
+    Ok(Staged {
+        events: n.events.len(),
+        notices: vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)],
+        value: CreateOutcome::Created {
+            response: n.response_json,
+        },
+    })
+}
+
+fn insert_events<'a>(
+    conn: &Connection,
+    rowid: i64,
+    events: impl Iterator<Item = (u64, &'a str)>,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO intent_events (intent_rowid, seq, body) VALUES (?1, ?2, ?3)",
+    )?;
+    for (seq, json) in events {
+        stmt.execute(params![rowid, seq as i64, json])?;
+    }
+    Ok(())
+}
+
+pub fn transition(
+    conn: &Connection,
+    intent_id: &str,
+    decide: Decide,
+) -> ApiResult<Staged<Transitioned>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body \
+             FROM intents WHERE intent_id = ?1",
+        )?
+        .query_row([intent_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                IntentMeta {
+                    workspace_id: r.get(1)?,
+                    to_workspace_id: r.get(2)?,
+                    sender_sa_id: r.get(3)?,
+                },
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((rowid, meta, last_seq, body)) = row else {
+        return Err(ApiError::intent_not_found(intent_id));
+    };
+    let current: Intent = serde_json::from_str(&body)
+        .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))?;
+    let decision = decide(&meta, current)?;
+    let intent_json =
+        serde_json::to_string(&decision.intent).map_err(|e| ApiError::internal(e.to_string()))?;
+    if decision.events.is_empty() {
+        return Ok(Staged::quiet(Transitioned {
+            intent: decision.intent,
+            intent_json,
+            events: Vec::new(),
+        }));
+    }
+    let mut encoded = Vec::with_capacity(decision.events.len());
+    for (i, event) in decision.events.iter().enumerate() {
+        // The log has no gaps: the engine must continue exactly after the stored seq.
+        if event.seq != last_seq as u64 + 1 + i as u64 {
+            return Err(ApiError::internal("event sequence out of order"));
+        }
+        encoded.push((
+            event.seq,
+            serde_json::to_string(event).map_err(|e| ApiError::internal(e.to_string()))?,
+        ));
+    }
+    let new_last = decision.events.last().map(|e| e.seq).unwrap_or(0);
+    let updated_at = decision
+        .intent
+        .updated_at
+        .clone()
+        .unwrap_or_else(crate::protocol::now);
+    conn.prepare_cached(
+        "UPDATE intents SET status = ?2, last_seq = ?3, updated_at = ?4, body = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        rowid,
+        decision.intent.status.as_str(),
+        new_last as i64,
+        updated_at,
+        intent_json
+    ])?;
+    insert_events(conn, rowid, encoded.iter().map(|(s, j)| (*s, j.as_str())))?;
+    Ok(Staged {
+        events: decision.events.len(),
+        notices: vec![Notice::Intent(intent_id.to_string())],
+        value: Transitioned {
+            intent: decision.intent,
+            intent_json,
+            events: decision.events,
+        },
+    })
+}
