@@ -406,3 +406,33 @@ async fn agents_registry_lists_admin_and_provisioned_agents() {
         .await
         .expect_error_status(409);
 }
+
+#[tokio::test]
+async fn two_listeners_deliver_once() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "twice").await;
+    let path = stream_path("local/default/twice", "since=0&wait_seconds=10");
+
+    let mut listeners = Vec::new();
+    for _ in 0..2 {
+        let (resp, at) = sse::open(&server, &path, &agent.key, &[]).await;
+        assert_eq!(resp.status().as_u16(), 200);
+        listeners.push(tokio::spawn(sse::read_all(resp, at, LIMIT)));
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let id = server
+        .create_intent(&admin, &agent.address, json!({}))
+        .await;
+    for l in listeners {
+        let s = l.await.expect("listener task");
+        assert!(s.ended, "{}", s.raw);
+    }
+    let delivered = server
+        .events(&admin, &id, None)
+        .await
+        .iter()
+        .filter(|e| e["event_type"] == "intent.delivered")
+        .count();
+    assert_eq!(delivered, 1, "one SUBMITTED → DELIVERED transition");
+}

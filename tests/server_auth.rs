@@ -162,6 +162,38 @@ async fn workspaces_are_isolated() {
         "foreign list leaks: {}",
         list.text
     );
+    let agents = server.get("/v1/agents", foreign).await;
+    agents.expect_ok();
+    assert!(
+        !agents.text.contains("agent://local/default/"),
+        "foreign agents list leaks: {}",
+        agents.text
+    );
+    assert!(
+        agents.text.contains("agent://local/other/admin"),
+        "{}",
+        agents.text
+    );
+    let sas = server.get("/v1/service-accounts", foreign).await;
+    sas.expect_ok();
+    assert!(
+        !sas.text.contains(&agent.sa_id),
+        "foreign SA list leaks: {}",
+        sas.text
+    );
+    let sa = server
+        .get(&format!("/v1/service-accounts/{}", agent.sa_id), foreign)
+        .await;
+    assert!(sa.status == 403 || sa.status == 404, "{}", sa.text);
+    sa.expect_error_status(sa.status);
+    let key = server
+        .post(
+            &format!("/v1/service-accounts/{}/keys", agent.sa_id),
+            foreign,
+            &json!({}),
+        )
+        .await;
+    assert!(key.status == 403 || key.status == 404, "{}", key.text);
 
     // Listening on the first workspace's agent is forbidden.
     server

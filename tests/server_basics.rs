@@ -72,6 +72,20 @@ async fn health_needs_no_key_and_trace_ids_are_echoed() {
             r.status()
         );
     }
+    let r = server
+        .http
+        .get(server.endpoint("/v1/intents"))
+        .header("x-api-key", &admin)
+        .header("x-request-id", "req-42")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        r.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("req-42")
+    );
     let r = server.get("/v1/intents", &admin).await;
     assert!(
         r.header("x-trace-id").is_some_and(|t| !t.is_empty()),

@@ -197,3 +197,98 @@ async fn sigterm_ends_open_streams_and_exits_promptly() {
     let again = TestServer::start_with_db(&db);
     assert_eq!(again.intent(&admin, &id).await["status"], "SUBMITTED");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_acknowledged_just_before_kill_9_are_kept() {
+    let dir = common::temp_dir();
+    let db = common::db_path(&dir);
+    let mut server = TestServer::start_with_db(&db);
+    let admin = server.admin();
+
+    // An idempotency record is durable like any other acknowledged write.
+    let keyed_body = common::intent_body("agent://local/default/keyed", json!({"k": 1}));
+    let keyed = |server: &TestServer| {
+        server
+            .http
+            .post(server.endpoint("/v1/intents"))
+            .header("x-api-key", &admin)
+            .header("Idempotency-Key", "survives-kill-0001")
+            .json(&keyed_body)
+            .send()
+    };
+    let original = common::Resp::read(keyed(&server).await.expect("request")).await;
+    original.expect_ok();
+
+    // Writers hammer the server; it is killed while their requests are in flight.
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let http = server.http.clone();
+        let url = server.endpoint("/v1/intents");
+        let key = admin.clone();
+        let acked = acked.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0.. {
+                let body =
+                    common::intent_body("agent://local/default/inflight", json!({"w": w, "i": i}));
+                let Ok(resp) = http
+                    .post(&url)
+                    .header("x-api-key", &key)
+                    .json(&body)
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                if resp.status().as_u16() != 200 {
+                    break;
+                }
+                let Ok(v) = resp.json::<Value>().await else {
+                    break;
+                };
+                if let Some(id) = v["intent_id"].as_str() {
+                    acked.lock().expect("not poisoned").push(id.to_string());
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    server.kill_hard();
+    for w in writers {
+        w.await.expect("writer task");
+    }
+    let acked = acked.lock().expect("not poisoned").clone();
+    assert!(
+        acked.len() >= 8,
+        "writers got acknowledgements: {}",
+        acked.len()
+    );
+
+    let restarted = TestServer::start_with_db(&db);
+    let mut missing = Vec::new();
+    for id in &acked {
+        let r = restarted
+            .get(&format!("/v1/intents/{id}/events"), &admin)
+            .await;
+        let ok = r.status == 200
+            && common::seqs(r.body["events"].as_array().map_or(&[][..], |v| v)) == vec![1, 2];
+        if !ok {
+            missing.push(format!("{id}: {} {}", r.status, r.text));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged intents lost or incomplete after kill -9:\n{}",
+        missing.len(),
+        acked.len(),
+        missing.join("\n")
+    );
+
+    let replay = common::Resp::read(keyed(&restarted).await.expect("request")).await;
+    replay.expect_ok();
+    assert_eq!(
+        replay.body["intent_id"], original.body["intent_id"],
+        "{}",
+        replay.text
+    );
+}

@@ -113,6 +113,11 @@ async fn lifecycle_create_deliver_resume_complete() {
     let last = events.last().expect("events exist");
     assert_eq!(last["event_type"], "intent.completed");
     assert_eq!(last["status"], "COMPLETED");
+    assert_eq!(
+        last["result"],
+        json!({"answer": 42}),
+        "the completed event carries the result (spec §2.1)"
+    );
 }
 
 #[tokio::test]
@@ -319,8 +324,15 @@ async fn terminal_intents_are_immutable() {
     assert_eq!(done.body["intent"]["status"], "COMPLETED", "{}", done.text);
     assert_eq!(done.body["event"]["event_type"], "intent.completed");
     assert_eq!(done.body["event"]["status"], "COMPLETED");
-    assert!(
-        done.body["completion_delivery"].is_object(),
+    assert!(done.body["event"]["details"].is_object(), "{}", done.text);
+    assert_eq!(
+        done.body["completion_delivery"]["delivered"],
+        json!(false),
+        "{}",
+        done.text
+    );
+    assert_eq!(
+        done.body["completion_delivery"]["reason"], "reply_to_not_set",
         "{}",
         done.text
     );
@@ -516,4 +528,130 @@ async fn idempotency_compares_canonical_json() {
         a.body["intent_id"], b.body["intent_id"],
         "same JSON, other key order"
     );
+}
+
+#[tokio::test]
+async fn concurrent_resolves_let_exactly_one_win() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let id = server
+        .create_intent(&admin, "agent://local/default/race", json!({}))
+        .await;
+    let path = format!("/v1/intents/{id}/resolve");
+    let attempts = (0..16).map(|i| {
+        let body = if i % 2 == 0 {
+            json!({"status": "COMPLETED", "result": {"winner": i}})
+        } else {
+            json!({"status": "CANCELED", "reason": format!("racer {i}")})
+        };
+        let server = &server;
+        let admin = admin.as_str();
+        let path = path.as_str();
+        async move { server.post(path, admin, &body).await }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let wins = answers.iter().filter(|r| r.status == 200).count();
+    assert_eq!(wins, 1, "exactly one terminal change wins");
+    for r in answers.iter().filter(|r| r.status != 200) {
+        r.expect_error(409, "intent_already_terminal");
+    }
+    let events = server.events(&admin, &id, None).await;
+    let terminal = events
+        .iter()
+        .filter(|e| ["COMPLETED", "CANCELED"].contains(&e["status"].as_str().unwrap_or("")))
+        .count();
+    assert_eq!(terminal, 1, "one terminal event: {events:?}");
+    assert_eq!(seqs(&events), (1..=events.len() as u64).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn resolve_requires_its_conditional_fields() {
+    // Spec §3.7: `result` is required for COMPLETED, `error` for FAILED, `reason` for
+    // CANCELED; a missing one is a 422. Each case gets a fresh intent.
+    let server = TestServer::start();
+    let admin = server.admin();
+    let mut wrong = Vec::new();
+    for (body, field) in [
+        (json!({"status": "COMPLETED"}), "result"),
+        (json!({"status": "FAILED"}), "error"),
+        (json!({"status": "CANCELED"}), "reason"),
+        (json!({"reason": "no status"}), "status"),
+    ] {
+        let id = server
+            .create_intent(&admin, "agent://local/default/cond", json!({}))
+            .await;
+        let r = server
+            .post(&format!("/v1/intents/{id}/resolve"), &admin, &body)
+            .await;
+        let named = r.body["error"]["details"]["field"] == json!(field) || r.text.contains(field);
+        if r.status != 422 || r.body["error"]["code"] != "schema_invalid" || !named {
+            wrong.push(format!("{body} → {} {}", r.status, r.text));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "accepted or badly refused:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn resolve_and_resume_replay_with_the_same_idempotency_key() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "idem-writes").await;
+    let send = |path: String, key: String, body: Value| {
+        let server = &server;
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint(&path))
+                .header("x-api-key", key)
+                .header("Idempotency-Key", "retry-0001")
+                .json(&body)
+                .send()
+                .await
+                .expect("request");
+            common::Resp::read(r).await
+        }
+    };
+
+    let a = server
+        .create_intent(&admin, &agent.address, json!({}))
+        .await;
+    let body = json!({"status": "CANCELED", "reason": "retry me"});
+    let first = send(
+        format!("/v1/intents/{a}/resolve"),
+        admin.clone(),
+        body.clone(),
+    )
+    .await;
+    first.expect_ok();
+    let retry = send(format!("/v1/intents/{a}/resolve"), admin.clone(), body).await;
+    retry.expect_ok();
+    assert_eq!(
+        retry.body["event"], first.body["event"],
+        "a retried resolve replays"
+    );
+
+    let b = server
+        .create_intent(&admin, &agent.address, json!({}))
+        .await;
+    let body = json!({"action": "complete", "v": 1});
+    let first = send(
+        format!("/v1/intents/{b}/resume"),
+        agent.key.clone(),
+        body.clone(),
+    )
+    .await;
+    first.expect_ok();
+    let retry = send(format!("/v1/intents/{b}/resume"), agent.key.clone(), body).await;
+    retry.expect_ok();
+    let completed = server
+        .events(&admin, &b, None)
+        .await
+        .iter()
+        .filter(|e| e["status"] == "COMPLETED")
+        .count();
+    assert_eq!(completed, 1, "the retried resume did not run twice");
 }

@@ -344,3 +344,62 @@ async fn terminal_intent_replays_then_closes() {
     assert!(s.ended, "{}", s.raw);
     assert!(s.intent_frames().is_empty(), "{}", s.raw);
 }
+
+#[tokio::test]
+async fn query_since_beats_last_event_id() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let id = server
+        .create_intent(&admin, "agent://local/default/sse", json!({}))
+        .await;
+    let s = sse::get(
+        &server,
+        &format!("/v1/intents/{id}/events/stream?since=0&wait_seconds=5"),
+        &admin,
+        &[("Last-Event-ID", "1")],
+        LIMIT,
+    )
+    .await;
+    let ids: Vec<_> = s.intent_frames().into_iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        vec![Some("1".to_string()), Some("2".to_string())],
+        "{}",
+        s.raw
+    );
+}
+
+/// Runs ~17 s: a comment heartbeat arrives about every 15 s while a stream idles.
+#[tokio::test]
+async fn idle_stream_sends_comment_heartbeats() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let id = server
+        .create_intent(&admin, "agent://local/default/sse", json!({}))
+        .await;
+    let s = sse::get(
+        &server,
+        &format!("/v1/intents/{id}/events/stream?since=2&wait_seconds=17"),
+        &admin,
+        &[],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(s.ended, "{}", s.raw);
+    let beat = s
+        .chunks
+        .iter()
+        .find(|(_, text)| text.lines().any(|l| l.starts_with(':')))
+        .map(|(at, _)| *at - s.connected_at)
+        .unwrap_or_else(|| panic!("no heartbeat comment in 17 s:\n{:?}", s.raw));
+    assert!(
+        beat >= Duration::from_secs(10) && beat <= Duration::from_millis(16_500),
+        "heartbeat after {beat:?}"
+    );
+    assert_eq!(
+        s.frames().last().and_then(|f| f.event.clone()).as_deref(),
+        Some("stream.timeout"),
+        "{}",
+        s.raw
+    );
+}
