@@ -436,3 +436,71 @@ async fn two_listeners_deliver_once() {
         .count();
     assert_eq!(delivered, 1, "one SUBMITTED → DELIVERED transition");
 }
+
+/// An agent that reconnects with its cursor while intents arrive sees every one of them,
+/// and each intent is marked delivered exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnecting_listener_loses_no_delivery() {
+    const INTENTS: usize = 30;
+    let server = std::sync::Arc::new(TestServer::start());
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "busy").await;
+
+    let listener = {
+        let server = server.clone();
+        let key = agent.key.clone();
+        tokio::spawn(async move {
+            let mut seen = HashSet::new();
+            let mut since = 0u64;
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while seen.len() < INTENTS && std::time::Instant::now() < deadline {
+                let s = sse::get(
+                    &server,
+                    &stream_path(
+                        "local/default/busy",
+                        &format!("since={since}&wait_seconds=1"),
+                    ),
+                    &key,
+                    &[],
+                    LIMIT,
+                )
+                .await;
+                assert_eq!(s.status, 200, "{}", s.raw);
+                for f in s.intent_frames() {
+                    since = since.max(cursor(&f));
+                    seen.insert(
+                        f.json()["intent_id"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    );
+                }
+            }
+            seen
+        })
+    };
+
+    let mut ids = HashSet::new();
+    for i in 0..INTENTS {
+        ids.insert(
+            server
+                .create_intent(&admin, &agent.address, json!({"i": i}))
+                .await,
+        );
+        if i % 5 == 0 {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+    }
+    let seen = listener.await.expect("listener task");
+    let missed: Vec<_> = ids.difference(&seen).collect();
+    assert!(missed.is_empty(), "deliveries never seen: {missed:?}");
+    for id in &ids {
+        let delivered = server
+            .events(&admin, id, None)
+            .await
+            .iter()
+            .filter(|e| e["event_type"] == "intent.delivered")
+            .count();
+        assert_eq!(delivered, 1, "intent {id} delivered {delivered} times");
+    }
+}

@@ -21,6 +21,11 @@ async fn acknowledged_writes_survive_kill_9() {
         "the banner names the database file:\n{}",
         server.banner
     );
+    assert!(
+        server.banner.contains("synchronous="),
+        "the banner states the sync mode:\n{}",
+        server.banner
+    );
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "durable").await;
 
@@ -263,6 +268,7 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
         "writers got acknowledgements: {}",
         acked.len()
     );
+    eprintln!("{} intents acknowledged before kill -9", acked.len());
 
     let restarted = TestServer::start_with_db(&db);
     let mut missing = Vec::new();

@@ -655,3 +655,25 @@ async fn resolve_and_resume_replay_with_the_same_idempotency_key() {
         .count();
     assert_eq!(completed, 1, "the retried resume did not run twice");
 }
+
+#[tokio::test]
+async fn list_defaults_to_fifty_per_page() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    for i in 0..55 {
+        server
+            .create_intent(&admin, "agent://local/default/many", json!({"i": i}))
+            .await;
+    }
+    let page = server.get("/v1/intents", &admin).await;
+    page.expect_ok();
+    assert_eq!(page.body["intents"].as_array().map(Vec::len), Some(50));
+    let cursor = page.body["next_cursor"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a full page has a next_cursor: {}", page.text));
+    let rest = server
+        .get(&format!("/v1/intents?cursor={}", urlencode(cursor)), &admin)
+        .await;
+    rest.expect_ok();
+    assert_eq!(rest.body["intents"].as_array().map(Vec::len), Some(5));
+}

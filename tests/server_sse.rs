@@ -403,3 +403,42 @@ async fn idle_stream_sends_comment_heartbeats() {
         s.raw
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_event_wakes_many_watchers() {
+    const WATCHERS: usize = 50;
+    let server = TestServer::start();
+    let admin = server.admin();
+    let id = server
+        .create_intent(&admin, "agent://local/default/fanout", json!({}))
+        .await;
+    let path = format!("/v1/intents/{id}/events/stream?since=2&wait_seconds=20");
+    let mut watchers = Vec::new();
+    for _ in 0..WATCHERS {
+        let (resp, at) = sse::open(&server, &path, &admin, &[]).await;
+        assert_eq!(resp.status().as_u16(), 200);
+        watchers.push(tokio::spawn(sse::read_all(resp, at, LIMIT)));
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    server
+        .post(
+            &format!("/v1/intents/{id}/resolve"),
+            &admin,
+            &json!({"status": "COMPLETED", "result": {}}),
+        )
+        .await
+        .expect_ok();
+    let acked = Instant::now();
+    for w in watchers {
+        let s = w.await.expect("watcher task");
+        assert!(s.ended, "{}", s.raw);
+        let frames = s.intent_frames();
+        assert_eq!(frames.len(), 1, "{}", s.raw);
+        assert_eq!(frames[0].event.as_deref(), Some("intent.completed"));
+        let lag = s.ended_at.saturating_duration_since(acked);
+        assert!(
+            lag < Duration::from_secs(2),
+            "a watcher ended {lag:?} after the event"
+        );
+    }
+}

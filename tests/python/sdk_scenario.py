@@ -14,7 +14,7 @@ import traceback
 import uuid
 
 from axme_sdk import AxmeClient, AxmeClientConfig
-from axme_sdk.exceptions import AxmeValidationError
+from axme_sdk.exceptions import AxmeAuthError, AxmeValidationError
 
 TERMINAL = {"COMPLETED", "FAILED", "CANCELED", "TIMED_OUT"}
 
@@ -166,9 +166,19 @@ def run() -> None:
     check(key["token"].startswith("axme_sa_"), f"key: {key}")
     listed = admin.list_service_accounts(org_id=org_id, workspace_id=workspace_id)
     check(any(s.get("name") == "sdk-made" for s in listed["service_accounts"]), f"{listed}")
+    made = AxmeClient(AxmeClientConfig(base_url=base_url, api_key=key["token"]))
+    check(made.list_agents(org_id=org_id, workspace_id=workspace_id).get("ok") is True, "new key")
+    revoked = admin.revoke_service_account_key(sa_id, key["key_id"])
+    check(revoked["key"]["status"] == "revoked", f"revoke: {revoked}")
+    try:
+        made.get_capabilities()
+        raise AssertionError("a revoked key still works")
+    except AxmeAuthError as exc:
+        check(exc.status_code == 401, f"revoked key status {exc.status_code}")
+    made.close()
     caps = admin.get_capabilities()
     check(caps.get("ok") is True and caps.get("capabilities"), f"capabilities: {caps}")
-    step("service accounts + capabilities")
+    step("service accounts, keys, revoke + capabilities")
 
     admin.close()
     agent.close()
