@@ -15,7 +15,7 @@ use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
-    CreateOutcome, IdempotencyKey, IntentMeta, ListQuery, NewIntent, Transitioned,
+    CreateOutcome, Decide, IdempotencyKey, IntentMeta, ListQuery, NewIntent, Transitioned,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -124,7 +124,7 @@ async fn create(
         events: encoded,
         idempotency: idempotency.map(|key| IdempotencyKey {
             sa_id: caller.sa_id.clone(),
-            endpoint: CREATE_ENDPOINT,
+            endpoint: CREATE_ENDPOINT.to_string(),
             key,
             body_hash: canonical_hash(&body),
         }),
@@ -248,56 +248,97 @@ fn check_generation(intent: &crate::protocol::Intent, expected: Option<u64>) -> 
     }
 }
 
-async fn apply_resolve(
-    app: &AppState,
-    caller: Caller,
-    intent_id: String,
-    input: ResolveInput,
-    expected: Option<u64>,
-) -> ApiResult<Response> {
-    let now = crate::protocol::now();
-    let done = app
-        .store
-        .transition(
-            intent_id,
-            Box::new(move |meta, intent| {
-                lifecycle::authorize_change(&caller, meta, &intent)?;
-                check_generation(&intent, expected)?;
-                lifecycle::resolve(&caller, meta, intent, input, &now)
-            }),
-        )
-        .await?;
-    let event = done.events.last().map(serde_json::to_value).transpose();
-    let event = event.map_err(|e| ApiError::internal(e.to_string()))?;
+fn render_resolve(done: &Transitioned) -> ApiResult<String> {
+    let event = match done.events.last() {
+        Some(event) => encode(event)?,
+        None => "null".to_string(),
+    };
     let completion = match &done.intent.reply_to {
         None => json!({ "delivered": false, "reason": "reply_to_not_set" }),
         Some(reply_to) => {
             json!({ "delivered": false, "reason": "not_implemented", "reply_to": reply_to })
         }
     };
-    Ok(json_ok(format!(
-        "{{\"ok\":true,\"intent\":{},\"event\":{},\"completion_delivery\":{}}}",
+    Ok(format!(
+        "{{\"ok\":true,\"intent\":{},\"event\":{event},\"completion_delivery\":{completion}}}",
+        done.intent_json
+    ))
+}
+
+fn render_resume(done: &Transitioned) -> ApiResult<String> {
+    let mut out = format!(
+        "{{\"ok\":true,\"applied\":{},\"intent\":{},\"policy_generation\":{}",
+        !done.events.is_empty(),
         done.intent_json,
-        event.unwrap_or(Value::Null),
-        completion
-    )))
+        done.intent.policy_generation.unwrap_or(0)
+    );
+    if let Some(event) = done.events.last() {
+        out.push_str(",\"event\":");
+        out.push_str(&encode(event)?);
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// Runs a mutation, under the request's `Idempotency-Key` when it has one.
+async fn mutate(
+    app: &AppState,
+    caller: &Caller,
+    request: (&HeaderMap, &Value, &str),
+    intent_id: String,
+    decide: Decide,
+    render: fn(&Transitioned) -> ApiResult<String>,
+) -> ApiResult<Response> {
+    let (headers, body, action) = request;
+    match idempotency_key(headers)? {
+        Some(key) => {
+            let key = IdempotencyKey {
+                sa_id: caller.sa_id.clone(),
+                endpoint: format!("POST /v1/intents/{intent_id}/{action}"),
+                key,
+                body_hash: canonical_hash(body),
+            };
+            let response = app
+                .store
+                .transition_idempotent(intent_id, decide, key, Box::new(render))
+                .await?;
+            Ok(json_ok(response))
+        }
+        None => {
+            let done = app.store.transition(intent_id, decide).await?;
+            Ok(json_ok(render(&done)?))
+        }
+    }
+}
+
+fn resolve_decision(caller: Caller, input: ResolveInput, expected: Option<u64>) -> Decide {
+    let now = crate::protocol::now();
+    Box::new(move |meta, intent| {
+        lifecycle::authorize_change(&caller, meta, &intent)?;
+        check_generation(&intent, expected)?;
+        lifecycle::resolve(&caller, meta, intent, input, &now)
+    })
 }
 
 async fn resolve(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let intent_id = checked_id(&raw_id)?;
     let (input, expected) = validate::resolve_request(&body)?;
-    apply_resolve(&app, caller, intent_id, input, expected).await
+    let decide = resolve_decision(caller.clone(), input, expected);
+    let request = (&headers, &body, "resolve");
+    mutate(&app, &caller, request, intent_id, decide, render_resolve).await
 }
 
 async fn cancel(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let intent_id = checked_id(&raw_id)?;
@@ -316,13 +357,16 @@ async fn cancel(
         error: None,
         reason: Some(reason),
     };
-    apply_resolve(&app, caller, intent_id, input, None).await
+    let decide = resolve_decision(caller.clone(), input, None);
+    let request = (&headers, &body, "cancel");
+    mutate(&app, &caller, request, intent_id, decide, render_resolve).await
 }
 
 async fn resume(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let intent_id = checked_id(&raw_id)?;
@@ -333,30 +377,15 @@ async fn resume(
     let expected = body
         .get("expected_policy_generation")
         .and_then(Value::as_u64);
-    let body = ResumeBody::classify(body).map_err(|m| ApiError::invalid_field(field, m))?;
+    let dialect =
+        ResumeBody::classify(body.clone()).map_err(|m| ApiError::invalid_field(field, m))?;
     let now = crate::protocol::now();
-    let done: Transitioned = app
-        .store
-        .transition(
-            intent_id,
-            Box::new(move |meta, intent| {
-                lifecycle::authorize_change(&caller, meta, &intent)?;
-                check_generation(&intent, expected)?;
-                lifecycle::resume(&caller, meta, intent, body, &now)
-            }),
-        )
-        .await?;
-    let mut out = format!(
-        "{{\"ok\":true,\"applied\":{},\"intent\":{},\"policy_generation\":{}",
-        !done.events.is_empty(),
-        done.intent_json,
-        done.intent.policy_generation.unwrap_or(0)
-    );
-    if let Some(event) = done.events.last() {
-        let event = serde_json::to_string(event).map_err(|e| ApiError::internal(e.to_string()))?;
-        out.push_str(",\"event\":");
-        out.push_str(&event);
-    }
-    out.push('}');
-    Ok(json_ok(out))
+    let actor = caller.clone();
+    let decide: Decide = Box::new(move |meta, intent| {
+        lifecycle::authorize_change(&actor, meta, &intent)?;
+        check_generation(&intent, expected)?;
+        lifecycle::resume(&actor, meta, intent, dialect, &now)
+    });
+    let request = (&headers, &body, "resume");
+    mutate(&app, &caller, request, intent_id, decide, render_resume).await
 }

@@ -46,7 +46,7 @@ pub struct IntentRow {
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {
     pub sa_id: String,
-    pub endpoint: &'static str,
+    pub endpoint: String,
     pub key: String,
     pub body_hash: [u8; 32],
 }
@@ -87,6 +87,10 @@ pub struct Decision {
 
 /// Decides a mutation from the committed intent. Runs inside the writer, so it must be quick.
 pub type Decide = Box<dyn FnOnce(&IntentMeta, Intent) -> ApiResult<Decision> + Send>;
+
+/// Renders the answer to a mutation inside the writer, so it can be kept for idempotent
+/// replays in the same transaction.
+pub type Render = Box<dyn FnOnce(&Transitioned) -> ApiResult<String> + Send>;
 
 #[derive(Debug, Clone)]
 pub struct Transitioned {
@@ -222,6 +226,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// Read-check-write on committed state; 404 when the intent is unknown.
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned>;
+
+    /// [`Store::transition`] under an `Idempotency-Key`: the first call's rendered answer
+    /// is stored with the change; a repeat with the same body gets it back unchanged, with
+    /// a different body a 409 `idempotency_conflict`.
+    fn transition_idempotent(
+        &self,
+        intent_id: String,
+        decide: Decide,
+        key: IdempotencyKey,
+        render: Render,
+    ) -> StoreFuture<'_, String>;
 
     fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>>;
 

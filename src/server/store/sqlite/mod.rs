@@ -15,8 +15,9 @@ pub use schema::SyncMode;
 use writer::{Staged, Writer};
 
 use super::{
-    AccountRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery, DirectorySnapshot, IntentRow,
-    KeyRow, ListPage, ListQuery, NewIntent, OrgRow, Store, StoreFuture, Transitioned, WorkspaceRow,
+    AccountRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery, DirectorySnapshot,
+    IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow, Render, Store,
+    StoreFuture, Transitioned, WorkspaceRow,
 };
 use crate::server::error::{ApiError, ApiResult};
 
@@ -158,6 +159,18 @@ impl Store for SqliteStore {
         self.write(move |conn, _| writes::transition(conn, &intent_id, decide))
     }
 
+    fn transition_idempotent(
+        &self,
+        intent_id: String,
+        decide: Decide,
+        key: IdempotencyKey,
+        render: Render,
+    ) -> StoreFuture<'_, String> {
+        self.write(move |conn, _| {
+            writes::transition_idempotent(conn, &intent_id, decide, &key, render)
+        })
+    }
+
     fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>> {
         self.read(move |conn| Ok(reads::get_intent(conn, &intent_id)?.map(|(_, row)| row)))
     }
@@ -192,5 +205,174 @@ impl Store for SqliteStore {
             self.writer.stop().await;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{CreateIntentRequest, Status};
+    use crate::server::engine::directory::Caller;
+    use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
+    use crate::server::store::{IdempotencyKey, IntentMeta, Notice};
+    use serde_json::json;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+
+    impl CommitObserver for Count {
+        fn committed(&self, notices: &[Notice], _jobs: usize, _events: usize) {
+            self.0.fetch_add(notices.len(), Ordering::SeqCst);
+        }
+    }
+
+    fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
+        let (intent, events) = lifecycle::create(CreateInput {
+            intent_id: id.into(),
+            request: CreateIntentRequest {
+                intent_type: "t.v1".into(),
+                to_agent: "agent://o/w/bob".into(),
+                payload: json!({}),
+                ..Default::default()
+            },
+            from_agent: "agent://o/w/admin".into(),
+            to_agent: "agent://o/w/bob".into(),
+            correlation_id: "c".into(),
+            now: "t".into(),
+        });
+        NewIntent {
+            meta: IntentMeta {
+                workspace_id: "w".into(),
+                to_workspace_id: Some("w".into()),
+                sender_sa_id: "sa_admin".into(),
+            },
+            intent_id: id.into(),
+            to_agent: "agent://o/w/bob".into(),
+            status: intent.status,
+            created_at: "t".into(),
+            intent_json: serde_json::to_string(&intent).unwrap(),
+            events: events
+                .iter()
+                .map(|e| (e.seq, serde_json::to_string(e).unwrap()))
+                .collect(),
+            idempotency: key.map(|k| IdempotencyKey {
+                sa_id: "sa_admin".into(),
+                endpoint: "create".into(),
+                key: k.into(),
+                body_hash: [body_hash; 32],
+            }),
+            response_json: format!("{{\"intent_id\":\"{id}\"}}"),
+        }
+    }
+
+    fn admin() -> Caller {
+        Caller {
+            sa_id: "sa_admin".into(),
+            key_id: "k".into(),
+            name: "admin".into(),
+            org_id: "o".into(),
+            org_slug: "o".into(),
+            workspace_id: "w".into(),
+            workspace_slug: "w".into(),
+            is_admin: true,
+            address: "agent://o/w/admin".into(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_are_gapless_idempotent_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let observer = Arc::new(Count::default());
+        let store = SqliteStore::open(&path, SyncMode::Normal, observer.clone()).unwrap();
+
+        let first = store
+            .create_intent(new_intent("i1", Some("k"), 1))
+            .await
+            .unwrap();
+        assert!(matches!(first, CreateOutcome::Created { .. }));
+        let again = store
+            .create_intent(new_intent("i2", Some("k"), 1))
+            .await
+            .unwrap();
+        assert_eq!(
+            again,
+            CreateOutcome::Replayed {
+                response: "{\"intent_id\":\"i1\"}".into()
+            }
+        );
+        let clash = store
+            .create_intent(new_intent("i3", Some("k"), 2))
+            .await
+            .unwrap_err();
+        assert_eq!(clash.status.as_u16(), 409);
+        assert!(store.get_intent("i2".into()).await.unwrap().is_none());
+
+        // Concurrent deliveries and a resolve: one DELIVERED, one terminal, seq has no gaps.
+        fn deliver(s: &SqliteStore) -> StoreFuture<'_, Transitioned> {
+            s.transition(
+                "i1".into(),
+                Box::new(|_, intent| Ok(lifecycle::deliver(intent, "t"))),
+            )
+        }
+        // Jobs queue when created: two deliveries, then the resolve.
+        let (first_delivery, second_delivery) = (deliver(&store), deliver(&store));
+        let resolve = store.transition(
+            "i1".into(),
+            Box::new(|meta, intent| {
+                let input = ResolveInput {
+                    status: Status::Completed,
+                    actor: None,
+                    result: Some(json!({"ok": true})),
+                    error: None,
+                    reason: None,
+                };
+                lifecycle::resolve(&admin(), meta, intent, input, "t")
+            }),
+        );
+        let (a, b, c) = tokio::join!(first_delivery, second_delivery, resolve);
+        assert_eq!(a.unwrap().events.len() + b.unwrap().events.len(), 1);
+        assert_eq!(c.unwrap().intent.status, Status::Completed);
+        let (row, events) = store.events_after("i1".into(), 0).await.unwrap().unwrap();
+        assert_eq!(row.status, Status::Completed);
+        let seqs: Vec<u64> = events
+            .iter()
+            .map(|e| {
+                serde_json::from_str::<serde_json::Value>(e).unwrap()["seq"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(seqs, [1, 2, 3, 4]);
+        assert!(observer.0.load(Ordering::SeqCst) >= 3);
+
+        // Terminal rows leave the default delivery filter; cursors keep their stride.
+        let query = DeliveryQuery {
+            address: "agent://o/w/bob".into(),
+            after_cursor: 0,
+            statuses: vec![Status::Submitted, Status::Delivered],
+            limit: 10,
+        };
+        assert!(store.deliveries(query.clone()).await.unwrap().is_empty());
+        store
+            .create_intent(new_intent("i4", None, 0))
+            .await
+            .unwrap();
+        let rows = store.deliveries(query).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].delivery_cursor, 4);
+        store.shutdown().await.unwrap();
+        drop(store);
+
+        let store = SqliteStore::open(&path, SyncMode::Full, observer).unwrap();
+        let (_, events) = store.events_after("i1".into(), 2).await.unwrap().unwrap();
+        assert_eq!(events.len(), 2);
+        store
+            .create_intent(new_intent("i5", None, 0))
+            .await
+            .unwrap();
+        let row = store.get_intent("i5".into()).await.unwrap().unwrap();
+        assert_eq!(row.delivery_cursor, 6);
     }
 }

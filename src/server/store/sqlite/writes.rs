@@ -6,8 +6,8 @@ use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
-    AccountRow, CreateOutcome, Decide, IntentMeta, KeyRow, NewIntent, Notice, OrgRow, Transitioned,
-    WorkspaceRow,
+    AccountRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, KeyRow, NewIntent, Notice,
+    OrgRow, Render, Transitioned, WorkspaceRow,
 };
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -118,31 +118,52 @@ pub fn revoke_key(
     Ok(key)
 }
 
+/// The earlier answer under this key, or a 409 when the key came with another body.
+fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> ApiResult<Option<String>> {
+    let earlier: Option<(Vec<u8>, String)> = conn
+        .prepare_cached(
+            "SELECT body_hash, response FROM idempotency \
+             WHERE sa_id = ?1 AND endpoint = ?2 AND key = ?3",
+        )?
+        .query_row(params![idem.sa_id, idem.endpoint, idem.key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match earlier {
+        None => Ok(None),
+        Some((hash, response)) if hash == idem.body_hash => Ok(Some(response)),
+        Some(_) => Err(ApiError::conflict(
+            "idempotency_conflict",
+            "idempotency key reused with different payload",
+        )
+        .with_details(serde_json::json!({ "idempotency_key": idem.key }))),
+    }
+}
+
+fn remember(conn: &Connection, idem: &IdempotencyKey, response: &str) -> ApiResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
+    )?
+    .execute(params![
+        idem.sa_id,
+        idem.endpoint,
+        idem.key,
+        &idem.body_hash[..],
+        response
+    ])?;
+    Ok(())
+}
+
 pub fn create_intent(
     conn: &Connection,
     state: &mut WriterState,
     n: NewIntent,
 ) -> ApiResult<Staged<CreateOutcome>> {
-    if let Some(idem) = &n.idempotency {
-        let earlier: Option<(Vec<u8>, String)> = conn
-            .prepare_cached(
-                "SELECT body_hash, response FROM idempotency \
-                 WHERE sa_id = ?1 AND endpoint = ?2 AND key = ?3",
-            )?
-            .query_row(params![idem.sa_id, idem.endpoint, idem.key], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        if let Some((hash, response)) = earlier {
-            if hash == idem.body_hash {
-                return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
-            }
-            return Err(ApiError::conflict(
-                "idempotency_conflict",
-                "idempotency key reused with different payload",
-            )
-            .with_details(serde_json::json!({ "idempotency_key": idem.key })));
-        }
+    if let Some(idem) = &n.idempotency
+        && let Some(response) = idempotent_replay(conn, idem)?
+    {
+        return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
     }
     let cursor = state.next_cursor();
     let last_seq = n.events.last().map(|(seq, _)| *seq).unwrap_or(0);
@@ -166,17 +187,7 @@ pub fn create_intent(
     let rowid = conn.last_insert_rowid();
     insert_events(conn, rowid, n.events.iter().map(|(s, j)| (*s, j.as_str())))?;
     if let Some(idem) = &n.idempotency {
-        conn.prepare_cached(
-            "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
-        )?
-        .execute(params![
-            idem.sa_id,
-            idem.endpoint,
-            idem.key,
-            &idem.body_hash[..],
-            n.response_json
-        ])?;
+        remember(conn, idem, &n.response_json)?;
     }
     Ok(Staged {
         events: n.events.len(),
@@ -275,5 +286,25 @@ pub fn transition(
             intent_json,
             events: decision.events,
         },
+    })
+}
+
+pub fn transition_idempotent(
+    conn: &Connection,
+    intent_id: &str,
+    decide: Decide,
+    key: &IdempotencyKey,
+    render: Render,
+) -> ApiResult<Staged<String>> {
+    if let Some(response) = idempotent_replay(conn, key)? {
+        return Ok(Staged::quiet(response));
+    }
+    let done = transition(conn, intent_id, decide)?;
+    let response = render(&done.value)?;
+    remember(conn, key, &response)?;
+    Ok(Staged {
+        value: response,
+        notices: done.notices,
+        events: done.events,
     })
 }
