@@ -176,3 +176,90 @@ async fn capabilities_are_listed() {
         .expect("supported_intent_types array");
     assert!(!types.is_empty(), "{}", r.text);
 }
+
+#[tokio::test]
+async fn default_database_lives_in_the_platform_data_dir() {
+    let home = common::temp_dir();
+    let data = home.path().join("data");
+    let server = TestServer::start_with(
+        &[],
+        &[("HOME", home.path()), ("XDG_DATA_HOME", data.as_path())],
+    );
+    let db_line = server
+        .banner
+        .lines()
+        .find(|l| l.contains("database"))
+        .unwrap_or_else(|| panic!("no database line:\n{}", server.banner))
+        .to_string();
+    let path = db_line
+        .split_whitespace()
+        .find(|t| t.starts_with('/'))
+        .unwrap_or_else(|| panic!("no path in {db_line:?}"));
+    assert!(
+        path.starts_with(data.to_str().unwrap_or_default()) && path.ends_with("axme/axme.db"),
+        "default database {path:?} is not <data dir>/…axme/axme.db"
+    );
+    assert!(std::path::Path::new(path).exists(), "{path} exists");
+    server.get("/v1/intents", &server.admin()).await.expect_ok();
+}
+
+#[test]
+fn bad_command_lines_fail_cleanly() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_axme"))
+            .arg("server")
+            .args(args)
+            .output()
+            .expect("run axme")
+    };
+    let both = run(&[
+        "--db",
+        "/tmp/x.db",
+        "--ephemeral",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(both.status.code(), Some(2), "usage error: {both:?}");
+
+    let garbage = run(&["--listen", "not-an-address", "--ephemeral"]);
+    assert!(
+        matches!(garbage.status.code(), Some(1) | Some(2)),
+        "{garbage:?}"
+    );
+    assert!(!String::from_utf8_lossy(&garbage.stderr).contains("panicked"));
+
+    // A port that is taken: a one-line error and exit 1, no panic.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let busy = run(&["--listen", &format!("127.0.0.1:{port}"), "--ephemeral"]);
+    assert_eq!(busy.status.code(), Some(1), "{busy:?}");
+    let err = String::from_utf8_lossy(&busy.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(&port.to_string()),
+        "the error names the address: {err}"
+    );
+}
+
+#[test]
+fn ephemeral_database_is_removed_at_exit() {
+    let mut server = TestServer::start();
+    let db_line = server
+        .banner
+        .lines()
+        .find(|l| l.contains("database"))
+        .unwrap_or_else(|| panic!("no database line:\n{}", server.banner))
+        .to_string();
+    let start = db_line
+        .find('/')
+        .unwrap_or_else(|| panic!("no path in {db_line:?}"));
+    let path: String = db_line[start..]
+        .chars()
+        .take_while(|c| !matches!(c, ',' | ')' | ' '))
+        .collect();
+    let path = std::path::PathBuf::from(path);
+    assert!(path.exists(), "{path:?} exists while running");
+    let took = server.terminate(std::time::Duration::from_secs(5));
+    assert!(took.is_some(), "exits on SIGTERM");
+    assert!(!path.exists(), "{path:?} is removed at exit");
+}

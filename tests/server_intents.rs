@@ -677,3 +677,53 @@ async fn list_defaults_to_fifty_per_page() {
     rest.expect_ok();
     assert_eq!(rest.body["intents"].as_array().map(Vec::len), Some(5));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_duplicates_create_one_intent() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let body = intent_body("agent://local/default/dupe", json!({"same": true}));
+    let attempts = (0..12).map(|_| {
+        let server = &server;
+        let admin = admin.as_str();
+        let body = &body;
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint("/v1/intents"))
+                .header("x-api-key", admin)
+                .header("Idempotency-Key", "burst-0001")
+                .json(body)
+                .send()
+                .await
+                .expect("request");
+            common::Resp::read(r).await
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let ids: HashSet<String> = answers
+        .iter()
+        .filter(|r| r.status == 200)
+        .map(|r| r.body["intent_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), 1, "one intent for one key: {ids:?}");
+    for r in answers.iter().filter(|r| r.status != 200) {
+        r.expect_error_status(409);
+    }
+    let list = server
+        .get(
+            &format!(
+                "/v1/intents?to_agent={}",
+                urlencode("agent://local/default/dupe")
+            ),
+            &admin,
+        )
+        .await;
+    list.expect_ok();
+    assert_eq!(
+        list.body["intents"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        list.text
+    );
+}

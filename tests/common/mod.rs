@@ -45,10 +45,16 @@ impl TestServer {
     }
 
     fn spawn(db_args: &[&str]) -> TestServer {
+        Self::start_with(db_args, &[])
+    }
+
+    /// A server with extra arguments after `--listen 127.0.0.1:0` and extra env vars.
+    pub fn start_with(args: &[&str], envs: &[(&str, &Path)]) -> TestServer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_axme"))
             .arg("server")
             .args(["--listen", "127.0.0.1:0"])
-            .args(db_args)
+            .args(args)
+            .envs(envs.iter().map(|(k, v)| (*k, *v)))
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -176,11 +182,18 @@ impl TestServer {
     pub fn terminate(&mut self, limit: Duration) -> Option<Duration> {
         let mut child = self.child.take()?;
         let sent = Instant::now();
-        let status = Command::new("kill")
+        if let Ok(Some(_)) = child.try_wait() {
+            return Some(Duration::ZERO);
+        }
+        let signaled = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()
-            .expect("run kill -TERM");
-        assert!(status.success(), "kill -TERM failed");
+            .is_ok_and(|s| s.success());
+        if !signaled {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
         while sent.elapsed() < limit {
             if let Ok(Some(_)) = child.try_wait() {
                 return Some(sent.elapsed());
@@ -313,7 +326,10 @@ impl Drop for TestServer {
                 tail(&self.stderr(), 8000)
             );
         }
-        self.kill_hard();
+        // Graceful first, so `--ephemeral` databases get removed; SIGKILL if it hangs.
+        if self.child.is_some() && self.terminate(Duration::from_secs(3)).is_none() {
+            self.kill_hard();
+        }
     }
 }
 
