@@ -242,6 +242,49 @@ async fn a_batch_of_odd_requests_never_gets_a_500() {
     let r = Resp::read(r).await;
     check(&mut bad, "POST text/plain", "/v1/intents", &r);
 
+    // Odd headers.
+    let long_key = "k".repeat(300);
+    for (name, value) in [
+        ("Idempotency-Key", long_key.as_str()),
+        ("Idempotency-Key", ""),
+        ("Last-Event-ID", "not-a-number"),
+        ("x-api-key", ""),
+        ("Authorization", "Bearer"),
+        ("Authorization", "Basic Zm9vOmJhcg=="),
+    ] {
+        let r = server
+            .http
+            .post(server.endpoint("/v1/intents"))
+            .header("x-api-key", &admin)
+            .header(name, value)
+            .json(&common::intent_body("agent://local/default/x", json!({})))
+            .send()
+            .await
+            .expect("request");
+        let r = Resp::read(r).await;
+        check(
+            &mut bad,
+            &format!("POST with {name}: {value:.20}"),
+            "/v1/intents",
+            &r,
+        );
+        let r = server
+            .http
+            .get(server.endpoint(&format!("/v1/intents/{id}/events/stream?wait_seconds=1")))
+            .header("x-api-key", &admin)
+            .header(name, value)
+            .send()
+            .await
+            .expect("request");
+        let r = Resp::read(r).await;
+        check(
+            &mut bad,
+            &format!("stream with {name}: {value:.20}"),
+            "",
+            &r,
+        );
+    }
+
     assert!(bad.is_empty(), "bad answers:\n{}", bad.join("\n"));
     // The intent survived the abuse unchanged.
     assert_eq!(server.intent(&admin, &id).await["status"], "SUBMITTED");

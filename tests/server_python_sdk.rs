@@ -54,6 +54,14 @@ fn ensure_venv() -> PathBuf {
     if python.exists() && has_sdk() {
         return venv;
     }
+    let runs = Command::new(&python)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if python.exists() && !runs {
+        // A venv left by another python3 (e.g. after an upgrade): start over.
+        std::fs::remove_dir_all(&venv).expect("remove the stale venv");
+    }
     if !python.exists() {
         let out = Command::new("python3")
             .args(["-m", "venv"])

@@ -442,3 +442,29 @@ async fn one_event_wakes_many_watchers() {
         );
     }
 }
+
+#[tokio::test]
+async fn timeout_next_seq_is_the_cursor_to_resume_from() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let id = server
+        .create_intent(&admin, "agent://local/default/sse", json!({}))
+        .await;
+    // A cursor past the end: nothing to send; next_seq = max(since, last seq) = since.
+    let s = sse::get(
+        &server,
+        &format!("/v1/intents/{id}/events/stream?since=7&wait_seconds=1"),
+        &admin,
+        &[],
+        LIMIT,
+    )
+    .await;
+    let last = s.frames().into_iter().last();
+    assert_eq!(
+        last.as_ref().and_then(|f| f.event.as_deref()),
+        Some("stream.timeout"),
+        "{}",
+        s.raw
+    );
+    assert_eq!(last.map(|f| f.json()["next_seq"].clone()), Some(json!(7)));
+}
