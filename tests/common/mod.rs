@@ -487,6 +487,18 @@ pub fn db_path(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("axme.db")
 }
 
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn token_with_prefix(line: &str, prefix: &str) -> Option<String> {
     line.split_whitespace()
         .find(|t| t.starts_with(prefix))
