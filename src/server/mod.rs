@@ -37,6 +37,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::sync::watch;
 
 use engine::directory::{Directory, new_account_id, new_key};
@@ -235,6 +236,10 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
     tokio::spawn(purge_idempotency_records(store.clone()));
     let router = http::router(app.clone());
     let stopping = app.clone();
+    // Small SSE frames and answers must leave at once, not wait for Nagle's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
