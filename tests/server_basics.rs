@@ -241,9 +241,8 @@ fn bad_command_lines_fail_cleanly() {
     );
 }
 
-#[test]
-fn ephemeral_database_is_removed_at_exit() {
-    let mut server = TestServer::start();
+/// The path of the `--ephemeral` database from the banner's `database` line.
+fn ephemeral_path(server: &TestServer) -> std::path::PathBuf {
     let db_line = server
         .banner
         .lines()
@@ -257,9 +256,33 @@ fn ephemeral_database_is_removed_at_exit() {
         .chars()
         .take_while(|c| !matches!(c, ',' | ')' | ' '))
         .collect();
-    let path = std::path::PathBuf::from(path);
+    std::path::PathBuf::from(path)
+}
+
+#[tokio::test]
+async fn ephemeral_database_is_removed_at_exit() {
+    let mut server = TestServer::start();
+    let path = ephemeral_path(&server);
     assert!(path.exists(), "{path:?} exists while running");
+    server.get("/v1/intents", &server.admin()).await.expect_ok();
     let took = server.terminate(std::time::Duration::from_secs(5));
     assert!(took.is_some(), "exits on SIGTERM");
     assert!(!path.exists(), "{path:?} is removed at exit");
+}
+
+/// Once the banner is out, SIGTERM must already mean "shut down gracefully": a signal
+/// handler installed only after the banner loses this race now and then (the default
+/// action kills the process, skipping cleanup). Tries several quick starts.
+#[test]
+fn sigterm_right_after_the_banner_is_graceful() {
+    for attempt in 0..30 {
+        let mut server = TestServer::start();
+        let path = ephemeral_path(&server);
+        let took = server.terminate(std::time::Duration::from_secs(5));
+        assert!(took.is_some(), "attempt {attempt}: exits on SIGTERM");
+        assert!(
+            !path.exists(),
+            "attempt {attempt}: {path:?} left behind: SIGTERM right after the banner skipped the graceful shutdown"
+        );
+    }
 }
