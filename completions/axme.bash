@@ -1433,13 +1433,29 @@ _axme() {
             return 0
             ;;
         axme__subcmd__server)
-            opts="-o -q -v -h --listen --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --db --ephemeral --sync --sse-linger-ms --heartbeat-seconds --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync)
+                    COMPREPLY=($(compgen -W "normal full" -- "${cur}"))
+                    return 0
+                    ;;
+                --sse-linger-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --heartbeat-seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -590,7 +590,12 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on (port 0 picks a free port; the banner shows it)' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l db -d 'SQLite database file [default: <platform data dir>/axme.db]' -r -F
+complete -c axme -n "__fish_axme_using_subcommand server" -l sync -d 'Durability of each commit' -r -f -a "normal\t'WAL + synchronous=NORMAL: commits survive a crash of the process (kill -9)'
+full\t'WAL + synchronous=FULL: commits also survive power loss'"
+complete -c axme -n "__fish_axme_using_subcommand server" -l sse-linger-ms -d 'How long (ms) a stream that sent something stays open for more before it ends' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l heartbeat-seconds -d 'Seconds between heartbeat comments on idle streams' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -600,6 +605,7 @@ jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand server" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
+complete -c axme -n "__fish_axme_using_subcommand server" -l ephemeral -d 'Use a throwaway database in a temporary directory, removed at exit'
 complete -c axme -n "__fish_axme_using_subcommand server" -l json -d 'Print JSON (same as `-o json`)'
 complete -c axme -n "__fish_axme_using_subcommand server" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand server" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'

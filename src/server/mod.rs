@@ -204,6 +204,7 @@ pub fn default_db_path() -> Option<PathBuf> {
 
 /// Runs the server until SIGTERM or Ctrl-C. The banner goes to `banner` once listening.
 pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), String> {
+    let signals = ShutdownSignals::register()?;
     let (path, _temp_dir, description) = match &config.database {
         Database::File(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -283,7 +284,7 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
     let router = http::router(app.clone());
     let stopping = app.clone();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        signals.recv().await;
         tracing::info!("shutting down: ending open streams");
         let _ = stopping.shutdown.send(true);
     });
@@ -311,23 +312,42 @@ async fn purge_idempotency_records(store: Arc<dyn Store>) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGTERM and Ctrl-C, registered before the banner is printed: a signal that arrives
+/// right after the banner must start a graceful shutdown, not kill the process.
+struct ShutdownSignals {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn register() -> Result<Self, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind: SignalKind, name: &str| {
+                signal(kind).map_err(|e| format!("cannot listen for {name}: {e}"))
+            };
+            Ok(ShutdownSignals {
+                term: listen(SignalKind::terminate(), "SIGTERM")?,
+                interrupt: listen(SignalKind::interrupt(), "SIGINT")?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+        #[cfg(not(unix))]
+        Ok(ShutdownSignals {})
+    }
+
+    async fn recv(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -193,7 +193,21 @@ pub fn resolve(
     now: &str,
 ) -> ApiResult<Decision> {
     authorize_change(caller, meta, &intent)?;
+    // A terminal intent answers 409 whatever the body lacks; only then the conditional
+    // fields of spec §3.7 are checked.
     check_transition(&intent, input.status)?;
+    let missing = match input.status {
+        Status::Completed if input.result.is_none() => Some(("result", "COMPLETED")),
+        Status::Failed if input.error.is_none() => Some(("error", "FAILED")),
+        Status::Canceled if input.reason.is_none() => Some(("reason", "CANCELED")),
+        _ => None,
+    };
+    if let Some((field, status)) = missing {
+        return Err(ApiError::invalid_field(
+            field,
+            format!("is required when status is {status}"),
+        ));
+    }
     let event_kind = match input.status {
         Status::Completed => kind::COMPLETED,
         Status::Failed => kind::FAILED,
@@ -212,14 +226,8 @@ pub fn resolve(
     }
     event.details = Value::Object(details);
     event.actor = Some(input.actor.unwrap_or_else(|| caller.address.clone()));
-    event.result = input
-        .result
-        .or_else(|| (input.status == Status::Completed).then(|| Value::Object(Map::new())));
-    event.error = input.error.or_else(|| {
-        (input.status == Status::Failed).then(|| {
-            json!({"code": "resolved_failed", "message": input.reason.clone().unwrap_or_else(|| "resolved as failed".into())})
-        })
-    });
+    event.result = input.result;
+    event.error = input.error;
     event.reason = input.reason;
     let mut events = Vec::with_capacity(1);
     push(&mut intent, &mut events, event);

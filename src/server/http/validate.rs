@@ -102,7 +102,9 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
     })
 }
 
-/// `POST /v1/intents/{id}/resolve` body; `result`, `error` and `reason` stay optional.
+/// `POST /v1/intents/{id}/resolve` body. The conditional fields (`result` for COMPLETED,
+/// `error` for FAILED, `reason` for CANCELED) are checked by the engine, after the
+/// terminal-state check, so a repeated resolve answers 409 rather than 422.
 pub fn resolve_request(body: &Value) -> ApiResult<(ResolveInput, Option<u64>)> {
     let map = object(body, "the resolve request")?;
     let raw = req_string(map, "status", 1, 32)?;

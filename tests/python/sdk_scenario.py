@@ -1,0 +1,193 @@
+"""Drives a running `axme server` with the official Python SDK (axme==0.2.0).
+
+Run by tests/server_python_sdk.rs, which starts the server, provisions an agent over HTTP
+and passes everything through AXME_TEST_* environment variables. Prints one line per
+step; exits non-zero (with a traceback) on the first failed check.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+import uuid
+
+from axme_sdk import AxmeClient, AxmeClientConfig
+from axme_sdk.exceptions import AxmeAuthError, AxmeValidationError
+
+TERMINAL = {"COMPLETED", "FAILED", "CANCELED", "TIMED_OUT"}
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise AssertionError(message)
+
+
+def step(name: str) -> None:
+    print(f"ok: {name}", flush=True)
+
+
+def contiguous(events: list[dict]) -> bool:
+    return [e.get("seq") for e in events] == list(range(1, len(events) + 1))
+
+
+def run() -> None:
+    env = os.environ
+    base_url = env["AXME_TEST_BASE_URL"]
+    admin_key = env["AXME_TEST_ADMIN_KEY"]
+    agent_key = env["AXME_TEST_AGENT_KEY"]
+    agent_address = env["AXME_TEST_AGENT_ADDRESS"]
+    org_id = env["AXME_TEST_ORG_ID"]
+    workspace_id = env["AXME_TEST_WORKSPACE_ID"]
+
+    admin = AxmeClient(AxmeClientConfig(base_url=base_url, api_key=admin_key))
+    agent = AxmeClient(AxmeClientConfig(base_url=base_url, api_key=agent_key))
+
+    check(admin.health().get("ok") is True, "health ok")
+    step("health")
+
+    # The agent listens in a thread and completes whatever it is given.
+    seen: dict = {}
+    failures: list[str] = []
+
+    def agent_loop() -> None:
+        try:
+            for delivery in agent.listen(agent_address, wait_seconds=2, timeout_seconds=45):
+                intent_id = delivery.get("intent_id")
+                seen["delivery"] = delivery
+                seen["intent"] = agent.get_intent(intent_id)
+                seen["resume"] = agent.resume_intent(
+                    intent_id, {"action": "complete", "report": {"pages": 3}}
+                )
+                return
+        except BaseException as exc:  # reported by the main thread
+            failures.append("".join(traceback.format_exception(exc)))
+
+    listener = threading.Thread(target=agent_loop, daemon=True)
+    listener.start()
+
+    intent_id = admin.send_intent(
+        {
+            "intent_type": "report.generate.v1",
+            "to_agent": agent_address,
+            "payload": {"report": "q3"},
+        }
+    )
+    check(isinstance(intent_id, str) and len(intent_id) == 36, f"intent id {intent_id!r}")
+    step("send_intent")
+
+    terminal = admin.wait_for(intent_id, wait_seconds=5, timeout_seconds=40)
+    check(terminal.get("status") == "COMPLETED", f"wait_for terminal event: {terminal}")
+    check(terminal.get("event_type") == "intent.completed", f"terminal event: {terminal}")
+    step("wait_for reached COMPLETED")
+
+    listener.join(timeout=30)
+    check(not failures, "agent thread failed:\n" + "\n".join(failures))
+    check("resume" in seen, "the agent never got the intent")
+    delivery = seen["delivery"]
+    check(delivery.get("intent_id") == intent_id, f"delivery: {delivery}")
+    check(delivery.get("status") == "DELIVERED", f"delivery status: {delivery}")
+    got = seen["intent"]["intent"]
+    check(got["intent_id"] == intent_id, f"agent get_intent: {got}")
+    check(got["payload"] == {"report": "q3"}, f"payload: {got}")
+    check(got["lifecycle_status"] == got["status"], f"status fields: {got}")
+    check(seen["resume"].get("ok") is True, f"resume: {seen['resume']}")
+    check(seen["resume"].get("applied") is True, f"resume applied: {seen['resume']}")
+    step("listen + get_intent + resume_intent(complete) as the agent")
+
+    observed = list(admin.observe(intent_id, wait_seconds=2, timeout_seconds=20))
+    types = [e.get("event_type") for e in observed]
+    check(contiguous(observed), f"observe seqs: {[e.get('seq') for e in observed]}")
+    check(types[:3] == ["intent.created", "intent.submitted", "intent.delivered"], f"{types}")
+    check(types[-1] == "intent.completed", f"observe ends at the terminal event: {types}")
+    step("observe replays the whole lifecycle")
+
+    events = admin.list_intent_events(intent_id)["events"]
+    check(contiguous(events), f"list_intent_events seqs: {events}")
+    check(events[-1]["status"] == "COMPLETED", f"last event: {events[-1]}")
+    later = admin.list_intent_events(intent_id, since=2)["events"]
+    check([e["seq"] for e in later] == [e["seq"] for e in events[2:]], f"since=2: {later}")
+    step("list_intent_events (exclusive since)")
+
+    final = admin.get_intent(intent_id)["intent"]
+    check(final["status"] == "COMPLETED", f"final: {final}")
+    check(final["lifecycle_status"] == "COMPLETED", f"final: {final}")
+    check(final.get("result") == {"report": {"pages": 3}}, f"result: {final.get('result')}")
+    step("get_intent shows COMPLETED with the result")
+
+    # Idempotent sends: same key and body → same intent; a changed body → 409.
+    correlation = str(uuid.uuid4())
+    body = {"intent_type": "report.generate.v1", "to_agent": "agent://local/default/nobody",
+            "payload": {"n": 1}}
+    first = admin.send_intent(body, correlation_id=correlation, idempotency_key="sdk-idem-0001")
+    again = admin.send_intent(body, correlation_id=correlation, idempotency_key="sdk-idem-0001")
+    check(first == again, f"idempotent replay: {first} != {again}")
+    try:
+        admin.send_intent(dict(body, payload={"n": 2}), correlation_id=correlation,
+                          idempotency_key="sdk-idem-0001")
+        raise AssertionError("a reused key with another body was accepted")
+    except AxmeValidationError as exc:
+        check(exc.status_code == 409, f"conflict status {exc.status_code}")
+    step("idempotency replay and conflict")
+
+    # resolve twice: the second terminal change is a 409 raised as a validation error.
+    other = admin.send_intent(
+        {"intent_type": "report.generate.v1", "to_agent": "agent://local/default/nobody",
+         "payload": {}}
+    )
+    resolved = admin.resolve_intent(other, {"status": "COMPLETED", "result": {"ok": True}})
+    check(resolved.get("ok") is True, f"resolve: {resolved}")
+    check(resolved["intent"]["status"] == "COMPLETED", f"resolve intent: {resolved}")
+    check(resolved["event"]["event_type"] == "intent.completed", f"resolve event: {resolved}")
+    try:
+        admin.resolve_intent(other, {"status": "CANCELED", "reason": "second thoughts"})
+        raise AssertionError("a second terminal change was accepted")
+    except AxmeValidationError as exc:
+        check(exc.status_code == 409, f"second resolve status {exc.status_code}")
+        check(bool(exc.message), "the 409 carries a message")
+    step("resolve_intent twice → 409 AxmeValidationError")
+
+    agents = admin.list_agents(org_id=org_id, workspace_id=workspace_id)["agents"]
+    addresses = {a.get("address") for a in agents}
+    check(agent_address in addresses, f"list_agents: {addresses}")
+    check("agent://local/default/admin" in addresses, f"list_agents: {addresses}")
+    check(admin.get_agent(agent_address)["agent"]["address"] == agent_address, "get_agent")
+    step("list_agents + get_agent")
+
+    # Service-account provisioning as the public CLI does it, through the SDK.
+    created = admin.create_service_account(
+        {"name": "sdk-made", "display_name": "Made by the SDK",
+         "org_id": org_id, "workspace_id": workspace_id}
+    )["service_account"]
+    sa_id = created.get("service_account_id") or created.get("id")
+    check(created.get("agent_address") == "agent://local/default/sdk-made", f"{created}")
+    key = admin.create_service_account_key(sa_id, {})["key"]
+    check(key["token"].startswith("axme_sa_"), f"key: {key}")
+    listed = admin.list_service_accounts(org_id=org_id, workspace_id=workspace_id)
+    check(any(s.get("name") == "sdk-made" for s in listed["service_accounts"]), f"{listed}")
+    made = AxmeClient(AxmeClientConfig(base_url=base_url, api_key=key["token"]))
+    check(made.list_agents(org_id=org_id, workspace_id=workspace_id).get("ok") is True, "new key")
+    revoked = admin.revoke_service_account_key(sa_id, key["key_id"])
+    check(revoked["key"]["status"] == "revoked", f"revoke: {revoked}")
+    try:
+        made.get_capabilities()
+        raise AssertionError("a revoked key still works")
+    except AxmeAuthError as exc:
+        check(exc.status_code == 401, f"revoked key status {exc.status_code}")
+    made.close()
+    caps = admin.get_capabilities()
+    check(caps.get("ok") is True and caps.get("capabilities"), f"capabilities: {caps}")
+    step("service accounts, keys, revoke + capabilities")
+
+    admin.close()
+    agent.close()
+    print("SDK SCENARIO OK", flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        run()
+    except Exception:
+        traceback.print_exc()
+        sys.exit(1)

@@ -1,0 +1,223 @@
+//! `Idempotency-Key`: replay of the original answer, 409 on a changed body, scope per
+//! caller, canonical JSON comparison, keyed retries of resolve/resume, concurrent duplicates.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{TestServer, intent_body, seqs, str_field, urlencode};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn idempotency_key_replays_and_conflicts() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let body = intent_body("agent://local/default/idem", json!({"x": 1}));
+
+    let send = |body: Value, key: Option<&'static str>| {
+        let server = &server;
+        let admin = admin.clone();
+        async move {
+            let mut req = server
+                .http
+                .post(server.endpoint("/v1/intents"))
+                .header("x-api-key", admin)
+                .json(&body);
+            if let Some(key) = key {
+                req = req.header("Idempotency-Key", key);
+            }
+            common::Resp::read(req.send().await.expect("request")).await
+        }
+    };
+
+    let first = send(body.clone(), Some("idem-key-0001")).await;
+    first.expect_ok();
+    let again = send(body.clone(), Some("idem-key-0001")).await;
+    again.expect_ok();
+    assert_eq!(
+        again.body, first.body,
+        "same key + same body → original response"
+    );
+    let id = str_field(&first.body, "intent_id");
+    assert_eq!(
+        seqs(&server.events(&admin, &id, None).await),
+        vec![1, 2],
+        "the replay did not execute again"
+    );
+
+    let mut changed = body.clone();
+    changed["payload"] = json!({"x": 2});
+    let conflict = send(changed, Some("idem-key-0001")).await;
+    conflict.expect_error(409, "idempotency_conflict");
+
+    // Without a key every request is a new intent.
+    let a = send(body.clone(), None).await;
+    let b = send(body.clone(), None).await;
+    a.expect_ok();
+    b.expect_ok();
+    assert_ne!(a.body["intent_id"], b.body["intent_id"]);
+    assert_ne!(a.body["intent_id"], first.body["intent_id"]);
+
+    // The scope is the caller: another service account's same key is a new intent.
+    let agent = server.provision_agent(&admin, "idem-other").await;
+    let theirs = server
+        .http
+        .post(server.endpoint("/v1/intents"))
+        .header("x-api-key", &agent.key)
+        .header("Idempotency-Key", "idem-key-0001")
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let theirs = common::Resp::read(theirs).await;
+    theirs.expect_ok();
+    assert_ne!(theirs.body["intent_id"], first.body["intent_id"]);
+}
+
+#[tokio::test]
+async fn idempotency_compares_canonical_json() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let send = |raw: &'static str| {
+        let server = &server;
+        let admin = admin.clone();
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint("/v1/intents"))
+                .header("x-api-key", admin)
+                .header("content-type", "application/json")
+                .header("Idempotency-Key", "canonical-0001")
+                .body(raw)
+                .send()
+                .await
+                .expect("request");
+            common::Resp::read(r).await
+        }
+    };
+    let a = send(
+        r#"{"intent_type":"test.echo.v1","to_agent":"agent://local/default/c","payload":{"a":1,"b":2}}"#,
+    )
+    .await;
+    let b = send(
+        r#"{ "payload": {"b": 2, "a": 1}, "to_agent": "agent://local/default/c", "intent_type": "test.echo.v1" }"#,
+    )
+    .await;
+    a.expect_ok();
+    b.expect_ok();
+    assert_eq!(
+        a.body["intent_id"], b.body["intent_id"],
+        "same JSON, other key order"
+    );
+}
+
+#[tokio::test]
+async fn resolve_and_resume_replay_with_the_same_idempotency_key() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "idem-writes").await;
+    let send = |path: String, key: String, body: Value| {
+        let server = &server;
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint(&path))
+                .header("x-api-key", key)
+                .header("Idempotency-Key", "retry-0001")
+                .json(&body)
+                .send()
+                .await
+                .expect("request");
+            common::Resp::read(r).await
+        }
+    };
+
+    let a = server
+        .create_intent(&admin, &agent.address, json!({}))
+        .await;
+    let body = json!({"status": "CANCELED", "reason": "retry me"});
+    let first = send(
+        format!("/v1/intents/{a}/resolve"),
+        admin.clone(),
+        body.clone(),
+    )
+    .await;
+    first.expect_ok();
+    let retry = send(format!("/v1/intents/{a}/resolve"), admin.clone(), body).await;
+    retry.expect_ok();
+    assert_eq!(
+        retry.body["event"], first.body["event"],
+        "a retried resolve replays"
+    );
+
+    let b = server
+        .create_intent(&admin, &agent.address, json!({}))
+        .await;
+    let body = json!({"action": "complete", "v": 1});
+    let first = send(
+        format!("/v1/intents/{b}/resume"),
+        agent.key.clone(),
+        body.clone(),
+    )
+    .await;
+    first.expect_ok();
+    let retry = send(format!("/v1/intents/{b}/resume"), agent.key.clone(), body).await;
+    retry.expect_ok();
+    let completed = server
+        .events(&admin, &b, None)
+        .await
+        .iter()
+        .filter(|e| e["status"] == "COMPLETED")
+        .count();
+    assert_eq!(completed, 1, "the retried resume did not run twice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_duplicates_create_one_intent() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let body = intent_body("agent://local/default/dupe", json!({"same": true}));
+    let attempts = (0..12).map(|_| {
+        let server = &server;
+        let admin = admin.as_str();
+        let body = &body;
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint("/v1/intents"))
+                .header("x-api-key", admin)
+                .header("Idempotency-Key", "burst-0001")
+                .json(body)
+                .send()
+                .await
+                .expect("request");
+            common::Resp::read(r).await
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let ids: HashSet<String> = answers
+        .iter()
+        .filter(|r| r.status == 200)
+        .map(|r| r.body["intent_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), 1, "one intent for one key: {ids:?}");
+    for r in answers.iter().filter(|r| r.status != 200) {
+        r.expect_error_status(409);
+    }
+    let list = server
+        .get(
+            &format!(
+                "/v1/intents?to_agent={}",
+                urlencode("agent://local/default/dupe")
+            ),
+            &admin,
+        )
+        .await;
+    list.expect_ok();
+    assert_eq!(
+        list.body["intents"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        list.text
+    );
+}

@@ -1,0 +1,133 @@
+//! The official Python SDK (`pip install axme==0.2.0`) against a real `axme server`:
+//! `tests/python/sdk_scenario.py` does the driving; this test prepares a venv under
+//! `target/py-sdk-venv` (reused across runs), a server and an agent, then runs it.
+//! It skips only where python3 is missing and `CI` is unset.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use common::TestServer;
+
+const SDK_REQUIREMENT: &str = "axme==0.2.0";
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv.join("bin").join("python")
+}
+
+fn show(output: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn python3_available() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A venv with the SDK installed; created once, then reused.
+fn ensure_venv() -> PathBuf {
+    let venv = manifest_dir().join("target").join("py-sdk-venv");
+    let python = venv_python(&venv);
+    let has_sdk = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                "import importlib.metadata as m, axme_sdk; assert m.version('axme') == '0.2.0'",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if python.exists() && has_sdk() {
+        return venv;
+    }
+    let runs = Command::new(&python)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if python.exists() && !runs {
+        // A venv left by another python3 (e.g. after an upgrade): start over.
+        std::fs::remove_dir_all(&venv).expect("remove the stale venv");
+    }
+    if !python.exists() {
+        let out = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .output()
+            .expect("run python3 -m venv");
+        assert!(
+            out.status.success(),
+            "creating the venv failed\n{}",
+            show(&out)
+        );
+    }
+    let out = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", SDK_REQUIREMENT])
+        .output()
+        .expect("run pip");
+    assert!(
+        out.status.success(),
+        "pip install {SDK_REQUIREMENT} failed\n{}",
+        show(&out)
+    );
+    assert!(has_sdk(), "the SDK is not importable after pip install");
+    venv
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_python_sdk_drives_the_server() {
+    if !python3_available() {
+        if std::env::var_os("CI").is_none() {
+            eprintln!("SKIPPED: python3 is not installed (and CI is unset)");
+            return;
+        }
+        panic!("python3 is required in CI for the Python SDK test");
+    }
+    let venv = tokio::task::spawn_blocking(ensure_venv)
+        .await
+        .expect("venv task");
+
+    let server = TestServer::start();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "sdk-agent").await;
+    assert!(!agent.org_id.is_empty() && !agent.workspace_id.is_empty());
+
+    let script = manifest_dir().join("tests/python/sdk_scenario.py");
+    let mut cmd = tokio::process::Command::new(venv_python(&venv));
+    cmd.arg(&script)
+        .env("AXME_TEST_BASE_URL", &server.url)
+        .env("AXME_TEST_ADMIN_KEY", &admin)
+        .env("AXME_TEST_AGENT_KEY", &agent.key)
+        .env("AXME_TEST_AGENT_ADDRESS", &agent.address)
+        .env("AXME_TEST_ORG_ID", &agent.org_id)
+        .env("AXME_TEST_WORKSPACE_ID", &agent.workspace_id)
+        // Local traffic must not go through a proxy configured for PyPI.
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env("PYTHONUNBUFFERED", "1")
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(SCRIPT_TIMEOUT, cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("the SDK scenario ran longer than {SCRIPT_TIMEOUT:?}"))
+        .expect("run the SDK scenario");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("SDK SCENARIO OK"),
+        "the Python SDK scenario failed\n{}",
+        show(&output)
+    );
+    println!("{stdout}");
+}
