@@ -148,7 +148,11 @@ fn number(map: &Map<String, Value>, key: &str) -> Option<u64> {
         Value::Number(n) => n
             .as_u64()
             .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.ceil() as u64)),
-        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f.max(0.0).ceil() as u64),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .map(|f| f.max(0.0).ceil() as u64),
         _ => None,
     }
 }
@@ -170,7 +174,11 @@ fn checked_number(map: &Map<String, Value>, key: &str, path: &str, r: &mut Repor
 fn valid_dotted_id(s: &str, allow_hyphen: bool) -> bool {
     !s.is_empty()
         && s.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' || (allow_hyphen && c == '-')
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || c == '.'
+                || (allow_hyphen && c == '-')
         })
 }
 
@@ -200,10 +208,17 @@ pub fn normalize(raw: &Value) -> (Option<Bundle>, Report) {
     let agents = parse_agents(top.get("agents"), &mut r);
     let humans = parse_humans(top.get("humans"), &mut r);
     let workflow = top.get("workflow").and_then(Value::as_object);
-    if top.get("workflow").is_some_and(|w| !w.is_object() && !w.is_null()) {
+    if top
+        .get("workflow")
+        .is_some_and(|w| !w.is_object() && !w.is_null())
+    {
         r.error("workflow", "must be an object");
     }
-    let listed = |v: Option<&Value>| v.and_then(Value::as_array).filter(|a| !a.is_empty()).cloned();
+    let listed = |v: Option<&Value>| {
+        v.and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+            .cloned()
+    };
     let (steps_raw, steps_path) = match (
         listed(workflow.and_then(|w| w.get("steps"))),
         listed(top.get("workflow_steps")),
@@ -240,7 +255,10 @@ pub fn normalize(raw: &Value) -> (Option<Bundle>, Report) {
     if let Some(entry) = &entry_step
         && !steps.iter().any(|s| &s.step_id == entry)
     {
-        r.error("workflow.entry_step", format!("no step has step_id '{entry}'"));
+        r.error(
+            "workflow.entry_step",
+            format!("no step has step_id '{entry}'"),
+        );
     }
     let bundle = Bundle {
         scenario_id,
@@ -277,7 +295,11 @@ fn implicit_step(agent: &AgentSpec) -> StepSpec {
     }
 }
 
-fn parse_intent(raw: Option<&Value>, durability: Option<&Map<String, Value>>, r: &mut Report) -> IntentSpec {
+fn parse_intent(
+    raw: Option<&Value>,
+    durability: Option<&Map<String, Value>>,
+    r: &mut Report,
+) -> IntentSpec {
     let Some(map) = raw.and_then(Value::as_object) else {
         r.error("intent", "is required and must be an object");
         return IntentSpec::default();
@@ -285,7 +307,10 @@ fn parse_intent(raw: Option<&Value>, durability: Option<&Map<String, Value>>, r:
     let intent_type = match text(map, "type").or_else(|| text(map, "intent_type")) {
         Some(t) if valid_dotted_id(&t, false) => t,
         Some(t) => {
-            r.error("intent.type", format!("'{t}' must be lower-case words joined by dots"));
+            r.error(
+                "intent.type",
+                format!("'{t}' must be lower-case words joined by dots"),
+            );
             t
         }
         None => {
@@ -312,7 +337,10 @@ fn parse_intent(raw: Option<&Value>, durability: Option<&Map<String, Value>>, r:
     if let Some(at) = &deadline_at
         && chrono::DateTime::parse_from_rfc3339(at).is_err()
     {
-        r.error("intent.deadline_at", format!("'{at}' is not an RFC 3339 timestamp"));
+        r.error(
+            "intent.deadline_at",
+            format!("'{at}' is not an RFC 3339 timestamp"),
+        );
     }
     let either = |key: &str| number(map, key).or_else(|| number(dur, key));
     let max_delivery_attempts = either("max_delivery_attempts").map(|n| n.clamp(1, 100) as u32);
@@ -375,7 +403,10 @@ fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec> {
         if let Some(url) = &callback_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            r.error(&format!("{path}.callback_url"), "must be an http:// or https:// URL");
+            r.error(
+                &format!("{path}.callback_url"),
+                "must be an http:// or https:// URL",
+            );
         }
         if delivery_mode.as_deref() == Some("http") && callback_url.is_none() {
             r.warn(
@@ -453,13 +484,24 @@ fn parse_step(
     let requires_approval = map.get("requires_approval").and_then(Value::as_bool) == Some(true);
     let is_human_tool = tool_id.as_deref().is_some_and(|t| HUMAN_TOOLS.contains(&t));
     let kind = if let Some(rt) = &runtime_type {
-        let seconds = ["seconds", "delay_seconds", "duration_seconds", "timeout_seconds"]
-            .iter()
-            .find_map(|k| config.as_object().and_then(|c| number(c, k)))
-            .unwrap_or(0);
+        let seconds = [
+            "seconds",
+            "delay_seconds",
+            "duration_seconds",
+            "timeout_seconds",
+        ]
+        .iter()
+        .find_map(|k| config.as_object().and_then(|c| number(c, k)))
+        .unwrap_or(0);
         match rt.as_str() {
-            "delay" => StepKind::Delay { seconds, then_timeout: false },
-            "timeout" => StepKind::Delay { seconds, then_timeout: true },
+            "delay" => StepKind::Delay {
+                seconds,
+                then_timeout: false,
+            },
+            "timeout" => StepKind::Delay {
+                seconds,
+                then_timeout: true,
+            },
             "human_approval" => StepKind::Human,
             other if RUNTIME_TYPES.contains(&other) => StepKind::Instant {
                 runtime_type: other.to_string(),
@@ -467,13 +509,18 @@ fn parse_step(
             other => {
                 r.error(
                     &format!("{path}.runtime_type"),
-                    format!("unknown runtime_type '{other}' (known: {})", RUNTIME_TYPES.join(", ")),
+                    format!(
+                        "unknown runtime_type '{other}' (known: {})",
+                        RUNTIME_TYPES.join(", ")
+                    ),
                 );
                 return None;
             }
         }
     } else if let Some(target) = &assigned_to {
-        let agent = agents.iter().find(|a| &a.role == target || &a.address == target);
+        let agent = agents
+            .iter()
+            .find(|a| &a.role == target || &a.address == target);
         let human = humans.iter().any(|h| &h.role == target);
         match (agent, human) {
             (_, true) => StepKind::Human,
@@ -482,7 +529,9 @@ fn parse_step(
                 let _ = a;
                 StepKind::Human
             }
-            (Some(a), _) => StepKind::Agent { role: a.role.clone() },
+            (Some(a), _) => StepKind::Agent {
+                role: a.role.clone(),
+            },
             (None, false) if target.starts_with("agent://") => StepKind::Address {
                 address: target.clone(),
             },
@@ -493,7 +542,11 @@ fn parse_step(
                     &format!("{path}.assigned_to"),
                     format!(
                         "'{target}' is not a role of this bundle (roles: {})",
-                        if roles.is_empty() { "none".to_string() } else { roles.join(", ") }
+                        if roles.is_empty() {
+                            "none".to_string()
+                        } else {
+                            roles.join(", ")
+                        }
                     ),
                 );
                 return None;
@@ -504,7 +557,10 @@ fn parse_step(
     } else if tool_id.is_some() {
         r.error(
             &format!("{path}.assigned_to"),
-            format!("is required for tool_id '{}'", tool_id.as_deref().unwrap_or_default()),
+            format!(
+                "is required for tool_id '{}'",
+                tool_id.as_deref().unwrap_or_default()
+            ),
         );
         return None;
     } else {
@@ -518,7 +574,8 @@ fn parse_step(
         step_id,
         kind,
         tool_id,
-        step_deadline_seconds: checked_number(map, "step_deadline_seconds", path, r).map(|n| n.max(1)),
+        step_deadline_seconds: checked_number(map, "step_deadline_seconds", path, r)
+            .map(|n| n.max(1)),
         max_retries: number(retry, "max_retries").unwrap_or(0).min(100) as u32,
         retry_delay_seconds: number(retry, "retry_delay_seconds").unwrap_or(30),
         human_task,
@@ -542,7 +599,10 @@ fn check_step_graph(steps: &[StepSpec], steps_path: &str, r: &mut Report) {
                 format!("duplicate step_id '{}'", step.step_id),
             );
         }
-        for (field, target) in [("on_success", &step.on_success), ("on_failure", &step.on_failure)] {
+        for (field, target) in [
+            ("on_success", &step.on_success),
+            ("on_failure", &step.on_failure),
+        ] {
             if let Some(target) = target
                 && !steps.iter().any(|s| &s.step_id == target)
             {
@@ -626,6 +686,9 @@ mod tests {
         assert_eq!(b.intent.deadline_seconds, Some(300));
         assert_eq!(b.intent.max_delivery_attempts, Some(5));
         assert_eq!(b.steps[1].kind, StepKind::Human);
-        assert!(matches!(b.steps[2].kind, StepKind::Delay { seconds: 2, .. }));
+        assert!(matches!(
+            b.steps[2].kind,
+            StepKind::Delay { seconds: 2, .. }
+        ));
     }
 }

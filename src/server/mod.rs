@@ -311,20 +311,18 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         .no_proxy()
         .build()
         .map_err(|e| format!("cannot build the HTTP push client: {e}"))?;
-    tokio::spawn(scheduler.run(
-        store.clone(),
-        engine,
-        push_client,
-        app.shutdown.subscribe(),
-    ));
+    tokio::spawn(scheduler.run(store.clone(), engine, push_client, app.shutdown.subscribe()));
     let router = http::router(app.clone());
+    // Subscribed before the signal task exists: a receiver made after the send would
+    // never see the change, and the accept loop would wait forever.
+    let stop = app.shutdown.subscribe();
     let stopping = app.clone();
     tokio::spawn(async move {
         signals.recv().await;
         tracing::info!("shutting down: ending open streams");
         let _ = stopping.shutdown.send(true);
     });
-    listener::serve(listener, router, app.shutdown.subscribe()).await;
+    listener::serve(listener, router, stop).await;
     store
         .shutdown()
         .await

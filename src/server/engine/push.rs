@@ -44,7 +44,11 @@ pub fn delivery_frame(intent: &Intent, seq: u64) -> Value {
 }
 
 pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Client, job: Value) {
-    let Some(intent_id) = job.get("intent_id").and_then(Value::as_str).map(str::to_string) else {
+    let Some(intent_id) = job
+        .get("intent_id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
         return;
     };
     let (Some(url), attempt) = (
@@ -73,7 +77,13 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
     }
     let outcome = request.body(body).send().await;
     let delivered = matches!(&outcome, Ok(r) if r.status().is_success());
-    tracing::debug!(intent_id, url, attempt = attempt + 1, delivered, "push attempt");
+    tracing::debug!(
+        intent_id,
+        url,
+        attempt = attempt + 1,
+        delivered,
+        "push attempt"
+    );
     if delivered {
         let now = crate::protocol::now();
         let done = store

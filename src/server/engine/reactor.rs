@@ -94,7 +94,9 @@ impl Engine {
 
     /// Seconds from a bundle, scaled, in milliseconds.
     pub fn scaled_ms(&self, seconds: u64) -> i64 {
-        (seconds as f64 * 1000.0 * self.timing.time_scale).round().max(1.0) as i64
+        (seconds as f64 * 1000.0 * self.timing.time_scale)
+            .round()
+            .max(1.0) as i64
     }
 
     pub fn agent(&self, address: &str) -> Option<AgentDeliveryRow> {
@@ -208,7 +210,12 @@ impl Engine {
     }
 
     /// One more failed delivery attempt: re-arm, or end the intent FAILED when exhausted.
-    pub fn count_failed_attempt(&self, tx: &mut dyn Tx, intent: &Intent, before: u32) -> ApiResult<()> {
+    pub fn count_failed_attempt(
+        &self,
+        tx: &mut dyn Tx,
+        intent: &Intent,
+        before: u32,
+    ) -> ApiResult<()> {
         let attempt = before + 1;
         if attempt >= self.max_attempts(intent) {
             let now = crate::protocol::now();
@@ -217,7 +224,8 @@ impl Engine {
                 Box::new(move |_, mut current| {
                     let mut events = Vec::new();
                     if current.status == Status::Submitted {
-                        let mut e = blank_event(&current, kind::DELIVERY_FAILED, Status::Failed, &now);
+                        let mut e =
+                            blank_event(&current, kind::DELIVERY_FAILED, Status::Failed, &now);
                         e.actor = Some("gateway".into());
                         e.error = Some(json!({
                             "code": "delivery_failed",
@@ -227,7 +235,10 @@ impl Engine {
                         current.delivery_attempt = Some(attempt);
                         push(&mut current, &mut events, e);
                     }
-                    Ok(Decision { intent: current, events })
+                    Ok(Decision {
+                        intent: current,
+                        events,
+                    })
                 }),
             )?;
             return Ok(());
@@ -262,7 +273,10 @@ impl Engine {
                     }));
                     push(&mut current, &mut events, e);
                 }
-                Ok(Decision { intent: current, events })
+                Ok(Decision {
+                    intent: current,
+                    events,
+                })
             }),
         )?;
         Ok(())
@@ -278,9 +292,21 @@ impl Engine {
     }
 
     /// A finished intent with `reply_to` leaves its result in the owner's inbox (§7.5).
-    fn deliver_completion(&self, tx: &mut dyn Tx, intent: &Intent, reply_to: &str) -> ApiResult<()> {
-        let at = intent.updated_at.clone().unwrap_or_else(crate::protocol::now);
-        let content = intent.result.clone().or(intent.error.clone()).unwrap_or(Value::Null);
+    fn deliver_completion(
+        &self,
+        tx: &mut dyn Tx,
+        intent: &Intent,
+        reply_to: &str,
+    ) -> ApiResult<()> {
+        let at = intent
+            .updated_at
+            .clone()
+            .unwrap_or_else(crate::protocol::now);
+        let content = intent
+            .result
+            .clone()
+            .or(intent.error.clone())
+            .unwrap_or(Value::Null);
         let thread = json!({
             "thread_id": intent.intent_id,
             "intent_id": intent.intent_id,
@@ -338,11 +364,9 @@ impl Reactor for Engine {
             tx.clear_timer(&intent.intent_id, timer::DELIVERY)?;
         }
         if intent.compile_id.is_some()
-            && let Some(answer) = done
-                .events
-                .iter()
-                .rev()
-                .find(|e| e.event_type == kind::IN_PROGRESS && e.details.get("task_result").is_some())
+            && let Some(answer) = done.events.iter().rev().find(|e| {
+                e.event_type == kind::IN_PROGRESS && e.details.get("task_result").is_some()
+            })
         {
             workflow::human_answered(self, tx, intent, &answer.details)?;
         }

@@ -55,7 +55,9 @@ impl Scheduler {
                 }
             };
             let now = now_ms();
-            let until = next.unwrap_or(i64::MAX).min(now + IDLE_CHECK.as_millis() as i64);
+            let until = next
+                .unwrap_or(i64::MAX)
+                .min(now + IDLE_CHECK.as_millis() as i64);
             if until > now {
                 self.sleeping_until.store(until, Ordering::Relaxed);
                 let wait = Duration::from_millis((until - now) as u64);

@@ -76,11 +76,18 @@ fn save(tx: &mut dyn Tx, state: &WorkflowState) -> ApiResult<()> {
 }
 
 fn parent_live(tx: &mut dyn Tx, parent: &str) -> ApiResult<bool> {
-    Ok(tx.intent(parent)?.is_some_and(|(_, i)| !i.status.is_terminal()))
+    Ok(tx
+        .intent(parent)?
+        .is_some_and(|(_, i)| !i.status.is_terminal()))
 }
 
 /// Starts a new workflow at `entry` (the parent was created in this transaction).
-pub fn start(engine: &Engine, tx: &mut dyn Tx, mut state: WorkflowState, entry: usize) -> ApiResult<()> {
+pub fn start(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    mut state: WorkflowState,
+    entry: usize,
+) -> ApiResult<()> {
     enter(engine, tx, &mut state, entry)?;
     save(tx, &state)
 }
@@ -123,7 +130,14 @@ fn wait_parent(
     Ok(())
 }
 
-fn end_parent(tx: &mut dyn Tx, parent: &str, status: Status, event_kind: &'static str, body: Value, details: Value) -> ApiResult<()> {
+fn end_parent(
+    tx: &mut dyn Tx,
+    parent: &str,
+    status: Status,
+    event_kind: &'static str,
+    body: Value,
+    details: Value,
+) -> ApiResult<()> {
     let now = crate::protocol::now();
     tx.transition(
         parent,
@@ -165,7 +179,12 @@ fn default_task(step: &StepSpec) -> Value {
     Value::Object(task)
 }
 
-fn enter(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usize) -> ApiResult<()> {
+fn enter(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    state: &mut WorkflowState,
+    index: usize,
+) -> ApiResult<()> {
     let Some(step) = state.steps.get(index).cloned() else {
         return finish(tx, state);
     };
@@ -176,13 +195,28 @@ fn enter(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usi
         StepKind::Agent { role } => {
             let binding = state.bindings.get(role).cloned();
             match binding {
-                Some(Binding { internal: Some(outcome), .. }) => succeed(engine, tx, state, index, outcome),
+                Some(Binding {
+                    internal: Some(outcome),
+                    ..
+                }) => succeed(engine, tx, state, index, outcome),
                 Some(b) => dispatch(engine, tx, state, &step, b),
-                None => fail(engine, tx, state, index, Failure::Error(json!({"code": "unknown_role", "message": format!("no agent for role {role}")}))),
+                None => fail(
+                    engine,
+                    tx,
+                    state,
+                    index,
+                    Failure::Error(
+                        json!({"code": "unknown_role", "message": format!("no agent for role {role}")}),
+                    ),
+                ),
             }
         }
         StepKind::Address { address } => {
-            let b = Binding { address: address.clone(), to_workspace_id: None, internal: None };
+            let b = Binding {
+                address: address.clone(),
+                to_workspace_id: None,
+                internal: None,
+            };
             dispatch(engine, tx, state, &step, b)
         }
         StepKind::Human => {
@@ -190,21 +224,59 @@ fn enter(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usi
             let pending = PendingWith {
                 kind: "human".into(),
                 reference: state.from_agent.clone(),
-                name: task.get("title").and_then(Value::as_str).map(str::to_string),
+                name: task
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             };
-            wait_parent(tx, &parent, kind::HUMAN_TASK_ASSIGNED, WaitingReason::WaitingForHuman, pending, Some(task), step.step_id.clone())?;
+            wait_parent(
+                tx,
+                &parent,
+                kind::HUMAN_TASK_ASSIGNED,
+                WaitingReason::WaitingForHuman,
+                pending,
+                Some(task),
+                step.step_id.clone(),
+            )?;
             if let Some(seconds) = step.step_deadline_seconds {
-                tx.set_timer(TimerRow { intent_id: parent.clone(), kind: timer::STEP_DEADLINE.into(), due_ms: now_ms() + engine.scaled_ms(seconds), data: json!({"step": index}) })?;
+                tx.set_timer(TimerRow {
+                    intent_id: parent.clone(),
+                    kind: timer::STEP_DEADLINE.into(),
+                    due_ms: now_ms() + engine.scaled_ms(seconds),
+                    data: json!({"step": index}),
+                })?;
             }
             if let Some(after) = step.remind_after_seconds.or(state.remind_after_seconds) {
-                tx.set_timer(TimerRow { intent_id: parent, kind: timer::REMINDER.into(), due_ms: now_ms() + engine.scaled_ms(after), data: json!({"step": index, "count": 0}) })?;
+                tx.set_timer(TimerRow {
+                    intent_id: parent,
+                    kind: timer::REMINDER.into(),
+                    due_ms: now_ms() + engine.scaled_ms(after),
+                    data: json!({"step": index, "count": 0}),
+                })?;
             }
             Ok(())
         }
         StepKind::Delay { seconds, .. } => {
-            let pending = PendingWith { kind: "internal".into(), reference: ORCHESTRATOR.into(), name: Some("agent_core".into()) };
-            wait_parent(tx, &parent, kind::WAITING, WaitingReason::WaitingForTime, pending, None, step.step_id.clone())?;
-            tx.set_timer(TimerRow { intent_id: parent, kind: timer::DELAY.into(), due_ms: now_ms() + engine.scaled_ms(*seconds), data: json!({"step": index}) })
+            let pending = PendingWith {
+                kind: "internal".into(),
+                reference: ORCHESTRATOR.into(),
+                name: Some("agent_core".into()),
+            };
+            wait_parent(
+                tx,
+                &parent,
+                kind::WAITING,
+                WaitingReason::WaitingForTime,
+                pending,
+                None,
+                step.step_id.clone(),
+            )?;
+            tx.set_timer(TimerRow {
+                intent_id: parent,
+                kind: timer::DELAY.into(),
+                due_ms: now_ms() + engine.scaled_ms(*seconds),
+                data: json!({"step": index}),
+            })
         }
         StepKind::Instant { runtime_type } => {
             let result = json!({ "runtime_type": runtime_type, "config": step.config });
@@ -214,7 +286,13 @@ fn enter(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usi
 }
 
 /// Creates the step intent for an agent step and makes the parent wait for it.
-fn dispatch(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, step: &StepSpec, b: Binding) -> ApiResult<()> {
+fn dispatch(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    state: &mut WorkflowState,
+    step: &StepSpec,
+    b: Binding,
+) -> ApiResult<()> {
     let now = crate::protocol::now();
     let mut payload = state.payload.as_object().cloned().unwrap_or_default();
     payload.insert("parent_payload".into(), state.payload.clone());
@@ -222,7 +300,10 @@ fn dispatch(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, step: &
     payload.insert("step_id".into(), json!(step.step_id));
     payload.insert("tool_id".into(), json!(step.tool_id));
     payload.insert("input".into(), step.input.clone());
-    payload.insert("previous_results".into(), Value::Object(state.results.clone()));
+    payload.insert(
+        "previous_results".into(),
+        Value::Object(state.results.clone()),
+    );
     let deadline_at = step.step_deadline_seconds.map(|s| {
         let at = chrono::Utc::now() + chrono::Duration::milliseconds(engine.scaled_ms(s));
         crate::protocol::timestamp(at)
@@ -267,8 +348,20 @@ fn dispatch(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, step: &
         timers,
     })?;
     state.step_intent = Some(intent_id);
-    let pending = PendingWith { kind: "agent".into(), reference: b.address, name: Some(step.step_id.clone()) };
-    wait_parent(tx, &state.parent_intent_id.clone(), kind::WAITING, WaitingReason::WaitingForAgent, pending, None, step.step_id.clone())
+    let pending = PendingWith {
+        kind: "agent".into(),
+        reference: b.address,
+        name: Some(step.step_id.clone()),
+    };
+    wait_parent(
+        tx,
+        &state.parent_intent_id.clone(),
+        kind::WAITING,
+        WaitingReason::WaitingForAgent,
+        pending,
+        None,
+        step.step_id.clone(),
+    )
 }
 
 fn encode<T: Serialize>(value: &T) -> ApiResult<String> {
@@ -282,7 +375,13 @@ fn next_index(state: &WorkflowState, index: usize, target: &Option<String>) -> O
     }
 }
 
-fn succeed(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usize, result: Value) -> ApiResult<()> {
+fn succeed(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    state: &mut WorkflowState,
+    index: usize,
+    result: Value,
+) -> ApiResult<()> {
     let step = &state.steps[index];
     state.results.insert(step.step_id.clone(), result);
     state.attempt = 0;
@@ -305,10 +404,23 @@ fn finish(tx: &mut dyn Tx, state: &mut WorkflowState) -> ApiResult<()> {
         .unwrap_or_default();
     let mut result = last;
     result.insert("step_results".into(), Value::Object(state.results.clone()));
-    end_parent(tx, &state.parent_intent_id.clone(), Status::Completed, kind::COMPLETED, Value::Object(result), json!({}))
+    end_parent(
+        tx,
+        &state.parent_intent_id.clone(),
+        Status::Completed,
+        kind::COMPLETED,
+        Value::Object(result),
+        json!({}),
+    )
 }
 
-fn fail(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usize, failure: Failure) -> ApiResult<()> {
+fn fail(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    state: &mut WorkflowState,
+    index: usize,
+    failure: Failure,
+) -> ApiResult<()> {
     let step = state.steps[index].clone();
     let agent_step = matches!(step.kind, StepKind::Agent { .. } | StepKind::Address { .. });
     if agent_step && !matches!(failure, Failure::Rejected(_)) && state.attempt < step.max_retries {
@@ -322,27 +434,51 @@ fn fail(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState, index: usiz
         });
     }
     state.attempt = 0;
-    if let Some(next) = step.on_failure.as_ref().and_then(|id| state.steps.iter().position(|s| &s.step_id == id)) {
+    if let Some(next) = step
+        .on_failure
+        .as_ref()
+        .and_then(|id| state.steps.iter().position(|s| &s.step_id == id))
+    {
         return enter(engine, tx, state, next);
     }
     state.current = None;
     let parent = state.parent_intent_id.clone();
     let step_id = step.step_id.clone();
     match failure {
-        Failure::Timeout => end_parent(tx, &parent, Status::TimedOut, kind::TIMED_OUT,
+        Failure::Timeout => end_parent(
+            tx,
+            &parent,
+            Status::TimedOut,
+            kind::TIMED_OUT,
             json!({"code": "step_timeout", "message": format!("step {step_id} passed its deadline"), "step_id": step_id}),
-            json!({"step_id": step_id, "reason": "step_timeout"})),
-        Failure::Delivery(attempt) => end_parent(tx, &parent, Status::Failed, kind::DELIVERY_FAILED,
+            json!({"step_id": step_id, "reason": "step_timeout"}),
+        ),
+        Failure::Delivery(attempt) => end_parent(
+            tx,
+            &parent,
+            Status::Failed,
+            kind::DELIVERY_FAILED,
             json!({"code": "delivery_failed", "message": format!("step {step_id} was not delivered after {attempt} attempts"), "step_id": step_id}),
-            json!({"step_id": step_id, "delivery_attempt": attempt})),
-        Failure::Error(error) => end_parent(tx, &parent, Status::Failed, kind::FAILED,
+            json!({"step_id": step_id, "delivery_attempt": attempt}),
+        ),
+        Failure::Error(error) => end_parent(
+            tx,
+            &parent,
+            Status::Failed,
+            kind::FAILED,
             json!({"code": "step_failed", "message": format!("step {step_id} failed"), "step_id": step_id, "error": error}),
-            json!({"step_id": step_id})),
+            json!({"step_id": step_id}),
+        ),
         Failure::Rejected(answer) => {
             let outcome = answer.get("outcome").cloned().unwrap_or(Value::Null);
-            end_parent(tx, &parent, Status::Failed, kind::FAILED,
+            end_parent(
+                tx,
+                &parent,
+                Status::Failed,
+                kind::FAILED,
                 json!({"code": "human_rejected", "message": format!("step {step_id} was answered {outcome}"), "step_id": step_id, "details": {"outcome": outcome}}),
-                json!({"step_id": step_id, "outcome": outcome, "task_result": answer}))
+                json!({"step_id": step_id, "outcome": outcome, "task_result": answer}),
+            )
         }
     }
 }
@@ -360,15 +496,32 @@ pub fn step_ended(engine: &Engine, tx: &mut dyn Tx, parent: &str, step: &Intent)
     };
     state.step_intent = None;
     match step.status {
-        Status::Completed => succeed(engine, tx, &mut state, index, step.result.clone().unwrap_or(json!({})))?,
+        Status::Completed => succeed(
+            engine,
+            tx,
+            &mut state,
+            index,
+            step.result.clone().unwrap_or(json!({})),
+        )?,
         Status::TimedOut => fail(engine, tx, &mut state, index, Failure::Timeout)?,
         _ if step.delivery_attempt.is_some_and(|a| a > 0)
-            && step.error.as_ref().and_then(|e| e.get("code")).and_then(Value::as_str) == Some("delivery_failed") =>
+            && step
+                .error
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(Value::as_str)
+                == Some("delivery_failed") =>
         {
             let attempt = step.delivery_attempt.unwrap_or(0);
             fail(engine, tx, &mut state, index, Failure::Delivery(attempt))?
         }
-        _ => fail(engine, tx, &mut state, index, Failure::Error(step.error.clone().unwrap_or(json!({"status": step.status}))))?,
+        _ => fail(
+            engine,
+            tx,
+            &mut state,
+            index,
+            Failure::Error(step.error.clone().unwrap_or(json!({"status": step.status}))),
+        )?,
     }
     save(tx, &state)
 }
@@ -381,7 +534,10 @@ pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> ApiResult<()> {
     let Some(step_id) = state.step_intent.clone() else {
         return Ok(());
     };
-    if !tx.intent(&step_id)?.is_some_and(|(_, i)| !i.status.is_terminal()) {
+    if !tx
+        .intent(&step_id)?
+        .is_some_and(|(_, i)| !i.status.is_terminal())
+    {
         return Ok(());
     }
     let now = crate::protocol::now();
@@ -401,7 +557,14 @@ pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> ApiResult<()> {
 }
 
 const POSITIVE: [&str; 8] = [
-    "approved", "confirmed", "completed", "assigned", "provided", "submitted", "override_approved", "acknowledged",
+    "approved",
+    "confirmed",
+    "completed",
+    "assigned",
+    "provided",
+    "submitted",
+    "override_approved",
+    "acknowledged",
 ];
 
 /// The outcome of an answer (§12.5 rule 1): `outcome`, else `approved`/`acknowledged`.
@@ -418,38 +581,71 @@ fn outcome_of(task: &Map<String, Value>) -> Option<String> {
 
 /// `resume` with `task_result` on a workflow parent waiting for a human: checks the answer
 /// against the task (422 otherwise) and records it; the reactor then advances the workflow.
-pub fn answer(caller_address: &str, mut intent: Intent, task: Map<String, Value>, now: &str) -> ApiResult<Decision> {
+pub fn answer(
+    caller_address: &str,
+    mut intent: Intent,
+    task: Map<String, Value>,
+    now: &str,
+) -> ApiResult<Decision> {
     lifecycle::check_transition(&intent, Status::InProgress)?;
     if intent.waiting_reason != Some(WaitingReason::WaitingForHuman) {
-        return Err(ApiError::conflict("not_waiting_for_human", format!("intent {} is not waiting for a human answer", intent.intent_id)));
+        return Err(ApiError::conflict(
+            "not_waiting_for_human",
+            format!(
+                "intent {} is not waiting for a human answer",
+                intent.intent_id
+            ),
+        ));
     }
     let spec = intent.human_task.clone().unwrap_or(Value::Null);
-    let outcome = outcome_of(&task).ok_or_else(|| ApiError::invalid_field("task_result.outcome", "is required"))?;
+    let outcome = outcome_of(&task)
+        .ok_or_else(|| ApiError::invalid_field("task_result.outcome", "is required"))?;
     let allowed: Vec<String> = spec
         .get("allowed_outcomes")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_else(|| vec!["approved".into(), "rejected".into()]);
     if !allowed.contains(&outcome) && outcome != "rejected" {
-        return Err(ApiError::invalid_field("task_result.outcome", format!("'{outcome}' is not one of {}", allowed.join(", "))));
+        return Err(ApiError::invalid_field(
+            "task_result.outcome",
+            format!("'{outcome}' is not one of {}", allowed.join(", ")),
+        ));
     }
     if spec.get("required_comment").and_then(Value::as_bool) == Some(true)
-        && task.get("comment").and_then(Value::as_str).is_none_or(|c| c.trim().is_empty())
+        && task
+            .get("comment")
+            .and_then(Value::as_str)
+            .is_none_or(|c| c.trim().is_empty())
     {
-        return Err(ApiError::invalid_field("task_result.comment", "this task requires a comment"));
+        return Err(ApiError::invalid_field(
+            "task_result.comment",
+            "this task requires a comment",
+        ));
     }
-    let positive = POSITIVE.contains(&outcome.as_str()) && task.get("approved") != Some(&Value::Bool(false));
+    let positive =
+        POSITIVE.contains(&outcome.as_str()) && task.get("approved") != Some(&Value::Bool(false));
     let mut answer = task;
     answer.insert("outcome".into(), Value::String(outcome));
     let mut events = Vec::new();
     let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, now);
     e.actor = Some(caller_address.to_string());
-    e.details = json!({ "task_result": answer, "positive": positive, "step_id": spec.get("step_id") });
+    e.details =
+        json!({ "task_result": answer, "positive": positive, "step_id": spec.get("step_id") });
     push(&mut intent, &mut events, e);
     Ok(Decision { intent, events })
 }
 
-pub fn human_answered(engine: &Engine, tx: &mut dyn Tx, parent: &Intent, details: &Value) -> ApiResult<()> {
+pub fn human_answered(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    parent: &Intent,
+    details: &Value,
+) -> ApiResult<()> {
     let Some(mut state) = load(tx, &parent.intent_id)? else {
         return Ok(());
     };
@@ -472,7 +668,11 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
     let Some(mut state) = load(tx, &t.intent_id)? else {
         return Ok(());
     };
-    let index = t.data.get("step").and_then(Value::as_u64).map(|i| i as usize);
+    let index = t
+        .data
+        .get("step")
+        .and_then(Value::as_u64)
+        .map(|i| i as usize);
     if state.current != index || index.is_none() || !parent_live(tx, &t.intent_id)? {
         return Ok(());
     }
@@ -481,8 +681,16 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
     match t.kind.as_str() {
         timer::RETRY => enter(engine, tx, &mut state, index)?,
         timer::DELAY => match step.kind {
-            StepKind::Delay { then_timeout: true, .. } => fail(engine, tx, &mut state, index, Failure::Timeout)?,
-            StepKind::Delay { seconds, .. } => succeed(engine, tx, &mut state, index, json!({ "waited_seconds": seconds }))?,
+            StepKind::Delay {
+                then_timeout: true, ..
+            } => fail(engine, tx, &mut state, index, Failure::Timeout)?,
+            StepKind::Delay { seconds, .. } => succeed(
+                engine,
+                tx,
+                &mut state,
+                index,
+                json!({ "waited_seconds": seconds }),
+            )?,
             _ => {}
         },
         timer::STEP_DEADLINE => {
@@ -496,7 +704,13 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
 }
 
 /// Reminder k of a human step (§8.4), then one escalation an interval after the last.
-fn remind(engine: &Engine, tx: &mut dyn Tx, state: &WorkflowState, step: &StepSpec, t: &TimerRow) -> ApiResult<()> {
+fn remind(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    state: &WorkflowState,
+    step: &StepSpec,
+    t: &TimerRow,
+) -> ApiResult<()> {
     let count = t.data.get("count").and_then(Value::as_u64).unwrap_or(0) as u32;
     let max = step.max_reminders.or(state.max_reminders).unwrap_or(1);
     let interval = step
@@ -506,13 +720,21 @@ fn remind(engine: &Engine, tx: &mut dyn Tx, state: &WorkflowState, step: &StepSp
         .or(state.remind_after_seconds)
         .unwrap_or(60);
     let escalate = count >= max;
-    let escalated_to = step.escalate_to.clone().or(state.escalate_to.clone()).unwrap_or(state.from_agent.clone());
+    let escalated_to = step
+        .escalate_to
+        .clone()
+        .or(state.escalate_to.clone())
+        .unwrap_or(state.from_agent.clone());
     let now = crate::protocol::now();
     tx.transition(
         &t.intent_id,
         Box::new(move |_, mut intent| {
             let mut events = Vec::new();
-            let event_kind = if escalate { kind::ESCALATED } else { kind::REMINDER };
+            let event_kind = if escalate {
+                kind::ESCALATED
+            } else {
+                kind::REMINDER
+            };
             let mut e = blank_event(&intent, event_kind, intent.status, &now);
             e.actor = Some(ORCHESTRATOR.into());
             e.waiting_reason = intent.waiting_reason;

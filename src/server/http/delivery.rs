@@ -31,20 +31,39 @@ pub async fn patch_account(
             Some(m.to_ascii_lowercase())
         }
         Some(_) => {
-            return Err(ApiError::invalid_field("delivery_mode", format!("must be one of {}", MODES.join(", "))));
+            return Err(ApiError::invalid_field(
+                "delivery_mode",
+                format!("must be one of {}", MODES.join(", ")),
+            ));
         }
     };
     let callback_url = match body.get("callback_url") {
         None => known.as_ref().and_then(|k| k.callback_url.clone()),
         Some(Value::Null) => None,
-        Some(Value::String(u)) if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 => {
+        Some(Value::String(u))
+            if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 =>
+        {
             Some(u.clone())
         }
-        Some(_) => return Err(ApiError::invalid_field("callback_url", "must be an http:// or https:// URL")),
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "callback_url",
+                "must be an http:// or https:// URL",
+            ));
+        }
     };
-    let mode = mode.unwrap_or_else(|| if callback_url.is_some() { "http".into() } else { "stream".into() });
+    let mode = mode.unwrap_or_else(|| {
+        if callback_url.is_some() {
+            "http".into()
+        } else {
+            "stream".into()
+        }
+    });
     if mode == "http" && callback_url.is_none() {
-        return Err(ApiError::invalid_field("callback_url", "is required for delivery_mode http"));
+        return Err(ApiError::invalid_field(
+            "callback_url",
+            "is required for delivery_mode http",
+        ));
     }
     let rotate = body.get("rotate_secret").and_then(Value::as_bool) == Some(true);
     let mut secret = known.and_then(|k| k.secret).filter(|_| !rotate);

@@ -268,7 +268,9 @@ fn render_resolve(done: &Transitioned) -> ApiResult<String> {
                 "error": done.intent.error,
             },
         }),
-        Some(reply_to) => json!({ "delivered": false, "reason": "not_terminal", "reply_to": reply_to }),
+        Some(reply_to) => {
+            json!({ "delivered": false, "reason": "not_terminal", "reply_to": reply_to })
+        }
     };
     Ok(format!(
         "{{\"ok\":true,\"intent\":{},\"event\":{event},\"completion_delivery\":{completion}}}",
@@ -399,7 +401,8 @@ async fn resume(
             // A workflow parent waiting for a human: the answer advances the workflow.
             ResumeBody::TaskResult(task)
                 if intent.compile_id.is_some()
-                    && intent.waiting_reason == Some(crate::protocol::WaitingReason::WaitingForHuman) =>
+                    && intent.waiting_reason
+                        == Some(crate::protocol::WaitingReason::WaitingForHuman) =>
             {
                 crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
             }

@@ -35,7 +35,9 @@ pub fn routes() -> Router<AppState> {
 
 async fn validate_bundle(JsonBody(body): JsonBody) -> ApiResult<Response> {
     let report = scenario::validate(&body);
-    Ok(json_value(&serde_json::to_value(report).unwrap_or(Value::Null)))
+    Ok(json_value(
+        &serde_json::to_value(report).unwrap_or(Value::Null),
+    ))
 }
 
 /// A new random secret for signing pushes (256 bits, hex).
@@ -157,7 +159,10 @@ async fn apply(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_error",
                 "validation",
-                format!("the scenario bundle is invalid: {}", report.errors.join("; ")),
+                format!(
+                    "the scenario bundle is invalid: {}",
+                    report.errors.join("; ")
+                ),
             )
             .with_details(json!({ "errors": report.errors, "warnings": report.warnings })));
         }
@@ -192,7 +197,14 @@ async fn apply(
                 Some(AgentRef::Full(addr)) => app.directory.workspace_of(&addr),
                 _ => None,
             };
-            (r.role.clone(), Binding { address: r.address.clone(), to_workspace_id: to_ws, internal })
+            (
+                r.role.clone(),
+                Binding {
+                    address: r.address.clone(),
+                    to_workspace_id: to_ws,
+                    internal,
+                },
+            )
         })
         .collect();
     let now = crate::protocol::now();
@@ -286,7 +298,8 @@ async fn apply(
         results: Default::default(),
     };
     let accounts: Vec<AccountRow> = agents.iter().filter_map(|a| a.account.clone()).collect();
-    let deliveries: Vec<AgentDeliveryRow> = agents.iter().filter_map(|a| a.delivery.clone()).collect();
+    let deliveries: Vec<AgentDeliveryRow> =
+        agents.iter().filter_map(|a| a.delivery.clone()).collect();
     let agent_entries: Vec<Value> = agents
         .iter()
         .map(|a| {

@@ -69,14 +69,23 @@ fn owner(caller: &Caller, raw: Option<&str>) -> ApiResult<String> {
         Some(Some(AgentRef::Bare(name))) => {
             crate::protocol::AgentAddress::new(&caller.org_slug, &caller.workspace_slug, &name)
         }
-        Some(None) => return Err(ApiError::invalid_field("owner_agent", "is not an agent address")),
+        Some(None) => {
+            return Err(ApiError::invalid_field(
+                "owner_agent",
+                "is not an agent address",
+            ));
+        }
     };
-    let own_workspace = address.org == caller.org_slug && address.workspace == caller.workspace_slug;
+    let own_workspace =
+        address.org == caller.org_slug && address.workspace == caller.workspace_slug;
     let address = address.to_string();
     if address == caller.address || (caller.is_admin && own_workspace) {
         Ok(address)
     } else {
-        Err(ApiError::forbidden(format!("{} may not read the inbox of {address}", caller.address)))
+        Err(ApiError::forbidden(format!(
+            "{} may not read the inbox of {address}",
+            caller.address
+        )))
     }
 }
 
@@ -91,8 +100,14 @@ async fn inbox(State(app): State<AppState>, caller: Caller, params: Params) -> A
             Some(s) => serde_json::from_str::<Value>(t).is_ok_and(|v| v["status"] == json!(s)),
         })
         .collect();
-    let list = threads.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
-    Ok(json_ok(format!("{{\"ok\":true,\"threads\":[{list}],\"items\":[{list}]}}")))
+    let list = threads
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(json_ok(format!(
+        "{{\"ok\":true,\"threads\":[{list}],\"items\":[{list}]}}"
+    )))
 }
 
 async fn thread(
@@ -101,10 +116,18 @@ async fn thread(
     Path(thread_id): Path<String>,
     params: Params,
 ) -> ApiResult<Response> {
-    let not_found = || ApiError::not_found("thread_not_found", format!("no inbox thread {thread_id}"));
-    let (stored_owner, body) = app.store.inbox_thread(thread_id.clone()).await?.ok_or_else(not_found)?;
-    let allowed = owner(&caller, Some(params.get("owner_agent").unwrap_or(&stored_owner)))
-        .is_ok_and(|o| o == stored_owner);
+    let not_found =
+        || ApiError::not_found("thread_not_found", format!("no inbox thread {thread_id}"));
+    let (stored_owner, body) = app
+        .store
+        .inbox_thread(thread_id.clone())
+        .await?
+        .ok_or_else(not_found)?;
+    let allowed = owner(
+        &caller,
+        Some(params.get("owner_agent").unwrap_or(&stored_owner)),
+    )
+    .is_ok_and(|o| o == stored_owner);
     if !allowed {
         return Err(not_found());
     }
