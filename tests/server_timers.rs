@@ -261,3 +261,25 @@ async fn a_deadline_armed_before_kill_9_fires_after_restart() {
     let done = wait_terminal(&server, &admin, &parent, Duration::from_secs(5)).await;
     assert_eq!(done["status"], "TIMED_OUT", "{done}");
 }
+
+/// The parent's own deadline ends it TIMED_OUT and cancels the step that still runs.
+#[tokio::test]
+async fn a_parent_deadline_cancels_the_running_step() {
+    let server =
+        TestServer::start_with(&["--ephemeral", "--delivery-attempt-interval", "60s"], &[]);
+    let admin = server.admin();
+    let mut bundle = one_step(None, 3);
+    let deadline = chrono::Utc::now() + chrono::Duration::milliseconds(1200);
+    bundle["intent"]["deadline_at"] = json!(deadline.to_rfc3339());
+    let parent = apply(&server, &admin, &bundle).await["intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let step = expect_delivery(&server, &admin, "sleepy").await;
+    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    assert_eq!(done["status"], "TIMED_OUT", "{done}");
+    let step = server
+        .intent(&admin, step["intent_id"].as_str().unwrap())
+        .await;
+    assert_eq!(step["status"], "CANCELED", "{step}");
+}

@@ -36,11 +36,19 @@
 //! On later starts of the same database the admin line reads
 //! `admin key   (already created; see the first start's banner)`.
 //!
-//! # Room for the next issue
+//! Timing flags (all in `axme server --help`): `--delivery-attempt-interval` (15s: how
+//! long a new intent may wait for a live listener before an attempt counts as failed),
+//! `--delivery-retry-interval` (5s, later windows), `--push-retry-interval` (30s; then
+//! 4x, 20x), `--push-timeout` (10s), `--time-scale` (1.0; multiplies every duration a
+//! scenario gives in seconds).
 //!
-//! Timers (deadlines, delivery attempts, reminders) become rows with a due time claimed by
-//! one scheduler loop in `engine`, which submits decisions through `Store::transition`;
-//! workflow step intents carry `parent_intent_id`/`step_id` already in the projection.
+//! # Workflows and timers
+//!
+//! `engine::reactor` runs inside every write transaction (timers, workflow advance, inbox);
+//! `engine::workflow` walks scenario steps; `engine::scheduler` is the one loop that fires
+//! timer rows; `engine::push` delivers to http agents. Routes: `/v1/scenarios/validate`,
+//! `/v1/scenarios/apply`, `/v1/me/tasks`, `/v1/inbox[/{thread_id}]`,
+//! `PATCH /v1/service-accounts/{id}`. See docs/ARCHITECTURE.md.
 
 pub mod engine;
 pub mod error;

@@ -57,7 +57,7 @@ fn opt_str(body: &Value, field: &str, max: usize) -> ApiResult<Option<String>> {
 
 pub(super) fn account_json(app: &AppState, a: &AccountRow) -> Value {
     let address = app.directory.address_of(a);
-    json!({
+    let mut account = json!({
         "service_account_id": a.sa_id,
         "id": a.sa_id,
         "org_id": a.org_id,
@@ -71,7 +71,13 @@ pub(super) fn account_json(app: &AppState, a: &AccountRow) -> Value {
         "address": address,
         "created_at": a.created_at,
         "updated_at": a.updated_at,
-    })
+    });
+    // Delivery settings (never the push secret, which is shown once when configured).
+    if let Some(d) = app.engine.agent(&address) {
+        account["delivery_mode"] = json!(d.delivery_mode);
+        account["callback_url"] = json!(d.callback_url);
+    }
+    account
 }
 
 fn key_json(key: &KeyRow, token: Option<&str>) -> Value {

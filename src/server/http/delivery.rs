@@ -10,6 +10,7 @@ use super::accounts::{account_json, own_account, require_admin};
 use super::extract::{JsonBody, json_value};
 use super::scenarios::new_push_secret;
 use crate::server::engine::directory::Caller;
+use crate::server::engine::reactor::now_ms;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::AgentDeliveryRow;
 
@@ -82,13 +83,17 @@ pub async fn patch_account(
         secret,
     };
     let stored = row.clone();
+    // Known before the commit, so a re-armed timer that fires at once already pushes.
+    app.engine.set_agent(row);
     app.store
         .run(Box::new(move |tx| {
             tx.put_agent_delivery(&stored)?;
+            if stored.delivery_mode == "http" {
+                tx.rearm_deliveries(&stored.address, now_ms())?;
+            }
             Ok(Value::Null)
         }))
         .await?;
-    app.engine.set_agent(row);
     let mut sa = account_json(&app, &account);
     sa["delivery_mode"] = json!(mode);
     sa["callback_url"] = json!(callback_url);

@@ -111,6 +111,9 @@ pub trait Tx {
     /// whether it was created.
     fn ensure_account(&mut self, account: &AccountRow) -> ApiResult<(AccountRow, bool)>;
     fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()>;
+    /// Moves the delivery timers of `address`'s SUBMITTED intents to `due_ms`; returns how
+    /// many (a new push callback should not wait for the current attempt window).
+    fn rearm_deliveries(&mut self, address: &str, due_ms: i64) -> ApiResult<usize>;
     fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()>;
     fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>>;
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()>;

@@ -225,6 +225,20 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn rearm_deliveries(&mut self, address: &str, due_ms: i64) -> ApiResult<usize> {
+        let moved = self
+            .conn
+            .prepare_cached(
+                "UPDATE timers SET due_ms = ?2 WHERE kind = 'delivery' AND intent_id IN \
+                 (SELECT intent_id FROM intents WHERE to_agent = ?1 AND status = 'SUBMITTED')",
+            )?
+            .execute(params![address, due_ms])?;
+        if moved > 0 {
+            self.notices.push(Notice::Timer(due_ms));
+        }
+        Ok(moved)
+    }
+
     fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()> {
         self.conn
             .prepare_cached(

@@ -1,141 +1,13 @@
-//! ScenarioBundle (spec §6.1, §12): the lenient normaliser shared by the gateway
-//! (`/v1/scenarios/validate|apply`) and the CLI (`axme scenarios validate`).
-//!
-//! Real bundles carry fields the published schema forbids, so parsing is done on the raw
-//! JSON: unknown keys are ignored, `workflow_steps` and `durability` (runner specs) are
-//! folded in, and only what is really wrong becomes an error, each naming its JSON path
-//! (`workflow.steps[1].assigned_to: …`).
+//! Parsing of the bundle's parts on raw JSON, reporting problems with their paths.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// `POST /v1/scenarios/validate` answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ValidateResponse {
-    pub ok: bool,
-    pub valid: bool,
-    pub errors: Vec<String>,
-    pub warnings: Vec<String>,
-}
+use super::{
+    AGENT_TOOL, AgentSpec, HUMAN_TOOLS, HumanSpec, IntentSpec, RUNTIME_TYPES, Report, StepKind,
+    StepSpec,
+};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AgentSpec {
-    pub role: String,
-    pub address: String,
-    pub display_name: Option<String>,
-    /// Absent means true (runner specs omit it and the runner forces it, §12.2).
-    pub create_if_missing: bool,
-    pub delivery_mode: Option<String>,
-    pub callback_url: Option<String>,
-    /// For `internal` agents: the result their steps complete with.
-    pub internal_outcome: Option<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HumanSpec {
-    pub role: String,
-    pub contact: Option<String>,
-    pub display_name: Option<String>,
-}
-
-/// What a step does once classified (§12.3 step 3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StepKind {
-    /// A step intent to the agent of `role`.
-    Agent { role: String },
-    /// A step intent to an address outside the bundle's roles (`agent://…`).
-    Address { address: String },
-    /// The parent waits for a `task_result`.
-    Human,
-    /// A pause of `seconds`; `then_timeout` ends the workflow TIMED_OUT (`timeout`).
-    Delay { seconds: u64, then_timeout: bool },
-    /// Completes at once (notification, reminder, escalation runtime steps).
-    Instant { runtime_type: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepSpec {
-    pub step_id: String,
-    pub kind: StepKind,
-    pub tool_id: Option<String>,
-    pub step_deadline_seconds: Option<u64>,
-    pub max_retries: u32,
-    pub retry_delay_seconds: u64,
-    pub human_task: Option<Value>,
-    pub on_success: Option<String>,
-    pub on_failure: Option<String>,
-    pub input: Value,
-    pub config: Value,
-    pub remind_after_seconds: Option<u64>,
-    pub remind_interval_seconds: Option<u64>,
-    pub max_reminders: Option<u32>,
-    pub escalate_to: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct IntentSpec {
-    pub intent_type: String,
-    pub payload: Value,
-    pub deadline_at: Option<String>,
-    /// Relative deadline (from `durability`), counted from apply time.
-    pub deadline_seconds: Option<u64>,
-    pub remind_after_seconds: Option<u64>,
-    pub remind_interval_seconds: Option<u64>,
-    pub max_reminders: Option<u32>,
-    pub escalate_to: Option<String>,
-    pub max_delivery_attempts: Option<u32>,
-    pub reply_to: Option<String>,
-    pub human_task: Option<Value>,
-    pub to_agent: Option<String>,
-}
-
-/// A bundle after normalisation: everything the gateway needs, nothing it ignores.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Bundle {
-    pub scenario_id: String,
-    pub title: Option<String>,
-    pub idempotency_key: Option<String>,
-    pub agents: Vec<AgentSpec>,
-    pub humans: Vec<HumanSpec>,
-    pub steps: Vec<StepSpec>,
-    pub entry_step: Option<String>,
-    pub intent: IntentSpec,
-}
-
-pub const AGENT_TOOL: &str = "tool.agent.task.v1";
-const HUMAN_TOOLS: [&str; 3] = [
-    "tool.approval.human_signoff",
-    "tool.notification.notify_owner",
-    "tool.human.approval.v1",
-];
-const RUNTIME_TYPES: [&str; 6] = [
-    "human_approval",
-    "timeout",
-    "reminder",
-    "delay",
-    "escalation",
-    "notification",
-];
-
-/// Errors and warnings, each prefixed with the JSON path it concerns.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Report {
-    pub errors: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
-impl Report {
-    fn error(&mut self, path: &str, message: impl std::fmt::Display) {
-        self.errors.push(format!("{path}: {message}"));
-    }
-
-    fn warn(&mut self, path: &str, message: impl std::fmt::Display) {
-        self.warnings.push(format!("{path}: {message}"));
-    }
-}
-
-fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+pub(super) fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
     match map.get(key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => None,
@@ -143,7 +15,7 @@ fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
 }
 
 /// A non-negative whole number; numeric strings and floats are accepted (runner output).
-fn number(map: &Map<String, Value>, key: &str) -> Option<u64> {
+pub(super) fn number(map: &Map<String, Value>, key: &str) -> Option<u64> {
     match map.get(key)? {
         Value::Number(n) => n
             .as_u64()
@@ -158,7 +30,12 @@ fn number(map: &Map<String, Value>, key: &str) -> Option<u64> {
 }
 
 /// Like [`number`], but a present value that is not a number is reported.
-fn checked_number(map: &Map<String, Value>, key: &str, path: &str, r: &mut Report) -> Option<u64> {
+pub(super) fn checked_number(
+    map: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    r: &mut Report,
+) -> Option<u64> {
     match map.get(key) {
         None | Some(Value::Null) => None,
         Some(_) => {
@@ -171,7 +48,7 @@ fn checked_number(map: &Map<String, Value>, key: &str, path: &str, r: &mut Repor
     }
 }
 
-fn valid_dotted_id(s: &str, allow_hyphen: bool) -> bool {
+pub(super) fn valid_dotted_id(s: &str, allow_hyphen: bool) -> bool {
     !s.is_empty()
         && s.chars().all(|c| {
             c.is_ascii_lowercase()
@@ -182,98 +59,7 @@ fn valid_dotted_id(s: &str, allow_hyphen: bool) -> bool {
         })
 }
 
-/// Normalises a bundle. `None` when the body is not a JSON object at all.
-pub fn normalize(raw: &Value) -> (Option<Bundle>, Report) {
-    let mut r = Report::default();
-    let Some(top) = raw.as_object() else {
-        r.error("$", "the bundle must be a JSON object");
-        return (None, r);
-    };
-    let scenario_id = match text(top, "scenario_id") {
-        Some(id) if id.len() >= 3 && id.len() <= 255 && valid_dotted_id(&id, true) => id,
-        Some(id) => {
-            r.error(
-                "scenario_id",
-                format!("'{id}' must be 3 to 255 characters of a-z, 0-9, '_', '.', '-'"),
-            );
-            id
-        }
-        None => {
-            r.error("scenario_id", "is required");
-            String::new()
-        }
-    };
-    let durability = top.get("durability").and_then(Value::as_object);
-    let intent = parse_intent(top.get("intent"), durability, &mut r);
-    let agents = parse_agents(top.get("agents"), &mut r);
-    let humans = parse_humans(top.get("humans"), &mut r);
-    let workflow = top.get("workflow").and_then(Value::as_object);
-    if top
-        .get("workflow")
-        .is_some_and(|w| !w.is_object() && !w.is_null())
-    {
-        r.error("workflow", "must be an object");
-    }
-    let listed = |v: Option<&Value>| {
-        v.and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-            .cloned()
-    };
-    let (steps_raw, steps_path) = match (
-        listed(workflow.and_then(|w| w.get("steps"))),
-        listed(top.get("workflow_steps")),
-    ) {
-        (Some(steps), other) => {
-            if other.is_some() {
-                r.warn("workflow_steps", "ignored: workflow.steps is used");
-            }
-            (steps, "workflow.steps")
-        }
-        (None, Some(steps)) => (steps, "workflow_steps"),
-        (None, None) => (Vec::new(), "workflow.steps"),
-    };
-    let mut steps = Vec::new();
-    if steps_raw.is_empty() {
-        // §12.3: one agent and no humans → an implicit single agent step.
-        if agents.len() == 1 && humans.is_empty() {
-            steps.push(implicit_step(&agents[0]));
-        } else if intent.to_agent.is_none() && intent.human_task.is_none() {
-            r.error(
-                steps_path,
-                "is required: a bundle without steps needs exactly one agent and no humans",
-            );
-        }
-    }
-    for (i, raw_step) in steps_raw.iter().enumerate() {
-        let path = format!("{steps_path}[{i}]");
-        if let Some(step) = parse_step(raw_step, &path, &agents, &humans, &mut r) {
-            steps.push(step);
-        }
-    }
-    check_step_graph(&steps, steps_path, &mut r);
-    let entry_step = workflow.and_then(|w| text(w, "entry_step"));
-    if let Some(entry) = &entry_step
-        && !steps.iter().any(|s| &s.step_id == entry)
-    {
-        r.error(
-            "workflow.entry_step",
-            format!("no step has step_id '{entry}'"),
-        );
-    }
-    let bundle = Bundle {
-        scenario_id,
-        title: text(top, "title"),
-        idempotency_key: text(top, "idempotency_key"),
-        agents,
-        humans,
-        steps,
-        entry_step,
-        intent,
-    };
-    (Some(bundle), r)
-}
-
-fn implicit_step(agent: &AgentSpec) -> StepSpec {
+pub(super) fn implicit_step(agent: &AgentSpec) -> StepSpec {
     StepSpec {
         step_id: "main".into(),
         kind: StepKind::Agent {
@@ -295,7 +81,7 @@ fn implicit_step(agent: &AgentSpec) -> StepSpec {
     }
 }
 
-fn parse_intent(
+pub(super) fn parse_intent(
     raw: Option<&Value>,
     durability: Option<&Map<String, Value>>,
     r: &mut Report,
@@ -373,7 +159,7 @@ fn array<'a>(raw: Option<&'a Value>, path: &str, r: &mut Report) -> &'a [Value] 
     }
 }
 
-fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec> {
+pub(super) fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec> {
     let mut agents: Vec<AgentSpec> = Vec::new();
     for (i, item) in array(raw, "agents", r).iter().enumerate() {
         let path = format!("agents[{i}]");
@@ -428,7 +214,7 @@ fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec> {
     agents
 }
 
-fn parse_humans(raw: Option<&Value>, r: &mut Report) -> Vec<HumanSpec> {
+pub(super) fn parse_humans(raw: Option<&Value>, r: &mut Report) -> Vec<HumanSpec> {
     let mut humans = Vec::new();
     for (i, item) in array(raw, "humans", r).iter().enumerate() {
         let path = format!("humans[{i}]");
@@ -449,7 +235,7 @@ fn parse_humans(raw: Option<&Value>, r: &mut Report) -> Vec<HumanSpec> {
     humans
 }
 
-fn parse_step(
+pub(super) fn parse_step(
     raw: &Value,
     path: &str,
     agents: &[AgentSpec],
@@ -591,7 +377,7 @@ fn parse_step(
 }
 
 /// Unique step ids and existing `on_success`/`on_failure` targets.
-fn check_step_graph(steps: &[StepSpec], steps_path: &str, r: &mut Report) {
+pub(super) fn check_step_graph(steps: &[StepSpec], steps_path: &str, r: &mut Report) {
     for (i, step) in steps.iter().enumerate() {
         if steps[..i].iter().any(|s| s.step_id == step.step_id) {
             r.error(
@@ -612,83 +398,5 @@ fn check_step_graph(steps: &[StepSpec], steps_path: &str, r: &mut Report) {
                 );
             }
         }
-    }
-}
-
-/// Validates a bundle the way `POST /v1/scenarios/validate` answers.
-pub fn validate(raw: &Value) -> ValidateResponse {
-    let (_, report) = normalize(raw);
-    ValidateResponse {
-        ok: true,
-        valid: report.errors.is_empty(),
-        errors: report.errors,
-        warnings: report.warnings,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn the_shared_bundle_is_valid() {
-        let raw: Value = serde_json::from_str(include_str!(
-            "../../tests/fixtures/durable-api-operations.json"
-        ))
-        .unwrap();
-        let (bundle, report) = normalize(&raw);
-        assert!(report.errors.is_empty(), "{report:?}");
-        let bundle = bundle.unwrap();
-        assert_eq!(bundle.steps.len(), 1);
-        assert_eq!(bundle.steps[0].step_deadline_seconds, Some(120));
-        assert_eq!(bundle.intent.max_delivery_attempts, Some(3));
-    }
-
-    #[test]
-    fn errors_name_their_paths() {
-        let raw = json!({
-            "scenario_id": "x.y",
-            "agents": [{"role": "a", "address": "a"}],
-            "workflow": {"steps": [
-                {"step_id": "s", "assigned_to": "a"},
-                {"step_id": "s", "assigned_to": "nobody"},
-                {"step_id": "t", "runtime_type": "dance"}
-            ]},
-            "intent": {"payload": {}}
-        });
-        let v = validate(&raw);
-        assert!(!v.valid);
-        let all = v.errors.join("\n");
-        assert!(all.contains("intent.type: is required"), "{all}");
-        assert!(all.contains("workflow.steps[1].assigned_to"), "{all}");
-        assert!(all.contains("workflow.steps[2].runtime_type"), "{all}");
-    }
-
-    #[test]
-    fn runner_specs_fold_durability() {
-        let raw = json!({
-            "scenario_id": "delivery.stream-agent.v1",
-            "_note": "ignored",
-            "agents": [{"role": "w", "address": "w"}],
-            "humans": [{"role": "boss"}],
-            "workflow_steps": [
-                {"step_id": "a", "tool_id": "tool.custom", "assigned_to": "w"},
-                {"step_id": "b", "tool_id": "tool.approval.human_signoff", "assigned_to": "boss"},
-                {"step_id": "c", "runtime_type": "delay", "config": {"seconds": 2}}
-            ],
-            "durability": {"deadline_minutes": 5, "max_delivery_attempts": 5},
-            "intent": {"type": "a.b", "payload": {"k": 1}}
-        });
-        let (bundle, report) = normalize(&raw);
-        assert!(report.errors.is_empty(), "{report:?}");
-        let b = bundle.unwrap();
-        assert_eq!(b.intent.deadline_seconds, Some(300));
-        assert_eq!(b.intent.max_delivery_attempts, Some(5));
-        assert_eq!(b.steps[1].kind, StepKind::Human);
-        assert!(matches!(
-            b.steps[2].kind,
-            StepKind::Delay { seconds: 2, .. }
-        ));
     }
 }

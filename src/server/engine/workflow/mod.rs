@@ -11,16 +11,24 @@
 //!   when nobody received the step, FAILED otherwise — a human rejection included
 //!   (`error.code = "human_rejected"`).
 
+mod human;
+mod parent;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::lifecycle::{self, blank_event, push};
+pub use human::{answer, human_answered};
+use human::{default_task, remind};
+pub use parent::parent_ended;
+use parent::{end_parent, parent_live, wait_parent};
+
+use super::lifecycle;
 use super::reactor::{Engine, ORCHESTRATOR, now_ms, timer};
 use crate::protocol::event::kind;
 use crate::protocol::scenario::{StepKind, StepSpec};
 use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::{Decision, IntentMeta, NewIntent, TimerRow, Tx};
+use crate::server::store::{IntentMeta, NewIntent, TimerRow, Tx};
 
 /// Where an agent role's step intents go.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,12 +83,6 @@ fn save(tx: &mut dyn Tx, state: &WorkflowState) -> ApiResult<()> {
     tx.put_workflow(&state.parent_intent_id, &body)
 }
 
-fn parent_live(tx: &mut dyn Tx, parent: &str) -> ApiResult<bool> {
-    Ok(tx
-        .intent(parent)?
-        .is_some_and(|(_, i)| !i.status.is_terminal()))
-}
-
 /// Starts a new workflow at `entry` (the parent was created in this transaction).
 pub fn start(
     engine: &Engine,
@@ -90,93 +92,6 @@ pub fn start(
 ) -> ApiResult<()> {
     enter(engine, tx, &mut state, entry)?;
     save(tx, &state)
-}
-
-/// Moves the parent to WAITING with a new holder (through IN_PROGRESS when it already
-/// waits, since WAITING → WAITING is no transition).
-fn wait_parent(
-    tx: &mut dyn Tx,
-    parent: &str,
-    event_kind: &'static str,
-    reason: WaitingReason,
-    pending: PendingWith,
-    human_task: Option<Value>,
-    step_id: String,
-) -> ApiResult<()> {
-    let now = crate::protocol::now();
-    tx.transition(
-        parent,
-        Box::new(move |_, mut intent| {
-            let mut events = Vec::new();
-            if intent.status.is_terminal() {
-                return Ok(Decision { intent, events });
-            }
-            if intent.status == Status::Waiting {
-                let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, &now);
-                e.actor = Some(ORCHESTRATOR.into());
-                push(&mut intent, &mut events, e);
-            }
-            intent.human_task = human_task.clone();
-            let mut e = blank_event(&intent, event_kind, Status::Waiting, &now);
-            e.actor = Some(ORCHESTRATOR.into());
-            e.waiting_reason = Some(reason);
-            e.pending_with = Some(pending);
-            e.human_task = human_task;
-            e.details = json!({ "step_id": step_id });
-            push(&mut intent, &mut events, e);
-            Ok(Decision { intent, events })
-        }),
-    )?;
-    Ok(())
-}
-
-fn end_parent(
-    tx: &mut dyn Tx,
-    parent: &str,
-    status: Status,
-    event_kind: &'static str,
-    body: Value,
-    details: Value,
-) -> ApiResult<()> {
-    let now = crate::protocol::now();
-    tx.transition(
-        parent,
-        Box::new(move |_, mut intent| {
-            let mut events = Vec::new();
-            if intent.status.is_terminal() {
-                return Ok(Decision { intent, events });
-            }
-            let mut e = blank_event(&intent, event_kind, status, &now);
-            e.actor = Some(ORCHESTRATOR.into());
-            if status == Status::Completed {
-                e.result = Some(body);
-            } else {
-                e.error = Some(body);
-            }
-            if let Some(attempt) = details.get("delivery_attempt").and_then(Value::as_u64) {
-                intent.delivery_attempt = Some(attempt as u32);
-            }
-            e.details = details;
-            push(&mut intent, &mut events, e);
-            Ok(Decision { intent, events })
-        }),
-    )?;
-    Ok(())
-}
-
-fn default_task(step: &StepSpec) -> Value {
-    let mut task = step
-        .human_task
-        .clone()
-        .and_then(|t| t.as_object().cloned())
-        .unwrap_or_default();
-    task.entry("title")
-        .or_insert_with(|| Value::String(format!("Approve step {}", step.step_id)));
-    task.entry("task_type").or_insert_with(|| json!("approval"));
-    task.entry("allowed_outcomes")
-        .or_insert_with(|| json!(["approved", "rejected"]));
-    task.insert("step_id".into(), Value::String(step.step_id.clone()));
-    Value::Object(task)
 }
 
 fn enter(
@@ -526,143 +441,6 @@ pub fn step_ended(engine: &Engine, tx: &mut dyn Tx, parent: &str, step: &Intent)
     save(tx, &state)
 }
 
-/// The parent ended (completed, deadline, canceled): cancel a step still running.
-pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> ApiResult<()> {
-    let Some(state) = load(tx, &parent.intent_id)? else {
-        return Ok(());
-    };
-    let Some(step_id) = state.step_intent.clone() else {
-        return Ok(());
-    };
-    if !tx
-        .intent(&step_id)?
-        .is_some_and(|(_, i)| !i.status.is_terminal())
-    {
-        return Ok(());
-    }
-    let now = crate::protocol::now();
-    let reason = format!("parent intent ended {}", parent.status);
-    tx.transition(
-        &step_id,
-        Box::new(move |_, mut intent| {
-            let mut events = Vec::new();
-            let mut e = blank_event(&intent, kind::CANCELED, Status::Canceled, &now);
-            e.actor = Some(ORCHESTRATOR.into());
-            e.reason = Some(reason);
-            push(&mut intent, &mut events, e);
-            Ok(Decision { intent, events })
-        }),
-    )?;
-    Ok(())
-}
-
-const POSITIVE: [&str; 8] = [
-    "approved",
-    "confirmed",
-    "completed",
-    "assigned",
-    "provided",
-    "submitted",
-    "override_approved",
-    "acknowledged",
-];
-
-/// The outcome of an answer (§12.5 rule 1): `outcome`, else `approved`/`acknowledged`.
-fn outcome_of(task: &Map<String, Value>) -> Option<String> {
-    if let Some(o) = task.get("outcome").and_then(Value::as_str) {
-        return Some(o.to_string());
-    }
-    match task.get("approved").or_else(|| task.get("acknowledged")) {
-        Some(Value::Bool(true)) => Some("approved".into()),
-        Some(Value::Bool(false)) => Some("rejected".into()),
-        _ => None,
-    }
-}
-
-/// `resume` with `task_result` on a workflow parent waiting for a human: checks the answer
-/// against the task (422 otherwise) and records it; the reactor then advances the workflow.
-pub fn answer(
-    caller_address: &str,
-    mut intent: Intent,
-    task: Map<String, Value>,
-    now: &str,
-) -> ApiResult<Decision> {
-    lifecycle::check_transition(&intent, Status::InProgress)?;
-    if intent.waiting_reason != Some(WaitingReason::WaitingForHuman) {
-        return Err(ApiError::conflict(
-            "not_waiting_for_human",
-            format!(
-                "intent {} is not waiting for a human answer",
-                intent.intent_id
-            ),
-        ));
-    }
-    let spec = intent.human_task.clone().unwrap_or(Value::Null);
-    let outcome = outcome_of(&task)
-        .ok_or_else(|| ApiError::invalid_field("task_result.outcome", "is required"))?;
-    let allowed: Vec<String> = spec
-        .get("allowed_outcomes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_else(|| vec!["approved".into(), "rejected".into()]);
-    if !allowed.contains(&outcome) && outcome != "rejected" {
-        return Err(ApiError::invalid_field(
-            "task_result.outcome",
-            format!("'{outcome}' is not one of {}", allowed.join(", ")),
-        ));
-    }
-    if spec.get("required_comment").and_then(Value::as_bool) == Some(true)
-        && task
-            .get("comment")
-            .and_then(Value::as_str)
-            .is_none_or(|c| c.trim().is_empty())
-    {
-        return Err(ApiError::invalid_field(
-            "task_result.comment",
-            "this task requires a comment",
-        ));
-    }
-    let positive =
-        POSITIVE.contains(&outcome.as_str()) && task.get("approved") != Some(&Value::Bool(false));
-    let mut answer = task;
-    answer.insert("outcome".into(), Value::String(outcome));
-    let mut events = Vec::new();
-    let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, now);
-    e.actor = Some(caller_address.to_string());
-    e.details =
-        json!({ "task_result": answer, "positive": positive, "step_id": spec.get("step_id") });
-    push(&mut intent, &mut events, e);
-    Ok(Decision { intent, events })
-}
-
-pub fn human_answered(
-    engine: &Engine,
-    tx: &mut dyn Tx,
-    parent: &Intent,
-    details: &Value,
-) -> ApiResult<()> {
-    let Some(mut state) = load(tx, &parent.intent_id)? else {
-        return Ok(());
-    };
-    let Some(index) = state.current else {
-        return Ok(());
-    };
-    tx.clear_timer(&parent.intent_id, timer::STEP_DEADLINE)?;
-    tx.clear_timer(&parent.intent_id, timer::REMINDER)?;
-    let answer = details.get("task_result").cloned().unwrap_or(json!({}));
-    if details.get("positive").and_then(Value::as_bool) == Some(true) {
-        succeed(engine, tx, &mut state, index, answer)?;
-    } else {
-        fail(engine, tx, &mut state, index, Failure::Rejected(answer))?;
-    }
-    save(tx, &state)
-}
-
 /// Workflow timers on the parent: retry, delay, human step deadline, reminders.
 pub fn fire(engine: &Engine, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
     let Some(mut state) = load(tx, &t.intent_id)? else {
@@ -701,62 +479,4 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
         _ => {}
     }
     save(tx, &state)
-}
-
-/// Reminder k of a human step (§8.4), then one escalation an interval after the last.
-fn remind(
-    engine: &Engine,
-    tx: &mut dyn Tx,
-    state: &WorkflowState,
-    step: &StepSpec,
-    t: &TimerRow,
-) -> ApiResult<()> {
-    let count = t.data.get("count").and_then(Value::as_u64).unwrap_or(0) as u32;
-    let max = step.max_reminders.or(state.max_reminders).unwrap_or(1);
-    let interval = step
-        .remind_interval_seconds
-        .or(step.remind_after_seconds)
-        .or(state.remind_interval_seconds)
-        .or(state.remind_after_seconds)
-        .unwrap_or(60);
-    let escalate = count >= max;
-    let escalated_to = step
-        .escalate_to
-        .clone()
-        .or(state.escalate_to.clone())
-        .unwrap_or(state.from_agent.clone());
-    let now = crate::protocol::now();
-    tx.transition(
-        &t.intent_id,
-        Box::new(move |_, mut intent| {
-            let mut events = Vec::new();
-            let event_kind = if escalate {
-                kind::ESCALATED
-            } else {
-                kind::REMINDER
-            };
-            let mut e = blank_event(&intent, event_kind, intent.status, &now);
-            e.actor = Some(ORCHESTRATOR.into());
-            e.waiting_reason = intent.waiting_reason;
-            e.pending_with = intent.pending_with.clone();
-            e.details = if escalate {
-                json!({ "escalated_to": escalated_to })
-            } else {
-                json!({ "reminder": count + 1, "max_reminders": max })
-            };
-            if !escalate {
-                intent.remind_count = Some(count + 1);
-            }
-            push(&mut intent, &mut events, e);
-            Ok(Decision { intent, events })
-        }),
-    )?;
-    if !escalate {
-        tx.set_timer(TimerRow {
-            due_ms: now_ms() + engine.scaled_ms(interval),
-            data: json!({ "step": t.data.get("step"), "count": count + 1 }),
-            ..t.clone()
-        })?;
-    }
-    Ok(())
 }
