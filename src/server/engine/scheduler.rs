@@ -20,11 +20,20 @@ const BATCH: u32 = 200;
 /// Even with nothing armed, look again this often (cheap; guards against a lost wake-up).
 const IDLE_CHECK: Duration = Duration::from_secs(30);
 
-#[derive(Default)]
 pub struct Scheduler {
     wake: Notify,
-    /// Due time the loop currently sleeps until (ms); `i64::MAX` when idle.
+    /// Due time the loop currently sleeps until (ms). `i64::MAX` while it is awake (reading
+    /// or claiming), so any timer armed meanwhile leaves a wake-up permit.
     sleeping_until: AtomicI64,
+}
+
+impl Default for Scheduler {
+    fn default() -> Self {
+        Scheduler {
+            wake: Notify::new(),
+            sleeping_until: AtomicI64::new(i64::MAX),
+        }
+    }
 }
 
 impl Scheduler {

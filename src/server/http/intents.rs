@@ -406,6 +406,18 @@ async fn resume(
             {
                 crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
             }
+            // `approve_current_step` on a human gate: the same as answering "approved".
+            ResumeBody::Control(fields)
+                if intent.compile_id.is_some()
+                    && intent.waiting_reason
+                        == Some(crate::protocol::WaitingReason::WaitingForHuman)
+                    && fields.get("approve_current_step").and_then(Value::as_bool)
+                        == Some(true) =>
+            {
+                let mut task = serde_json::Map::new();
+                task.insert("outcome".into(), Value::String("approved".into()));
+                crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
+            }
             dialect => lifecycle::resume(&actor, meta, intent, dialect, &now),
         }
     });
