@@ -182,3 +182,27 @@ async fn a_push_agent_that_always_fails_ends_failed() {
         "the later callback was used"
     );
 }
+
+/// A bundle cannot point another workspace's agent at a callback: nothing is pushed there.
+#[tokio::test]
+async fn no_push_to_a_callback_set_for_another_workspace() {
+    let server = TestServer::start_with(
+        &["--ephemeral", "--delivery-attempt-interval", "300ms"],
+        &[],
+    );
+    let admin = server.admin();
+    let other = server.create_workspace(&admin, "other").await;
+    let (url, shared) = receiver(0).await;
+    let mut bundle = push_bundle(&url);
+    bundle["agents"][0]["address"] = json!(format!("{}/victim", other.address_prefix));
+    let applied = apply(&server, &admin, &bundle).await;
+    assert!(
+        applied["agents"][0]["callback_secret"].is_null(),
+        "{applied}"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(
+        shared.lock().unwrap().requests.is_empty(),
+        "pushed to a foreign callback"
+    );
+}
