@@ -1,0 +1,193 @@
+//! Human steps: the task shown to people, answers checked against it (spec §8.2, §12.5),
+//! and reminders with one escalation (§8.4).
+
+use serde_json::{Map, Value, json};
+
+use super::{Failure, WorkflowState, fail, load, save, succeed};
+use crate::protocol::event::kind;
+use crate::protocol::scenario::StepSpec;
+use crate::protocol::{Intent, Status, WaitingReason};
+use crate::server::engine::lifecycle::{self, blank_event, push};
+use crate::server::engine::reactor::{Engine, ORCHESTRATOR, now_ms, timer};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{Decision, TimerRow, Tx};
+
+pub(super) fn default_task(step: &StepSpec) -> Value {
+    let mut task = step
+        .human_task
+        .clone()
+        .and_then(|t| t.as_object().cloned())
+        .unwrap_or_default();
+    task.entry("title")
+        .or_insert_with(|| Value::String(format!("Approve step {}", step.step_id)));
+    task.entry("task_type").or_insert_with(|| json!("approval"));
+    task.entry("allowed_outcomes")
+        .or_insert_with(|| json!(["approved", "rejected"]));
+    task.insert("step_id".into(), Value::String(step.step_id.clone()));
+    Value::Object(task)
+}
+
+const POSITIVE: [&str; 8] = [
+    "approved",
+    "confirmed",
+    "completed",
+    "assigned",
+    "provided",
+    "submitted",
+    "override_approved",
+    "acknowledged",
+];
+
+/// The outcome of an answer (§12.5 rule 1): `outcome`, else `approved`/`acknowledged`.
+fn outcome_of(task: &Map<String, Value>) -> Option<String> {
+    if let Some(o) = task.get("outcome").and_then(Value::as_str) {
+        return Some(o.to_string());
+    }
+    match task.get("approved").or_else(|| task.get("acknowledged")) {
+        Some(Value::Bool(true)) => Some("approved".into()),
+        Some(Value::Bool(false)) => Some("rejected".into()),
+        _ => None,
+    }
+}
+
+/// `resume` with `task_result` on a workflow parent waiting for a human: checks the answer
+/// against the task (422 otherwise) and records it; the reactor then advances the workflow.
+pub fn answer(
+    caller_address: &str,
+    mut intent: Intent,
+    task: Map<String, Value>,
+    now: &str,
+) -> ApiResult<Decision> {
+    lifecycle::check_transition(&intent, Status::InProgress)?;
+    if intent.waiting_reason != Some(WaitingReason::WaitingForHuman) {
+        return Err(ApiError::conflict(
+            "not_waiting_for_human",
+            format!(
+                "intent {} is not waiting for a human answer",
+                intent.intent_id
+            ),
+        ));
+    }
+    let spec = intent.human_task.clone().unwrap_or(Value::Null);
+    let outcome = outcome_of(&task)
+        .ok_or_else(|| ApiError::invalid_field("task_result.outcome", "is required"))?;
+    let allowed: Vec<String> = spec
+        .get("allowed_outcomes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_else(|| vec!["approved".into(), "rejected".into()]);
+    if !allowed.contains(&outcome) && outcome != "rejected" {
+        return Err(ApiError::invalid_field(
+            "task_result.outcome",
+            format!("'{outcome}' is not one of {}", allowed.join(", ")),
+        ));
+    }
+    if spec.get("required_comment").and_then(Value::as_bool) == Some(true)
+        && task
+            .get("comment")
+            .and_then(Value::as_str)
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(ApiError::invalid_field(
+            "task_result.comment",
+            "this task requires a comment",
+        ));
+    }
+    let positive =
+        POSITIVE.contains(&outcome.as_str()) && task.get("approved") != Some(&Value::Bool(false));
+    let mut answer = task;
+    answer.insert("outcome".into(), Value::String(outcome));
+    let mut events = Vec::new();
+    let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, now);
+    e.actor = Some(caller_address.to_string());
+    e.details =
+        json!({ "task_result": answer, "positive": positive, "step_id": spec.get("step_id") });
+    push(&mut intent, &mut events, e);
+    Ok(Decision { intent, events })
+}
+
+pub fn human_answered(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    parent: &Intent,
+    details: &Value,
+) -> ApiResult<()> {
+    let Some(mut state) = load(tx, &parent.intent_id)? else {
+        return Ok(());
+    };
+    let Some(index) = state.current else {
+        return Ok(());
+    };
+    tx.clear_timer(&parent.intent_id, timer::STEP_DEADLINE)?;
+    tx.clear_timer(&parent.intent_id, timer::REMINDER)?;
+    let answer = details.get("task_result").cloned().unwrap_or(json!({}));
+    if details.get("positive").and_then(Value::as_bool) == Some(true) {
+        succeed(engine, tx, &mut state, index, answer)?;
+    } else {
+        fail(engine, tx, &mut state, index, Failure::Rejected(answer))?;
+    }
+    save(tx, &state)
+}
+
+/// Reminder k of a human step (§8.4), then one escalation an interval after the last.
+pub(super) fn remind(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    state: &WorkflowState,
+    step: &StepSpec,
+    t: &TimerRow,
+) -> ApiResult<()> {
+    let count = t.data.get("count").and_then(Value::as_u64).unwrap_or(0) as u32;
+    let max = step.max_reminders.or(state.max_reminders).unwrap_or(1);
+    let interval = step
+        .remind_interval_seconds
+        .or(step.remind_after_seconds)
+        .or(state.remind_interval_seconds)
+        .or(state.remind_after_seconds)
+        .unwrap_or(60);
+    let escalate = count >= max;
+    let escalated_to = step
+        .escalate_to
+        .clone()
+        .or(state.escalate_to.clone())
+        .unwrap_or(state.from_agent.clone());
+    let now = crate::protocol::now();
+    tx.transition(
+        &t.intent_id,
+        Box::new(move |_, mut intent| {
+            let mut events = Vec::new();
+            let event_kind = if escalate {
+                kind::ESCALATED
+            } else {
+                kind::REMINDER
+            };
+            let mut e = blank_event(&intent, event_kind, intent.status, &now);
+            e.actor = Some(ORCHESTRATOR.into());
+            e.waiting_reason = intent.waiting_reason;
+            e.pending_with = intent.pending_with.clone();
+            e.details = if escalate {
+                json!({ "escalated_to": escalated_to })
+            } else {
+                json!({ "reminder": count + 1, "max_reminders": max })
+            };
+            if !escalate {
+                intent.remind_count = Some(count + 1);
+            }
+            push(&mut intent, &mut events, e);
+            Ok(Decision { intent, events })
+        }),
+    )?;
+    if !escalate {
+        tx.set_timer(TimerRow {
+            due_ms: now_ms() + engine.scaled_ms(interval),
+            data: json!({ "step": t.data.get("step"), "count": count + 1 }),
+            ..t.clone()
+        })?;
+    }
+    Ok(())
+}

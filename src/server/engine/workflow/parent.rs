@@ -1,0 +1,120 @@
+//! The parent intent's side of a workflow: waiting on a new holder, ending, and
+//! cancelling a step that still runs when the parent ends first.
+
+use serde_json::{Value, json};
+
+use super::load;
+use crate::protocol::event::kind;
+use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
+use crate::server::engine::lifecycle::{blank_event, push};
+use crate::server::engine::reactor::ORCHESTRATOR;
+use crate::server::error::ApiResult;
+use crate::server::store::{Decision, Tx};
+
+/// Moves the parent to WAITING with a new holder (through IN_PROGRESS when it already
+/// waits, since WAITING → WAITING is no transition).
+pub(super) fn wait_parent(
+    tx: &mut dyn Tx,
+    parent: &str,
+    event_kind: &'static str,
+    reason: WaitingReason,
+    pending: PendingWith,
+    human_task: Option<Value>,
+    step_id: String,
+) -> ApiResult<()> {
+    let now = crate::protocol::now();
+    tx.transition(
+        parent,
+        Box::new(move |_, mut intent| {
+            let mut events = Vec::new();
+            if intent.status.is_terminal() {
+                return Ok(Decision { intent, events });
+            }
+            if intent.status == Status::Waiting {
+                let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, &now);
+                e.actor = Some(ORCHESTRATOR.into());
+                push(&mut intent, &mut events, e);
+            }
+            intent.human_task = human_task.clone();
+            let mut e = blank_event(&intent, event_kind, Status::Waiting, &now);
+            e.actor = Some(ORCHESTRATOR.into());
+            e.waiting_reason = Some(reason);
+            e.pending_with = Some(pending);
+            e.human_task = human_task;
+            e.details = json!({ "step_id": step_id });
+            push(&mut intent, &mut events, e);
+            Ok(Decision { intent, events })
+        }),
+    )?;
+    Ok(())
+}
+
+pub(super) fn end_parent(
+    tx: &mut dyn Tx,
+    parent: &str,
+    status: Status,
+    event_kind: &'static str,
+    body: Value,
+    details: Value,
+) -> ApiResult<()> {
+    let now = crate::protocol::now();
+    tx.transition(
+        parent,
+        Box::new(move |_, mut intent| {
+            let mut events = Vec::new();
+            if intent.status.is_terminal() {
+                return Ok(Decision { intent, events });
+            }
+            let mut e = blank_event(&intent, event_kind, status, &now);
+            e.actor = Some(ORCHESTRATOR.into());
+            if status == Status::Completed {
+                e.result = Some(body);
+            } else {
+                e.error = Some(body);
+            }
+            if let Some(attempt) = details.get("delivery_attempt").and_then(Value::as_u64) {
+                intent.delivery_attempt = Some(attempt as u32);
+            }
+            e.details = details;
+            push(&mut intent, &mut events, e);
+            Ok(Decision { intent, events })
+        }),
+    )?;
+    Ok(())
+}
+
+/// The parent ended (completed, deadline, canceled): cancel a step still running.
+pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> ApiResult<()> {
+    let Some(state) = load(tx, &parent.intent_id)? else {
+        return Ok(());
+    };
+    let Some(step_id) = state.step_intent.clone() else {
+        return Ok(());
+    };
+    if tx
+        .intent(&step_id)?
+        .is_none_or(|(_, i)| i.status.is_terminal())
+    {
+        return Ok(());
+    }
+    let now = crate::protocol::now();
+    let reason = format!("parent intent ended {}", parent.status);
+    tx.transition(
+        &step_id,
+        Box::new(move |_, mut intent| {
+            let mut events = Vec::new();
+            let mut e = blank_event(&intent, kind::CANCELED, Status::Canceled, &now);
+            e.actor = Some(ORCHESTRATOR.into());
+            e.reason = Some(reason);
+            push(&mut intent, &mut events, e);
+            Ok(Decision { intent, events })
+        }),
+    )?;
+    Ok(())
+}
+
+pub(super) fn parent_live(tx: &mut dyn Tx, parent: &str) -> ApiResult<bool> {
+    Ok(tx
+        .intent(parent)?
+        .is_some_and(|(_, i)| !i.status.is_terminal()))
+}
