@@ -94,6 +94,7 @@ complete -c axme -n "__fish_axme_using_subcommand whoami" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand status" -l samples -d 'Health checks to time (the latency shown is the median)' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
