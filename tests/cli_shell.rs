@@ -103,9 +103,6 @@ fn version_reads_no_config() {
 fn commands_of_later_releases_answer_not_yet_available_in_one_line() {
     let axme = Axme::new();
     let cases: &[&[&str]] = &[
-        &["login"],
-        &["logout"],
-        &["whoami"],
         &["scenarios", "validate", "f.json"],
         &["scenarios", "apply", "f.json", "--watch"],
         &["tasks", "list"],

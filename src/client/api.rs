@@ -33,8 +33,10 @@ pub struct LoginIntent {
 pub struct LoginTokens {
     #[serde(default)]
     pub api_key: Option<String>,
-    #[serde(default, alias = "account_session_token")]
+    #[serde(default)]
     pub access_token: Option<String>,
+    #[serde(default)]
+    pub account_session_token: Option<String>,
     #[serde(default)]
     pub refresh_token: Option<String>,
     #[serde(default)]
@@ -45,6 +47,15 @@ pub struct LoginTokens {
     pub workspace_id: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+}
+
+impl LoginTokens {
+    /// The access token under either name.
+    pub fn access(&self) -> Option<String> {
+        self.access_token
+            .clone()
+            .or_else(|| self.account_session_token.clone())
+    }
 }
 
 fn some(v: &Option<impl ToString>) -> String {

@@ -287,7 +287,7 @@ impl Client {
             serde_json::from_str(&text).unwrap_or(Value::Null),
         )?;
         let session = Session {
-            access_token: tokens.access_token.clone(),
+            access_token: tokens.access(),
             refresh_token: tokens.refresh_token.clone().or(Some(refresh)),
         };
         *self.session.lock().unwrap_or_else(|p| p.into_inner()) = session.clone();

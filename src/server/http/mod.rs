@@ -3,6 +3,7 @@
 
 mod accounts;
 mod agents;
+mod auth;
 pub mod extract;
 mod intents;
 mod meta;
@@ -37,6 +38,7 @@ pub fn router(app: AppState) -> Router {
         .merge(sse::routes())
         .merge(agents::routes())
         .merge(accounts::routes())
+        .merge(auth::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), observe))
