@@ -63,7 +63,7 @@ jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand login" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt; fail if credentials are missing'
+complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt or read stdin; fail if credentials are missing'
 complete -c axme -n "__fish_axme_using_subcommand login" -l json -d 'Print JSON (same as `-o json`)'
 complete -c axme -n "__fish_axme_using_subcommand login" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand login" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'

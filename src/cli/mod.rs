@@ -14,6 +14,7 @@ mod global;
 mod intents;
 mod local_context;
 pub mod output;
+mod provision;
 mod remote;
 mod scenarios;
 mod server;
