@@ -597,6 +597,11 @@ complete -c axme -n "__fish_axme_using_subcommand server" -l sync -d 'Durability
 full\t'WAL + synchronous=FULL: commits also survive power loss'"
 complete -c axme -n "__fish_axme_using_subcommand server" -l sse-linger-ms -d 'How long (ms) a stream that sent something stays open for more before it ends' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l heartbeat-seconds -d 'Seconds between heartbeat comments on idle streams' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l delivery-attempt-interval -d 'How long a new intent may wait for a live listener before its first delivery attempt counts as failed (stream/poll agents)' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l delivery-retry-interval -d 'Window of each later delivery attempt; after max_delivery_attempts (default 3) failed attempts the intent ends FAILED (intent.delivery_failed)' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l push-retry-interval -d 'First retry delay of a failed HTTP push; later retries wait 4x and 20x as long' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l push-timeout -d 'Timeout of one HTTP push request' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l time-scale -d 'Multiplies every duration a scenario gives in seconds (step deadlines, retry delays, reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r

@@ -147,7 +147,6 @@ fn send_wait_exit_codes_for_failed_and_canceled() {
 }
 
 #[test]
-#[ignore = "needs the deadline scheduler (issue 4, branch `workflows`)"]
 fn send_wait_exit_code_for_timed_out() {
     let server = TestServer::start();
     let admin = server.admin();

@@ -1,8 +1,8 @@
 //! The `local` context `axme server` writes on the first start of a database, so that on a
 //! fresh machine `axme server` in one terminal and `axme intents send …` in another just work.
 //!
-//! Hooked in as the banner's writer: it passes the banner through unchanged and, once the
-//! banner is flushed, reads the URL and the just-created admin key from it. The server code
+//! Hooked in as the banner's writer: it holds the banner back until it is flushed, reads the
+//! URL and the just-created admin key from it, stores the context, then prints the banner. The server code
 //! stays unaware of contexts.
 
 use std::io::{self, Write};
@@ -40,7 +40,6 @@ impl<W: Write> LocalContextBanner<W> {
         else {
             return;
         };
-        self.done = true;
         let url = url.replace("://0.0.0.0:", "://127.0.0.1:");
         match write_local_context(&url, &key) {
             Ok(true) => tracing::info!(
@@ -55,19 +54,23 @@ impl<W: Write> LocalContextBanner<W> {
 }
 
 impl<W: Write> Write for LocalContextBanner<W> {
+    /// The banner is held back until it is flushed, so the context exists before anyone
+    /// who waits for the banner can run a command.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
         if self.enabled && !self.done {
-            self.text.push_str(&String::from_utf8_lossy(&buf[..n]));
+            self.text.push_str(&String::from_utf8_lossy(buf));
+            return Ok(buf.len());
         }
-        Ok(n)
+        self.inner.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()?;
         if self.enabled && !self.done {
+            self.done = true;
             self.after_banner();
+            let text = std::mem::take(&mut self.text);
+            self.inner.write_all(text.as_bytes())?;
         }
-        Ok(())
+        self.inner.flush()
     }
 }

@@ -191,7 +191,7 @@ pub async fn apply(ctx: &Ctx, client: &Client, bundle: Value, watch: bool) -> Cl
     if text_mode {
         let mut line = format!("final  {}", timeline::status_label(status));
         if let Some(r) = &intent.result {
-            line.push_str(&format!("  result: {}", timeline::compact(r)));
+            line.push_str(&format!("  result: {r}"));
         }
         ctx.out.line(line)?;
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::error::{CliError, CliResult};
+use crate::server::engine::reactor::Timing;
 use crate::server::store::sqlite::SyncMode;
 use crate::server::{Database, ServerConfig, Settings, default_db_path};
 
@@ -36,6 +37,24 @@ pub struct ServerArgs {
     /// Seconds between heartbeat comments on idle streams.
     #[arg(long, default_value_t = 15, value_name = "SECONDS", hide = true)]
     pub heartbeat_seconds: u64,
+    /// How long a new intent may wait for a live listener before its first delivery
+    /// attempt counts as failed (stream/poll agents).
+    #[arg(long, default_value = "15s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub delivery_attempt_interval: Duration,
+    /// Window of each later delivery attempt; after max_delivery_attempts (default 3)
+    /// failed attempts the intent ends FAILED (intent.delivery_failed).
+    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub delivery_retry_interval: Duration,
+    /// First retry delay of a failed HTTP push; later retries wait 4x and 20x as long.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub push_retry_interval: Duration,
+    /// Timeout of one HTTP push request.
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub push_timeout: Duration,
+    /// Multiplies every duration a scenario gives in seconds (step deadlines, retry delays,
+    /// reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test.
+    #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
+    pub time_scale: f64,
 }
 
 pub fn run(args: ServerArgs) -> CliResult {
@@ -66,6 +85,18 @@ pub fn run(args: ServerArgs) -> CliResult {
         settings: Settings {
             linger: Duration::from_millis(args.sse_linger_ms.min(1000)),
             heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
+            timing: Timing {
+                delivery_first: args.delivery_attempt_interval,
+                delivery_retry: args.delivery_retry_interval,
+                push_retry: args.push_retry_interval,
+                push_timeout: args.push_timeout,
+                time_scale: if args.time_scale.is_finite() && args.time_scale > 0.0 {
+                    args.time_scale
+                } else {
+                    1.0
+                },
+                default_max_delivery_attempts: 3,
+            },
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

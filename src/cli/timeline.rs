@@ -61,8 +61,15 @@ pub fn event_line(out: &Output, event: &IntentEvent) -> String {
 /// Who holds the intent after this event (the step's agent or human), if known.
 pub fn holder(event: &IntentEvent) -> Option<String> {
     let p = event.pending_with.as_ref()?;
-    let name = p.name.as_deref().filter(|n| !n.is_empty());
-    Some(name.unwrap_or(&p.reference).to_string()).filter(|h| !h.is_empty())
+    let name = p
+        .name
+        .as_deref()
+        .filter(|n| !n.is_empty() && *n != p.reference);
+    match (p.reference.is_empty(), name) {
+        (false, Some(name)) => Some(format!("{} ({name})", p.reference)),
+        (false, None) => Some(p.reference.clone()),
+        (true, name) => name.map(str::to_string),
+    }
 }
 
 pub fn status_label(status: Status) -> String {

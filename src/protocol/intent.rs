@@ -109,6 +109,9 @@ pub struct Intent {
     pub parent_intent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
+    /// Set on the parent intent of a scenario workflow (`POST /v1/scenarios/apply`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compile_id: Option<String>,
 }
 
 /// `GET /v1/intents/{id}`.

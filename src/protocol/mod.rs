@@ -5,6 +5,7 @@ pub mod address;
 pub mod error;
 pub mod event;
 pub mod intent;
+pub mod scenario;
 pub mod sse;
 pub mod status;
 

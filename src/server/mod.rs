@@ -59,6 +59,8 @@ use tokio::sync::watch;
 
 use engine::directory::{Directory, new_account_id, new_key};
 use engine::hub::Hub;
+use engine::reactor::{Engine, Timing};
+use engine::scheduler::Scheduler;
 use metrics::Metrics;
 use store::sqlite::{SqliteStore, SyncMode};
 use store::{AccountRow, CommitObserver, Notice, OrgRow, Store, WorkspaceRow};
@@ -86,6 +88,8 @@ pub struct Settings {
     pub linger: Duration,
     /// Interval of `: keepalive` comments on idle streams.
     pub heartbeat: Duration,
+    /// Delivery attempt windows, push backoff, bundle time scale.
+    pub timing: Timing,
 }
 
 impl Default for Settings {
@@ -93,6 +97,7 @@ impl Default for Settings {
         Settings {
             linger: Duration::from_millis(250),
             heartbeat: Duration::from_secs(15),
+            timing: Timing::default(),
         }
     }
 }
@@ -103,6 +108,8 @@ pub struct App {
     pub directory: Directory,
     pub hub: Arc<Hub>,
     pub metrics: Arc<Metrics>,
+    pub engine: Arc<Engine>,
+    pub scheduler: Arc<Scheduler>,
     pub settings: Settings,
     /// Flips to `true` when shutdown begins; open streams end on it.
     pub shutdown: watch::Sender<bool>,
@@ -111,11 +118,17 @@ pub struct App {
 struct Observer {
     hub: Arc<Hub>,
     metrics: Arc<Metrics>,
+    scheduler: Arc<Scheduler>,
 }
 
 impl CommitObserver for Observer {
     fn committed(&self, notices: &[Notice], jobs: usize, events: usize) {
         self.hub.publish_notices(notices);
+        for notice in notices {
+            if let Notice::Timer(due) = notice {
+                self.scheduler.armed(*due);
+            }
+        }
         self.metrics.batch(jobs, events);
     }
 }
@@ -237,13 +250,23 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
 
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(Metrics::default());
+    let scheduler = Arc::new(Scheduler::default());
     let observer = Arc::new(Observer {
         hub: hub.clone(),
         metrics: metrics.clone(),
+        scheduler: scheduler.clone(),
     });
-    let store = SqliteStore::open(&path, config.sync, observer)
+    let engine = Arc::new(Engine::new(config.settings.timing.clone(), Vec::new()));
+    let store = SqliteStore::open_with(&path, config.sync, observer, Some(engine.clone()))
         .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
     let store: Arc<dyn Store> = Arc::new(store);
+    for row in store
+        .agent_deliveries()
+        .await
+        .map_err(|e| format!("cannot read the database: {e}"))?
+    {
+        engine.set_agent(row);
+    }
     let snapshot = store
         .load_directory()
         .await
@@ -254,6 +277,8 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         directory: Directory::from_snapshot(snapshot),
         hub,
         metrics,
+        engine: engine.clone(),
+        scheduler: scheduler.clone(),
         settings: config.settings.clone(),
         shutdown,
     });
@@ -281,14 +306,23 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
     tracing::info!(%local, "listening");
 
     tokio::spawn(purge_idempotency_records(store.clone()));
+    // Timers resume from their rows: whatever fell due while the server was down fires now.
+    let push_client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .map_err(|e| format!("cannot build the HTTP push client: {e}"))?;
+    tokio::spawn(scheduler.run(store.clone(), engine, push_client, app.shutdown.subscribe()));
     let router = http::router(app.clone());
+    // Subscribed before the signal task exists: a receiver made after the send would
+    // never see the change, and the accept loop would wait forever.
+    let stop = app.shutdown.subscribe();
     let stopping = app.clone();
     tokio::spawn(async move {
         signals.recv().await;
         tracing::info!("shutting down: ending open streams");
         let _ = stopping.shutdown.send(true);
     });
-    listener::serve(listener, router, app.shutdown.subscribe()).await;
+    listener::serve(listener, router, stop).await;
     store
         .shutdown()
         .await

@@ -7,6 +7,8 @@ pub mod cli;
 pub mod server;
 /// Reading raw Server-Sent Events responses.
 pub mod sse;
+/// Scenario and workflow steps (apply, deliver, resume, wait).
+pub mod workflow;
 
 pub use cli::*;
 pub use server::*;

@@ -103,6 +103,7 @@ impl Hub {
             match notice {
                 Notice::Intent(id) => self.publish(Topic::Intent, id),
                 Notice::Agent(address) => self.publish(Topic::Agent, address),
+                Notice::Timer(_) => {}
             }
         }
     }

@@ -24,7 +24,7 @@ pub struct CreateInput {
     pub now: String,
 }
 
-fn blank_event(intent: &Intent, kind: &str, status: Status, now: &str) -> IntentEvent {
+pub fn blank_event(intent: &Intent, kind: &str, status: Status, now: &str) -> IntentEvent {
     IntentEvent {
         intent_id: intent.intent_id.clone(),
         seq: intent.last_seq.unwrap_or(0) + 1,
@@ -70,7 +70,7 @@ fn apply(intent: &mut Intent, event: &IntentEvent) {
 }
 
 /// Appends an event: folds it into the projection and records it.
-fn push(intent: &mut Intent, events: &mut Vec<IntentEvent>, event: IntentEvent) {
+pub fn push(intent: &mut Intent, events: &mut Vec<IntentEvent>, event: IntentEvent) {
     apply(intent, &event);
     events.push(event);
 }
@@ -112,6 +112,7 @@ pub fn create(input: CreateInput) -> (Intent, Vec<IntentEvent>) {
         last_seq: Some(0),
         parent_intent_id: None,
         step_id: None,
+        compile_id: None,
     };
     let now = input.now;
     let mut events = Vec::with_capacity(3);
@@ -152,7 +153,7 @@ pub fn authorize_change(caller: &Caller, meta: &IntentMeta, intent: &Intent) -> 
     )))
 }
 
-fn check_transition(intent: &Intent, next: Status) -> ApiResult<()> {
+pub fn check_transition(intent: &Intent, next: Status) -> ApiResult<()> {
     if intent.status.is_terminal() {
         return Err(ApiError::conflict(
             "intent_already_terminal",
@@ -313,7 +314,7 @@ pub fn resume(
 }
 
 /// Checks a human task answer against the task's `allowed_outcomes` and `required_comment`.
-fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> ApiResult<()> {
+pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> ApiResult<()> {
     let Some(spec) = &intent.human_task else {
         return Ok(());
     };

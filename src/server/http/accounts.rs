@@ -23,7 +23,10 @@ pub fn routes() -> Router<AppState> {
             "/v1/service-accounts",
             post(create_account).get(list_accounts),
         )
-        .route("/v1/service-accounts/{sa_id}", get(get_account))
+        .route(
+            "/v1/service-accounts/{sa_id}",
+            get(get_account).patch(super::delivery::patch_account),
+        )
         .route("/v1/service-accounts/{sa_id}/keys", post(create_key))
         .route(
             "/v1/service-accounts/{sa_id}/keys/{key_id}/revoke",
@@ -31,7 +34,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-fn require_admin(caller: &Caller) -> ApiResult<()> {
+pub(super) fn require_admin(caller: &Caller) -> ApiResult<()> {
     if caller.is_admin {
         Ok(())
     } else {
@@ -52,7 +55,7 @@ fn opt_str(body: &Value, field: &str, max: usize) -> ApiResult<Option<String>> {
     }
 }
 
-fn account_json(app: &AppState, a: &AccountRow) -> Value {
+pub(super) fn account_json(app: &AppState, a: &AccountRow) -> Value {
     let address = app.directory.address_of(a);
     json!({
         "service_account_id": a.sa_id,
@@ -223,7 +226,7 @@ async fn list_accounts(
 }
 
 /// The account `sa_id` if it belongs to the caller's workspace.
-fn own_account(app: &AppState, caller: &Caller, sa_id: &str) -> ApiResult<AccountRow> {
+pub(super) fn own_account(app: &AppState, caller: &Caller, sa_id: &str) -> ApiResult<AccountRow> {
     app.directory
         .account(sa_id)
         .filter(|a| a.workspace_id == caller.workspace_id)

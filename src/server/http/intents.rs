@@ -129,6 +129,7 @@ async fn create(
             body_hash: canonical_hash(&body),
         }),
         response_json,
+        timers: app.engine.initial_timers(&intent),
     };
     match app.store.create_intent(new).await? {
         CreateOutcome::Created { response } => {
@@ -255,8 +256,20 @@ fn render_resolve(done: &Transitioned) -> ApiResult<String> {
     };
     let completion = match &done.intent.reply_to {
         None => json!({ "delivered": false, "reason": "reply_to_not_set" }),
+        // The reactor wrote the inbox thread in the same transaction (spec §7.5).
+        Some(reply_to) if done.intent.status.is_terminal() => json!({
+            "delivered": true,
+            "reply_to": reply_to,
+            "thread_id": done.intent.intent_id,
+            "message_id": format!("msg-{}", done.intent.intent_id),
+            "completion": {
+                "status": done.intent.status,
+                "result": done.intent.result,
+                "error": done.intent.error,
+            },
+        }),
         Some(reply_to) => {
-            json!({ "delivered": false, "reason": "not_implemented", "reply_to": reply_to })
+            json!({ "delivered": false, "reason": "not_terminal", "reply_to": reply_to })
         }
     };
     Ok(format!(
@@ -384,7 +397,17 @@ async fn resume(
     let decide: Decide = Box::new(move |meta, intent| {
         lifecycle::authorize_change(&actor, meta, &intent)?;
         check_generation(&intent, expected)?;
-        lifecycle::resume(&actor, meta, intent, dialect, &now)
+        match dialect {
+            // A workflow parent waiting for a human: the answer advances the workflow.
+            ResumeBody::TaskResult(task)
+                if intent.compile_id.is_some()
+                    && intent.waiting_reason
+                        == Some(crate::protocol::WaitingReason::WaitingForHuman) =>
+            {
+                crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
+            }
+            dialect => lifecycle::resume(&actor, meta, intent, dialect, &now),
+        }
     });
     let request = (&headers, &body, "resume");
     mutate(&app, &caller, request, intent_id, decide, render_resume).await

@@ -4,10 +4,13 @@
 mod accounts;
 mod agents;
 mod auth;
+mod delivery;
 pub mod extract;
 mod intents;
 mod meta;
+mod scenarios;
 mod sse;
+mod tasks;
 pub mod validate;
 
 use std::sync::Arc;
@@ -39,6 +42,8 @@ pub fn router(app: AppState) -> Router {
         .merge(agents::routes())
         .merge(accounts::routes())
         .merge(auth::routes())
+        .merge(scenarios::routes())
+        .merge(tasks::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), observe))

@@ -259,6 +259,11 @@ async fn run_agent_stream(
     subscription: Subscription,
 ) {
     let _gauge = app.metrics.stream_opened();
+    let mut leases = Leases {
+        app: app.clone(),
+        connection: NEXT_CONNECTION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        held: Vec::new(),
+    };
     let idle_deadline = Instant::now() + wait;
     let mut linger_until: Option<Instant> = None;
     loop {
@@ -289,6 +294,12 @@ async fn run_agent_stream(
             let Some(intent) = intent else {
                 continue;
             };
+            // Another live listener of this address has it right now: skip it here.
+            if !app.engine.take_lease(&intent.intent_id, leases.connection) {
+                cursor = row.delivery_cursor;
+                continue;
+            }
+            leases.held.push(intent.intent_id.clone());
             let data = json!({
                 "intent_id": intent.intent_id,
                 "seq": row.delivery_cursor,
@@ -324,6 +335,22 @@ async fn run_agent_stream(
         if let Woken::Done = wait_for_news(&app, notified.as_mut(), &tx, deadline, frame).await {
             return;
         }
+    }
+}
+
+static NEXT_CONNECTION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Per-intent leases held by one agent stream response, released when it ends, so two
+/// listeners of one address never receive the same intent at the same moment.
+struct Leases {
+    app: AppState,
+    connection: u64,
+    held: Vec<String>,
+}
+
+impl Drop for Leases {
+    fn drop(&mut self) {
+        self.app.engine.release_leases(&self.held, self.connection);
     }
 }
 

@@ -13,6 +13,8 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
+use serde_json::Value;
+
 use crate::protocol::{Intent, IntentEvent, Status};
 use crate::server::error::ApiResult;
 
@@ -66,7 +68,63 @@ pub struct NewIntent {
     pub idempotency: Option<IdempotencyKey>,
     /// The answer to store for idempotent replays.
     pub response_json: String,
+    /// Timers armed in the same transaction (deadline, delivery attempts).
+    pub timers: Vec<TimerRow>,
 }
+
+/// A timer: one per `(intent_id, kind)`, due at `due_ms` (Unix milliseconds). Claimed by
+/// the scheduler inside a write transaction, so a crash never loses or doubles one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimerRow {
+    pub intent_id: String,
+    pub kind: String,
+    pub due_ms: i64,
+    pub data: Value,
+}
+
+/// How an agent receives its intents (spec §7.1), kept per address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentDeliveryRow {
+    pub address: String,
+    pub sa_id: String,
+    pub workspace_id: String,
+    pub delivery_mode: String,
+    pub callback_url: Option<String>,
+    /// HMAC key of `X-Axme-Signature`; shown once to the admin who configured it.
+    pub secret: Option<String>,
+}
+
+/// Operations available inside one write transaction. Everything done through it commits
+/// together, so a step's completion and its parent's advance are never split by a crash.
+pub trait Tx {
+    fn intent(&mut self, intent_id: &str) -> ApiResult<Option<(IntentMeta, Intent)>>;
+    /// Read-check-write of one intent; the [`Reactor`] runs on the result.
+    fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned>;
+    fn create(&mut self, intent: NewIntent) -> ApiResult<CreateOutcome>;
+    fn set_timer(&mut self, timer: TimerRow) -> ApiResult<()>;
+    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> ApiResult<()>;
+    fn clear_timers(&mut self, intent_id: &str) -> ApiResult<()>;
+    /// Removes and returns timers due at `now_ms`, earliest first.
+    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<TimerRow>>;
+    fn workflow(&mut self, parent_intent_id: &str) -> ApiResult<Option<String>>;
+    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> ApiResult<()>;
+    /// Inserts the account unless one of that name exists; returns the stored one and
+    /// whether it was created.
+    fn ensure_account(&mut self, account: &AccountRow) -> ApiResult<(AccountRow, bool)>;
+    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()>;
+    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()>;
+    fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>>;
+    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()>;
+}
+
+/// Reacts to every committed-to-be change of an intent inside the same transaction: the
+/// engine's hook for timers, workflow advance and completion delivery.
+pub trait Reactor: Send + Sync {
+    fn changed(&self, tx: &mut dyn Tx, done: &Transitioned) -> ApiResult<()>;
+}
+
+/// A job run inside the writer with a [`Tx`]; its answer is returned after the commit.
+pub type TxJob = Box<dyn FnOnce(&mut dyn Tx) -> ApiResult<Value> + Send>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOutcome {
@@ -95,6 +153,9 @@ pub type Render = Box<dyn FnOnce(&Transitioned) -> ApiResult<String> + Send>;
 
 #[derive(Debug, Clone)]
 pub struct Transitioned {
+    pub meta: IntentMeta,
+    /// The status before the decision.
+    pub previous: Status,
     pub intent: Intent,
     pub intent_json: String,
     /// The events appended (empty when the decision changed nothing).
@@ -183,6 +244,8 @@ pub enum Notice {
     Intent(String),
     /// A new delivery for this agent address.
     Agent(String),
+    /// A timer was armed for this due time (Unix ms): the scheduler may need to wake.
+    Timer(i64),
 }
 
 /// Told about every commit, right after it and before the callers get their answers.
@@ -252,6 +315,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Intents addressed to `address` with a delivery cursor after the given one, ascending.
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>>;
+
+    /// Runs `job` in the writer with transactional access (scenario apply, timers).
+    fn run(&self, job: TxJob) -> StoreFuture<'_, Value>;
+
+    /// The earliest timer's due time (Unix ms), if any.
+    fn next_timer_due(&self) -> StoreFuture<'_, Option<i64>>;
+
+    fn agent_deliveries(&self) -> StoreFuture<'_, Vec<AgentDeliveryRow>>;
+
+    /// Inbox threads of `owner` as JSON, newest first.
+    fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>>;
+
+    /// One thread: its owner and JSON.
+    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<(String, String)>>;
 
     /// Deletes idempotency records older than `age_seconds`; returns how many.
     fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize>;

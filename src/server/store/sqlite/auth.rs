@@ -1,4 +1,4 @@
-//! SQL of the email login flow (tables of migration 2). Called on the writer connection for
+//! SQL of the email login flow (tables of the login migration). Called on the writer connection for
 //! changes (so a code's attempt counter and a refresh rotation are read-check-writes) and on
 //! reader connections for lookups.
 

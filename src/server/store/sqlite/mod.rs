@@ -4,6 +4,7 @@
 mod auth;
 mod reads;
 pub mod schema;
+mod tx;
 mod writer;
 mod writes;
 
@@ -16,9 +17,9 @@ pub use schema::SyncMode;
 use writer::{Staged, Writer};
 
 use super::{
-    AccountRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery, DirectorySnapshot,
-    IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow, Render, Store,
-    StoreFuture, Transitioned, WorkspaceRow,
+    AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
+    DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
+    Reactor, Render, Store, StoreFuture, Transitioned, TxJob, WorkspaceRow,
 };
 use crate::server::error::{ApiError, ApiResult};
 
@@ -34,8 +35,18 @@ impl SqliteStore {
         sync: SyncMode,
         observer: Arc<dyn CommitObserver>,
     ) -> rusqlite::Result<Self> {
+        Self::open_with(path, sync, observer, None)
+    }
+
+    /// [`SqliteStore::open`] with the engine's hook run on every transition.
+    pub fn open_with(
+        path: &Path,
+        sync: SyncMode,
+        observer: Arc<dyn CommitObserver>,
+        reactor: Option<Arc<dyn Reactor>>,
+    ) -> rusqlite::Result<Self> {
         let conn = schema::open_writer(path, sync)?;
-        let writer = Writer::start(conn, observer)?;
+        let writer = Writer::start(conn, observer, reactor)?;
         Ok(SqliteStore {
             writer,
             readers: Arc::new(ReadPool {
@@ -157,7 +168,7 @@ impl Store for SqliteStore {
     }
 
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {
-        self.write(move |conn, _| writes::transition(conn, &intent_id, decide))
+        self.write(move |conn, state| tx::transition(conn, state, &intent_id, decide))
     }
 
     fn transition_idempotent(
@@ -167,8 +178,8 @@ impl Store for SqliteStore {
         key: IdempotencyKey,
         render: Render,
     ) -> StoreFuture<'_, String> {
-        self.write(move |conn, _| {
-            writes::transition_idempotent(conn, &intent_id, decide, &key, render)
+        self.write(move |conn, state| {
+            tx::transition_idempotent(conn, state, &intent_id, decide, &key, render)
         })
     }
 
@@ -190,6 +201,61 @@ impl Store for SqliteStore {
 
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
         self.read(move |conn| reads::deliveries(conn, &query))
+    }
+
+    fn run(&self, job: TxJob) -> StoreFuture<'_, serde_json::Value> {
+        self.write(move |conn, state| {
+            let mut tx = tx::SqliteTx::new(conn, state);
+            let value = job(&mut tx)?;
+            Ok(tx.finish(value))
+        })
+    }
+
+    fn next_timer_due(&self) -> StoreFuture<'_, Option<i64>> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT MIN(due_ms) FROM timers")?
+                .query_row([], |r| r.get(0))
+        })
+    }
+
+    fn agent_deliveries(&self) -> StoreFuture<'_, Vec<AgentDeliveryRow>> {
+        self.read(|conn| {
+            conn.prepare(
+                "SELECT address, sa_id, workspace_id, delivery_mode, callback_url, secret \
+                 FROM agent_delivery",
+            )?
+            .query_map([], |r| {
+                Ok(AgentDeliveryRow {
+                    address: r.get(0)?,
+                    sa_id: r.get(1)?,
+                    workspace_id: r.get(2)?,
+                    delivery_mode: r.get(3)?,
+                    callback_url: r.get(4)?,
+                    secret: r.get(5)?,
+                })
+            })?
+            .collect()
+        })
+    }
+
+    fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>> {
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT body FROM inbox_threads WHERE owner_agent = ?1 \
+                 ORDER BY updated_at DESC LIMIT 200",
+            )?
+            .query_map([owner], |r| r.get(0))?
+            .collect()
+        })
+    }
+
+    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<(String, String)>> {
+        self.read(move |conn| {
+            use rusqlite::OptionalExtension;
+            conn.prepare_cached("SELECT owner_agent, body FROM inbox_threads WHERE thread_id = ?1")?
+                .query_row([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
     }
 
     fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize> {
@@ -352,6 +418,7 @@ mod tests {
                 body_hash: [body_hash; 32],
             }),
             response_json: format!("{{\"intent_id\":\"{id}\"}}"),
+            timers: Vec::new(),
         }
     }
 

@@ -97,7 +97,37 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (sa_id, endpoint, key)
     ) WITHOUT ROWID;
     "#,
-    // 2: email login: one-time codes, users, sessions (tokens stored as SHA-256 hashes).
+    // 2: timers, workflow state, agent delivery settings, inbox threads (issue 4).
+    r#"
+    CREATE TABLE timers (
+        intent_id TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        due_ms    INTEGER NOT NULL,
+        data      TEXT NOT NULL,
+        PRIMARY KEY (intent_id, kind)
+    ) WITHOUT ROWID;
+    CREATE INDEX timers_by_due ON timers (due_ms);
+    CREATE TABLE workflows (
+        parent_intent_id TEXT PRIMARY KEY,
+        body             TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE agent_delivery (
+        address       TEXT PRIMARY KEY,
+        sa_id         TEXT NOT NULL,
+        workspace_id  TEXT NOT NULL,
+        delivery_mode TEXT NOT NULL,
+        callback_url  TEXT,
+        secret        TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE inbox_threads (
+        thread_id   TEXT PRIMARY KEY,
+        owner_agent TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        body        TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX inbox_by_owner ON inbox_threads (owner_agent, updated_at);
+    "#,
+    // 3: email login: one-time codes, users, sessions (tokens stored as SHA-256 hashes).
     r#"
     CREATE TABLE login_codes (
         login_id   TEXT PRIMARY KEY,

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::{CommitObserver, Notice};
+use crate::server::store::{CommitObserver, Notice, Reactor};
 
 /// Jobs committed together at most; bounds the latency one batch adds to its first job.
 const MAX_BATCH: usize = 1024;
@@ -24,6 +24,8 @@ pub struct WriterState {
     /// Last delivery cursor handed out. Stride 2, so a client resuming with `since = last`
     /// or `since = last + 1` sees the same next delivery (spec §2.3).
     last_cursor: u64,
+    /// The engine's hook, run on every transition inside its transaction.
+    pub reactor: Option<Arc<dyn Reactor>>,
 }
 
 impl WriterState {
@@ -35,6 +37,7 @@ impl WriterState {
         )?;
         Ok(WriterState {
             last_cursor: last.max(0) as u64,
+            reactor: None,
         })
     }
 
@@ -84,8 +87,13 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `conn`.
-    pub fn start(conn: Connection, observer: Arc<dyn CommitObserver>) -> rusqlite::Result<Self> {
-        let state = WriterState::load(&conn)?;
+    pub fn start(
+        conn: Connection,
+        observer: Arc<dyn CommitObserver>,
+        reactor: Option<Arc<dyn Reactor>>,
+    ) -> rusqlite::Result<Self> {
+        let mut state = WriterState::load(&conn)?;
+        state.reactor = reactor;
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("axme-writer".into())
@@ -229,7 +237,8 @@ fn commit_batch(
         Err(e) => {
             tracing::error!(error = %e, "commit failed");
             let _ = exec(conn, "ROLLBACK");
-            if let Ok(fresh) = WriterState::load(conn) {
+            if let Ok(mut fresh) = WriterState::load(conn) {
+                fresh.reactor = state.reactor.take();
                 *state = fresh;
             }
             for outcome in outcomes.drain(..) {

@@ -7,7 +7,7 @@ use crate::protocol::Intent;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
     AccountRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, KeyRow, NewIntent, Notice,
-    OrgRow, Render, Transitioned, WorkspaceRow,
+    OrgRow, Transitioned, WorkspaceRow,
 };
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -119,7 +119,7 @@ pub fn revoke_key(
 }
 
 /// The earlier answer under this key, or a 409 when the key came with another body.
-fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> ApiResult<Option<String>> {
+pub fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> ApiResult<Option<String>> {
     let earlier: Option<(Vec<u8>, String)> = conn
         .prepare_cached(
             "SELECT body_hash, response FROM idempotency \
@@ -140,7 +140,7 @@ fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> ApiResult<Opti
     }
 }
 
-fn remember(conn: &Connection, idem: &IdempotencyKey, response: &str) -> ApiResult<()> {
+pub fn remember(conn: &Connection, idem: &IdempotencyKey, response: &str) -> ApiResult<()> {
     conn.prepare_cached(
         "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
@@ -189,9 +189,14 @@ pub fn create_intent(
     if let Some(idem) = &n.idempotency {
         remember(conn, idem, &n.response_json)?;
     }
+    let mut notices = vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)];
+    for timer in &n.timers {
+        super::tx::insert_timer(conn, timer)?;
+        notices.push(Notice::Timer(timer.due_ms));
+    }
     Ok(Staged {
         events: n.events.len(),
-        notices: vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)],
+        notices,
         value: CreateOutcome::Created {
             response: n.response_json,
         },
@@ -240,11 +245,14 @@ pub fn transition(
     };
     let current: Intent = serde_json::from_str(&body)
         .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))?;
+    let previous = current.status;
     let decision = decide(&meta, current)?;
     let intent_json =
         serde_json::to_string(&decision.intent).map_err(|e| ApiError::internal(e.to_string()))?;
     if decision.events.is_empty() {
         return Ok(Staged::quiet(Transitioned {
+            meta,
+            previous,
             intent: decision.intent,
             intent_json,
             events: Vec::new(),
@@ -282,29 +290,11 @@ pub fn transition(
         events: decision.events.len(),
         notices: vec![Notice::Intent(intent_id.to_string())],
         value: Transitioned {
+            meta,
+            previous,
             intent: decision.intent,
             intent_json,
             events: decision.events,
         },
-    })
-}
-
-pub fn transition_idempotent(
-    conn: &Connection,
-    intent_id: &str,
-    decide: Decide,
-    key: &IdempotencyKey,
-    render: Render,
-) -> ApiResult<Staged<String>> {
-    if let Some(response) = idempotent_replay(conn, key)? {
-        return Ok(Staged::quiet(response));
-    }
-    let done = transition(conn, intent_id, decide)?;
-    let response = render(&done.value)?;
-    remember(conn, key, &response)?;
-    Ok(Staged {
-        value: response,
-        notices: done.notices,
-        events: done.events,
     })
 }

@@ -1,0 +1,694 @@
+//! ScenarioBundle (spec §6.1, §12): the lenient normaliser shared by the gateway
+//! (`/v1/scenarios/validate|apply`) and the CLI (`axme scenarios validate`).
+//!
+//! Real bundles carry fields the published schema forbids, so parsing is done on the raw
+//! JSON: unknown keys are ignored, `workflow_steps` and `durability` (runner specs) are
+//! folded in, and only what is really wrong becomes an error, each naming its JSON path
+//! (`workflow.steps[1].assigned_to: …`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// `POST /v1/scenarios/validate` answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidateResponse {
+    pub ok: bool,
+    pub valid: bool,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentSpec {
+    pub role: String,
+    pub address: String,
+    pub display_name: Option<String>,
+    /// Absent means true (runner specs omit it and the runner forces it, §12.2).
+    pub create_if_missing: bool,
+    pub delivery_mode: Option<String>,
+    pub callback_url: Option<String>,
+    /// For `internal` agents: the result their steps complete with.
+    pub internal_outcome: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HumanSpec {
+    pub role: String,
+    pub contact: Option<String>,
+    pub display_name: Option<String>,
+}
+
+/// What a step does once classified (§12.3 step 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepKind {
+    /// A step intent to the agent of `role`.
+    Agent { role: String },
+    /// A step intent to an address outside the bundle's roles (`agent://…`).
+    Address { address: String },
+    /// The parent waits for a `task_result`.
+    Human,
+    /// A pause of `seconds`; `then_timeout` ends the workflow TIMED_OUT (`timeout`).
+    Delay { seconds: u64, then_timeout: bool },
+    /// Completes at once (notification, reminder, escalation runtime steps).
+    Instant { runtime_type: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepSpec {
+    pub step_id: String,
+    pub kind: StepKind,
+    pub tool_id: Option<String>,
+    pub step_deadline_seconds: Option<u64>,
+    pub max_retries: u32,
+    pub retry_delay_seconds: u64,
+    pub human_task: Option<Value>,
+    pub on_success: Option<String>,
+    pub on_failure: Option<String>,
+    pub input: Value,
+    pub config: Value,
+    pub remind_after_seconds: Option<u64>,
+    pub remind_interval_seconds: Option<u64>,
+    pub max_reminders: Option<u32>,
+    pub escalate_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IntentSpec {
+    pub intent_type: String,
+    pub payload: Value,
+    pub deadline_at: Option<String>,
+    /// Relative deadline (from `durability`), counted from apply time.
+    pub deadline_seconds: Option<u64>,
+    pub remind_after_seconds: Option<u64>,
+    pub remind_interval_seconds: Option<u64>,
+    pub max_reminders: Option<u32>,
+    pub escalate_to: Option<String>,
+    pub max_delivery_attempts: Option<u32>,
+    pub reply_to: Option<String>,
+    pub human_task: Option<Value>,
+    pub to_agent: Option<String>,
+}
+
+/// A bundle after normalisation: everything the gateway needs, nothing it ignores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub scenario_id: String,
+    pub title: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub agents: Vec<AgentSpec>,
+    pub humans: Vec<HumanSpec>,
+    pub steps: Vec<StepSpec>,
+    pub entry_step: Option<String>,
+    pub intent: IntentSpec,
+}
+
+pub const AGENT_TOOL: &str = "tool.agent.task.v1";
+const HUMAN_TOOLS: [&str; 3] = [
+    "tool.approval.human_signoff",
+    "tool.notification.notify_owner",
+    "tool.human.approval.v1",
+];
+const RUNTIME_TYPES: [&str; 6] = [
+    "human_approval",
+    "timeout",
+    "reminder",
+    "delay",
+    "escalation",
+    "notification",
+];
+
+/// Errors and warnings, each prefixed with the JSON path it concerns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    fn error(&mut self, path: &str, message: impl std::fmt::Display) {
+        self.errors.push(format!("{path}: {message}"));
+    }
+
+    fn warn(&mut self, path: &str, message: impl std::fmt::Display) {
+        self.warnings.push(format!("{path}: {message}"));
+    }
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// A non-negative whole number; numeric strings and floats are accepted (runner output).
+fn number(map: &Map<String, Value>, key: &str) -> Option<u64> {
+    match map.get(key)? {
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.ceil() as u64)),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .map(|f| f.max(0.0).ceil() as u64),
+        _ => None,
+    }
+}
+
+/// Like [`number`], but a present value that is not a number is reported.
+fn checked_number(map: &Map<String, Value>, key: &str, path: &str, r: &mut Report) -> Option<u64> {
+    match map.get(key) {
+        None | Some(Value::Null) => None,
+        Some(_) => {
+            let n = number(map, key);
+            if n.is_none() {
+                r.error(&format!("{path}.{key}"), "must be a non-negative number");
+            }
+            n
+        }
+    }
+}
+
+fn valid_dotted_id(s: &str, allow_hyphen: bool) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || c == '.'
+                || (allow_hyphen && c == '-')
+        })
+}
+
+/// Normalises a bundle. `None` when the body is not a JSON object at all.
+pub fn normalize(raw: &Value) -> (Option<Bundle>, Report) {
+    let mut r = Report::default();
+    let Some(top) = raw.as_object() else {
+        r.error("$", "the bundle must be a JSON object");
+        return (None, r);
+    };
+    let scenario_id = match text(top, "scenario_id") {
+        Some(id) if id.len() >= 3 && id.len() <= 255 && valid_dotted_id(&id, true) => id,
+        Some(id) => {
+            r.error(
+                "scenario_id",
+                format!("'{id}' must be 3 to 255 characters of a-z, 0-9, '_', '.', '-'"),
+            );
+            id
+        }
+        None => {
+            r.error("scenario_id", "is required");
+            String::new()
+        }
+    };
+    let durability = top.get("durability").and_then(Value::as_object);
+    let intent = parse_intent(top.get("intent"), durability, &mut r);
+    let agents = parse_agents(top.get("agents"), &mut r);
+    let humans = parse_humans(top.get("humans"), &mut r);
+    let workflow = top.get("workflow").and_then(Value::as_object);
+    if top
+        .get("workflow")
+        .is_some_and(|w| !w.is_object() && !w.is_null())
+    {
+        r.error("workflow", "must be an object");
+    }
+    let listed = |v: Option<&Value>| {
+        v.and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+            .cloned()
+    };
+    let (steps_raw, steps_path) = match (
+        listed(workflow.and_then(|w| w.get("steps"))),
+        listed(top.get("workflow_steps")),
+    ) {
+        (Some(steps), other) => {
+            if other.is_some() {
+                r.warn("workflow_steps", "ignored: workflow.steps is used");
+            }
+            (steps, "workflow.steps")
+        }
+        (None, Some(steps)) => (steps, "workflow_steps"),
+        (None, None) => (Vec::new(), "workflow.steps"),
+    };
+    let mut steps = Vec::new();
+    if steps_raw.is_empty() {
+        // §12.3: one agent and no humans → an implicit single agent step.
+        if agents.len() == 1 && humans.is_empty() {
+            steps.push(implicit_step(&agents[0]));
+        } else if intent.to_agent.is_none() && intent.human_task.is_none() {
+            r.error(
+                steps_path,
+                "is required: a bundle without steps needs exactly one agent and no humans",
+            );
+        }
+    }
+    for (i, raw_step) in steps_raw.iter().enumerate() {
+        let path = format!("{steps_path}[{i}]");
+        if let Some(step) = parse_step(raw_step, &path, &agents, &humans, &mut r) {
+            steps.push(step);
+        }
+    }
+    check_step_graph(&steps, steps_path, &mut r);
+    let entry_step = workflow.and_then(|w| text(w, "entry_step"));
+    if let Some(entry) = &entry_step
+        && !steps.iter().any(|s| &s.step_id == entry)
+    {
+        r.error(
+            "workflow.entry_step",
+            format!("no step has step_id '{entry}'"),
+        );
+    }
+    let bundle = Bundle {
+        scenario_id,
+        title: text(top, "title"),
+        idempotency_key: text(top, "idempotency_key"),
+        agents,
+        humans,
+        steps,
+        entry_step,
+        intent,
+    };
+    (Some(bundle), r)
+}
+
+fn implicit_step(agent: &AgentSpec) -> StepSpec {
+    StepSpec {
+        step_id: "main".into(),
+        kind: StepKind::Agent {
+            role: agent.role.clone(),
+        },
+        tool_id: Some(AGENT_TOOL.into()),
+        step_deadline_seconds: None,
+        max_retries: 0,
+        retry_delay_seconds: 30,
+        human_task: None,
+        on_success: None,
+        on_failure: None,
+        input: Value::Null,
+        config: Value::Null,
+        remind_after_seconds: None,
+        remind_interval_seconds: None,
+        max_reminders: None,
+        escalate_to: None,
+    }
+}
+
+fn parse_intent(
+    raw: Option<&Value>,
+    durability: Option<&Map<String, Value>>,
+    r: &mut Report,
+) -> IntentSpec {
+    let Some(map) = raw.and_then(Value::as_object) else {
+        r.error("intent", "is required and must be an object");
+        return IntentSpec::default();
+    };
+    let intent_type = match text(map, "type").or_else(|| text(map, "intent_type")) {
+        Some(t) if valid_dotted_id(&t, false) => t,
+        Some(t) => {
+            r.error(
+                "intent.type",
+                format!("'{t}' must be lower-case words joined by dots"),
+            );
+            t
+        }
+        None => {
+            r.error("intent.type", "is required");
+            String::new()
+        }
+    };
+    let payload = match map.get("payload") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(v @ Value::Object(_)) => v.clone(),
+        Some(_) => {
+            r.error("intent.payload", "must be an object");
+            Value::Object(Map::new())
+        }
+    };
+    let empty = Map::new();
+    let dur = durability.unwrap_or(&empty);
+    // Precedence (§12.2): deadline_at > deadline_seconds > deadline_minutes > …_from_now.
+    let deadline_seconds = number(dur, "deadline_seconds")
+        .or_else(|| number(dur, "deadline_minutes").map(|m| m * 60))
+        .or_else(|| number(map, "deadline_minutes").map(|m| m * 60))
+        .or_else(|| number(dur, "deadline_minutes_from_now").map(|m| m * 60));
+    let deadline_at = text(map, "deadline_at");
+    if let Some(at) = &deadline_at
+        && chrono::DateTime::parse_from_rfc3339(at).is_err()
+    {
+        r.error(
+            "intent.deadline_at",
+            format!("'{at}' is not an RFC 3339 timestamp"),
+        );
+    }
+    let either = |key: &str| number(map, key).or_else(|| number(dur, key));
+    let max_delivery_attempts = either("max_delivery_attempts").map(|n| n.clamp(1, 100) as u32);
+    let human_task = map.get("human_task").filter(|v| v.is_object()).cloned();
+    let reply_to = text(map, "reply_to");
+    IntentSpec {
+        intent_type,
+        payload,
+        deadline_at,
+        deadline_seconds,
+        remind_after_seconds: either("remind_after_seconds"),
+        remind_interval_seconds: either("remind_interval_seconds"),
+        max_reminders: either("max_reminders").map(|n| n.min(100) as u32),
+        escalate_to: text(map, "escalate_to").or_else(|| text(dur, "escalate_to")),
+        max_delivery_attempts,
+        reply_to,
+        human_task,
+        to_agent: text(map, "to_agent"),
+    }
+}
+
+fn array<'a>(raw: Option<&'a Value>, path: &str, r: &mut Report) -> &'a [Value] {
+    match raw {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            r.error(path, "must be an array");
+            &[]
+        }
+    }
+}
+
+fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec> {
+    let mut agents: Vec<AgentSpec> = Vec::new();
+    for (i, item) in array(raw, "agents", r).iter().enumerate() {
+        let path = format!("agents[{i}]");
+        let Some(map) = item.as_object() else {
+            r.error(&path, "must be an object");
+            continue;
+        };
+        let address = text(map, "address");
+        let role = text(map, "role").or_else(|| address.clone());
+        let (Some(role), Some(address)) = (role, address) else {
+            r.error(&format!("{path}.address"), "is required");
+            continue;
+        };
+        if agents.iter().any(|a| a.role == role) {
+            r.error(&format!("{path}.role"), format!("duplicate role '{role}'"));
+        }
+        let delivery_mode = text(map, "delivery_mode").map(|m| m.to_ascii_lowercase());
+        if let Some(mode) = &delivery_mode
+            && !["stream", "poll", "http", "inbox", "internal"].contains(&mode.as_str())
+        {
+            r.error(
+                &format!("{path}.delivery_mode"),
+                format!("'{mode}' is not one of stream, poll, http, inbox, internal"),
+            );
+        }
+        let callback_url = text(map, "callback_url");
+        if let Some(url) = &callback_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            r.error(
+                &format!("{path}.callback_url"),
+                "must be an http:// or https:// URL",
+            );
+        }
+        if delivery_mode.as_deref() == Some("http") && callback_url.is_none() {
+            r.warn(
+                &format!("{path}.callback_url"),
+                "http delivery without a callback_url: set it later with PATCH /v1/service-accounts/{id}",
+            );
+        }
+        let handler = map.get("handler").and_then(Value::as_object);
+        agents.push(AgentSpec {
+            role,
+            address,
+            display_name: text(map, "display_name"),
+            create_if_missing: map.get("create_if_missing").and_then(Value::as_bool) != Some(false),
+            delivery_mode,
+            callback_url,
+            internal_outcome: handler.and_then(|h| h.get("outcome")).cloned(),
+        });
+    }
+    agents
+}
+
+fn parse_humans(raw: Option<&Value>, r: &mut Report) -> Vec<HumanSpec> {
+    let mut humans = Vec::new();
+    for (i, item) in array(raw, "humans", r).iter().enumerate() {
+        let path = format!("humans[{i}]");
+        let Some(map) = item.as_object() else {
+            r.error(&path, "must be an object");
+            continue;
+        };
+        let Some(role) = text(map, "role") else {
+            r.error(&format!("{path}.role"), "is required");
+            continue;
+        };
+        humans.push(HumanSpec {
+            role,
+            contact: text(map, "contact"),
+            display_name: text(map, "display_name"),
+        });
+    }
+    humans
+}
+
+fn parse_step(
+    raw: &Value,
+    path: &str,
+    agents: &[AgentSpec],
+    humans: &[HumanSpec],
+    r: &mut Report,
+) -> Option<StepSpec> {
+    let Some(map) = raw.as_object() else {
+        r.error(path, "must be an object");
+        return None;
+    };
+    let step_id = match text(map, "step_id") {
+        Some(id) if id.len() <= 100 => id,
+        Some(_) => {
+            r.error(&format!("{path}.step_id"), "must be at most 100 characters");
+            return None;
+        }
+        None => {
+            r.error(&format!("{path}.step_id"), "is required");
+            return None;
+        }
+    };
+    let tool_id = text(map, "tool_id");
+    let runtime_type = text(map, "runtime_type");
+    let assigned_to = text(map, "assigned_to");
+    let config = map
+        .get("runtime_config")
+        .or_else(|| map.get("config"))
+        .filter(|v| v.is_object())
+        .cloned()
+        .unwrap_or(Value::Null);
+    let human_task = map.get("human_task").filter(|v| v.is_object()).cloned();
+    let requires_approval = map.get("requires_approval").and_then(Value::as_bool) == Some(true);
+    let is_human_tool = tool_id.as_deref().is_some_and(|t| HUMAN_TOOLS.contains(&t));
+    let kind = if let Some(rt) = &runtime_type {
+        let seconds = [
+            "seconds",
+            "delay_seconds",
+            "duration_seconds",
+            "timeout_seconds",
+        ]
+        .iter()
+        .find_map(|k| config.as_object().and_then(|c| number(c, k)))
+        .unwrap_or(0);
+        match rt.as_str() {
+            "delay" => StepKind::Delay {
+                seconds,
+                then_timeout: false,
+            },
+            "timeout" => StepKind::Delay {
+                seconds,
+                then_timeout: true,
+            },
+            "human_approval" => StepKind::Human,
+            other if RUNTIME_TYPES.contains(&other) => StepKind::Instant {
+                runtime_type: other.to_string(),
+            },
+            other => {
+                r.error(
+                    &format!("{path}.runtime_type"),
+                    format!(
+                        "unknown runtime_type '{other}' (known: {})",
+                        RUNTIME_TYPES.join(", ")
+                    ),
+                );
+                return None;
+            }
+        }
+    } else if let Some(target) = &assigned_to {
+        let agent = agents
+            .iter()
+            .find(|a| &a.role == target || &a.address == target);
+        let human = humans.iter().any(|h| &h.role == target);
+        match (agent, human) {
+            (_, true) => StepKind::Human,
+            (Some(a), _) if is_human_tool || requires_approval || human_task.is_some() => {
+                // A human gate "assigned" to an agent role: still a human step.
+                let _ = a;
+                StepKind::Human
+            }
+            (Some(a), _) => StepKind::Agent {
+                role: a.role.clone(),
+            },
+            (None, false) if target.starts_with("agent://") => StepKind::Address {
+                address: target.clone(),
+            },
+            (None, false) => {
+                let mut roles: Vec<&str> = agents.iter().map(|a| a.role.as_str()).collect();
+                roles.extend(humans.iter().map(|h| h.role.as_str()));
+                r.error(
+                    &format!("{path}.assigned_to"),
+                    format!(
+                        "'{target}' is not a role of this bundle (roles: {})",
+                        if roles.is_empty() {
+                            "none".to_string()
+                        } else {
+                            roles.join(", ")
+                        }
+                    ),
+                );
+                return None;
+            }
+        }
+    } else if is_human_tool || requires_approval || human_task.is_some() {
+        StepKind::Human
+    } else if tool_id.is_some() {
+        r.error(
+            &format!("{path}.assigned_to"),
+            format!(
+                "is required for tool_id '{}'",
+                tool_id.as_deref().unwrap_or_default()
+            ),
+        );
+        return None;
+    } else {
+        r.error(path, "needs a tool_id, a runtime_type or assigned_to");
+        return None;
+    };
+    let retry = map.get("retry").and_then(Value::as_object);
+    let empty = Map::new();
+    let retry = retry.unwrap_or(&empty);
+    Some(StepSpec {
+        step_id,
+        kind,
+        tool_id,
+        step_deadline_seconds: checked_number(map, "step_deadline_seconds", path, r)
+            .map(|n| n.max(1)),
+        max_retries: number(retry, "max_retries").unwrap_or(0).min(100) as u32,
+        retry_delay_seconds: number(retry, "retry_delay_seconds").unwrap_or(30),
+        human_task,
+        on_success: text(map, "on_success"),
+        on_failure: text(map, "on_failure"),
+        input: map.get("input").cloned().unwrap_or(Value::Null),
+        config,
+        remind_after_seconds: checked_number(map, "remind_after_seconds", path, r),
+        remind_interval_seconds: checked_number(map, "remind_interval_seconds", path, r),
+        max_reminders: number(map, "max_reminders").map(|n| n.min(100) as u32),
+        escalate_to: text(map, "escalate_to"),
+    })
+}
+
+/// Unique step ids and existing `on_success`/`on_failure` targets.
+fn check_step_graph(steps: &[StepSpec], steps_path: &str, r: &mut Report) {
+    for (i, step) in steps.iter().enumerate() {
+        if steps[..i].iter().any(|s| s.step_id == step.step_id) {
+            r.error(
+                &format!("{steps_path}[{i}].step_id"),
+                format!("duplicate step_id '{}'", step.step_id),
+            );
+        }
+        for (field, target) in [
+            ("on_success", &step.on_success),
+            ("on_failure", &step.on_failure),
+        ] {
+            if let Some(target) = target
+                && !steps.iter().any(|s| &s.step_id == target)
+            {
+                r.error(
+                    &format!("{steps_path}[{i}].{field}"),
+                    format!("no step has step_id '{target}'"),
+                );
+            }
+        }
+    }
+}
+
+/// Validates a bundle the way `POST /v1/scenarios/validate` answers.
+pub fn validate(raw: &Value) -> ValidateResponse {
+    let (_, report) = normalize(raw);
+    ValidateResponse {
+        ok: true,
+        valid: report.errors.is_empty(),
+        errors: report.errors,
+        warnings: report.warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_shared_bundle_is_valid() {
+        let raw: Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/durable-api-operations.json"
+        ))
+        .unwrap();
+        let (bundle, report) = normalize(&raw);
+        assert!(report.errors.is_empty(), "{report:?}");
+        let bundle = bundle.unwrap();
+        assert_eq!(bundle.steps.len(), 1);
+        assert_eq!(bundle.steps[0].step_deadline_seconds, Some(120));
+        assert_eq!(bundle.intent.max_delivery_attempts, Some(3));
+    }
+
+    #[test]
+    fn errors_name_their_paths() {
+        let raw = json!({
+            "scenario_id": "x.y",
+            "agents": [{"role": "a", "address": "a"}],
+            "workflow": {"steps": [
+                {"step_id": "s", "assigned_to": "a"},
+                {"step_id": "s", "assigned_to": "nobody"},
+                {"step_id": "t", "runtime_type": "dance"}
+            ]},
+            "intent": {"payload": {}}
+        });
+        let v = validate(&raw);
+        assert!(!v.valid);
+        let all = v.errors.join("\n");
+        assert!(all.contains("intent.type: is required"), "{all}");
+        assert!(all.contains("workflow.steps[1].assigned_to"), "{all}");
+        assert!(all.contains("workflow.steps[2].runtime_type"), "{all}");
+    }
+
+    #[test]
+    fn runner_specs_fold_durability() {
+        let raw = json!({
+            "scenario_id": "delivery.stream-agent.v1",
+            "_note": "ignored",
+            "agents": [{"role": "w", "address": "w"}],
+            "humans": [{"role": "boss"}],
+            "workflow_steps": [
+                {"step_id": "a", "tool_id": "tool.custom", "assigned_to": "w"},
+                {"step_id": "b", "tool_id": "tool.approval.human_signoff", "assigned_to": "boss"},
+                {"step_id": "c", "runtime_type": "delay", "config": {"seconds": 2}}
+            ],
+            "durability": {"deadline_minutes": 5, "max_delivery_attempts": 5},
+            "intent": {"type": "a.b", "payload": {"k": 1}}
+        });
+        let (bundle, report) = normalize(&raw);
+        assert!(report.errors.is_empty(), "{report:?}");
+        let b = bundle.unwrap();
+        assert_eq!(b.intent.deadline_seconds, Some(300));
+        assert_eq!(b.intent.max_delivery_attempts, Some(5));
+        assert_eq!(b.steps[1].kind, StepKind::Human);
+        assert!(matches!(
+            b.steps[2].kind,
+            StepKind::Delay { seconds: 2, .. }
+        ));
+    }
+}

@@ -1,0 +1,127 @@
+//! HTTP push delivery (spec §7.3): POST the delivery frame to the agent's `callback_url`,
+//! signed `X-Axme-Signature: sha256=<hex HMAC-SHA256(secret, body)>`. A 2xx marks the
+//! intent DELIVERED; anything else counts a failed attempt (backoff, then FAILED with
+//! `intent.delivery_failed`). The attempt's timer was re-armed before the POST, so a crash
+//! mid-push only means the push is tried again.
+
+use std::sync::Arc;
+
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use super::lifecycle;
+use super::reactor::Engine;
+use crate::protocol::event::kind;
+use crate::protocol::{Intent, Status};
+use crate::server::store::Store;
+
+pub const SIGNATURE_HEADER: &str = "X-Axme-Signature";
+
+/// `sha256=<hex>` of `body` under `secret`.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The same object an agent stream frame carries.
+pub fn delivery_frame(intent: &Intent, seq: u64) -> Value {
+    json!({
+        "intent_id": intent.intent_id,
+        "seq": seq,
+        "event_type": kind::DELIVERED,
+        "status": Status::Delivered,
+        "at": crate::protocol::now(),
+        "intent_type": intent.intent_type,
+        "from_agent": intent.from_agent,
+        "to_agent": intent.to_agent,
+        "correlation_id": intent.correlation_id,
+        "payload": intent.payload,
+    })
+}
+
+pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Client, job: Value) {
+    let Some(intent_id) = job
+        .get("intent_id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let (Some(url), attempt) = (
+        job.get("url").and_then(Value::as_str),
+        job.get("attempt").and_then(Value::as_u64).unwrap_or(0) as u32,
+    ) else {
+        return;
+    };
+    let Ok(Some(row)) = store.get_intent(intent_id.clone()).await else {
+        return;
+    };
+    let Ok(intent) = serde_json::from_str::<Intent>(&row.json) else {
+        return;
+    };
+    if intent.status != Status::Submitted {
+        return;
+    }
+    let body = delivery_frame(&intent, row.delivery_cursor).to_string();
+    let mut request = http
+        .post(url)
+        .timeout(engine.timing.push_timeout)
+        .header("content-type", "application/json")
+        .header("x-axme-attempt", (attempt + 1).to_string());
+    if let Some(secret) = job.get("secret").and_then(Value::as_str) {
+        request = request.header(SIGNATURE_HEADER, signature(secret, body.as_bytes()));
+    }
+    let outcome = request.body(body).send().await;
+    let delivered = matches!(&outcome, Ok(r) if r.status().is_success());
+    tracing::debug!(
+        intent_id,
+        url,
+        attempt = attempt + 1,
+        delivered,
+        "push attempt"
+    );
+    if delivered {
+        let now = crate::protocol::now();
+        let done = store
+            .transition(
+                intent_id,
+                Box::new(move |_, current| Ok(lifecycle::deliver(current, &now))),
+            )
+            .await;
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "could not mark a pushed intent delivered");
+        }
+        return;
+    }
+    let counting = engine.clone();
+    let failed = store
+        .run(Box::new(move |tx| {
+            if let Some((_, current)) = tx.intent(&intent_id)?
+                && current.status == Status::Submitted
+            {
+                counting.count_failed_attempt(tx, &current, attempt)?;
+            }
+            Ok(Value::Null)
+        }))
+        .await;
+    if let Err(e) = failed {
+        tracing::warn!(error = %e, "could not record a failed push");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn signature_is_lowercase_hex_hmac() {
+        // RFC 4231 test case 2.
+        let sig = super::signature("Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            sig,
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! `PATCH /v1/service-accounts/{id}` (spec §7.1): an agent's `delivery_mode` and
+//! `callback_url`. Switching to http push mints the signing secret, shown once here.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::accounts::{account_json, own_account, require_admin};
+use super::extract::{JsonBody, json_value};
+use super::scenarios::new_push_secret;
+use crate::server::engine::directory::Caller;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::AgentDeliveryRow;
+
+const MODES: [&str; 5] = ["stream", "poll", "http", "inbox", "internal"];
+
+pub async fn patch_account(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(sa_id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    require_admin(&caller)?;
+    let account = own_account(&app, &caller, &sa_id)?;
+    let address = app.directory.address_of(&account);
+    let known = app.engine.agent(&address);
+    let mode = match body.get("delivery_mode") {
+        None | Some(Value::Null) => known.as_ref().map(|k| k.delivery_mode.clone()),
+        Some(Value::String(m)) if MODES.contains(&m.to_ascii_lowercase().as_str()) => {
+            Some(m.to_ascii_lowercase())
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "delivery_mode",
+                format!("must be one of {}", MODES.join(", ")),
+            ));
+        }
+    };
+    let callback_url = match body.get("callback_url") {
+        None => known.as_ref().and_then(|k| k.callback_url.clone()),
+        Some(Value::Null) => None,
+        Some(Value::String(u))
+            if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 =>
+        {
+            Some(u.clone())
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "callback_url",
+                "must be an http:// or https:// URL",
+            ));
+        }
+    };
+    let mode = mode.unwrap_or_else(|| {
+        if callback_url.is_some() {
+            "http".into()
+        } else {
+            "stream".into()
+        }
+    });
+    if mode == "http" && callback_url.is_none() {
+        return Err(ApiError::invalid_field(
+            "callback_url",
+            "is required for delivery_mode http",
+        ));
+    }
+    let rotate = body.get("rotate_secret").and_then(Value::as_bool) == Some(true);
+    let mut secret = known.and_then(|k| k.secret).filter(|_| !rotate);
+    let mut shown = None;
+    if mode == "http" && secret.is_none() {
+        let fresh = new_push_secret();
+        shown = Some(fresh.clone());
+        secret = Some(fresh);
+    }
+    let row = AgentDeliveryRow {
+        address,
+        sa_id: account.sa_id.clone(),
+        workspace_id: account.workspace_id.clone(),
+        delivery_mode: mode.clone(),
+        callback_url: callback_url.clone(),
+        secret,
+    };
+    let stored = row.clone();
+    app.store
+        .run(Box::new(move |tx| {
+            tx.put_agent_delivery(&stored)?;
+            Ok(Value::Null)
+        }))
+        .await?;
+    app.engine.set_agent(row);
+    let mut sa = account_json(&app, &account);
+    sa["delivery_mode"] = json!(mode);
+    sa["callback_url"] = json!(callback_url);
+    let mut out = json!({ "ok": true, "service_account": sa });
+    if let Some(secret) = shown {
+        out["callback_secret"] = json!(secret);
+        out["service_account"]["callback_secret"] = json!(secret);
+    }
+    Ok(json_value(&out))
+}

@@ -1,0 +1,135 @@
+//! Human tasks and the inbox: `GET /v1/me/tasks` (spec §8.3) lists the caller's workspace's
+//! intents waiting for a human; `GET /v1/inbox[/{thread_id}]` (§7.5, §9.1) shows completion
+//! threads written for `reply_to`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::extract::{Params, json_ok, json_value};
+use crate::protocol::{AgentRef, Intent, Status, WaitingReason};
+use crate::server::engine::directory::Caller;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::ListQuery;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/me/tasks", get(my_tasks))
+        .route("/v1/inbox", get(inbox))
+        .route("/v1/inbox/{thread_id}", get(thread))
+}
+
+async fn my_tasks(State(app): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    let page = app
+        .store
+        .list_intents(ListQuery {
+            workspace_id: caller.workspace_id.clone(),
+            statuses: vec![Status::Waiting],
+            to_agent: None,
+            before: None,
+            limit: 500,
+        })
+        .await?;
+    let tasks: Vec<Value> = page
+        .rows
+        .iter()
+        .filter_map(|(_, json)| serde_json::from_str::<Intent>(json).ok())
+        .filter(|i| i.waiting_reason == Some(WaitingReason::WaitingForHuman))
+        .filter_map(|i| {
+            let task = i.human_task.clone()?;
+            Some(json!({
+                "intent_id": i.intent_id,
+                "intent_type": i.intent_type,
+                "status": i.status,
+                "waiting_reason": i.waiting_reason,
+                "from_agent": i.from_agent,
+                "assigned_at": i.updated_at,
+                "due_at": i.due_at,
+                "title": task.get("title"),
+                "task_type": task.get("task_type"),
+                "allowed_outcomes": task.get("allowed_outcomes"),
+                "step_id": task.get("step_id"),
+                "pending_with": i.pending_with,
+                "human_task": task,
+            }))
+        })
+        .collect();
+    Ok(json_value(&json!({ "ok": true, "tasks": tasks })))
+}
+
+/// The inbox owner a request names (default: the caller); only the owner itself or an
+/// admin of the owner's workspace may read it.
+fn owner(caller: &Caller, raw: Option<&str>) -> ApiResult<String> {
+    let address = match raw.map(AgentRef::parse) {
+        None => return Ok(caller.address.clone()),
+        Some(Some(AgentRef::Full(a))) => a,
+        Some(Some(AgentRef::Bare(name))) => {
+            crate::protocol::AgentAddress::new(&caller.org_slug, &caller.workspace_slug, &name)
+        }
+        Some(None) => {
+            return Err(ApiError::invalid_field(
+                "owner_agent",
+                "is not an agent address",
+            ));
+        }
+    };
+    let own_workspace =
+        address.org == caller.org_slug && address.workspace == caller.workspace_slug;
+    let address = address.to_string();
+    if address == caller.address || (caller.is_admin && own_workspace) {
+        Ok(address)
+    } else {
+        Err(ApiError::forbidden(format!(
+            "{} may not read the inbox of {address}",
+            caller.address
+        )))
+    }
+}
+
+async fn inbox(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+    let owner = owner(&caller, params.get("owner_agent"))?;
+    let status = params.get("status").map(str::to_string);
+    let threads = app.store.inbox_threads(owner).await?;
+    let threads: Vec<&String> = threads
+        .iter()
+        .filter(|t| match &status {
+            None => true,
+            Some(s) => serde_json::from_str::<Value>(t).is_ok_and(|v| v["status"] == json!(s)),
+        })
+        .collect();
+    let list = threads
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(json_ok(format!(
+        "{{\"ok\":true,\"threads\":[{list}],\"items\":[{list}]}}"
+    )))
+}
+
+async fn thread(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(thread_id): Path<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let not_found =
+        || ApiError::not_found("thread_not_found", format!("no inbox thread {thread_id}"));
+    let (stored_owner, body) = app
+        .store
+        .inbox_thread(thread_id.clone())
+        .await?
+        .ok_or_else(not_found)?;
+    let allowed = owner(
+        &caller,
+        Some(params.get("owner_agent").unwrap_or(&stored_owner)),
+    )
+    .is_ok_and(|o| o == stored_owner);
+    if !allowed {
+        return Err(not_found());
+    }
+    Ok(json_ok(format!("{{\"ok\":true,\"thread\":{body}}}")))
+}

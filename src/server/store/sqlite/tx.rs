@@ -1,0 +1,278 @@
+//! [`Tx`] on the writer's connection: the operations a job (and the engine's [`Reactor`])
+//! may combine in one transaction. Every transition runs the reactor, so follow-up changes
+//! (a parent's advance, timers, inbox threads) commit with the change that caused them.
+
+use std::sync::Arc;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+
+use super::writer::{Staged, WriterState};
+use super::writes;
+use crate::protocol::Intent;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{
+    AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
+    Notice, Reactor, Render, TimerRow, Transitioned, Tx,
+};
+
+/// Reactions may cause reactions (a step ends → its parent ends → …); bounded for safety.
+const MAX_DEPTH: u32 = 16;
+
+pub struct SqliteTx<'a> {
+    conn: &'a Connection,
+    state: &'a mut WriterState,
+    reactor: Option<Arc<dyn Reactor>>,
+    notices: Vec<Notice>,
+    events: usize,
+    depth: u32,
+}
+
+impl<'a> SqliteTx<'a> {
+    pub fn new(conn: &'a Connection, state: &'a mut WriterState) -> Self {
+        let reactor = state.reactor.clone();
+        SqliteTx {
+            conn,
+            state,
+            reactor,
+            notices: Vec::new(),
+            events: 0,
+            depth: 0,
+        }
+    }
+
+    pub fn finish<R>(self, value: R) -> Staged<R> {
+        Staged {
+            value,
+            notices: self.notices,
+            events: self.events,
+        }
+    }
+}
+
+pub fn insert_timer(conn: &Connection, t: &TimerRow) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO timers (intent_id, kind, due_ms, data) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, data = excluded.data",
+    )?
+    .execute(params![t.intent_id, t.kind, t.due_ms, t.data.to_string()])?;
+    Ok(())
+}
+
+impl Tx for SqliteTx<'_> {
+    fn intent(&mut self, intent_id: &str) -> ApiResult<Option<(IntentMeta, Intent)>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT workspace_id, to_workspace_id, sender_sa_id, body FROM intents \
+                 WHERE intent_id = ?1",
+            )?
+            .query_row([intent_id], |r| {
+                Ok((
+                    IntentMeta {
+                        workspace_id: r.get(0)?,
+                        to_workspace_id: r.get(1)?,
+                        sender_sa_id: r.get(2)?,
+                    },
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?;
+        match row {
+            None => Ok(None),
+            Some((meta, body)) => {
+                let intent = serde_json::from_str(&body)
+                    .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))?;
+                Ok(Some((meta, intent)))
+            }
+        }
+    }
+
+    fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned> {
+        let staged = writes::transition(self.conn, intent_id, decide)?;
+        self.notices.extend(staged.notices);
+        self.events += staged.events;
+        let done = staged.value;
+        if let Some(reactor) = self.reactor.clone()
+            && !done.events.is_empty()
+            && self.depth < MAX_DEPTH
+        {
+            self.depth += 1;
+            let reacted = reactor.changed(self, &done);
+            self.depth -= 1;
+            reacted?;
+        }
+        Ok(done)
+    }
+
+    fn create(&mut self, intent: NewIntent) -> ApiResult<CreateOutcome> {
+        let staged = writes::create_intent(self.conn, self.state, intent)?;
+        self.notices.extend(staged.notices);
+        self.events += staged.events;
+        Ok(staged.value)
+    }
+
+    fn set_timer(&mut self, timer: TimerRow) -> ApiResult<()> {
+        insert_timer(self.conn, &timer)?;
+        self.notices.push(Notice::Timer(timer.due_ms));
+        Ok(())
+    }
+
+    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> ApiResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM timers WHERE intent_id = ?1 AND kind = ?2")?
+            .execute(params![intent_id, kind])?;
+        Ok(())
+    }
+
+    fn clear_timers(&mut self, intent_id: &str) -> ApiResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM timers WHERE intent_id = ?1")?
+            .execute([intent_id])?;
+        Ok(())
+    }
+
+    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<TimerRow>> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT intent_id, kind, due_ms, data FROM timers WHERE due_ms <= ?1 \
+                 ORDER BY due_ms LIMIT ?2",
+            )?
+            .query_map(params![now_ms, limit], |r| {
+                let data: String = r.get(3)?;
+                Ok(TimerRow {
+                    intent_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    due_ms: r.get(2)?,
+                    data: serde_json::from_str(&data).unwrap_or(Value::Null),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for t in &rows {
+            self.clear_timer(&t.intent_id, &t.kind)?;
+        }
+        Ok(rows)
+    }
+
+    fn workflow(&mut self, parent_intent_id: &str) -> ApiResult<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT body FROM workflows WHERE parent_intent_id = ?1")?
+            .query_row([parent_intent_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> ApiResult<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO workflows (parent_intent_id, body) VALUES (?1, ?2) \
+                 ON CONFLICT (parent_intent_id) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![parent_intent_id, body])?;
+        Ok(())
+    }
+
+    fn ensure_account(&mut self, a: &AccountRow) -> ApiResult<(AccountRow, bool)> {
+        let existing = self
+            .conn
+            .prepare_cached(
+                "SELECT sa_id, org_id, workspace_id, name, display_name, description, status, \
+                 is_admin, created_at, updated_at FROM service_accounts \
+                 WHERE workspace_id = ?1 AND name = ?2",
+            )?
+            .query_row(params![a.workspace_id, a.name], |r| {
+                Ok(AccountRow {
+                    sa_id: r.get(0)?,
+                    org_id: r.get(1)?,
+                    workspace_id: r.get(2)?,
+                    name: r.get(3)?,
+                    display_name: r.get(4)?,
+                    description: r.get(5)?,
+                    status: r.get(6)?,
+                    is_admin: r.get(7)?,
+                    created_at: r.get(8)?,
+                    updated_at: r.get(9)?,
+                })
+            })
+            .optional()?;
+        match existing {
+            Some(row) => Ok((row, false)),
+            None => {
+                writes::insert_account(self.conn, a)?;
+                Ok((a.clone(), true))
+            }
+        }
+    }
+
+    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO agent_delivery (address, sa_id, workspace_id, delivery_mode, \
+                 callback_url, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (address) DO UPDATE SET sa_id = excluded.sa_id, \
+                 workspace_id = excluded.workspace_id, delivery_mode = excluded.delivery_mode, \
+                 callback_url = excluded.callback_url, secret = excluded.secret",
+            )?
+            .execute(params![
+                row.address,
+                row.sa_id,
+                row.workspace_id,
+                row.delivery_mode,
+                row.callback_url,
+                row.secret
+            ])?;
+        Ok(())
+    }
+
+    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO inbox_threads (thread_id, owner_agent, updated_at, body) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (thread_id) DO UPDATE SET \
+                 owner_agent = excluded.owner_agent, updated_at = excluded.updated_at, \
+                 body = excluded.body",
+            )?
+            .execute(params![thread_id, owner, at, body])?;
+        Ok(())
+    }
+
+    fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>> {
+        writes::idempotent_replay(self.conn, key)
+    }
+
+    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()> {
+        writes::remember(self.conn, key, response)
+    }
+}
+
+/// [`Tx::transition`] as a whole job.
+pub fn transition(
+    conn: &Connection,
+    state: &mut WriterState,
+    intent_id: &str,
+    decide: Decide,
+) -> ApiResult<Staged<Transitioned>> {
+    let mut tx = SqliteTx::new(conn, state);
+    let done = tx.transition(intent_id, decide)?;
+    Ok(tx.finish(done))
+}
+
+/// A transition under an `Idempotency-Key`: the rendered answer is stored with it.
+pub fn transition_idempotent(
+    conn: &Connection,
+    state: &mut WriterState,
+    intent_id: &str,
+    decide: Decide,
+    key: &IdempotencyKey,
+    render: Render,
+) -> ApiResult<Staged<String>> {
+    let mut tx = SqliteTx::new(conn, state);
+    if let Some(response) = tx.replay(key)? {
+        return Ok(Staged::quiet(response));
+    }
+    let done = tx.transition(intent_id, decide)?;
+    let response = render(&done)?;
+    tx.remember(key, &response)?;
+    Ok(tx.finish(response))
+}

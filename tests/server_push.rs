@@ -1,0 +1,184 @@
+//! HTTP push delivery (spec §7.3): a loopback receiver inside the test checks the
+//! `X-Axme-Signature` HMAC and answers 500 twice before 200; the gateway retries with
+//! backoff, marks the intent DELIVERED, and the agent completes it.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use common::TestServer;
+use common::workflow::*;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+#[derive(Default)]
+struct Received {
+    /// (signature header, body) of every request.
+    requests: Vec<(Option<String>, Vec<u8>)>,
+    /// Answer 500 to this many requests first.
+    fail_first: usize,
+}
+
+type Shared = Arc<Mutex<Received>>;
+
+async fn receive(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let mut r = shared.lock().unwrap();
+    let signature = headers
+        .get("x-axme-signature")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    r.requests.push((signature, body.to_vec()));
+    if r.requests.len() <= r.fail_first {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// Starts the receiver on a free loopback port; returns its `/intent` URL.
+async fn receiver(fail_first: usize) -> (String, Shared) {
+    let shared: Shared = Arc::new(Mutex::new(Received {
+        fail_first,
+        ..Default::default()
+    }));
+    let app = Router::new()
+        .route("/intent", post(receive))
+        .with_state(shared.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/intent", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, shared)
+}
+
+fn verify(secret: &str, signature: &str, body: &[u8]) -> bool {
+    let Some(hex_sig) = signature.strip_prefix("sha256=") else {
+        return false;
+    };
+    let Ok(expected) = hex::decode(hex_sig) else {
+        return false;
+    };
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    mac.verify_slice(&expected).is_ok()
+}
+
+fn push_bundle(url: &str) -> Value {
+    json!({
+        "scenario_id": "test.push.v1",
+        "agents": [{"role": "hook", "address": "hooked", "delivery_mode": "http",
+                    "callback_url": url, "create_if_missing": true}],
+        "workflow": {"steps": [{"step_id": "notify", "tool_id": "tool.agent.task.v1", "assigned_to": "hook"}]},
+        "intent": {"type": "intent.push.v1", "payload": {"order_id": "ord-1"}, "max_delivery_attempts": 3}
+    })
+}
+
+async fn wait_requests(shared: &Shared, n: usize) {
+    let started = std::time::Instant::now();
+    while shared.lock().unwrap().requests.len() < n {
+        assert!(
+            started.elapsed() < LIMIT,
+            "only {} pushes",
+            shared.lock().unwrap().requests.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_push_agent_fails_twice_then_succeeds() {
+    let server = TestServer::start_with(&["--ephemeral", "--push-retry-interval", "200ms"], &[]);
+    let admin = server.admin();
+    let (url, shared) = receiver(2).await;
+    let applied = apply(&server, &admin, &push_bundle(&url)).await;
+    let parent = applied["intent_id"].as_str().unwrap().to_string();
+    let secret = applied["agents"][0]["callback_secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("secret shown once on apply: {applied}"))
+        .to_string();
+
+    wait_requests(&shared, 3).await;
+    let requests = shared.lock().unwrap().requests.clone();
+    let mut step_id = String::new();
+    for (signature, body) in &requests {
+        let signature = signature.as_deref().expect("every push is signed");
+        assert!(
+            verify(&secret, signature, body),
+            "bad signature {signature}"
+        );
+        let frame: Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(frame["event_type"], "intent.delivered");
+        assert_eq!(frame["payload"]["parent_payload"]["order_id"], "ord-1");
+        step_id = frame["intent_id"].as_str().unwrap().to_string();
+    }
+    let step = wait_status(&server, &admin, &step_id, &["DELIVERED"], LIMIT).await;
+    assert_eq!(step["to_agent"], "agent://local/default/hooked");
+    complete(&server, &admin, &step_id, json!({"ack": true})).await;
+    assert_eq!(
+        wait_terminal(&server, &admin, &parent, LIMIT).await["status"],
+        "COMPLETED"
+    );
+    // Delivered once: no further pushes.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(shared.lock().unwrap().requests.len(), 3);
+}
+
+/// A callback that never answers 2xx: after max_delivery_attempts the parent FAILS with
+/// `intent.delivery_failed`. The callback can also be set later with PATCH.
+#[tokio::test]
+async fn a_push_agent_that_always_fails_ends_failed() {
+    let server = TestServer::start_with(
+        &[
+            "--ephemeral",
+            "--push-retry-interval",
+            "100ms",
+            "--delivery-attempt-interval",
+            "300ms",
+        ],
+        &[],
+    );
+    let admin = server.admin();
+    let (url, shared) = receiver(usize::MAX).await;
+    // No callback in the bundle: the runner sets it later on the service account.
+    let mut bundle = push_bundle(&url);
+    bundle["agents"][0] = json!({"role": "hook", "address": "late-hook"});
+    let applied = apply(&server, &admin, &bundle).await;
+    let parent = applied["intent_id"].as_str().unwrap().to_string();
+    let sa_id = applied["agents"][0]["service_account_id"].as_str().unwrap();
+    let patched = server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/v1/service-accounts/{sa_id}"),
+            Some(&admin),
+            Some(&json!({"delivery_mode": "http", "callback_url": url})),
+        )
+        .await;
+    patched.expect_ok();
+    assert!(
+        patched.body["callback_secret"].is_string(),
+        "{}",
+        patched.text
+    );
+
+    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    let kinds = event_kinds(&server, &admin, &parent).await;
+    assert_eq!(
+        kinds.last().map(String::as_str),
+        Some("intent.delivery_failed")
+    );
+    assert!(
+        !shared.lock().unwrap().requests.is_empty(),
+        "the later callback was used"
+    );
+}

@@ -1,0 +1,263 @@
+//! Timers (spec §7.2, §7.4, §8.4): deadlines, step deadlines, delivery attempts,
+//! reminders and escalation, and a workflow that survives `kill -9`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::workflow::*;
+use common::{TestServer, db_path, temp_dir};
+use serde_json::{Value, json};
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn one_step(deadline: Option<u64>, attempts: u32) -> Value {
+    let mut step = json!({"step_id": "work", "tool_id": "tool.agent.task.v1", "assigned_to": "w"});
+    if let Some(d) = deadline {
+        step["step_deadline_seconds"] = json!(d);
+    }
+    json!({
+        "scenario_id": "test.timers.v1",
+        "agents": [{"role": "w", "address": "sleepy", "create_if_missing": true}],
+        "workflow": {"steps": [step]},
+        "intent": {"type": "intent.timers.v1", "payload": {}, "max_delivery_attempts": attempts}
+    })
+}
+
+/// A step deadline with nobody answering: the step and its parent end TIMED_OUT within
+/// about a second of the deadline.
+#[tokio::test]
+async fn a_step_deadline_times_the_parent_out() {
+    let server =
+        TestServer::start_with(&["--ephemeral", "--delivery-attempt-interval", "60s"], &[]);
+    let admin = server.admin();
+    let started = Instant::now();
+    let parent = apply(&server, &admin, &one_step(Some(1), 3)).await["intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    let took = started.elapsed();
+    assert_eq!(done["status"], "TIMED_OUT", "{done}");
+    assert!(
+        took < Duration::from_millis(2500),
+        "timed out after {took:?}"
+    );
+    let kinds = event_kinds(&server, &admin, &parent).await;
+    assert_eq!(
+        kinds.last().map(String::as_str),
+        Some("intent.timed_out"),
+        "{kinds:?}"
+    );
+    assert_eq!(done["error"]["code"], "step_timeout");
+}
+
+/// A plain intent's `deadline_at` → TIMED_OUT (`intent.timed_out`) within a second.
+#[tokio::test]
+async fn an_intent_deadline_times_it_out() {
+    let server =
+        TestServer::start_with(&["--ephemeral", "--delivery-attempt-interval", "60s"], &[]);
+    let admin = server.admin();
+    let deadline = chrono::Utc::now() + chrono::Duration::milliseconds(800);
+    let r = server
+        .post(
+            "/v1/intents",
+            &admin,
+            &json!({
+                "intent_type": "test.deadline.v1",
+                "to_agent": "agent://local/default/nobody",
+                "payload": {},
+                "deadline_at": deadline.to_rfc3339(),
+            }),
+        )
+        .await;
+    r.expect_ok();
+    let id = r.body["intent_id"].as_str().unwrap().to_string();
+    let done = wait_terminal(&server, &admin, &id, LIMIT).await;
+    assert_eq!(done["status"], "TIMED_OUT");
+    let late = chrono::Utc::now() - deadline;
+    assert!(late < chrono::Duration::milliseconds(1000), "{late}");
+    // A finished intent refuses a late answer.
+    resume(&server, &admin, &id, json!({"action": "complete"}))
+        .await
+        .expect_error_status(409);
+}
+
+/// Nobody listens: each attempt window passes, and after max_delivery_attempts the step
+/// and its parent end FAILED with `intent.delivery_failed`.
+#[tokio::test]
+async fn no_listener_fails_after_the_configured_attempts() {
+    let server = TestServer::start_with(
+        &[
+            "--ephemeral",
+            "--delivery-attempt-interval",
+            "400ms",
+            "--delivery-retry-interval",
+            "300ms",
+        ],
+        &[],
+    );
+    let admin = server.admin();
+    let parent = apply(&server, &admin, &one_step(None, 3)).await["intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    let events = server.events(&admin, &parent, None).await;
+    let last = events.last().unwrap();
+    assert_eq!(last["event_type"], "intent.delivery_failed");
+    assert_eq!(last["details"]["delivery_attempt"], 3);
+
+    // A plain intent too, with its own max_delivery_attempts.
+    let r = server
+        .post(
+            "/v1/intents",
+            &admin,
+            &json!({"intent_type": "t.v1", "to_agent": "nobody", "payload": {}, "max_delivery_attempts": 2}),
+        )
+        .await;
+    let id = r.body["intent_id"].as_str().unwrap().to_string();
+    let done = wait_terminal(&server, &admin, &id, LIMIT).await;
+    assert_eq!(done["status"], "FAILED");
+    assert_eq!(done["delivery_attempt"], 2);
+    // An intent that a listener took in time is not failed.
+    let id = server
+        .create_intent(&admin, "agent://local/default/admin", json!({}))
+        .await;
+    let frame = expect_delivery(&server, &admin, "admin").await;
+    assert_eq!(frame["intent_id"], json!(id));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(server.intent(&admin, &id).await["status"], "DELIVERED");
+}
+
+/// Reminders and one escalation on a waiting human step, scaled down with --time-scale.
+#[tokio::test]
+async fn a_silent_human_step_is_reminded_then_escalated() {
+    let server = TestServer::start_with(&["--ephemeral", "--time-scale", "0.2"], &[]);
+    let admin = server.admin();
+    let bundle = json!({
+        "scenario_id": "test.reminders.v1",
+        "agents": [],
+        "humans": [{"role": "boss"}],
+        "workflow": {"steps": [{
+            "step_id": "sign", "tool_id": "tool.approval.human_signoff", "assigned_to": "boss",
+            "remind_after_seconds": 2, "remind_interval_seconds": 2, "max_reminders": 2,
+            "step_deadline_seconds": 30
+        }]},
+        "intent": {"type": "intent.sign.v1", "payload": {}, "escalate_to": "agent://local/default/backup"}
+    });
+    let parent = apply(&server, &admin, &bundle).await["intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let started = Instant::now();
+    loop {
+        let kinds = event_kinds(&server, &admin, &parent).await;
+        if kinds.iter().any(|k| k == "intent.escalated") {
+            let reminders = kinds.iter().filter(|k| *k == "intent.reminder").count();
+            assert_eq!(reminders, 2, "{kinds:?}");
+            break;
+        }
+        assert!(started.elapsed() < LIMIT, "no escalation: {kinds:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let events = server.events(&admin, &parent, None).await;
+    let escalated = events
+        .iter()
+        .find(|e| e["event_type"] == "intent.escalated")
+        .unwrap();
+    assert_eq!(
+        escalated["details"]["escalated_to"],
+        "agent://local/default/backup"
+    );
+    assert_eq!(escalated["status"], "WAITING");
+    // Still answerable after the escalation.
+    resume(
+        &server,
+        &admin,
+        &parent,
+        json!({"task_result": {"outcome": "approved"}}),
+    )
+    .await
+    .expect_ok();
+    assert_eq!(
+        wait_terminal(&server, &admin, &parent, LIMIT).await["status"],
+        "COMPLETED"
+    );
+}
+
+/// kill -9 in the middle of a workflow: after a restart the unfinished step is delivered
+/// again, the step deadline timer still runs, and the workflow completes.
+#[tokio::test]
+async fn a_workflow_survives_kill_9() {
+    let dir = temp_dir();
+    let path = db_path(&dir);
+    let path_str = path.to_str().unwrap();
+    let mut server = TestServer::start_with(&["--db", path_str], &[]);
+    let admin = server.admin();
+    let bundle = json!({
+        "scenario_id": "test.crash.v1",
+        "agents": [{"role": "w", "address": "crashy"}],
+        "workflow": {"steps": [
+            {"step_id": "one", "tool_id": "tool.agent.task.v1", "assigned_to": "w"},
+            {"step_id": "two", "tool_id": "tool.agent.task.v1", "assigned_to": "w", "step_deadline_seconds": 600}
+        ]},
+        "intent": {"type": "intent.crash.v1", "payload": {"n": 1}}
+    });
+    let parent = apply(&server, &admin, &bundle).await["intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let one = expect_delivery(&server, &admin, "crashy").await;
+    complete(
+        &server,
+        &admin,
+        one["intent_id"].as_str().unwrap(),
+        json!({"a": 1}),
+    )
+    .await;
+    let two = expect_delivery(&server, &admin, "crashy").await;
+    assert_eq!(two["payload"]["step_id"], "two");
+    server.kill_hard();
+
+    let server = TestServer::start_with(&["--db", path_str], &[]);
+    // The agent reconnects from the start and gets its unfinished step again.
+    let again = expect_delivery(&server, &admin, "crashy").await;
+    assert_eq!(again["intent_id"], two["intent_id"]);
+    complete(
+        &server,
+        &admin,
+        again["intent_id"].as_str().unwrap(),
+        json!({"b": 2}),
+    )
+    .await;
+    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(done["result"]["step_results"]["one"]["a"], 1);
+}
+
+/// A timer armed before a crash fires after the restart (rows survive).
+#[tokio::test]
+async fn a_deadline_armed_before_kill_9_fires_after_restart() {
+    let dir = temp_dir();
+    let path = db_path(&dir);
+    let path_str = path.to_str().unwrap();
+    let mut server = TestServer::start_with(
+        &["--db", path_str, "--delivery-attempt-interval", "60s"],
+        &[],
+    );
+    let admin = server.admin();
+    let parent = apply(&server, &admin, &one_step(Some(2), 3)).await["intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    server.kill_hard();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let server = TestServer::start_with(
+        &["--db", path_str, "--delivery-attempt-interval", "60s"],
+        &[],
+    );
+    let done = wait_terminal(&server, &admin, &parent, Duration::from_secs(5)).await;
+    assert_eq!(done["status"], "TIMED_OUT", "{done}");
+}
