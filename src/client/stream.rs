@@ -13,8 +13,7 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use bytes_stream::ByteStream;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use serde_json::Value;
 
 use super::{Client, ClientError, ClientResult, segment};
@@ -25,10 +24,7 @@ use crate::protocol::sse::{Decoder, Frame};
 /// How long a stream keeps trying to reconnect to a gateway that went away.
 const RECONNECT_BUDGET: Duration = Duration::from_secs(60);
 
-mod bytes_stream {
-    use futures_util::Stream;
-    pub type ByteStream = std::pin::Pin<Box<dyn Stream<Item = reqwest::Result<Vec<u8>>> + Send>>;
-}
+type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Vec<u8>>> + Send>>;
 
 /// One open SSE response, decoded frame by frame.
 struct Connection {
@@ -84,7 +80,7 @@ impl Client {
         }
         let body = resp.bytes_stream().map(|r| r.map(|b| b.to_vec())).boxed();
         Ok(Connection {
-            body: Pin::from(body),
+            body,
             decoder: Decoder::new(),
             partial: Vec::new(),
             // Heartbeats come every 15 s by default; a response never outlives wait_seconds.

@@ -23,6 +23,9 @@ pub fn insert_code(conn: &Connection, row: &LoginCodeRow) -> rusqlite::Result<()
     Ok(())
 }
 
+/// email, code hash, expiry, attempts so far, used at.
+type CodeRow = (String, Vec<u8>, i64, u32, Option<String>);
+
 pub fn check_code(
     conn: &Connection,
     login_id: &str,
@@ -31,7 +34,7 @@ pub fn check_code(
     max_attempts: u32,
     used_at: &str,
 ) -> rusqlite::Result<CodeCheck> {
-    let row: Option<(String, Vec<u8>, i64, u32, Option<String>)> = conn
+    let row: Option<CodeRow> = conn
         .query_row(
             "SELECT email, code_hash, expires_at, attempts, used_at FROM login_codes
              WHERE login_id = ?1",
