@@ -98,12 +98,9 @@ fn send_wait_exit_codes_for_failed_and_canceled() {
         &env,
     );
     run.assert_code(3);
-    // -o json: the acknowledgement, then the final intent.
-    let docs: Vec<Value> = serde_json::Deserializer::from_str(&run.stdout)
-        .into_iter::<Value>()
-        .map(|v| v.expect("json"))
-        .collect();
-    assert_eq!(docs.last().unwrap()["status"], "FAILED", "{}", run.stdout);
+    // -o json with --wait: one document, the final intent.
+    let fin = run.json();
+    assert_eq!(fin["status"], "FAILED", "{}", run.stdout);
     assert!(run.stdout.contains("disk on fire"), "{}", run.stdout);
     wait_child(listen).assert_code(0);
 

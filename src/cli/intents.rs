@@ -226,6 +226,10 @@ async fn submit(
                 request.to_agent, created.status
             ));
         }
+        // When waiting, scripts get one document: the final intent (below).
+        _ if wait || watch => {
+            out.notice(format!("sent {}; idempotency key {key}", created.intent_id))
+        }
         _ => out.json(&json!({
             "ok": true,
             "intent_id": created.intent_id,
