@@ -205,6 +205,26 @@ fn resume_completes_and_get_events_list_show_it() {
     let again = axme.run_with(&args, &env);
     again.assert_code(0);
     assert_eq!(again.stdout.trim(), id);
+    // The same key with another payload is refused, with what to do about it.
+    let clash = axme.run_with(
+        &[
+            "intents",
+            "send",
+            "--to",
+            "admin",
+            "--payload",
+            "{}",
+            "--idempotency-key",
+            "k-123",
+        ],
+        &env,
+    );
+    clash.assert_code(1);
+    assert!(
+        clash.stderr.contains("new --idempotency-key"),
+        "{}",
+        clash.stderr
+    );
 
     let done = axme.run_with(
         &["intents", "resume", &id, "--data", r#"{"forecast":"rain"}"#],

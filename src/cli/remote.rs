@@ -107,6 +107,12 @@ pub fn from_client(err: ClientError) -> CliError {
                 .with_hint("check your API key, or run `axme login`")
         }
         ClientError::NotFound { message } => CliError::failure(format!("not found: {message}")),
+        ClientError::Rejected { code, message, .. } if code == "idempotency_conflict" => {
+            CliError::failure(message.clone()).with_hint(
+                "that idempotency key was used for a different request (payload, type or \
+                 --deadline differ); pass a new --idempotency-key to send a new intent",
+            )
+        }
         ClientError::Rejected { message, .. } => CliError::failure(message.clone()),
         ClientError::RateLimited { .. } => {
             CliError::failure(err.to_string()).with_hint("wait a little and try again")
