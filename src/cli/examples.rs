@@ -203,7 +203,7 @@ async fn report_agent(client: Client, address: String) {
         );
         let body = json!({
             "action": "complete",
-            "report_id": format!("rpt-{}", &delivery.intent_id[..8.min(delivery.intent_id.len())]),
+            "report_id": format!("rpt-{}", delivery.intent_id.chars().take(8).collect::<String>()),
             "report_url": format!("https://reports.example.com/{kind}-{year}.{format}"),
             "pages": 12,
             "generated_at": crate::protocol::now(),
