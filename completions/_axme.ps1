@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR turns off `auto`)')
-            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail if credentials are missing')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt or read stdin; fail if credentials are missing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (same as `-o json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors: no notices, no progress')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors: no notices, no progress')
@@ -104,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             break
         }
         'axme;status' {
+            [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'Health checks to time (the latency shown is the median)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)')

@@ -1511,12 +1511,16 @@ _axme() {
             return 0
             ;;
         axme__subcmd__status)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --samples --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --samples)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -63,7 +63,7 @@ jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand login" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt; fail if credentials are missing'
+complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt or read stdin; fail if credentials are missing'
 complete -c axme -n "__fish_axme_using_subcommand login" -l json -d 'Print JSON (same as `-o json`)'
 complete -c axme -n "__fish_axme_using_subcommand login" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand login" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
@@ -94,6 +94,7 @@ complete -c axme -n "__fish_axme_using_subcommand whoami" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand status" -l samples -d 'Health checks to time (the latency shown is the median)' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r

@@ -1,21 +1,38 @@
 //! `axme login|logout|whoami`: credentials of a context.
+//!
+//! `login` stores into the context named by `--context`/`AXME_CONTEXT`, else the active one,
+//! else `default`, and makes it active. With an API key (`--api-key` or `AXME_API_KEY`) it just
+//! stores the key (checked against the gateway when it is reachable). Otherwise it runs the
+//! email one-time-code flow: the code is prompted for on a terminal, read as one line from
+//! stdin when stdin is not a terminal (no prompt), and never waited for with `--no-input`.
+
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Args;
+use serde_json::{Value, json};
 
 use super::error::{CliError, CliResult};
 use super::global::Ctx;
+use super::remote::{Remote, block_on, from_client};
+use crate::client::{Client, ClientError};
+use crate::config::{
+    ContextSecrets, ContextUpdate, DEFAULT_CONTEXT_NAME, EnvOverrides, Source, Sourced,
+    normalize_base_url, update_context,
+};
 
 #[derive(Debug, Args)]
 #[command(
     after_help = "Non-interactive (CI): `axme login --base-url URL --api-key KEY` or set \
-                        AXME_API_KEY. Interactive: a one-time code is sent to your email. \
+                        AXME_API_KEY. Interactive: a one-time code is sent to your email (a \
+                        self-hosted `axme server` writes it to its log). When stdin is not a \
+                        terminal the code is read from it as one line, without a prompt. \
                         --context NAME picks the context the credentials are stored in."
 )]
 pub struct LoginArgs {
     /// Email address to send the one-time code to (prompted for on a terminal)
     #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
-    /// Never prompt; fail if credentials are missing
+    /// Never prompt or read stdin; fail if credentials are missing
     #[arg(long)]
     pub no_input: bool,
 }
@@ -26,14 +43,274 @@ pub struct LogoutArgs {}
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {}
 
-pub fn login(_ctx: &Ctx, _args: LoginArgs) -> CliResult {
-    Err(CliError::not_yet_available("login"))
+/// Where login stores: flag > env > active context > `default`.
+struct Target {
+    name: String,
+    base_url: String,
 }
 
-pub fn logout(_ctx: &Ctx, _args: LogoutArgs) -> CliResult {
-    Err(CliError::not_yet_available("logout"))
+fn target(ctx: &Ctx) -> CliResult<Target> {
+    let paths = ctx.paths()?;
+    let config = ctx.load_config(&paths)?;
+    let env = EnvOverrides::from_process();
+    let name = ctx
+        .global
+        .context
+        .clone()
+        .or(env.context)
+        .or_else(|| config.active().map(str::to_string))
+        .unwrap_or_else(|| DEFAULT_CONTEXT_NAME.to_string());
+    let stored = config
+        .get(&name)
+        .map(|c| c.base_url.clone())
+        .filter(|u| !u.trim().is_empty());
+    let (url, source) = match (&ctx.global.base_url, env.base_url, stored) {
+        (Some(flag), _, _) => (flag.clone(), Source::Flag),
+        (None, Some(env), _) => (env, Source::Env),
+        (None, None, Some(stored)) => (stored, Source::Context),
+        (None, None, None) => (crate::config::DEFAULT_BASE_URL.to_string(), Source::Default),
+    };
+    let base_url = normalize_base_url(&Sourced::new(url, source))?;
+    Ok(Target { name, base_url })
 }
 
-pub fn whoami(_ctx: &Ctx, _args: WhoamiArgs) -> CliResult {
-    Err(CliError::not_yet_available("whoami"))
+pub fn login(ctx: &Ctx, args: LoginArgs) -> CliResult {
+    let target = target(ctx)?;
+    let key = ctx
+        .global
+        .api_key
+        .clone()
+        .or_else(|| crate::config::env::get(crate::config::env::API_KEY));
+    match key {
+        Some(key) => login_with_key(ctx, &target, key.trim()),
+        None => login_with_code(ctx, &target, args),
+    }
+}
+
+fn login_with_key(ctx: &Ctx, target: &Target, key: &str) -> CliResult {
+    let client = Client::new(&target.base_url, Some(key.to_string())).map_err(from_client)?;
+    // A wrong key is refused now rather than at the next command; an unreachable gateway is
+    // not an error (CI may store credentials before the gateway is up).
+    let who = match block_on(client.personal_context())? {
+        Ok(who) => Some(who),
+        Err(e @ ClientError::Auth { .. }) => return Err(from_client(e)),
+        Err(e) => {
+            ctx.out
+                .warn(format!("stored the key without checking it: {e}"));
+            None
+        }
+    };
+    let org = who.as_ref().and_then(|w| text(w, &["context", "org_id"]));
+    let ws = who
+        .as_ref()
+        .and_then(|w| text(w, &["context", "workspace_id"]));
+    save(ctx, target, key.to_string(), None, None, org, ws)?;
+    report(ctx, target, who.as_ref())
+}
+
+fn text(v: &Value, path: &[&str]) -> Option<String> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    cur.as_str().map(str::to_string).filter(|s| !s.is_empty())
+}
+
+fn save(
+    ctx: &Ctx,
+    target: &Target,
+    api_key: String,
+    actor_token: Option<String>,
+    refresh_token: Option<String>,
+    org_id: Option<String>,
+    workspace_id: Option<String>,
+) -> CliResult {
+    let paths = ctx.paths()?;
+    update_context(
+        &paths,
+        &target.name,
+        ContextUpdate {
+            base_url: Some(target.base_url.clone()),
+            org_id,
+            workspace_id,
+            secrets: Some(ContextSecrets {
+                api_key: Some(api_key),
+                actor_token,
+                refresh_token,
+            }),
+            activate: true,
+            ..Default::default()
+        },
+    )?;
+    Ok(())
+}
+
+fn report(ctx: &Ctx, target: &Target, who: Option<&Value>) -> CliResult {
+    let address = who.and_then(|w| text(w, &["principal", "address"]));
+    let email = who.and_then(|w| text(w, &["account", "email"]));
+    if ctx.out.is_machine() {
+        return ctx.out.json(&json!({
+            "ok": true, "context": target.name, "base_url": target.base_url,
+            "address": address, "email": email,
+        }));
+    }
+    let who = email
+        .or(address)
+        .map(|w| format!(" as {w}"))
+        .unwrap_or_default();
+    ctx.out.notice(format!(
+        "Signed in to {}{who}; credentials stored in context {:?} (now active).",
+        target.base_url, target.name
+    ));
+    Ok(())
+}
+
+/// One line from stdin: prompted on a terminal, read silently from a pipe.
+fn read_line(prompt: &str, no_input: bool) -> CliResult<String> {
+    if no_input {
+        return Err(missing_credentials());
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
+    let line = line.trim().to_string();
+    if line.is_empty() {
+        return Err(missing_credentials());
+    }
+    Ok(line)
+}
+
+fn missing_credentials() -> CliError {
+    CliError::usage("no credentials to sign in with")
+        .with_hint("pass --api-key KEY or set AXME_API_KEY, or run `axme login --email you@example.com` on a terminal")
+}
+
+fn login_with_code(ctx: &Ctx, target: &Target, args: LoginArgs) -> CliResult {
+    let email = match args.email {
+        Some(e) => e,
+        None if std::io::stdin().is_terminal() && !args.no_input => read_line("Email: ", false)?,
+        None => return Err(missing_credentials()),
+    };
+    let client = Client::new(&target.base_url, None).map_err(from_client)?;
+    let started = block_on(client.login_intent(&email))?.map_err(from_client)?;
+    ctx.out.notice(format!(
+        "A sign-in code was sent to {email} (a self-hosted gateway writes it to its log); it expires in {} minutes.",
+        started.expires_in.unwrap_or(600) / 60
+    ));
+    let code = read_line("Code: ", args.no_input)?;
+    let tokens =
+        block_on(client.verify_login(&started.intent_id, &code))?.map_err(|e| match &e {
+            ClientError::Rejected {
+                status: 410,
+                message,
+                ..
+            }
+            | ClientError::Rejected {
+                status: 409,
+                message,
+                ..
+            } => CliError::failure(format!("sign-in failed: {message}"))
+                .with_hint("run `axme login` again"),
+            ClientError::Rejected { message, .. } => {
+                CliError::failure(format!("sign-in failed: {message}"))
+            }
+            _ => from_client(e),
+        })?;
+    let api_key = tokens
+        .api_key
+        .clone()
+        .ok_or_else(|| CliError::failure("the gateway signed you in but returned no API key"))?;
+    save(
+        ctx,
+        target,
+        api_key.clone(),
+        tokens.access(),
+        tokens.refresh_token.clone(),
+        tokens.org_id.clone(),
+        tokens.workspace_id.clone(),
+    )?;
+    let who = json!({ "account": { "email": email } });
+    report(ctx, target, Some(&who))
+}
+
+pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
+    let target = target(ctx)?;
+    let paths = ctx.paths()?;
+    let mut config = ctx.load_config(&paths)?;
+    if !config.contexts.contains_key(&target.name) {
+        ctx.out
+            .notice(format!("context {:?} holds no credentials", target.name));
+        return Ok(());
+    }
+    let store = ctx.secret_store(&paths, &mut config)?;
+    let secrets = store.load(&target.name)?;
+    // End the session server side first (best effort: an unreachable gateway must not keep
+    // the credentials on this machine).
+    if secrets.actor_token.is_some() || secrets.refresh_token.is_some() {
+        let client = Client::new(&target.base_url, None)
+            .map_err(from_client)?
+            .with_session(
+                crate::client::Session {
+                    access_token: secrets.actor_token.clone(),
+                    refresh_token: None,
+                },
+                None,
+            );
+        if let Err(e) = block_on(client.logout_session(secrets.refresh_token.as_deref()))? {
+            ctx.out
+                .warn(format!("could not end the session on the gateway: {e}"));
+        }
+    }
+    {
+        let _lock = paths.lock()?;
+        store.store(&target.name, &ContextSecrets::default())?;
+    }
+    if ctx.out.is_machine() {
+        return ctx.out.json(&json!({"ok": true, "context": target.name}));
+    }
+    ctx.out.notice(format!(
+        "Signed out: removed the API key and session of context {:?}.",
+        target.name
+    ));
+    Ok(())
+}
+
+pub fn whoami(ctx: &Ctx, _args: WhoamiArgs) -> CliResult {
+    let remote = Remote::connect(ctx, false)?;
+    if !remote.client.has_api_key() && remote.context.actor_token.is_none() {
+        return Err(missing_credentials());
+    }
+    let who = block_on(remote.client.personal_context())?.map_err(from_client)?;
+    if ctx.out.is_machine() {
+        let mut who = who;
+        who["base_url"] = json!(remote.client.base_url());
+        who["context"]["name"] = json!(remote.context.name.value);
+        return ctx.out.json(&who);
+    }
+    let rows = [
+        ("address", text(&who, &["principal", "address"])),
+        ("account", text(&who, &["account", "email"])),
+        ("org", text(&who, &["context", "org"])),
+        ("workspace", text(&who, &["context", "workspace"])),
+        (
+            "admin",
+            who.pointer("/principal/is_admin")
+                .and_then(Value::as_bool)
+                .map(|a| if a { "yes".into() } else { "no".into() }),
+        ),
+        ("gateway", Some(remote.client.base_url().to_string())),
+        ("context", Some(remote.context.name.value.clone())),
+    ];
+    let lines: Vec<String> = rows
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k:<9} {v}")))
+        .collect();
+    ctx.out.line(lines.join("\n"))
 }

@@ -1,12 +1,20 @@
-//! `axme intents …`: send, inspect and watch intents. The flags are final; the behaviour
-//! arrives with the client layer.
+//! `axme intents …`: send, inspect, watch, cancel, resume and retry intents.
 
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
+use serde_json::{Value, json};
+
 use super::error::{CliError, CliResult};
 use super::global::Ctx;
+use super::output::OutputFormat;
+use super::remote::{
+    Remote, from_client, outcome, read_json_arg, read_json_object, run_interruptible,
+};
+use super::timeline::{self, compact, event_line, status_label};
+use crate::client::{Client, IntentFilter};
+use crate::protocol::{CreateIntentRequest, Intent, ResolveRequest, Status};
 
 #[derive(Debug, Subcommand)]
 pub enum IntentsCommand {
@@ -128,16 +136,354 @@ pub struct ResumeArgs {
     pub reason: Option<String>,
 }
 
-pub fn run(_ctx: &Ctx, command: IntentsCommand) -> CliResult {
-    let name = match command {
-        IntentsCommand::Send(_) => "intents send",
-        IntentsCommand::Get(_) => "intents get",
-        IntentsCommand::List(_) => "intents list",
-        IntentsCommand::Watch(_) => "intents watch",
-        IntentsCommand::Events(_) => "intents events",
-        IntentsCommand::Cancel(_) => "intents cancel",
-        IntentsCommand::Resume(_) => "intents resume",
-        IntentsCommand::Retry(_) => "intents retry",
+pub fn run(ctx: &Ctx, command: IntentsCommand) -> CliResult {
+    let remote = Remote::connect(ctx, true)?;
+    run_interruptible(async move {
+        match command {
+            IntentsCommand::Send(args) => send(ctx, &remote, args).await,
+            IntentsCommand::Get(args) => get(ctx, &remote.client, &args.intent_id).await,
+            IntentsCommand::List(args) => list(ctx, &remote.client, args).await,
+            IntentsCommand::Watch(args) => watch(ctx, &remote.client, args).await,
+            IntentsCommand::Events(args) => events(ctx, &remote.client, args).await,
+            IntentsCommand::Cancel(args) => cancel(ctx, &remote.client, args).await,
+            IntentsCommand::Resume(args) => resume(ctx, &remote.client, args).await,
+            IntentsCommand::Retry(args) => retry(ctx, &remote.client, &args.intent_id).await,
+        }
+    })
+}
+
+/// A UUID derived from the idempotency key (so a retried command sends identical bytes).
+fn correlation_for(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("axme-correlation:{key}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+/// A fresh key per command: printing it lets the user retry the same command safely.
+fn new_idempotency_key() -> String {
+    format!("axme-cli-{}", uuid::Uuid::new_v4())
+}
+
+async fn send(ctx: &Ctx, remote: &Remote, args: SendArgs) -> CliResult {
+    let payload = match &args.payload {
+        Some(raw) => read_json_object(raw, "--payload")?,
+        None => json!({}),
     };
-    Err(CliError::not_yet_available(name))
+    let deadline_at = match args.deadline {
+        Some(d) => {
+            let d = chrono::Duration::from_std(d)
+                .map_err(|_| CliError::usage("--deadline is too far in the future"))?;
+            Some(crate::protocol::timestamp(chrono::Utc::now() + d))
+        }
+        None => None,
+    };
+    let request = CreateIntentRequest {
+        intent_type: args
+            .intent_type
+            .clone()
+            .unwrap_or_else(|| "intent.ask.v1".into()),
+        correlation_id: None,
+        to_agent: args.to.trim().to_string(),
+        payload,
+        deadline_at,
+        ..Default::default()
+    };
+    let key = args
+        .idempotency_key
+        .clone()
+        .unwrap_or_else(new_idempotency_key);
+    // The same key must send the same body, or the gateway answers 409 on a retry.
+    let request = CreateIntentRequest {
+        correlation_id: Some(correlation_for(&key)),
+        ..request
+    };
+    submit(ctx, &remote.client, &request, &key, args.wait, args.watch).await
+}
+
+/// Creates the intent, prints its id and key, and optionally follows it to the end.
+async fn submit(
+    ctx: &Ctx,
+    client: &Client,
+    request: &CreateIntentRequest,
+    key: &str,
+    wait: bool,
+    watch: bool,
+) -> CliResult {
+    let created = client
+        .create_intent(request, Some(key))
+        .await
+        .map_err(from_client)?;
+    let out = &ctx.out;
+    match out.format {
+        OutputFormat::Text => {
+            out.line(&created.intent_id)?;
+            out.notice(format!(
+                "sent to {} ({}); idempotency key {key} (pass --idempotency-key {key} to retry without sending twice)",
+                request.to_agent, created.status
+            ));
+        }
+        // When waiting, scripts get one document: the final intent (below).
+        _ if wait || watch => {
+            out.notice(format!("sent {}; idempotency key {key}", created.intent_id))
+        }
+        _ => out.json(&json!({
+            "ok": true,
+            "intent_id": created.intent_id,
+            "status": created.status,
+            "created_at": created.created_at,
+            "idempotency_key": key,
+        }))?,
+    }
+    if !wait && !watch {
+        return Ok(());
+    }
+    let status = timeline::follow(out, client, &created.intent_id, 0, watch).await?;
+    finish(ctx, client, &created.intent_id, status, wait).await
+}
+
+/// After waiting: the final state (text line, or the intent as JSON), then the outcome code.
+async fn finish(
+    ctx: &Ctx,
+    client: &Client,
+    id: &str,
+    status: Status,
+    print_final: bool,
+) -> CliResult {
+    if print_final {
+        let intent = client.get_intent(id).await.map_err(from_client)?;
+        match ctx.out.format {
+            OutputFormat::Text => ctx.out.line(final_line(&intent))?,
+            _ => ctx.out.json(&intent)?,
+        }
+    }
+    outcome(status)
+}
+
+fn final_line(intent: &Intent) -> String {
+    let mut line = format!("{} {}", intent.intent_id, status_label(intent.status));
+    if let Some(result) = &intent.result {
+        line.push_str(&format!("  result: {}", compact(result)));
+    }
+    if let Some(error) = &intent.error {
+        line.push_str(&format!("  error: {}", compact(error)));
+    }
+    line
+}
+
+async fn get(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
+    let raw = client.get_intent_raw(id).await.map_err(from_client)?;
+    if ctx.out.is_machine() {
+        return ctx.out.json(&raw);
+    }
+    let intent: Intent = serde_json::from_value(raw.clone())
+        .map_err(|e| CliError::failure(format!("unexpected intent from the gateway: {e}")))?;
+    let mut rows: Vec<(&str, String)> = vec![
+        ("intent", intent.intent_id.clone()),
+        ("status", status_label(intent.status)),
+        ("type", intent.intent_type.clone()),
+        ("to", intent.to_agent.clone()),
+        ("from", intent.from_agent.clone().unwrap_or_default()),
+        ("created", intent.created_at.clone()),
+        ("updated", intent.updated_at.clone().unwrap_or_default()),
+    ];
+    if let Some(r) = intent.waiting_reason {
+        rows.push(("waiting", r.as_str().to_string()));
+    }
+    if let Some(p) = &intent.pending_with {
+        rows.push((
+            "holder",
+            p.name.clone().unwrap_or_else(|| p.reference.clone()),
+        ));
+    }
+    if let Some(d) = &intent.deadline_at {
+        rows.push(("deadline", d.clone()));
+    }
+    if let Some(parent) = &intent.parent_intent_id {
+        rows.push(("parent", parent.clone()));
+    }
+    rows.push(("payload", compact(&intent.payload)));
+    if let Some(r) = &intent.result {
+        rows.push(("result", compact(r)));
+    }
+    if let Some(e) = &intent.error {
+        rows.push(("error", compact(e)));
+    }
+    let text: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k:<9} {v}"))
+        .collect();
+    ctx.out.line(text.join("\n"))
+}
+
+async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
+    if let Some(s) = &args.status {
+        for part in s.split(',') {
+            part.parse::<Status>()
+                .map_err(|e| CliError::usage(format!("--status: {e}")))?;
+        }
+    }
+    let filter = IntentFilter {
+        status: args.status.map(|s| s.to_uppercase()),
+        to_agent: args.to_agent,
+        limit: Some(args.limit.clamp(1, 500)),
+        cursor: args.cursor,
+    };
+    let page = client.list_intents(&filter).await.map_err(from_client)?;
+    if ctx.out.is_machine() {
+        ctx.out.json_list(&page.intents)?;
+    } else if page.intents.is_empty() {
+        ctx.out.notice("no intents");
+    } else {
+        let now = chrono::Utc::now();
+        let rows = page
+            .intents
+            .iter()
+            .map(|i| {
+                vec![
+                    i.intent_id.clone(),
+                    i.status.to_string(),
+                    age(now, i.updated_at.as_deref().unwrap_or(&i.created_at)),
+                    i.intent_type.clone(),
+                    i.to_agent.clone(),
+                ]
+            })
+            .collect();
+        ctx.out
+            .table(&["ID", "STATUS", "AGE", "TYPE", "TO"], rows)?;
+    }
+    if let Some(cursor) = &page.next_cursor {
+        ctx.out
+            .notice(format!("more: axme intents list --cursor {cursor}"));
+    }
+    Ok(())
+}
+
+/// `42s`, `5m`, `3h`, `2d` since `at`.
+fn age(now: chrono::DateTime<chrono::Utc>, at: &str) -> String {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(at) else {
+        return "-".into();
+    };
+    let secs = (now - at.with_timezone(&chrono::Utc)).num_seconds().max(0);
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+async fn watch(ctx: &Ctx, client: &Client, args: WatchArgs) -> CliResult {
+    if ctx.out.format == OutputFormat::Text {
+        ctx.out.notice(format!(
+            "watching {} (live; Ctrl-C stops watching, not the intent)",
+            args.intent_id
+        ));
+    }
+    let status = timeline::follow(&ctx.out, client, &args.intent_id, args.since, true).await?;
+    if ctx.out.format == OutputFormat::Text {
+        ctx.out.notice(format!("ended {status}"));
+    }
+    if args.exit_status {
+        outcome(status)
+    } else {
+        Ok(())
+    }
+}
+
+async fn events(ctx: &Ctx, client: &Client, args: EventsArgs) -> CliResult {
+    let events = client
+        .events(&args.intent_id, args.since)
+        .await
+        .map_err(from_client)?;
+    if ctx.out.is_machine() {
+        return ctx.out.json_list(&events);
+    }
+    for event in &events {
+        ctx.out.line(event_line(&ctx.out, event))?;
+    }
+    Ok(())
+}
+
+async fn cancel(ctx: &Ctx, client: &Client, args: CancelArgs) -> CliResult {
+    let request = ResolveRequest {
+        status: Some(Status::Canceled),
+        reason: Some(
+            args.reason
+                .unwrap_or_else(|| "canceled with axme intents cancel".into()),
+        ),
+        ..Default::default()
+    };
+    let key = new_idempotency_key();
+    let r = client
+        .resolve(&args.intent_id, &request, Some(&key))
+        .await
+        .map_err(from_client)?;
+    if ctx.out.is_machine() {
+        return ctx.out.json(&r.intent);
+    }
+    ctx.out.line(format!(
+        "{} {}",
+        r.intent.intent_id,
+        status_label(r.intent.status)
+    ))
+}
+
+async fn resume(ctx: &Ctx, client: &Client, args: ResumeArgs) -> CliResult {
+    let mut body = match &args.data {
+        Some(raw) => match read_json_arg(raw, "--data")? {
+            Value::Object(map) => map,
+            other => {
+                let mut map = serde_json::Map::new();
+                map.insert("result".into(), other);
+                map
+            }
+        },
+        None => serde_json::Map::new(),
+    };
+    let action = match args.action {
+        ResumeAction::Complete => "complete",
+        ResumeAction::Fail => "fail",
+    };
+    body.insert("action".into(), json!(action));
+    if let Some(reason) = args.reason {
+        body.insert("reason".into(), json!(reason));
+    }
+    let key = new_idempotency_key();
+    let r = client
+        .resume(&args.intent_id, &Value::Object(body), Some(&key))
+        .await
+        .map_err(from_client)?;
+    if ctx.out.is_machine() {
+        return ctx.out.json(&r.intent);
+    }
+    ctx.out.line(final_line(&r.intent))
+}
+
+async fn retry(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
+    let old = client.get_intent(id).await.map_err(from_client)?;
+    if !matches!(
+        old.status,
+        Status::Failed | Status::Canceled | Status::TimedOut
+    ) {
+        return Err(CliError::usage(format!(
+            "intent {id} is {}; only a FAILED, CANCELED or TIMED_OUT intent can be retried",
+            old.status
+        )));
+    }
+    let request = CreateIntentRequest {
+        intent_type: old.intent_type,
+        correlation_id: Some(correlation_for(&format!("axme-cli-retry-{id}"))),
+        to_agent: old.to_agent,
+        payload: old.payload,
+        reply_to: old.reply_to,
+        ..Default::default()
+    };
+    // Derived from the old id: retrying the retry command does not send a third intent.
+    let key = format!("axme-cli-retry-{id}");
+    submit(ctx, client, &request, &key, false, false).await
 }

@@ -12,11 +12,15 @@ pub mod error;
 mod examples;
 mod global;
 mod intents;
+mod local_context;
 pub mod output;
+mod provision;
+mod remote;
 mod scenarios;
 mod server;
 mod status;
 mod tasks;
+mod timeline;
 mod version;
 
 use std::process::ExitCode;

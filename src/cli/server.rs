@@ -74,6 +74,7 @@ pub fn run(args: ServerArgs) -> CliResult {
                 .with_hint("pass --db PATH or --ephemeral")
         })?),
     };
+    let keeps_address = matches!(database, Database::File(_)) && !args.listen.ends_with(":0");
     let config = ServerConfig {
         listen: args.listen,
         database,
@@ -102,7 +103,9 @@ pub fn run(args: ServerArgs) -> CliResult {
         .enable_all()
         .build()
         .map_err(|e| CliError::failure(format!("cannot start the async runtime: {e}")))?;
-    let mut stdout = std::io::stdout();
+    // Writes the `local` CLI context on a database's first start (see cli/local_context.rs).
+    let mut stdout =
+        super::local_context::LocalContextBanner::new(std::io::stdout(), keeps_address);
     let result = runtime.block_on(crate::server::serve(config, &mut stdout));
     // Do not wait for idle blocking-pool threads (database readers) to time out.
     runtime.shutdown_timeout(Duration::from_millis(200));

@@ -1,20 +1,216 @@
 //! `axme status` and `axme doctor`: is the gateway there, and is this setup sound.
 
+use std::time::Instant;
+
 use clap::Args;
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use super::error::{CliError, CliResult};
 use super::global::Ctx;
+use super::remote::{Remote, block_on, from_client};
+use crate::client::Client;
+use crate::config::{EnvOverrides, SecretStore, StorageChoice, resolve};
 
 #[derive(Debug, Args)]
-pub struct StatusArgs {}
+pub struct StatusArgs {
+    /// Health checks to time (the latency shown is the median)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub samples: u32,
+}
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {}
 
-pub fn status(_ctx: &Ctx, _args: StatusArgs) -> CliResult {
-    Err(CliError::not_yet_available("status"))
+/// Times `GET /health`; the median of `samples` round trips, in milliseconds.
+async fn probe(client: &Client, samples: u32) -> Result<(Value, f64), crate::client::ClientError> {
+    let mut times = Vec::new();
+    let mut body = Value::Null;
+    for _ in 0..samples.clamp(1, 50) {
+        let started = Instant::now();
+        body = client.health().await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((body, times[times.len() / 2]))
 }
 
-pub fn doctor(_ctx: &Ctx, _args: DoctorArgs) -> CliResult {
-    Err(CliError::not_yet_available("doctor"))
+pub fn status(ctx: &Ctx, args: StatusArgs) -> CliResult {
+    let remote = Remote::connect(ctx, false)?;
+    let base = remote.client.base_url().to_string();
+    let (body, ms) = block_on(probe(&remote.client, args.samples))?.map_err(from_client)?;
+    if ctx.out.is_machine() {
+        return ctx.out.json(&json!({
+            "ok": body.get("ok").and_then(Value::as_bool).unwrap_or(true),
+            "base_url": base,
+            "latency_ms": (ms * 100.0).round() / 100.0,
+            "health": body,
+        }));
+    }
+    let service = body
+        .get("service")
+        .and_then(Value::as_str)
+        .unwrap_or("gateway");
+    let version = body
+        .get("version")
+        .and_then(Value::as_str)
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
+    ctx.out.line(format!("gateway  {base}  ok"))?;
+    ctx.out.line(format!("service  {service}{version}"))?;
+    ctx.out.line(format!(
+        "latency  {ms:.1} ms (median of {})",
+        args.samples.clamp(1, 50)
+    ))
+}
+
+#[derive(Debug, Serialize)]
+struct Check {
+    check: &'static str,
+    ok: bool,
+    detail: String,
+}
+
+pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
+    let mut checks = Vec::new();
+    let mut add = |check, ok, detail: String| checks.push(Check { check, ok, detail });
+
+    // Config: the dir and config.json must be readable (a missing file is fine).
+    let paths = ctx.paths();
+    let config = paths.as_ref().ok().map(|p| ctx.load_config(p));
+    match (&paths, &config) {
+        (Ok(p), Some(Ok(c))) => add(
+            "config",
+            true,
+            format!(
+                "{} ({} contexts)",
+                p.config_json().display(),
+                c.contexts.len()
+            ),
+        ),
+        (Ok(p), Some(Err(e))) => add(
+            "config",
+            false,
+            format!("{}: {}", p.config_json().display(), e.message),
+        ),
+        (Err(e), _) => add("config", false, e.message.clone()),
+        (Ok(_), None) => add("config", false, "unreadable".into()),
+    }
+
+    // Secrets backend.
+    let store = paths
+        .as_ref()
+        .ok()
+        .map(|p| StorageChoice::from_env().and_then(|c| SecretStore::open(c, p.secrets_json())));
+    match &store {
+        Some(Ok(s)) => add(
+            "secrets",
+            true,
+            match s.fallback_reason() {
+                Some(why) => format!(
+                    "{} ({}; keyring unusable: {why})",
+                    s.backend().name(),
+                    s.file_path().display()
+                ),
+                None => s.backend().name().to_string(),
+            },
+        ),
+        Some(Err(e)) => add("secrets", false, e.to_string()),
+        None => add("secrets", false, "no config dir".into()),
+    }
+
+    // The effective context, without failing the whole report on a bad one.
+    let effective = match (&config, &store) {
+        (Some(Ok(c)), Some(Ok(s))) => resolve(
+            c,
+            &ctx.global.flag_overrides(),
+            &EnvOverrides::from_process(),
+            |n| s.load(n),
+        )
+        .map_err(|e| e.to_string()),
+        _ => Err("config or secrets unavailable".into()),
+    };
+    let effective = match effective {
+        Ok(e) => {
+            add(
+                "context",
+                true,
+                format!(
+                    "{} ({}), gateway {} ({})",
+                    e.name.value,
+                    e.name.source.as_str(),
+                    e.base_url.value,
+                    e.base_url.source.as_str()
+                ),
+            );
+            Some(e)
+        }
+        Err(e) => {
+            add("context", false, e);
+            None
+        }
+    };
+
+    if let Some(e) = &effective {
+        let key = e.api_key.as_ref().map(|k| k.value.clone());
+        match &e.api_key {
+            Some(k) => add(
+                "credentials",
+                true,
+                format!("API key from {}", k.source.as_str()),
+            ),
+            None => add(
+                "credentials",
+                false,
+                "no API key: run `axme login` or set AXME_API_KEY".into(),
+            ),
+        }
+        match Client::new(&e.base_url.value, key.clone()) {
+            Ok(client) => {
+                let reached = block_on(probe(&client, 1))?;
+                match reached {
+                    Ok((_, ms)) => add(
+                        "connectivity",
+                        true,
+                        format!("{} answered in {ms:.1} ms", e.base_url.value),
+                    ),
+                    Err(err) => add("connectivity", false, from_client(err).message),
+                }
+                if key.is_some() {
+                    match block_on(client.list_agents(1))? {
+                        Ok(_) => add("auth", true, "the gateway accepts the API key".into()),
+                        Err(err) => add("auth", false, from_client(err).message),
+                    }
+                } else {
+                    add("auth", false, "skipped: no API key".into());
+                }
+            }
+            Err(err) => add("connectivity", false, err.to_string()),
+        }
+    }
+
+    if ctx.out.is_machine() {
+        ctx.out.json_list(&checks)?;
+    } else {
+        let rows = checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.check.to_string(),
+                    if c.ok { "pass".into() } else { "FAIL".into() },
+                    c.detail.clone(),
+                ]
+            })
+            .collect();
+        ctx.out.table(&["CHECK", "RESULT", "DETAIL"], rows)?;
+    }
+    if checks.iter().all(|c| c.ok) {
+        Ok(())
+    } else {
+        Err(CliError::failure(format!(
+            "{} of {} checks failed",
+            checks.iter().filter(|c| !c.ok).count(),
+            checks.len()
+        )))
+    }
 }

@@ -10,6 +10,7 @@ mod error;
 mod paths;
 mod scenario_agents;
 mod secrets;
+mod store_context;
 
 pub use atomic::write_atomic;
 pub use contexts::{ConfigFile, DEFAULT_BASE_URL, DEFAULT_CONTEXT_NAME, StoredContext};
@@ -20,6 +21,9 @@ pub use error::ConfigError;
 pub use paths::{ConfigPaths, config_dir};
 pub use scenario_agents::{ScenarioAgent, ScenarioAgents};
 pub use secrets::{ContextSecrets, SecretBackend, SecretStore, StorageChoice};
+pub use store_context::{
+    ContextUpdate, LOCAL_CONTEXT_NAME, store_session, update_context, write_local_context,
+};
 
 /// Environment variable names, declared once so help text, code and tests agree.
 pub mod env {

@@ -98,3 +98,64 @@ pub fn mode(path: &Path) -> u32 {
         .mode()
         & 0o777
 }
+
+/// A port that was free a moment ago (for servers that must come back on the same address).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind a free port")
+}
+
+/// `axme server` on a fixed port and database, with its config dir set to `config_dir` (so the
+/// `local` context it may write lands there). Returns the child and its banner.
+pub fn spawn_server_at(port: u16, db: &Path, config_dir: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .args(["server", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        .arg(db)
+        .env("AXME_CONFIG_DIR", config_dir)
+        .env("AXME_SECRET_STORAGE", "file")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn axme server");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut banner = String::new();
+    for line in lines.by_ref() {
+        let Ok(line) = line else { break };
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("admin key") {
+            break;
+        }
+    }
+    // Keep draining so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    assert!(banner.contains("admin key"), "no banner:\n{banner}");
+    (child, banner)
+}
+
+/// SIGTERM (graceful), then wait.
+pub fn stop(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The `axme_sa_…` word of a banner.
+pub fn admin_key_of(banner: &str) -> Option<String> {
+    banner
+        .split_whitespace()
+        .find(|w| w.starts_with("axme_sa_"))
+        .map(str::to_string)
+}

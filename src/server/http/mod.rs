@@ -3,6 +3,7 @@
 
 mod accounts;
 mod agents;
+mod auth;
 mod delivery;
 pub mod extract;
 mod intents;
@@ -40,6 +41,7 @@ pub fn router(app: AppState) -> Router {
         .merge(sse::routes())
         .merge(agents::routes())
         .merge(accounts::routes())
+        .merge(auth::routes())
         .merge(scenarios::routes())
         .merge(tasks::routes())
         .fallback(not_found)

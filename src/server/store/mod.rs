@@ -7,6 +7,7 @@
 //!
 //! Methods return boxed futures so the server can hold an `Arc<dyn Store>`.
 
+pub mod auth;
 pub mod sqlite;
 
 use std::future::Future;
@@ -337,4 +338,46 @@ pub trait Store: Send + Sync + 'static {
 
     /// Waits until every acknowledged write is committed, then stops the writer.
     fn shutdown(&self) -> StoreFuture<'_, ()>;
+
+    // Email login (server/http/auth.rs); rows in `store::auth`.
+
+    fn create_login_code(&self, row: auth::LoginCodeRow) -> StoreFuture<'_, ()>;
+
+    /// Checks a code and counts the attempt, atomically (a code is single-use).
+    fn check_login_code(
+        &self,
+        login_id: String,
+        code_hash: [u8; 32],
+        now: i64,
+        max_attempts: u32,
+    ) -> StoreFuture<'_, auth::CodeCheck>;
+
+    fn user_by_email(&self, email: String) -> StoreFuture<'_, Option<auth::UserRow>>;
+
+    fn create_user(&self, user: auth::UserRow) -> StoreFuture<'_, ()>;
+
+    fn create_session(
+        &self,
+        session_id: String,
+        user_id: String,
+        key_id: Option<String>,
+        tokens: auth::TokenPair,
+    ) -> StoreFuture<'_, ()>;
+
+    /// The session of an access token (`refresh` false) or a refresh token (`refresh` true).
+    fn session_by_token(
+        &self,
+        hash: [u8; 32],
+        refresh: bool,
+    ) -> StoreFuture<'_, Option<auth::SessionRow>>;
+
+    /// Trades a refresh token for `next`; reuse of an old one ends the session.
+    fn rotate_refresh(
+        &self,
+        presented: [u8; 32],
+        next: auth::TokenPair,
+        now: i64,
+    ) -> StoreFuture<'_, auth::Rotation>;
+
+    fn revoke_session(&self, session_id: String) -> StoreFuture<'_, Option<auth::SessionRow>>;
 }

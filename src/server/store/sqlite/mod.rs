@@ -1,6 +1,7 @@
 //! SQLite implementation of [`Store`]: one writer thread with group commit (see
 //! [`writer`]), a small pool of reader connections used from `spawn_blocking`.
 
+mod auth;
 mod reads;
 pub mod schema;
 mod tx;
@@ -271,6 +272,94 @@ impl Store for SqliteStore {
             self.writer.stop().await;
             Ok(())
         })
+    }
+
+    fn create_login_code(
+        &self,
+        row: crate::server::store::auth::LoginCodeRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_code(conn, &row)?)))
+    }
+
+    fn check_login_code(
+        &self,
+        login_id: String,
+        code_hash: [u8; 32],
+        now: i64,
+        max_attempts: u32,
+    ) -> StoreFuture<'_, crate::server::store::auth::CodeCheck> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::check_code(
+                conn,
+                &login_id,
+                &code_hash,
+                now,
+                max_attempts,
+                &at,
+            )?))
+        })
+    }
+
+    fn user_by_email(
+        &self,
+        email: String,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::UserRow>> {
+        self.read(move |conn| auth::user_by_email(conn, &email))
+    }
+
+    fn create_user(&self, user: crate::server::store::auth::UserRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_user(conn, &user)?)))
+    }
+
+    fn create_session(
+        &self,
+        session_id: String,
+        user_id: String,
+        key_id: Option<String>,
+        tokens: crate::server::store::auth::TokenPair,
+    ) -> StoreFuture<'_, ()> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::insert_session(
+                conn,
+                &session_id,
+                &user_id,
+                key_id.as_deref(),
+                &tokens,
+                &at,
+            )?))
+        })
+    }
+
+    fn session_by_token(
+        &self,
+        hash: [u8; 32],
+        refresh: bool,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::SessionRow>> {
+        self.read(move |conn| auth::session_by_token(conn, &hash, refresh))
+    }
+
+    fn rotate_refresh(
+        &self,
+        presented: [u8; 32],
+        next: crate::server::store::auth::TokenPair,
+        now: i64,
+    ) -> StoreFuture<'_, crate::server::store::auth::Rotation> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::rotate(
+                conn, &presented, &next, now, &at,
+            )?))
+        })
+    }
+
+    fn revoke_session(
+        &self,
+        session_id: String,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::SessionRow>> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| Ok(Staged::quiet(auth::revoke(conn, &session_id, &at)?)))
     }
 }
 

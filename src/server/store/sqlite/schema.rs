@@ -127,6 +127,39 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX inbox_by_owner ON inbox_threads (owner_agent, updated_at);
     "#,
+    // 3: email login: one-time codes, users, sessions (tokens stored as SHA-256 hashes).
+    r#"
+    CREATE TABLE login_codes (
+        login_id   TEXT PRIMARY KEY,
+        email      TEXT NOT NULL,
+        code_hash  BLOB NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts   INTEGER NOT NULL,
+        used_at    TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        user_id    TEXT PRIMARY KEY,
+        email      TEXT NOT NULL UNIQUE,
+        sa_id      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        session_id         TEXT PRIMARY KEY,
+        user_id            TEXT NOT NULL,
+        key_id             TEXT,
+        access_hash        BLOB NOT NULL UNIQUE,
+        access_expires_at  INTEGER NOT NULL,
+        refresh_hash       BLOB NOT NULL UNIQUE,
+        refresh_expires_at INTEGER NOT NULL,
+        revoked_at         TEXT,
+        created_at         TEXT NOT NULL
+    );
+    CREATE TABLE used_refresh_tokens (
+        refresh_hash BLOB PRIMARY KEY,
+        session_id   TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

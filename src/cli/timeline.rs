@@ -1,0 +1,133 @@
+//! A readable line per lifecycle event, and the loop that follows an intent to its end.
+
+use serde_json::Value;
+
+use super::error::CliResult;
+use super::output::{Output, OutputFormat, Style};
+use super::remote::from_client;
+use crate::client::{Client, IntentStream};
+use crate::protocol::{IntentEvent, Status};
+
+/// `12:00:01  #3  DELIVERED     intent.delivered   (holder)  detail`.
+pub fn event_line(out: &Output, event: &IntentEvent) -> String {
+    let time = event
+        .at
+        .get(11..19)
+        .filter(|_| event.at.len() >= 19)
+        .unwrap_or(&event.at);
+    let status = format!("{:<12}", status_label(event.status));
+    let style = match event.status {
+        Status::Completed => Some(Style::Green),
+        Status::Failed | Status::TimedOut | Status::Canceled => Some(Style::Red),
+        Status::Waiting => Some(Style::Yellow),
+        _ => None,
+    };
+    let status = match style {
+        Some(s) => out.paint(&status, s),
+        None => status,
+    };
+    let mut line = format!("{time}  #{:<3} {status} {}", event.seq, event.event_type);
+    if let Some(reason) = event.waiting_reason {
+        line.push_str(&format!(
+            "  {}",
+            reason.as_str().to_lowercase().replace('_', " ")
+        ));
+    }
+    if let Some(holder) = holder(event) {
+        line.push_str(&format!("  → {holder}"));
+    }
+    if let Some(title) = event
+        .human_task
+        .as_ref()
+        .and_then(|t| t.get("title"))
+        .and_then(Value::as_str)
+    {
+        line.push_str(&format!("  task: {title}"));
+    }
+    if let Some(result) = &event.result {
+        line.push_str(&format!("  result: {}", compact(result)));
+    }
+    if let Some(error) = &event.error {
+        line.push_str(&format!("  error: {}", compact(error)));
+    }
+    if let Some(reason) = &event.reason
+        && event.error.is_none()
+    {
+        line.push_str(&format!("  reason: {reason}"));
+    }
+    line
+}
+
+/// Who holds the intent after this event (the step's agent or human), if known.
+pub fn holder(event: &IntentEvent) -> Option<String> {
+    let p = event.pending_with.as_ref()?;
+    let name = p
+        .name
+        .as_deref()
+        .filter(|n| !n.is_empty() && *n != p.reference);
+    match (p.reference.is_empty(), name) {
+        (false, Some(name)) => Some(format!("{} ({name})", p.reference)),
+        (false, None) => Some(p.reference.clone()),
+        (true, name) => name.map(str::to_string),
+    }
+}
+
+pub fn status_label(status: Status) -> String {
+    match status {
+        Status::Completed => "COMPLETED ✓".into(),
+        Status::Failed => "FAILED ✗".into(),
+        Status::TimedOut => "TIMED_OUT ✗".into(),
+        other => other.as_str().into(),
+    }
+}
+
+/// Long values are cut so one event stays one line.
+pub fn compact(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 160 {
+        let cut: String = text.chars().take(157).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// Follows `intent_id` from `since` to its terminal event, printing each event (text line or
+/// one JSON object per line) unless `print` is false. Returns the final status.
+pub async fn follow(
+    out: &Output,
+    client: &Client,
+    intent_id: &str,
+    since: u64,
+    print: bool,
+) -> CliResult<Status> {
+    // Already over and nothing left to show: a stream would wait for events that never come.
+    let current = client.get_intent(intent_id).await.map_err(from_client)?;
+    if current.status.is_terminal() && current.last_seq.is_some_and(|last| last <= since) {
+        return Ok(current.status);
+    }
+    let mut stream = IntentStream::new(client, intent_id, since);
+    let mut last = None;
+    while let Some(event) = stream.next().await {
+        let event = event.map_err(from_client)?;
+        if print {
+            match out.format {
+                OutputFormat::Text => out.line(event_line(out, &event))?,
+                _ => out.line(serde_json::to_string(&event).unwrap_or_default())?,
+            }
+        }
+        last = Some(event.status);
+        if event.is_terminal() {
+            break;
+        }
+    }
+    match last {
+        Some(status) if status.is_terminal() => Ok(status),
+        // Started after the end (since ≥ last seq): ask for the current state.
+        _ => Ok(client
+            .get_intent(intent_id)
+            .await
+            .map_err(from_client)?
+            .status),
+    }
+}

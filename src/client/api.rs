@@ -1,0 +1,241 @@
+//! One typed method per AXP endpoint the CLI uses.
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{Client, ClientResult, segment};
+use crate::protocol::{
+    CreateIntentRequest, CreateIntentResponse, EventsResponse, GetIntentResponse, Intent,
+    IntentEvent, ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeResponse,
+};
+
+/// Filters of `GET /v1/intents`.
+#[derive(Debug, Clone, Default)]
+pub struct IntentFilter {
+    pub status: Option<String>,
+    pub to_agent: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// `POST /v1/auth/login-intent` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginIntent {
+    pub intent_id: String,
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+}
+
+/// What verify and refresh return. `account_session_token` is the public API's name for the
+/// access token; both are accepted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoginTokens {
+    #[serde(default)]
+    pub api_key: Option<String>,
+    #[serde(default)]
+    pub access_token: Option<String>,
+    #[serde(default)]
+    pub account_session_token: Option<String>,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub org_id: Option<String>,
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl LoginTokens {
+    /// The access token under either name.
+    pub fn access(&self) -> Option<String> {
+        self.access_token
+            .clone()
+            .or_else(|| self.account_session_token.clone())
+    }
+}
+
+fn some(v: &Option<impl ToString>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+impl Client {
+    /// `GET /health` (no credentials needed).
+    pub async fn health(&self) -> ClientResult<Value> {
+        self.get("/health", &[]).await
+    }
+
+    pub async fn create_intent(
+        &self,
+        request: &CreateIntentRequest,
+        idempotency_key: Option<&str>,
+    ) -> ClientResult<CreateIntentResponse> {
+        let body = serde_json::to_value(request).unwrap_or(Value::Null);
+        self.post("/v1/intents", &body, idempotency_key).await
+    }
+
+    pub async fn get_intent(&self, id: &str) -> ClientResult<Intent> {
+        let r: GetIntentResponse = self
+            .get(&format!("/v1/intents/{}", segment(id)), &[])
+            .await?;
+        Ok(r.intent)
+    }
+
+    /// The raw intent object (for printing everything the server sent).
+    pub async fn get_intent_raw(&self, id: &str) -> ClientResult<Value> {
+        let v: Value = self
+            .get(&format!("/v1/intents/{}", segment(id)), &[])
+            .await?;
+        Ok(v.get("intent").cloned().unwrap_or(v))
+    }
+
+    pub async fn list_intents(&self, filter: &IntentFilter) -> ClientResult<ListIntentsResponse> {
+        let query = [
+            ("status", some(&filter.status)),
+            ("to_agent", some(&filter.to_agent)),
+            ("limit", some(&filter.limit)),
+            ("cursor", some(&filter.cursor)),
+        ];
+        self.get("/v1/intents", &query).await
+    }
+
+    /// Recorded events with `seq > since`.
+    pub async fn events(&self, id: &str, since: u64) -> ClientResult<Vec<IntentEvent>> {
+        let query = [("since", since.to_string())];
+        let r: EventsResponse = self
+            .get(&format!("/v1/intents/{}/events", segment(id)), &query)
+            .await?;
+        Ok(r.events)
+    }
+
+    pub async fn resolve(
+        &self,
+        id: &str,
+        request: &ResolveRequest,
+        idempotency_key: Option<&str>,
+    ) -> ClientResult<ResolveResponse> {
+        let body = serde_json::to_value(request).unwrap_or(Value::Null);
+        self.post(
+            &format!("/v1/intents/{}/resolve", segment(id)),
+            &body,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// `POST /v1/intents/{id}/resume` with any of its body dialects.
+    pub async fn resume(
+        &self,
+        id: &str,
+        body: &Value,
+        idempotency_key: Option<&str>,
+    ) -> ClientResult<ResumeResponse> {
+        self.post(
+            &format!("/v1/intents/{}/resume", segment(id)),
+            body,
+            idempotency_key,
+        )
+        .await
+    }
+
+    pub async fn list_agents(&self, limit: u32) -> ClientResult<Vec<Value>> {
+        let v: Value = self
+            .get("/v1/agents", &[("limit", limit.max(1).to_string())])
+            .await?;
+        Ok(v.get("agents")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// `address` is a full `agent://…` address or a bare name.
+    pub async fn get_agent(&self, address: &str) -> ClientResult<Value> {
+        let rest = address.trim().trim_start_matches("agent://");
+        let path: Vec<String> = rest.split('/').map(segment).collect();
+        let v: Value = self
+            .get(&format!("/v1/agents/{}", path.join("/")), &[])
+            .await?;
+        Ok(v.get("agent").cloned().unwrap_or(v))
+    }
+
+    pub async fn list_service_accounts(&self) -> ClientResult<Vec<Value>> {
+        let v: Value = self.get("/v1/service-accounts", &[]).await?;
+        Ok(v.get("service_accounts")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    pub async fn create_service_account(
+        &self,
+        name: &str,
+        display_name: Option<&str>,
+    ) -> ClientResult<Value> {
+        let body = json!({ "name": name, "display_name": display_name });
+        let v: Value = self.post("/v1/service-accounts", &body, None).await?;
+        Ok(v.get("service_account").cloned().unwrap_or(v))
+    }
+
+    /// Mints a key; the answer's `key.token` is shown only this once.
+    pub async fn create_key(&self, sa_id: &str) -> ClientResult<Value> {
+        let v: Value = self
+            .post(
+                &format!("/v1/service-accounts/{}/keys", segment(sa_id)),
+                &json!({}),
+                None,
+            )
+            .await?;
+        Ok(v.get("key").cloned().unwrap_or(v))
+    }
+
+    pub async fn validate_scenario(&self, bundle: &Value) -> ClientResult<Value> {
+        self.post("/v1/scenarios/validate", bundle, None).await
+    }
+
+    pub async fn apply_scenario(
+        &self,
+        bundle: &Value,
+        idempotency_key: Option<&str>,
+    ) -> ClientResult<Value> {
+        self.post("/v1/scenarios/apply", bundle, idempotency_key)
+            .await
+    }
+
+    /// `GET /v1/me/tasks`: intents of my workspace waiting for a human.
+    pub async fn my_tasks(&self) -> ClientResult<Vec<Value>> {
+        let v: Value = self.get("/v1/me/tasks", &[]).await?;
+        Ok(v.get("tasks")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    pub async fn login_intent(&self, email: &str) -> ClientResult<LoginIntent> {
+        self.post("/v1/auth/login-intent", &json!({ "email": email }), None)
+            .await
+    }
+
+    pub async fn verify_login(&self, intent_id: &str, code: &str) -> ClientResult<LoginTokens> {
+        self.post(
+            &format!("/v1/auth/login-intent/{}/verify", segment(intent_id)),
+            &json!({ "code": code }),
+            None,
+        )
+        .await
+    }
+
+    /// Ends the account session server side (the refresh token dies with it).
+    pub async fn logout_session(&self, refresh_token: Option<&str>) -> ClientResult<Value> {
+        let body = json!({ "refresh_token": refresh_token });
+        self.call(Method::POST, "/v1/auth/logout", &[], Some(&body), None)
+            .await
+    }
+
+    /// Who the credentials act as: org, workspace, address, account.
+    pub async fn personal_context(&self) -> ClientResult<Value> {
+        self.get("/v1/portal/personal/context", &[]).await
+    }
+}

@@ -1,0 +1,452 @@
+//! Email one-time-code login (the public API's `/v1/auth/*`), so `axme login --base-url URL`
+//! works against a self-hosted gateway.
+//!
+//! - `POST /v1/auth/login-intent {email}`: makes a 6-digit code, valid 10 minutes, at most 5
+//!   tries. SMTP is not implemented: the code is written to the server log at info level
+//!   (only whoever runs the server can read it, which is who should log in locally).
+//! - `POST /v1/auth/login-intent/{id}/verify {code}`: single use. Creates the user (a service
+//!   account `user-…` of the default workspace) on first login, mints an API key for this
+//!   session, and returns it with an access token (15 min) and a refresh token (30 days).
+//! - `POST /v1/auth/refresh {refresh_token}`: rotates the pair; presenting a refresh token a
+//!   second time ends the session.
+//! - `POST /v1/auth/logout`: ends the session (by bearer or refresh token) and revokes its key.
+//! - `GET /v1/portal/personal/context`: who the credentials act as (API key and/or session).
+//!
+//! Tokens are random (`axme_at_…`, `axme_rt_…`) and stored hashed. `AXME_SESSION_ACCESS_TTL`
+//! (seconds) shortens the access token's life for tests.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::extract::{JsonBody, json_value};
+use crate::protocol::AgentAddress;
+use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::AccountRow;
+use crate::server::store::auth::{
+    CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
+};
+use crate::server::{DEFAULT_ORG, DEFAULT_WORKSPACE};
+
+const CODE_TTL_SECONDS: i64 = 600;
+const MAX_ATTEMPTS: u32 = 5;
+const REFRESH_TTL_SECONDS: i64 = 30 * 24 * 3600;
+const ACCESS_PREFIX: &str = "axme_at_";
+const REFRESH_PREFIX: &str = "axme_rt_";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/auth/login-intent", post(login_intent))
+        .route("/v1/auth/login-intent/{login_id}/verify", post(verify))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/portal/personal/context", get(personal_context))
+}
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn access_ttl() -> i64 {
+    std::env::var("AXME_SESSION_ACCESS_TTL")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(900)
+}
+
+fn random_token(prefix: &str) -> String {
+    let mut buf = [0u8; 32];
+    rand::fill(&mut buf[..]);
+    format!("{prefix}{}", hex::encode(buf))
+}
+
+fn code_hash(login_id: &str, code: &str) -> [u8; 32] {
+    hash_secret(&format!("{login_id}:{code}"))
+}
+
+fn str_field<'a>(body: &'a Value, field: &str) -> ApiResult<&'a str> {
+    body.get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::invalid_field(field, "is required (a string)"))
+}
+
+fn unauthorized(code: &str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, code, "auth", message)
+}
+
+async fn login_intent(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let email = str_field(&body, "email")?.to_lowercase();
+    let plausible = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        && !email.chars().any(char::is_whitespace);
+    if !plausible {
+        return Err(ApiError::invalid_field("email", "is not an email address"));
+    }
+    let login_id = uuid::Uuid::new_v4().to_string();
+    let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+    app.store
+        .create_login_code(LoginCodeRow {
+            login_id: login_id.clone(),
+            email: email.clone(),
+            code_hash: code_hash(&login_id, &code),
+            expires_at: unix_now() + CODE_TTL_SECONDS,
+            created_at: crate::protocol::now(),
+        })
+        .await?;
+    // No SMTP yet: the operator reads the code from the log.
+    tracing::info!(
+        %email,
+        login_id = %login_id,
+        "LOGIN CODE {code} for {email} (valid 10 minutes; SMTP is not configured, so it is only logged here)"
+    );
+    Ok(json_value(&json!({
+        "ok": true,
+        "intent_id": login_id,
+        "expires_in": CODE_TTL_SECONDS,
+        "delivery": "server_log",
+    })))
+}
+
+/// The default workspace's ids: (org_id, workspace_id).
+fn default_workspace(app: &AppState) -> ApiResult<(String, String)> {
+    let probe = AgentAddress::new(DEFAULT_ORG, DEFAULT_WORKSPACE, "admin");
+    let ws_id = app
+        .directory
+        .workspace_of(&probe)
+        .ok_or_else(|| ApiError::internal("the default workspace is missing"))?;
+    let ws = app
+        .directory
+        .workspace(&ws_id)
+        .ok_or_else(|| ApiError::internal("the default workspace is missing"))?;
+    Ok((ws.org_id, ws_id))
+}
+
+/// `alice@example.com` → `user-alice-example-com` (a valid agent name).
+fn account_name(email: &str) -> String {
+    let mut name: String = email
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name.truncate(56);
+    format!("user-{}", name.trim_matches('-'))
+}
+
+/// The user of `email`, created (with their service account) on first login.
+async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
+    if let Some(user) = app.store.user_by_email(email.to_string()).await? {
+        return Ok(user);
+    }
+    let (org_id, workspace_id) = default_workspace(app)?;
+    let name = account_name(email);
+    let account = match app.directory.account_named(&workspace_id, &name) {
+        Some(existing) => existing,
+        None => {
+            let at = crate::protocol::now();
+            let account = AccountRow {
+                sa_id: new_account_id(),
+                org_id,
+                workspace_id,
+                name,
+                display_name: Some(email.to_string()),
+                description: Some("signed in by email".into()),
+                status: "active".into(),
+                // Codes reach only the server's operator for now (no SMTP), so a signed-in
+                // user administers the local workspace, like the banner's admin key.
+                is_admin: true,
+                created_at: at.clone(),
+                updated_at: at,
+            };
+            app.store.create_account(account.clone()).await?;
+            app.directory.add_account(account.clone());
+            account
+        }
+    };
+    let user = UserRow {
+        user_id: format!("usr_{}", uuid::Uuid::new_v4().simple()),
+        email: email.to_string(),
+        sa_id: account.sa_id,
+        created_at: crate::protocol::now(),
+    };
+    app.store.create_user(user.clone()).await?;
+    Ok(user)
+}
+
+/// A fresh token pair: the tokens to hand out and the hashes to store.
+fn new_pair() -> (String, String, TokenPair) {
+    let access = random_token(ACCESS_PREFIX);
+    let refresh = random_token(REFRESH_PREFIX);
+    let now = unix_now();
+    let pair = TokenPair {
+        access_hash: hash_secret(&access),
+        access_expires_at: now + access_ttl(),
+        refresh_hash: hash_secret(&refresh),
+        refresh_expires_at: now + REFRESH_TTL_SECONDS,
+    };
+    (access, refresh, pair)
+}
+
+async fn verify(
+    State(app): State<AppState>,
+    Path(login_id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let code = str_field(&body, "code")?;
+    let check = app
+        .store
+        .check_login_code(
+            login_id.clone(),
+            code_hash(&login_id, code),
+            unix_now(),
+            MAX_ATTEMPTS,
+        )
+        .await?;
+    let email = match check {
+        CodeCheck::Valid { email } => email,
+        CodeCheck::Wrong { attempts_left } => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_login_code",
+                "auth",
+                format!("wrong code; {attempts_left} attempts left"),
+            )
+            .with_details(json!({ "attempts_left": attempts_left })));
+        }
+        CodeCheck::Expired => {
+            return Err(ApiError::new(
+                StatusCode::GONE,
+                "login_code_expired",
+                "auth",
+                "the code has expired; request a new one",
+            ));
+        }
+        CodeCheck::Locked => {
+            return Err(ApiError::new(
+                StatusCode::GONE,
+                "login_code_locked",
+                "auth",
+                "too many wrong codes; request a new one",
+            ));
+        }
+        CodeCheck::AlreadyUsed => {
+            return Err(ApiError::conflict(
+                "login_code_used",
+                "the code was already used; request a new one",
+            ));
+        }
+        CodeCheck::Unknown => {
+            return Err(ApiError::not_found(
+                "login_not_found",
+                "no such login request",
+            ));
+        }
+    };
+    let user = user_for(&app, &email).await?;
+    let NewKey { row: key, token } = new_key(&user.sa_id, &crate::protocol::now());
+    app.store.create_key(key.clone()).await?;
+    app.directory.add_key(key.clone());
+    let (access, refresh, pair) = new_pair();
+    let session_id = format!("ses_{}", uuid::Uuid::new_v4().simple());
+    app.store
+        .create_session(
+            session_id.clone(),
+            user.user_id.clone(),
+            Some(key.key_id.clone()),
+            pair,
+        )
+        .await?;
+    let account = app.directory.account(&user.sa_id);
+    tracing::info!(%email, session_id = %session_id, "signed in");
+    Ok(json_value(&json!({
+        "ok": true,
+        "api_key": token,
+        "access_token": access,
+        "account_session_token": access,
+        "refresh_token": refresh,
+        "token_type": "Bearer",
+        "expires_in": access_ttl(),
+        "session_id": session_id,
+        "email": email,
+        "org_id": account.as_ref().map(|a| a.org_id.clone()),
+        "workspace_id": account.as_ref().map(|a| a.workspace_id.clone()),
+        "address": account.as_ref().map(|a| app.directory.address_of(a)),
+    })))
+}
+
+async fn refresh(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
+    let presented = str_field(&body, "refresh_token")?;
+    let (access, refresh, pair) = new_pair();
+    match app
+        .store
+        .rotate_refresh(hash_secret(presented), pair, unix_now())
+        .await?
+    {
+        Rotation::Rotated(session) => Ok(json_value(&json!({
+            "ok": true,
+            "access_token": access,
+            "account_session_token": access,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": access_ttl(),
+            "session_id": session.session_id,
+        }))),
+        Rotation::Reused => {
+            tracing::warn!("a used refresh token was presented again; its session is ended");
+            Err(unauthorized(
+                "refresh_token_reused",
+                "this refresh token was already used; the session is ended — sign in again",
+            ))
+        }
+        Rotation::Invalid => Err(unauthorized(
+            "invalid_refresh_token",
+            "the refresh token is unknown, expired or its session ended — sign in again",
+        )),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The live session of an access token; 401 `invalid_actor_token` when it is not one.
+async fn session_of(app: &AppState, token: &str) -> ApiResult<SessionRow> {
+    let session = app
+        .store
+        .session_by_token(hash_secret(token), false)
+        .await?;
+    match session {
+        Some(s) if !s.revoked && s.access_expires_at > unix_now() => Ok(s),
+        _ => Err(unauthorized(
+            "invalid_actor_token",
+            "the access token is invalid, expired or revoked",
+        )),
+    }
+}
+
+async fn logout(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let mut session = None;
+    if let Some(token) = bearer(&headers).filter(|t| t.starts_with(ACCESS_PREFIX)) {
+        session = app
+            .store
+            .session_by_token(hash_secret(token), false)
+            .await?;
+    }
+    if session.is_none()
+        && let Some(token) = body.get("refresh_token").and_then(Value::as_str)
+    {
+        session = app
+            .store
+            .session_by_token(hash_secret(token.trim()), true)
+            .await?;
+    }
+    let Some(session) = session else {
+        return Ok(json_value(&json!({ "ok": true, "revoked": false })));
+    };
+    app.store.revoke_session(session.session_id.clone()).await?;
+    if let Some(key_id) = &session.key_id
+        && let Some(key) = app
+            .store
+            .revoke_key(
+                session.sa_id.clone(),
+                key_id.clone(),
+                crate::protocol::now(),
+            )
+            .await?
+    {
+        app.directory.replace_key(key);
+    }
+    Ok(json_value(
+        &json!({ "ok": true, "revoked": true, "session_id": session.session_id }),
+    ))
+}
+
+async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let api_key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .or_else(|| bearer(&headers).filter(|t| t.starts_with("axme_sa_")));
+    let session_token = bearer(&headers).filter(|t| !t.starts_with("axme_sa_"));
+    let caller: Option<Caller> = match api_key {
+        Some(key) => Some(app.directory.authenticate(key).map_err(|_| {
+            unauthorized(
+                "invalid_platform_api_key",
+                "the API key is unknown or revoked",
+            )
+        })?),
+        None => None,
+    };
+    let session = match session_token {
+        Some(token) => Some(session_of(&app, token).await?),
+        None => None,
+    };
+    // Without an API key the session's own account speaks.
+    let account = match (&caller, &session) {
+        (Some(c), _) => app.directory.account(&c.sa_id),
+        (None, Some(s)) => app.directory.account(&s.sa_id),
+        (None, None) => {
+            return Err(unauthorized(
+                "missing_actor_token",
+                "send an API key (x-api-key) or an access token (Authorization: Bearer)",
+            ));
+        }
+    }
+    .ok_or_else(|| unauthorized("invalid_actor_token", "the account no longer exists"))?;
+    let org = app.directory.org(&account.org_id);
+    let ws = app.directory.workspace(&account.workspace_id);
+    let org_name = org.map(|o| o.slug).unwrap_or_default();
+    let ws_name = ws.map(|w| w.slug).unwrap_or_default();
+    let workspace = json!({
+        "workspace_id": account.workspace_id, "org_id": account.org_id, "name": ws_name,
+    });
+    Ok(json_value(&json!({
+        "ok": true,
+        "context": {
+            "org_id": account.org_id,
+            "workspace_id": account.workspace_id,
+            "org": org_name,
+            "workspace": ws_name,
+        },
+        "principal": {
+            "address": app.directory.address_of(&account),
+            "service_account_id": account.sa_id,
+            "name": account.name,
+            "is_admin": account.is_admin,
+        },
+        "account": session.as_ref().map(|s| json!({
+            "email": s.email, "user_id": s.user_id, "session_id": s.session_id,
+            "access_expires_at": s.access_expires_at,
+        })),
+        "organizations": [{ "org_id": account.org_id, "name": org_name }],
+        "workspaces": [workspace.clone()],
+        "selected_workspace": workspace,
+    })))
+}

@@ -1,0 +1,64 @@
+//! Rows of the email login flow: one-time codes, users and their sessions. Secrets (codes,
+//! access and refresh tokens) are stored only as SHA-256 hashes.
+
+/// A one-time code sent (or logged) for `email`.
+#[derive(Debug, Clone)]
+pub struct LoginCodeRow {
+    pub login_id: String,
+    pub email: String,
+    pub code_hash: [u8; 32],
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub created_at: String,
+}
+
+/// What checking a code found. Every wrong guess counts against the code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeCheck {
+    Valid { email: String },
+    Wrong { attempts_left: u32 },
+    Expired,
+    AlreadyUsed,
+    Locked,
+    Unknown,
+}
+
+/// A person who logged in, and the service account that acts for them.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub user_id: String,
+    pub email: String,
+    pub sa_id: String,
+    pub created_at: String,
+}
+
+/// The hashes of one access/refresh token pair and when they expire (Unix seconds).
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    pub access_hash: [u8; 32],
+    pub access_expires_at: i64,
+    pub refresh_hash: [u8; 32],
+    pub refresh_expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub session_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub sa_id: String,
+    /// The API key minted for this login (revoked at logout).
+    pub key_id: Option<String>,
+    pub access_expires_at: i64,
+    pub revoked: bool,
+}
+
+/// What presenting a refresh token did.
+#[derive(Debug, Clone)]
+pub enum Rotation {
+    Rotated(SessionRow),
+    /// The token was already used once: the session is ended (it may have been stolen).
+    Reused,
+    /// Unknown, expired, or its session is over.
+    Invalid,
+}
