@@ -135,7 +135,6 @@ fn commands_of_later_releases_answer_not_yet_available_in_one_line() {
         &["tasks", "submit", "i", "--outcome", "approved"],
         &["examples", "list"],
         &["examples", "run", "durable-api"],
-        &["bench", "--scenario", "latency", "--duration", "1s"],
     ];
     for args in cases {
         let run = axme.run(args);
