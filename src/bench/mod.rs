@@ -181,7 +181,9 @@ pub fn run(options: Options, progress: ProgressBar) -> Result<Report, String> {
             (None, target, url.clone(), None, *pid, "external")
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread: the load generator needs less than a core, and keeping its tasks on
+    // one thread avoids cross-thread wake-ups that would take CPU from the gateway.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
