@@ -155,15 +155,14 @@ fn text(r: &Report) -> Vec<String> {
         "axme bench {} — axme {} ({} build), {} cores, {} gateway at {}, SQLite WAL synchronous={sync}",
         r.scenario, r.axme_version, r.build, r.cores, r.server.kind, r.server.url
     )];
-    let errors: (u64, Option<String>);
-    match &r.figures {
+    let (error_count, first_error) = match &r.figures {
         Figures::Submit(f) => {
             lines.push(format!(
                 "  intents/s          {:.0} ({} acknowledged in {:.1} s, {} concurrent)",
                 f.intents_per_s, f.intents_acknowledged, f.duration_s, f.concurrency
             ));
             lines.push(format!("  ack latency        {}", ms(&f.ack_latency)));
-            errors = (f.errors, f.first_error.clone());
+            (f.errors, f.first_error.clone())
         }
         Figures::Lifecycle(f) => {
             lines.push(format!(
@@ -174,7 +173,7 @@ fn text(r: &Report) -> Vec<String> {
                 "  submit → COMPLETED {}",
                 ms(&f.submit_to_completed_at_watcher)
             ));
-            errors = (f.errors, f.first_error.clone());
+            (f.errors, f.first_error.clone())
         }
         Figures::Latency(f) => {
             lines.push(format!(
@@ -193,7 +192,7 @@ fn text(r: &Report) -> Vec<String> {
                 "  → watcher COMPLETED {}",
                 ms(&f.submit_to_completed_at_watcher)
             ));
-            errors = (f.errors, f.first_error.clone());
+            (f.errors, f.first_error.clone())
         }
         Figures::Fanout(f) => {
             lines.push(format!(
@@ -212,14 +211,13 @@ fn text(r: &Report) -> Vec<String> {
                 f.server_rss_per_watcher_kb
                     .map_or("-".into(), |v| format!("{v:.1}"))
             ));
-            errors = (f.errors, f.first_error.clone());
+            (f.errors, f.first_error.clone())
         }
-    }
-    if errors.0 > 0 {
+    };
+    if error_count > 0 {
         lines.push(format!(
-            "  errors             {} (first: {})",
-            errors.0,
-            errors.1.unwrap_or_default()
+            "  errors             {error_count} (first: {})",
+            first_error.unwrap_or_default()
         ));
     }
     for bar in &r.bars {
