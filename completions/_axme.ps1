@@ -725,9 +725,13 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
         }
         'axme;bench' {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'What to measure')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to measure, e.g. 10s')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent clients')
-            [CompletionResult]::new('--watchers', '--watchers', [CompletionResultType]::ParameterName, 'SSE watchers (fanout scenario)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to measure, e.g. 10s (after a warm-up of a tenth of it, at most 1 s)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent clients (submit) or lifecycles in flight (lifecycle)')
+            [CompletionResult]::new('--watchers', '--watchers', [CompletionResultType]::ParameterName, 'SSE watchers of one intent (fanout)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Intents per second (latency)')
+            [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'No-op agents listening for deliveries (lifecycle)')
+            [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'Durability of the gateway bench starts itself (ignored with --base-url)')
+            [CompletionResult]::new('--server-pid', '--server-pid', [CompletionResultType]::ParameterName, 'Process id of the --base-url gateway, to read its resident memory (fanout)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)')

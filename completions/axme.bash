@@ -341,7 +341,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__bench)
-            opts="-o -q -v -h --scenario --duration --concurrency --watchers --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --scenario --duration --concurrency --watchers --rate --agents --sync --server-pid --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,6 +360,22 @@ _axme() {
                     return 0
                     ;;
                 --watchers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agents)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync)
+                    COMPREPLY=($(compgen -W "normal full" -- "${cur}"))
+                    return 0
+                    ;;
+                --server-pid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -620,9 +620,14 @@ complete -c axme -n "__fish_axme_using_subcommand bench" -l scenario -d 'What to
 lifecycle\t'Full lifecycles per second with no-op agents'
 latency\t'p50/p90/p99 latencies at a light fixed rate'
 fanout\t'Many SSE watchers of one intent'"
-complete -c axme -n "__fish_axme_using_subcommand bench" -l duration -d 'How long to measure, e.g. 10s' -r
-complete -c axme -n "__fish_axme_using_subcommand bench" -l concurrency -d 'Concurrent clients' -r
-complete -c axme -n "__fish_axme_using_subcommand bench" -l watchers -d 'SSE watchers (fanout scenario)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l duration -d 'How long to measure, e.g. 10s (after a warm-up of a tenth of it, at most 1 s)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l concurrency -d 'Concurrent clients (submit) or lifecycles in flight (lifecycle)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l watchers -d 'SSE watchers of one intent (fanout)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l rate -d 'Intents per second (latency)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l agents -d 'No-op agents listening for deliveries (lifecycle)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l sync -d 'Durability of the gateway bench starts itself (ignored with --base-url)' -r -f -a "normal\t'WAL + synchronous=NORMAL (the server\'s default): survives kill -9'
+full\t'WAL + synchronous=FULL: also survives power loss'"
+complete -c axme -n "__fish_axme_using_subcommand bench" -l server-pid -d 'Process id of the --base-url gateway, to read its resident memory (fanout)' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r

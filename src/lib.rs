@@ -3,11 +3,13 @@
 //! Layers, each depending only on the ones below it:
 //!
 //! - [`cli`]: clap commands and terminal output.
+//! - [`bench`]: the load generator behind `axme bench` (beside `cli`, over `protocol`).
 //! - [`client`]: the typed HTTP client for the AXP API.
 //! - [`config`]: contexts, secrets and the files in the config dir.
 //! - [`server`]: the embedded gateway (`axme server`): HTTP, engine, storage.
 //! - [`protocol`]: the wire types shared by client and server; no I/O.
 
+pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -100,27 +100,6 @@ fn version_reads_no_config() {
 }
 
 #[test]
-fn commands_of_later_releases_answer_not_yet_available_in_one_line() {
-    let axme = Axme::new();
-    let cases: &[&[&str]] = &[&["bench", "--scenario", "latency", "--duration", "1s"]];
-    for args in cases {
-        let run = axme.run(args);
-        run.assert_code(1);
-        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
-        assert!(
-            run.stderr.contains("not yet available"),
-            "{args:?}: {}",
-            run.stderr
-        );
-        assert!(
-            run.stdout.is_empty(),
-            "{args:?}: no fake output: {}",
-            run.stdout
-        );
-    }
-}
-
-#[test]
 fn json_and_jsonl_output_parse() {
     let axme = Axme::new();
     axme.run(&["context", "set", "a", "--api-key", "key-a-0123456789abcdef"])

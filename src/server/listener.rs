@@ -28,7 +28,9 @@ pub async fn serve(listener: TcpListener, router: Router, mut stop: watch::Recei
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = stop.changed() => break,
+            // `wait_for` sees a stop sent before this receiver was subscribed (a SIGTERM
+            // right after the banner); `changed` would wait for a second one forever.
+            _ = stop.wait_for(|stopping| *stopping) => break,
         };
         let tcp = match accepted {
             Ok((tcp, _)) => tcp,

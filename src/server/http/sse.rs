@@ -136,21 +136,37 @@ async fn intent_stream(
 ) -> ApiResult<Response> {
     let intent_id = checked_id(&raw_id)?;
     let StreamParams { since, wait } = stream_params(&params, &headers)?;
-    let visible = matches!(
-        app.store.get_intent(intent_id.clone()).await?,
-        Some(row) if row.meta.visible_to(&caller.workspace_id)
-    );
-    if !visible {
-        return Err(ApiError::intent_not_found(&intent_id));
-    }
     // Subscribe before the first read, so nothing committed after it can be missed.
     let subscription = app.hub.subscribe(Topic::Intent, &intent_id);
+    let first = match app.store.events_after(intent_id.clone(), since).await? {
+        Some((row, events)) if row.meta.visible_to(&caller.workspace_id) => (row, events),
+        _ => return Err(ApiError::intent_not_found(&intent_id)),
+    };
     let (tx, rx) = mpsc::channel(32);
+    // What is already there goes out with the response head, in one write.
+    let replay = Replay::of(&first.1, since);
+    let mut cursor = replay.cursor;
+    if !replay.frames.is_empty() {
+        let _ = tx.try_send(Bytes::from(replay.frames));
+    }
+    if replay.terminal {
+        return Ok(sse_response(rx));
+    }
+    if first.1.is_empty() && first.0.status.is_terminal() {
+        // Nothing more can happen to a finished intent: do not hold the client.
+        let _ = tx.try_send(Bytes::from(timeout_frame(cursor)));
+        return Ok(sse_response(rx));
+    }
+    let linger = (!first.1.is_empty()).then(|| Instant::now() + app.settings.linger);
+    if replay.unreadable {
+        cursor = u64::MAX;
+    }
     tokio::spawn(run_intent_stream(
         app,
         intent_id,
-        since,
+        cursor,
         wait,
+        linger,
         tx,
         subscription,
     ));
@@ -164,17 +180,57 @@ struct EventHead {
     status: Status,
 }
 
+/// Frames of a run of events, written as one chunk (one write, not one per event).
+struct Replay {
+    frames: String,
+    /// Seq of the last event framed.
+    cursor: u64,
+    /// A terminal event was framed: the stream ends after it.
+    terminal: bool,
+    /// A stored event could not be read; the stream must end.
+    unreadable: bool,
+}
+
+impl Replay {
+    fn of(events: &[String], since: u64) -> Replay {
+        let mut replay = Replay {
+            frames: String::new(),
+            cursor: since,
+            terminal: false,
+            unreadable: false,
+        };
+        for json in events {
+            let Ok(head) = serde_json::from_str::<EventHead>(json) else {
+                replay.unreadable = true;
+                return replay;
+            };
+            replay
+                .frames
+                .push_str(&encode_frame(Some(head.seq), &head.event_type, json));
+            replay.cursor = head.seq;
+            if head.status.is_terminal() {
+                replay.terminal = true;
+                return replay;
+            }
+        }
+        replay
+    }
+}
+
 async fn run_intent_stream(
     app: AppState,
     intent_id: String,
     mut cursor: u64,
     wait: Duration,
+    mut linger_until: Option<Instant>,
     tx: mpsc::Sender<Bytes>,
     subscription: Subscription,
 ) {
+    if cursor == u64::MAX {
+        return;
+    }
     let _gauge = app.metrics.stream_opened();
     let idle_deadline = Instant::now() + wait;
-    let mut linger_until: Option<Instant> = None;
     loop {
         let notified = subscription.notify().notified();
         tokio::pin!(notified);
@@ -183,19 +239,14 @@ async fn run_intent_stream(
         else {
             return;
         };
-        let mut ended = events.is_empty() && row.status.is_terminal() && linger_until.is_none();
-        for json in &events {
-            let Ok(head) = serde_json::from_str::<EventHead>(json) else {
-                return;
-            };
-            let frame = encode_frame(Some(head.seq), &head.event_type, json);
-            if tx.send(Bytes::from(frame)).await.is_err() {
-                return;
-            }
-            cursor = head.seq;
-            if head.status.is_terminal() {
-                return;
-            }
+        let ended = events.is_empty() && row.status.is_terminal() && linger_until.is_none();
+        let replay = Replay::of(&events, cursor);
+        if !replay.frames.is_empty() && tx.send(Bytes::from(replay.frames)).await.is_err() {
+            return;
+        }
+        cursor = replay.cursor;
+        if replay.terminal || replay.unreadable {
+            return;
         }
         if ended {
             // Nothing more can happen to a finished intent: do not hold the client.
@@ -209,11 +260,7 @@ async fn run_intent_stream(
             Some(at) => (at, None),
             None => (idle_deadline, Some(timeout_frame(cursor))),
         };
-        ended = matches!(
-            wait_for_news(&app, notified.as_mut(), &tx, deadline, frame).await,
-            Woken::Done
-        );
-        if ended {
+        if let Woken::Done = wait_for_news(&app, notified.as_mut(), &tx, deadline, frame).await {
             return;
         }
     }
@@ -290,6 +337,8 @@ async fn run_agent_stream(
                 .map(|row| delivered(&app, row.status, &row.json)),
         )
         .await;
+        // The page goes out as one chunk: one write instead of one per delivery.
+        let mut frames = String::new();
         for (row, intent) in rows.iter().zip(intents) {
             let Some(intent) = intent else {
                 continue;
@@ -312,15 +361,15 @@ async fn run_agent_stream(
                 "correlation_id": intent.correlation_id,
                 "payload": intent.payload,
             });
-            let frame = encode_frame(
+            frames.push_str(&encode_frame(
                 Some(row.delivery_cursor),
                 kind::DELIVERED,
                 &data.to_string(),
-            );
-            if tx.send(Bytes::from(frame)).await.is_err() {
-                return;
-            }
+            ));
             cursor = row.delivery_cursor;
+        }
+        if !frames.is_empty() && tx.send(Bytes::from(frames)).await.is_err() {
+            return;
         }
         if full_page {
             continue;
