@@ -204,6 +204,14 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
         .ok();
     let current = current.unwrap_or(0).max(0) as usize;
+    if current > MIGRATIONS.len() {
+        // Written by a newer axme: its tables may mean things this build does not know.
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "the database has schema version {current}, newer than this axme understands ({}); \
+             upgrade axme or use another --db",
+            MIGRATIONS.len()
+        )));
+    }
     if current == 0 {
         conn.execute("INSERT INTO schema_version (version) VALUES (0)", [])?;
     }
@@ -238,5 +246,44 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode.to_lowercase(), "wal");
+    }
+
+    /// A database written by the first release opens after an upgrade, its rows intact.
+    #[test]
+    fn an_old_database_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);
+                 INSERT INTO schema_version (version) VALUES (1);",
+            )
+            .unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch("CREATE TABLE keep_me (v TEXT); INSERT INTO keep_me VALUES ('x');")
+                .unwrap();
+        }
+        let conn = open_writer(&path, SyncMode::Normal).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        let kept: String = conn
+            .query_row("SELECT v FROM keep_me", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, "x");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        {
+            let conn = open_writer(&path, SyncMode::Normal).unwrap();
+            conn.execute("UPDATE schema_version SET version = 999", [])
+                .unwrap();
+        }
+        let err = open_writer(&path, SyncMode::Normal)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("newer than this axme"), "{err}");
     }
 }
