@@ -602,6 +602,8 @@ complete -c axme -n "__fish_axme_using_subcommand server" -l delivery-retry-inte
 complete -c axme -n "__fish_axme_using_subcommand server" -l push-retry-interval -d 'First retry delay of a failed HTTP push; later retries wait 4x and 20x as long' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l push-timeout -d 'Timeout of one HTTP push request' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l time-scale -d 'Multiplies every duration a scenario gives in seconds (step deadlines, retry delays, reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l smtp-url -d 'SMTP relay that mails login codes: smtp://host:port (plain), smtp+starttls://host:port or smtps://host:port (implicit TLS); user and password may sit in the URL, or the password in AXME_SMTP_PASSWORD. Without it, login codes are written to this log' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l smtp-from -d 'Sender address of login mails (required with --smtp-url)' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r

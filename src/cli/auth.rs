@@ -24,7 +24,8 @@ use crate::config::{
 #[command(
     after_help = "Non-interactive (CI): `axme login --base-url URL --api-key KEY` or set \
                         AXME_API_KEY. Interactive: a one-time code is sent to your email (a \
-                        self-hosted `axme server` writes it to its log). When stdin is not a \
+                        self-hosted `axme server` mails it when started with --smtp-url, \
+                        else writes it to its log). When stdin is not a \
                         terminal the code is read from it as one line, without a prompt. \
                         --context NAME picks the context the credentials are stored in."
 )]
@@ -199,11 +200,21 @@ fn login_with_code(ctx: &Ctx, target: &Target, args: LoginArgs) -> CliResult {
         None => return Err(missing_credentials()),
     };
     let client = Client::new(&target.base_url, None).map_err(from_client)?;
-    let started = block_on(client.login_intent(&email))?.map_err(from_client)?;
-    ctx.out.notice(format!(
-        "A sign-in code was sent to {email} (a self-hosted gateway writes it to its log); it expires in {} minutes.",
-        started.expires_in.unwrap_or(600) / 60
-    ));
+    let started = block_on(client.login_intent(&email))?.map_err(|e| match &e {
+        // The mail relay failed: the server's reason is the whole story, on one line.
+        ClientError::Server {
+            status: 502 | 503,
+            message,
+        } => CliError::failure(message.clone()),
+        _ => from_client(e),
+    })?;
+    let minutes = started.expires_in.unwrap_or(600) / 60;
+    ctx.out.notice(match started.delivery.as_deref() {
+        Some("server_log") => format!(
+            "A sign-in code for {email} was written to the gateway's log (it has no mail relay); it expires in {minutes} minutes."
+        ),
+        _ => format!("A sign-in code was sent to {email}; it expires in {minutes} minutes."),
+    });
     let code = read_line("Code: ", args.no_input)?;
     let tokens =
         block_on(client.verify_login(&started.intent_id, &code))?.map_err(|e| match &e {

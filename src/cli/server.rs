@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::error::{CliError, CliResult};
 use crate::server::engine::reactor::Timing;
+use crate::server::mail::Mailer;
 use crate::server::store::sqlite::SyncMode;
 use crate::server::{Database, ServerConfig, Settings, default_db_path};
 
@@ -55,9 +56,42 @@ pub struct ServerArgs {
     /// reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test.
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
     pub time_scale: f64,
+    /// SMTP relay that mails login codes: smtp://host:port (plain), smtp+starttls://host:port
+    /// or smtps://host:port (implicit TLS); user and password may sit in the URL, or the
+    /// password in AXME_SMTP_PASSWORD. Without it, login codes are written to this log.
+    #[arg(
+        long,
+        env = "AXME_SMTP_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender address of login mails (required with --smtp-url).
+    #[arg(long, env = "AXME_SMTP_FROM", value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+}
+
+/// The login-code mailer of `--smtp-url`/`--smtp-from`, or None to write codes to the log.
+fn mailer(url: Option<String>, from: Option<String>) -> CliResult<Option<Mailer>> {
+    let url = url.filter(|u| !u.trim().is_empty());
+    let from = from.filter(|f| !f.trim().is_empty());
+    match (url, from) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(CliError::usage("--smtp-from needs --smtp-url")
+            .with_hint("pass --smtp-url smtp://host:port (or set AXME_SMTP_URL)")),
+        (Some(_), None) => Err(CliError::usage("--smtp-url needs --smtp-from ADDRESS")
+            .with_hint("pass the sender address with --smtp-from (or AXME_SMTP_FROM)")),
+        (Some(url), Some(from)) => {
+            let password = std::env::var("AXME_SMTP_PASSWORD").ok();
+            Mailer::new(&url, &from, password)
+                .map(Some)
+                .map_err(CliError::usage)
+        }
+    }
 }
 
 pub fn run(args: ServerArgs) -> CliResult {
+    let mailer = mailer(args.smtp_url, args.smtp_from)?;
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -97,6 +131,7 @@ pub fn run(args: ServerArgs) -> CliResult {
                 },
                 default_max_delivery_attempts: 3,
             },
+            mailer,
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -25,6 +25,9 @@ pub struct LoginIntent {
     pub intent_id: String,
     #[serde(default)]
     pub expires_in: Option<u64>,
+    /// Where the code went: `email`, or `server_log` on a gateway without SMTP.
+    #[serde(default)]
+    pub delivery: Option<String>,
 }
 
 /// What verify and refresh return. `account_session_token` is the public API's name for the

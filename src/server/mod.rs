@@ -30,11 +30,15 @@
 //!   listening   http://127.0.0.1:8100
 //!   database    /path/axme.db (sqlite, synchronous=NORMAL)
 //!   workspace   agent://local/default
+//!   login codes written to this log        (or: mailed via smtp://host:port)
 //!   admin key   axme_sa_…   (shown once; store it now)
 //! ```
 //!
 //! On later starts of the same database the admin line reads
 //! `admin key   (already created; see the first start's banner)`.
+//!
+//! `--smtp-url URL --smtp-from ADDRESS` (`AXME_SMTP_URL`, `AXME_SMTP_FROM`,
+//! `AXME_SMTP_PASSWORD`) mails login codes instead of logging them (see [`mail`]).
 //!
 //! Timing flags (all in `axme server --help`): `--delivery-attempt-interval` (15s: how
 //! long a new intent may wait for a live listener before an attempt counts as failed),
@@ -54,6 +58,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 mod listener;
+pub mod mail;
 pub mod metrics;
 pub mod store;
 
@@ -98,6 +103,8 @@ pub struct Settings {
     pub heartbeat: Duration,
     /// Delivery attempt windows, push backoff, bundle time scale.
     pub timing: Timing,
+    /// Where login codes go: mailed through this relay, or (None) written to the log.
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl Default for Settings {
@@ -106,6 +113,7 @@ impl Default for Settings {
             linger: Duration::from_millis(250),
             heartbeat: Duration::from_secs(15),
             timing: Timing::default(),
+            mailer: None,
         }
     }
 }
@@ -303,8 +311,13 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         Some(token) => format!("{token}   (shown once; store it now)"),
         None => "(already created; see the first start's banner)".to_string(),
     };
+    let codes_line = match &config.settings.mailer {
+        Some(mailer) => format!("mailed via {}", mailer.endpoint()),
+        None => "written to this log".to_string(),
+    };
+    // The admin key stays last: tools read the banner up to that line.
     let text = format!(
-        "axme server {}\n  listening   http://{local}\n  database    {description}\n  workspace   agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}\n  admin key   {admin_line}\n",
+        "axme server {}\n  listening   http://{local}\n  database    {description}\n  workspace   agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}\n  login codes {codes_line}\n  admin key   {admin_line}\n",
         env!("CARGO_PKG_VERSION")
     );
     banner

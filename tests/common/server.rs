@@ -54,6 +54,10 @@ impl TestServer {
             .args(args)
             .envs(envs.iter().map(|(k, v)| (*k, *v)))
             .env("NO_COLOR", "1")
+            // A developer's own relay settings must not mail test codes.
+            .env_remove("AXME_SMTP_URL")
+            .env_remove("AXME_SMTP_FROM")
+            .env_remove("AXME_SMTP_PASSWORD")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -2,8 +2,10 @@
 //! works against a self-hosted gateway.
 //!
 //! - `POST /v1/auth/login-intent {email}`: makes a 6-digit code, valid 10 minutes, at most 5
-//!   tries. SMTP is not implemented: the code is written to the server log at info level
-//!   (only whoever runs the server can read it, which is who should log in locally).
+//!   tries. With `--smtp-url` the code is mailed (`delivery: "email"`; the log only says it
+//!   was sent; a failed send answers 502/503 `mail_delivery_failed`). Without it the code is
+//!   written to the server log at info level (`delivery: "server_log"`: only whoever runs
+//!   the server can read it, which is who should log in locally).
 //! - `POST /v1/auth/login-intent/{id}/verify {code}`: single use. Creates the user (a service
 //!   account `user-…` of the default workspace) on first login, mints an API key for this
 //!   session, and returns it with an access token (15 min) and a refresh token (30 days).
@@ -27,6 +29,7 @@ use super::extract::{JsonBody, json_value};
 use crate::protocol::AgentAddress;
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
 use crate::server::error::{ApiError, ApiResult};
+use crate::server::mail::{MailError, Mailer};
 use crate::server::store::AccountRow;
 use crate::server::store::auth::{
     CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
@@ -97,27 +100,80 @@ async fn login_intent(
     }
     let login_id = uuid::Uuid::new_v4().to_string();
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+    let expires_at = unix_now() + CODE_TTL_SECONDS;
+    // Stored before it is mailed, so the code works as soon as the mail arrives.
     app.store
         .create_login_code(LoginCodeRow {
             login_id: login_id.clone(),
             email: email.clone(),
             code_hash: code_hash(&login_id, &code),
-            expires_at: unix_now() + CODE_TTL_SECONDS,
+            expires_at,
             created_at: crate::protocol::now(),
         })
         .await?;
-    // No SMTP yet: the operator reads the code from the log.
-    tracing::info!(
-        %email,
-        login_id = %login_id,
-        "LOGIN CODE {code} for {email} (valid 10 minutes; SMTP is not configured, so it is only logged here)"
-    );
+    let delivery = match &app.settings.mailer {
+        Some(mailer) => {
+            mail_code(mailer, &email, &login_id, &code, expires_at).await?;
+            "email"
+        }
+        None => {
+            // No SMTP: the operator reads the code from the log (local use).
+            tracing::info!(
+                %email,
+                login_id = %login_id,
+                "LOGIN CODE {code} for {email} (valid 10 minutes; SMTP is not configured, so it is only logged here)"
+            );
+            "server_log"
+        }
+    };
     Ok(json_value(&json!({
         "ok": true,
         "intent_id": login_id,
         "expires_in": CODE_TTL_SECONDS,
-        "delivery": "server_log",
+        "delivery": delivery,
     })))
+}
+
+/// Mails the code (bounded by `mail::SEND_TIMEOUT`). A failure answers 502 (refused for
+/// good) or 503 (try later) with `mail_delivery_failed`; neither the body nor the log
+/// carries the code, and the stored code simply expires unused.
+async fn mail_code(
+    mailer: &Mailer,
+    email: &str,
+    login_id: &str,
+    code: &str,
+    expires_at: i64,
+) -> ApiResult<()> {
+    let until = chrono::DateTime::from_timestamp(expires_at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default();
+    match mailer
+        .send_login_code(email, code, CODE_TTL_SECONDS / 60, &until)
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(%email, login_id, via = mailer.endpoint(), "login code sent to {email}");
+            Ok(())
+        }
+        Err(MailError::BadRecipient) => {
+            Err(ApiError::invalid_field("email", "cannot receive mail"))
+        }
+        Err(err) => {
+            tracing::warn!(%email, login_id, via = mailer.endpoint(), error = %err, "could not mail the login code");
+            let (status, retryable) = match err {
+                MailError::Refused(_) => (StatusCode::BAD_GATEWAY, false),
+                _ => (StatusCode::SERVICE_UNAVAILABLE, true),
+            };
+            let mut refusal = ApiError::new(
+                status,
+                "mail_delivery_failed",
+                "transport",
+                format!("could not mail the login code to {email}: {err}"),
+            );
+            refusal.body.error.retryable = retryable;
+            Err(refusal)
+        }
+    }
 }
 
 /// The default workspace's ids: (org_id, workspace_id).
@@ -169,9 +225,10 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
                 display_name: Some(email.to_string()),
                 description: Some("signed in by email".into()),
                 status: "active".into(),
-                // Codes reach only the server's operator for now (no SMTP), so a signed-in
-                // user administers the local workspace, like the banner's admin key.
-                is_admin: true,
+                // Without SMTP a code reaches only the server's operator (its log), so the
+                // signed-in user administers the local workspace like the banner's admin key.
+                // With SMTP anyone with a mailbox can sign in: an ordinary account.
+                is_admin: app.settings.mailer.is_none(),
                 created_at: at.clone(),
                 updated_at: at,
             };
