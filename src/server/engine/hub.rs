@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
@@ -21,7 +22,15 @@ pub enum Topic {
     Agent,
 }
 
-type Shard = Mutex<HashMap<(Topic, String), Arc<Notify>>>;
+/// One key's waiters, and how many times it was published (so a stream can tell whether
+/// anything committed between a read and the moment it started waiting).
+#[derive(Default)]
+struct Entry {
+    notify: Notify,
+    published: AtomicU64,
+}
+
+type Shard = Mutex<HashMap<(Topic, String), Arc<Entry>>>;
 
 pub struct Hub {
     shards: Vec<Shard>,
@@ -41,12 +50,18 @@ impl Default for Hub {
 pub struct Subscription {
     hub: Arc<Hub>,
     key: (Topic, String),
-    notify: Arc<Notify>,
+    entry: Arc<Entry>,
 }
 
 impl Subscription {
     pub fn notify(&self) -> &Notify {
-        &self.notify
+        &self.entry.notify
+    }
+
+    /// Publications of this key so far. Unchanged between a read and an enabled
+    /// `notify().notified()` means nothing committed in between: no need to read again.
+    pub fn published(&self) -> u64 {
+        self.entry.published.load(Ordering::SeqCst)
     }
 }
 
@@ -55,7 +70,7 @@ impl Drop for Subscription {
         let shard = self.hub.shard(&self.key);
         if let Ok(mut map) = shard.lock() {
             // Two owners left (the map and us): we were the last subscriber.
-            if Arc::strong_count(&self.notify) <= 2 {
+            if Arc::strong_count(&self.entry) <= 2 {
                 map.remove(&self.key);
             }
         }
@@ -70,7 +85,7 @@ impl Hub {
 
     pub fn subscribe(self: &Arc<Self>, topic: Topic, key: &str) -> Subscription {
         let key = (topic, key.to_string());
-        let notify = {
+        let entry = {
             let mut map = self
                 .shard(&key)
                 .lock()
@@ -80,21 +95,24 @@ impl Hub {
         Subscription {
             hub: self.clone(),
             key,
-            notify,
+            entry,
         }
     }
 
     pub fn publish(&self, topic: Topic, key: &str) {
         let key = (topic, key.to_string());
-        let notify = {
+        let entry = {
             let map = self
                 .shard(&key)
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             map.get(&key).cloned()
         };
-        if let Some(notify) = notify {
-            notify.notify_waiters();
+        if let Some(entry) = entry {
+            // Counted before waking: a stream that reads the count after enabling its
+            // waiter either sees this publication or is woken by it.
+            entry.published.fetch_add(1, Ordering::SeqCst);
+            entry.notify.notify_waiters();
         }
     }
 

@@ -138,6 +138,7 @@ async fn intent_stream(
     let StreamParams { since, wait } = stream_params(&params, &headers)?;
     // Subscribe before the first read, so nothing committed after it can be missed.
     let subscription = app.hub.subscribe(Topic::Intent, &intent_id);
+    let published = subscription.published();
     let first = match app.store.events_after(intent_id.clone(), since).await? {
         Some((row, events)) if row.meta.visible_to(&caller.workspace_id) => (row, events),
         _ => return Err(ApiError::intent_not_found(&intent_id)),
@@ -168,7 +169,7 @@ async fn intent_stream(
         wait,
         linger,
         tx,
-        subscription,
+        (subscription, published),
     ));
     Ok(sse_response(rx))
 }
@@ -224,7 +225,7 @@ async fn run_intent_stream(
     wait: Duration,
     mut linger_until: Option<Instant>,
     tx: mpsc::Sender<Bytes>,
-    subscription: Subscription,
+    (subscription, mut published): (Subscription, u64),
 ) {
     if cursor == u64::MAX {
         return;
@@ -235,6 +236,21 @@ async fn run_intent_stream(
         let notified = subscription.notify().notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
+        // The handler's read (or the last one here) is current unless something was
+        // published since it began: then wait without reading again.
+        let now_published = subscription.published();
+        if now_published == published {
+            let (deadline, frame) = match linger_until {
+                Some(at) => (at, None),
+                None => (idle_deadline, Some(timeout_frame(cursor))),
+            };
+            if let Woken::Done = wait_for_news(&app, notified.as_mut(), &tx, deadline, frame).await
+            {
+                return;
+            }
+            continue;
+        }
+        published = now_published;
         let Ok(Some((row, events))) = app.store.events_after(intent_id.clone(), cursor).await
         else {
             return;
