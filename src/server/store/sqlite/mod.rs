@@ -2,6 +2,7 @@
 //! [`writer`]), a small pool of reader connections used inline by the async workers.
 
 mod auth;
+mod hot;
 mod reads;
 pub mod schema;
 mod tx;
@@ -25,6 +26,7 @@ use crate::server::error::ApiResult;
 
 pub struct SqliteStore {
     writer: Writer,
+    hot: Arc<hot::HotIntents>,
     readers: Arc<ReadPool>,
 }
 
@@ -47,9 +49,11 @@ impl SqliteStore {
     ) -> rusqlite::Result<Self> {
         let conn = schema::open_writer(path, sync)?;
         let checkpointer = schema::open_checkpointer(path, sync)?;
-        let writer = Writer::start(conn, checkpointer, observer, reactor)?;
+        let hot = Arc::new(hot::HotIntents::default());
+        let writer = Writer::start(conn, checkpointer, observer, reactor, hot.clone())?;
         Ok(SqliteStore {
             writer,
+            hot,
             readers: Arc::new(ReadPool {
                 path: path.to_path_buf(),
                 idle: Mutex::new(Vec::new()),
@@ -184,6 +188,9 @@ impl Store for SqliteStore {
     }
 
     fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>> {
+        if let Some(row) = self.hot.get_intent(&intent_id) {
+            return Box::pin(async move { Ok(Some(row)) });
+        }
         self.read(move |conn| Ok(reads::get_intent(conn, &intent_id)?.map(|(_, row)| row)))
     }
 
@@ -192,6 +199,9 @@ impl Store for SqliteStore {
         intent_id: String,
         since: u64,
     ) -> StoreFuture<'_, Option<(IntentRow, Vec<String>)>> {
+        if let Some(found) = self.hot.events_after(&intent_id, since) {
+            return Box::pin(async move { Ok(Some(found)) });
+        }
         self.read(move |conn| reads::events_after(conn, &intent_id, since))
     }
 

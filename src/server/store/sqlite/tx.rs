@@ -89,7 +89,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned> {
-        let staged = writes::transition(self.conn, intent_id, decide)?;
+        let staged = writes::transition(self.conn, self.state, intent_id, decide)?;
         self.notices.extend(staged.notices);
         self.events += staged.events;
         let done = staged.value;

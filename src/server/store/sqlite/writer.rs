@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{CommitObserver, Notice, Reactor};
 
+use super::hot::{HotIntents, HotUpdate};
+
 /// Jobs committed together at most; bounds the latency one batch adds to its first job.
 const MAX_BATCH: usize = 1024;
 /// Commits between two checkpoint requests.
@@ -28,6 +30,8 @@ pub struct WriterState {
     last_cursor: u64,
     /// The engine's hook, run on every transition inside its transaction.
     pub reactor: Option<Arc<dyn Reactor>>,
+    /// Changes for the in-memory intents, applied once the batch committed.
+    pub hot: Vec<HotUpdate>,
 }
 
 impl WriterState {
@@ -40,6 +44,7 @@ impl WriterState {
         Ok(WriterState {
             last_cursor: last.max(0) as u64,
             reactor: None,
+            hot: Vec::new(),
         })
     }
 
@@ -94,6 +99,7 @@ impl Writer {
         checkpointer: Connection,
         observer: Arc<dyn CommitObserver>,
         reactor: Option<Arc<dyn Reactor>>,
+        hot: Arc<HotIntents>,
     ) -> rusqlite::Result<Self> {
         let mut state = WriterState::load(&conn)?;
         state.reactor = reactor;
@@ -106,7 +112,7 @@ impl Writer {
             .map_err(thread_error)?;
         std::thread::Builder::new()
             .name("axme-writer".into())
-            .spawn(move || run(conn, state, rx, observer, wake))
+            .spawn(move || run(conn, state, rx, observer, hot, wake))
             .map_err(thread_error)?;
         Ok(Writer { tx })
     }
@@ -164,6 +170,7 @@ fn run(
     mut state: WriterState,
     rx: mpsc::Receiver<Msg>,
     observer: Arc<dyn CommitObserver>,
+    hot: Arc<HotIntents>,
     checkpoint: mpsc::SyncSender<()>,
 ) {
     let mut commits = 0u32;
@@ -200,6 +207,7 @@ fn run(
                 &mut outcomes,
                 &mut notices,
                 &*observer,
+                &hot,
             );
             commits += 1;
             if commits >= CHECKPOINT_EVERY {
@@ -234,6 +242,7 @@ fn commit_batch(
     outcomes: &mut Vec<JobOutcome>,
     notices: &mut Vec<Notice>,
     observer: &dyn CommitObserver,
+    hot: &HotIntents,
 ) {
     let count = jobs.len();
     let began = exec(conn, "BEGIN IMMEDIATE");
@@ -248,7 +257,11 @@ fn commit_batch(
     let mut events = 0;
     for job in jobs.drain(..) {
         let savepoint = exec(conn, "SAVEPOINT job");
+        let staged_hot = state.hot.len();
         let outcome = job(conn, state);
+        if !outcome.keep || savepoint.is_err() {
+            state.hot.truncate(staged_hot);
+        }
         let closed = if outcome.keep && savepoint.is_ok() {
             exec(conn, "RELEASE job")
         } else {
@@ -265,6 +278,8 @@ fn commit_batch(
     }
     match exec(conn, "COMMIT") {
         Ok(()) => {
+            // Before the notices: a woken reader must find what woke it.
+            hot.apply(state.hot.drain(..));
             observer.committed(notices, count, events);
             for outcome in outcomes.drain(..) {
                 (outcome.reply)(Ok(()));
@@ -273,6 +288,7 @@ fn commit_batch(
         Err(e) => {
             tracing::error!(error = %e, "commit failed");
             let _ = exec(conn, "ROLLBACK");
+            state.hot.clear();
             if let Ok(mut fresh) = WriterState::load(conn) {
                 fresh.reactor = state.reactor.take();
                 *state = fresh;

@@ -2,12 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::hot::HotUpdate;
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
-    AccountRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, KeyRow, NewIntent, Notice,
-    OrgRow, Transitioned, WorkspaceRow,
+    AccountRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, IntentRow, KeyRow, NewIntent,
+    Notice, OrgRow, Transitioned, WorkspaceRow,
 };
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -189,6 +190,16 @@ pub fn create_intent(
     if let Some(idem) = &n.idempotency {
         remember(conn, idem, &n.response_json)?;
     }
+    state.hot.push(HotUpdate::Created {
+        intent_id: n.intent_id.clone(),
+        row: IntentRow {
+            meta: n.meta.clone(),
+            status: n.status,
+            delivery_cursor: cursor,
+            json: n.intent_json.clone(),
+        },
+        events: n.events.clone(),
+    });
     let mut notices = vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)];
     for timer in &n.timers {
         super::tx::insert_timer(conn, timer)?;
@@ -219,6 +230,7 @@ fn insert_events<'a>(
 
 pub fn transition(
     conn: &Connection,
+    state: &mut WriterState,
     intent_id: &str,
     decide: Decide,
 ) -> ApiResult<Staged<Transitioned>> {
@@ -286,6 +298,12 @@ pub fn transition(
         intent_json
     ])?;
     insert_events(conn, rowid, encoded.iter().map(|(s, j)| (*s, j.as_str())))?;
+    state.hot.push(HotUpdate::Transitioned {
+        intent_id: intent_id.to_string(),
+        status: decision.intent.status,
+        json: intent_json.clone(),
+        events: encoded,
+    });
     Ok(Staged {
         events: decision.events.len(),
         notices: vec![Notice::Intent(intent_id.to_string())],
