@@ -166,24 +166,10 @@ pub fn load_directory(conn: &Connection) -> rusqlite::Result<DirectorySnapshot> 
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let accounts = conn
-        .prepare(
-            "SELECT sa_id, org_id, workspace_id, name, display_name, description, status, \
-             is_admin, created_at, updated_at FROM service_accounts ORDER BY created_at, sa_id",
-        )?
-        .query_map([], |r| {
-            Ok(AccountRow {
-                sa_id: r.get(0)?,
-                org_id: r.get(1)?,
-                workspace_id: r.get(2)?,
-                name: r.get(3)?,
-                display_name: r.get(4)?,
-                description: r.get(5)?,
-                status: r.get(6)?,
-                is_admin: r.get(7)?,
-                created_at: r.get(8)?,
-                updated_at: r.get(9)?,
-            })
-        })?
+        .prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM service_accounts ORDER BY created_at, sa_id"
+        ))?
+        .query_map([], account_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let keys = conn
         .prepare(&format!("SELECT {KEY_COLUMNS} FROM api_keys"))?
@@ -194,5 +180,25 @@ pub fn load_directory(conn: &Connection) -> rusqlite::Result<DirectorySnapshot> 
         workspaces,
         accounts,
         keys,
+    })
+}
+
+/// The columns [`account_row`] reads, in its order.
+pub(super) const ACCOUNT_COLUMNS: &str = "sa_id, org_id, workspace_id, name, display_name, \
+     description, status, is_admin, created_at, updated_at";
+
+/// One `service_accounts` row selected with [`ACCOUNT_COLUMNS`].
+pub(super) fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
+    Ok(AccountRow {
+        sa_id: r.get(0)?,
+        org_id: r.get(1)?,
+        workspace_id: r.get(2)?,
+        name: r.get(3)?,
+        display_name: r.get(4)?,
+        description: r.get(5)?,
+        status: r.get(6)?,
+        is_admin: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
     })
 }

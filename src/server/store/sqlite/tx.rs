@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
+use super::reads::{ACCOUNT_COLUMNS, account_row};
 use super::writer::{Staged, WriterState};
 use super::writes;
 use crate::protocol::Intent;
@@ -176,25 +177,11 @@ impl Tx for SqliteTx<'_> {
     fn ensure_account(&mut self, a: &AccountRow) -> ApiResult<(AccountRow, bool)> {
         let existing = self
             .conn
-            .prepare_cached(
-                "SELECT sa_id, org_id, workspace_id, name, display_name, description, status, \
-                 is_admin, created_at, updated_at FROM service_accounts \
-                 WHERE workspace_id = ?1 AND name = ?2",
-            )?
-            .query_row(params![a.workspace_id, a.name], |r| {
-                Ok(AccountRow {
-                    sa_id: r.get(0)?,
-                    org_id: r.get(1)?,
-                    workspace_id: r.get(2)?,
-                    name: r.get(3)?,
-                    display_name: r.get(4)?,
-                    description: r.get(5)?,
-                    status: r.get(6)?,
-                    is_admin: r.get(7)?,
-                    created_at: r.get(8)?,
-                    updated_at: r.get(9)?,
-                })
-            })
+            .prepare_cached(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM service_accounts \
+                     WHERE workspace_id = ?1 AND name = ?2"
+            ))?
+            .query_row(params![a.workspace_id, a.name], account_row)
             .optional()?;
         match existing {
             Some(row) => Ok((row, false)),
