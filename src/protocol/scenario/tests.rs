@@ -4,7 +4,7 @@ use serde_json::json;
 #[test]
 fn the_shared_bundle_is_valid() {
     let raw: Value = serde_json::from_str(include_str!(
-        "../../../tests/fixtures/durable-api-operations.json"
+        "../../../tests/it/fixtures/durable-api-operations.json"
     ))
     .unwrap();
     let (bundle, report) = normalize(&raw);

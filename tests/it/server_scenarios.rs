@@ -1,10 +1,8 @@
 //! `POST /v1/scenarios/validate|apply` (spec §6.2–6.3, §12): lenient parsing, precise
 //! errors naming their JSON paths, idempotent apply.
 
-mod common;
-
-use common::TestServer;
-use common::workflow::*;
+use crate::common::TestServer;
+use crate::common::workflow::*;
 use serde_json::{Value, json};
 
 async fn validate(server: &TestServer, key: &str, bundle: &Value) -> Value {
@@ -133,7 +131,7 @@ async fn apply_is_idempotent_under_a_key() {
             .send()
             .await
             .unwrap();
-        common::Resp::read(r).await
+        crate::common::Resp::read(r).await
     };
     let first = send().await;
     first.expect_ok();

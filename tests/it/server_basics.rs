@@ -1,8 +1,6 @@
 //! The operational basics: banner, health, trace ids, metrics, OpenAPI, capabilities.
 
-mod common;
-
-use common::TestServer;
+use crate::common::TestServer;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -179,7 +177,7 @@ async fn capabilities_are_listed() {
 
 #[tokio::test]
 async fn default_database_lives_in_the_platform_data_dir() {
-    let home = common::temp_dir();
+    let home = crate::common::temp_dir();
     let data = home.path().join("data");
     let server = TestServer::start_with(
         &[],

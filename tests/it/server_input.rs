@@ -1,8 +1,6 @@
 //! Bad input gets a 4xx with the JSON error body naming what is wrong, never a 500.
 
-mod common;
-
-use common::{Resp, TestServer};
+use crate::common::{Resp, TestServer};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -37,7 +35,7 @@ async fn oversized_payload_is_413() {
         .post(
             "/v1/intents",
             &admin,
-            &common::intent_body("agent://local/default/big", json!({"blob": big})),
+            &crate::common::intent_body("agent://local/default/big", json!({"blob": big})),
         )
         .await;
     r.expect_error(413, "payload_too_large");
@@ -48,7 +46,7 @@ async fn oversized_payload_is_413() {
         .post(
             "/v1/intents",
             &admin,
-            &common::intent_body("agent://local/default/big", json!({"blob": fits})),
+            &crate::common::intent_body("agent://local/default/big", json!({"blob": fits})),
         )
         .await
         .expect_ok();
@@ -86,7 +84,7 @@ async fn malformed_and_invalid_bodies_are_422_naming_the_field() {
     );
 
     // Unknown fields are ignored.
-    let mut extra = common::intent_body("agent://local/default/x", json!({}));
+    let mut extra = crate::common::intent_body("agent://local/default/x", json!({}));
     extra["some_future_field"] = json!({"a": 1});
     server.post("/v1/intents", &admin, &extra).await.expect_ok();
 }
@@ -235,7 +233,7 @@ async fn a_batch_of_odd_requests_never_gets_a_500() {
         .post(server.endpoint("/v1/intents"))
         .header("x-api-key", &admin)
         .header("content-type", "text/plain")
-        .body(common::intent_body("agent://local/default/x", json!({})).to_string())
+        .body(crate::common::intent_body("agent://local/default/x", json!({})).to_string())
         .send()
         .await
         .expect("request");
@@ -257,7 +255,7 @@ async fn a_batch_of_odd_requests_never_gets_a_500() {
             .post(server.endpoint("/v1/intents"))
             .header("x-api-key", &admin)
             .header(name, value)
-            .json(&common::intent_body("agent://local/default/x", json!({})))
+            .json(&crate::common::intent_body("agent://local/default/x", json!({})))
             .send()
             .await
             .expect("request");

@@ -1,16 +1,14 @@
 //! Authentication and tenancy: 401 without or with a bad/revoked key, Bearer form,
 //! workspaces that cannot see each other, agent keys that stay in their lane.
 
-mod common;
-
-use common::{TestServer, sse};
+use crate::common::{TestServer, sse};
 use reqwest::Method;
 use serde_json::json;
 
 #[tokio::test]
 async fn missing_and_invalid_keys_are_401_with_the_error_body() {
     let server = TestServer::start();
-    let body = common::intent_body("agent://local/default/x", json!({}));
+    let body = crate::common::intent_body("agent://local/default/x", json!({}));
 
     for (method, path, body) in [
         (Method::GET, "/v1/intents", None),
@@ -57,7 +55,7 @@ async fn bearer_form_is_accepted() {
         .send()
         .await
         .expect("request");
-    common::Resp::read(r).await.expect_ok();
+    crate::common::Resp::read(r).await.expect_ok();
 
     let r = server
         .http
@@ -66,7 +64,7 @@ async fn bearer_form_is_accepted() {
         .send()
         .await
         .expect("request");
-    common::Resp::read(r)
+    crate::common::Resp::read(r)
         .await
         .expect_error(401, "invalid_platform_api_key");
 }
@@ -105,7 +103,7 @@ async fn revoked_key_stops_working_at_once() {
         )
         .await;
     k.expect_ok();
-    let token = common::str_field(&k.body["key"], "token");
+    let token = crate::common::str_field(&k.body["key"], "token");
     assert!(token.starts_with("axme_sa_"), "{token}");
     server.get("/v1/intents", &token).await.expect_ok();
 }
@@ -266,11 +264,11 @@ async fn agent_keys_have_limited_rights() {
         .expect_error_status(403);
 
     // An agent may send intents; from_agent is its own address whatever the body says.
-    let mut body = common::intent_body("agent://local/default/limited-b", json!({}));
+    let mut body = crate::common::intent_body("agent://local/default/limited-b", json!({}));
     body["from_agent"] = json!("agent://local/default/admin");
     let r = server.post("/v1/intents", &alpha.key, &body).await;
     r.expect_ok();
-    let id = common::str_field(&r.body, "intent_id");
+    let id = crate::common::str_field(&r.body, "intent_id");
     assert_eq!(
         server.intent(&admin, &id).await["from_agent"],
         json!(alpha.address)

@@ -1,9 +1,7 @@
 //! Resolve and resume: terminal immutability (409), the three resume dialects, cancel,
 //! conditional resolve fields, and a race of terminal changes.
 
-mod common;
-
-use common::{TestServer, intent_body, seqs, str_field};
+use crate::common::{TestServer, intent_body, seqs, str_field};
 use reqwest::Method;
 use serde_json::json;
 

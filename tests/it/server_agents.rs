@@ -1,12 +1,10 @@
 //! The agent delivery stream `GET /v1/agents/{address}/intents/stream` (spec §2.6) and the
 //! agents registry (§3.11).
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{TestServer, sse};
+use crate::common::{TestServer, sse};
 use serde_json::json;
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -111,7 +109,7 @@ async fn replay_delivers_own_non_terminal_intents_and_marks_them_delivered() {
         let intent = server.intent(&admin, id).await;
         assert_eq!(intent["status"], "DELIVERED");
         let events = server.events(&admin, id, None).await;
-        assert_eq!(common::seqs(&events), vec![1, 2, 3]);
+        assert_eq!(crate::common::seqs(&events), vec![1, 2, 3]);
         assert_eq!(events[2]["event_type"], "intent.delivered");
     }
 
@@ -283,7 +281,7 @@ async fn live_delivery_reaches_a_waiting_listener() {
     assert_eq!(intent["status"], "DELIVERED");
     let events = server.events(&admin, &id, None).await;
     assert_eq!(
-        common::event_types(&events),
+        crate::common::event_types(&events),
         vec!["intent.created", "intent.submitted", "intent.delivered"]
     );
 }

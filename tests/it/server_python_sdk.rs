@@ -1,15 +1,13 @@
 //! The official Python SDK (`pip install axme==0.2.0`) against a real `axme server`:
-//! `tests/python/sdk_scenario.py` does the driving; this test prepares a venv under
+//! `tests/it/python/sdk_scenario.py` does the driving; this test prepares a venv under
 //! `target/py-sdk-venv` (reused across runs), a server and an agent, then runs it.
 //! It skips only where python3 is missing and `CI` is unset.
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::TestServer;
+use crate::common::TestServer;
 
 const SDK_REQUIREMENT: &str = "axme==0.2.0";
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
@@ -105,7 +103,7 @@ async fn official_python_sdk_drives_the_server() {
     let agent = server.provision_agent(&admin, "sdk-agent").await;
     assert!(!agent.org_id.is_empty() && !agent.workspace_id.is_empty());
 
-    let script = manifest_dir().join("tests/python/sdk_scenario.py");
+    let script = manifest_dir().join("tests/it/python/sdk_scenario.py");
     let mut cmd = tokio::process::Command::new(venv_python(&venv));
     cmd.arg(&script)
         .env("AXME_TEST_BASE_URL", &server.url)

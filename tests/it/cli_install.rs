@@ -1,12 +1,10 @@
 //! install.sh: POSIX sh, installs the binary and completions, idempotent. The test hands it the
 //! already-built binary (AXME_BINARY) instead of letting it run `cargo install`.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-fn install(home: &Path, shell: &str) -> common::Run {
+fn install(home: &Path, shell: &str) -> crate::common::Run {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
     let mut cmd = Command::new("sh");
     cmd.arg(script)
@@ -15,8 +13,8 @@ fn install(home: &Path, shell: &str) -> common::Run {
         .env("HOME", home)
         .env("SHELL", shell)
         .env("AXME_INSTALL_DIR", home.join("bin"))
-        .env("AXME_BINARY", common::BIN);
-    common::capture(&mut cmd)
+        .env("AXME_BINARY", crate::common::BIN);
+    crate::common::capture(&mut cmd)
 }
 
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -43,7 +41,7 @@ fn installs_binary_and_completions_and_is_idempotent() {
     first.assert_code(0);
     let binary = home.path().join("bin/axme");
     #[cfg(unix)]
-    assert_eq!(common::mode(&binary), 0o755);
+    assert_eq!(crate::common::mode(&binary), 0o755);
     let completion = home
         .path()
         .join(".local/share/bash-completion/completions/axme");
@@ -53,7 +51,7 @@ fn installs_binary_and_completions_and_is_idempotent() {
         "{}",
         first.stdout
     );
-    let version = common::capture(Command::new(&binary).arg("version"));
+    let version = crate::common::capture(Command::new(&binary).arg("version"));
     version.assert_code(0);
     assert!(version.stdout.starts_with("axme "));
 
@@ -88,7 +86,7 @@ fn puts_completions_where_each_shell_looks() {
 fn a_missing_binary_is_a_one_line_error() {
     let home = tempfile::tempdir().unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
-    let run = common::capture(
+    let run = crate::common::capture(
         Command::new("sh")
             .arg(script)
             .env("HOME", home.path())

@@ -1,11 +1,9 @@
 //! The intent event stream `GET /v1/intents/{id}/events/stream` (spec §2.4–2.5): exact
 //! framing, replay, live events, idle timeout, terminal close, `Last-Event-ID`.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{TestServer, sse};
+use crate::common::{TestServer, sse};
 use serde_json::json;
 
 const LIMIT: Duration = Duration::from_secs(20);

@@ -1,11 +1,9 @@
 //! `Idempotency-Key`: replay of the original answer, 409 on a changed body, scope per
 //! caller, canonical JSON comparison, keyed retries of resolve/resume, concurrent duplicates.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::{TestServer, intent_body, seqs, str_field, urlencode};
+use crate::common::{TestServer, intent_body, seqs, str_field, urlencode};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -26,7 +24,7 @@ async fn idempotency_key_replays_and_conflicts() {
             if let Some(key) = key {
                 req = req.header("Idempotency-Key", key);
             }
-            common::Resp::read(req.send().await.expect("request")).await
+            crate::common::Resp::read(req.send().await.expect("request")).await
         }
     };
 
@@ -69,7 +67,7 @@ async fn idempotency_key_replays_and_conflicts() {
         .send()
         .await
         .expect("request");
-    let theirs = common::Resp::read(theirs).await;
+    let theirs = crate::common::Resp::read(theirs).await;
     theirs.expect_ok();
     assert_ne!(theirs.body["intent_id"], first.body["intent_id"]);
 }
@@ -92,7 +90,7 @@ async fn idempotency_compares_canonical_json() {
                 .send()
                 .await
                 .expect("request");
-            common::Resp::read(r).await
+            crate::common::Resp::read(r).await
         }
     };
     let a = send(
@@ -128,7 +126,7 @@ async fn resolve_and_resume_replay_with_the_same_idempotency_key() {
                 .send()
                 .await
                 .expect("request");
-            common::Resp::read(r).await
+            crate::common::Resp::read(r).await
         }
     };
 
@@ -191,7 +189,7 @@ async fn concurrent_duplicates_create_one_intent() {
                 .send()
                 .await
                 .expect("request");
-            common::Resp::read(r).await
+            crate::common::Resp::read(r).await
         }
     });
     let answers = futures_util::future::join_all(attempts).await;

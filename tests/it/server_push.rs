@@ -2,8 +2,6 @@
 //! `X-Axme-Signature` HMAC and answers 500 twice before 200; the gateway retries with
 //! backoff, marks the intent DELIVERED, and the agent completes it.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,8 +10,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::TestServer;
-use common::workflow::*;
+use crate::common::TestServer;
+use crate::common::workflow::*;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;

@@ -1,20 +1,18 @@
 //! Durability and shutdown: acknowledged writes survive `kill -9`; SIGTERM ends open SSE
 //! streams and exits promptly.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{TestServer, sse};
+use crate::common::{TestServer, sse};
 use serde_json::{Value, json};
 
 const INTENTS: usize = 24;
 
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9() {
-    let dir = common::temp_dir();
-    let db = common::db_path(&dir);
+    let dir = crate::common::temp_dir();
+    let db = crate::common::db_path(&dir);
     let mut server = TestServer::start_with_db(&db);
     assert!(
         server.banner.contains(db.to_str().unwrap_or_default()),
@@ -116,7 +114,7 @@ async fn acknowledged_writes_survive_kill_9() {
         .await
         .expect_ok();
     let events = restarted.events(&admin, open, None).await;
-    let seqs = common::seqs(&events);
+    let seqs = crate::common::seqs(&events);
     assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
     assert!(seqs.len() as u64 > before_n);
 
@@ -132,7 +130,7 @@ async fn snapshot(server: &TestServer, key: &str, ids: &[String]) -> BTreeMap<St
     for id in ids {
         let intent = server.intent(key, id).await;
         let events = server.events(key, id, None).await;
-        let seqs = common::seqs(&events);
+        let seqs = crate::common::seqs(&events);
         assert_eq!(
             seqs,
             (1..=seqs.len() as u64).collect::<Vec<_>>(),
@@ -158,8 +156,8 @@ async fn snapshot(server: &TestServer, key: &str, ids: &[String]) -> BTreeMap<St
 
 #[tokio::test]
 async fn sigterm_ends_open_streams_and_exits_promptly() {
-    let dir = common::temp_dir();
-    let db = common::db_path(&dir);
+    let dir = crate::common::temp_dir();
+    let db = crate::common::db_path(&dir);
     let mut server = TestServer::start_with_db(&db);
     let admin = server.admin();
     let id = server
@@ -205,13 +203,13 @@ async fn sigterm_ends_open_streams_and_exits_promptly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_acknowledged_just_before_kill_9_are_kept() {
-    let dir = common::temp_dir();
-    let db = common::db_path(&dir);
+    let dir = crate::common::temp_dir();
+    let db = crate::common::db_path(&dir);
     let mut server = TestServer::start_with_db(&db);
     let admin = server.admin();
 
     // An idempotency record is durable like any other acknowledged write.
-    let keyed_body = common::intent_body("agent://local/default/keyed", json!({"k": 1}));
+    let keyed_body = crate::common::intent_body("agent://local/default/keyed", json!({"k": 1}));
     let keyed = |server: &TestServer| {
         server
             .http
@@ -221,7 +219,7 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
             .json(&keyed_body)
             .send()
     };
-    let original = common::Resp::read(keyed(&server).await.expect("request")).await;
+    let original = crate::common::Resp::read(keyed(&server).await.expect("request")).await;
     original.expect_ok();
 
     // Writers hammer the server; it is killed while their requests are in flight.
@@ -235,7 +233,7 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
         writers.push(tokio::spawn(async move {
             for i in 0.. {
                 let body =
-                    common::intent_body("agent://local/default/inflight", json!({"w": w, "i": i}));
+                    crate::common::intent_body("agent://local/default/inflight", json!({"w": w, "i": i}));
                 let Ok(resp) = http
                     .post(&url)
                     .header("x-api-key", &key)
@@ -277,7 +275,7 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
             .get(&format!("/v1/intents/{id}/events"), &admin)
             .await;
         let ok = r.status == 200
-            && common::seqs(r.body["events"].as_array().map_or(&[][..], |v| v)) == vec![1, 2];
+            && crate::common::seqs(r.body["events"].as_array().map_or(&[][..], |v| v)) == vec![1, 2];
         if !ok {
             missing.push(format!("{id}: {} {}", r.status, r.text));
         }
@@ -290,7 +288,7 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
         missing.join("\n")
     );
 
-    let replay = common::Resp::read(keyed(&restarted).await.expect("request")).await;
+    let replay = crate::common::Resp::read(keyed(&restarted).await.expect("request")).await;
     replay.expect_ok();
     assert_eq!(
         replay.body["intent_id"], original.body["intent_id"],

@@ -1,13 +1,11 @@
 //! The CLI against a real gateway: `intents send --wait` exit codes, `agents listen --exec`,
 //! `intents watch -o jsonl` across a server restart, `agents list`, and bad input.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn runtime() -> tokio::runtime::Runtime {

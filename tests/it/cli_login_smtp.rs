@@ -2,15 +2,13 @@
 //! sink in this file. The code reaches the CLI only through the captured mail (never the
 //! server's log), and a relay that refuses the recipient gives a clear one-line error.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// A minimal SMTP server on 127.0.0.1:0 that keeps every message it accepts.

@@ -1,13 +1,11 @@
 //! Scenarios, human tasks and the quick start, end to end with the real binary as gateway,
 //! agents and CLI. Needs the server side of issue 4 (scenarios, workflows, /v1/me/tasks).
 
-mod common;
-
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn wait_child(child: Child) -> Run {

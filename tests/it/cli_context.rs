@@ -1,8 +1,6 @@
 //! Contexts and credentials, driven through the real binary with a private config dir.
 
-mod common;
-
-use common::Axme;
+use crate::common::Axme;
 
 const KEY_A: &str = "axme_sa_aaaa_0123456789abcdefSECRETA";
 const KEY_B: &str = "axme_sa_bbbb_0123456789abcdefSECRETB";
@@ -144,8 +142,8 @@ fn secrets_never_reach_config_json_and_secrets_json_is_private() {
     assert!(secrets.contains(KEY_A), "{secrets}");
     #[cfg(unix)]
     {
-        assert_eq!(common::mode(&axme.file("secrets.json")), 0o600);
-        assert_eq!(common::mode(&axme.file("config.json")), 0o600);
+        assert_eq!(crate::common::mode(&axme.file("secrets.json")), 0o600);
+        assert_eq!(crate::common::mode(&axme.file("config.json")), 0o600);
     }
     // The environment's key is used, never stored.
     axme.run_with(
@@ -325,7 +323,7 @@ fn unusable_keyring_falls_back_to_the_file_with_a_one_time_notice() {
             "DBUS_SESSION_BUS_ADDRESS",
             "unix:path=/nonexistent/axme-test-bus",
         );
-        common::capture(&mut cmd)
+        crate::common::capture(&mut cmd)
     };
     let first = run_auto(&["context", "set", "a", "--api-key", KEY_A]);
     first.assert_code(0);
@@ -354,7 +352,7 @@ fn unusable_keyring_falls_back_to_the_file_with_a_one_time_notice() {
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/axme-test-bus",
     );
-    let forced = common::capture(&mut forced);
+    let forced = crate::common::capture(&mut forced);
     forced.assert_code(1);
     assert!(
         forced.stderr.contains("AXME_SECRET_STORAGE=file"),

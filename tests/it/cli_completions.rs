@@ -1,8 +1,6 @@
 //! The committed completion scripts in completions/ match what the binary generates.
 //! Refresh them with: AXME_UPDATE_COMPLETIONS=1 cargo test --test cli_completions
 
-mod common;
-
 use std::path::Path;
 
 const SCRIPTS: [(&str, &str); 4] = [
@@ -14,7 +12,7 @@ const SCRIPTS: [(&str, &str); 4] = [
 
 #[test]
 fn committed_completions_are_up_to_date() {
-    let axme = common::Axme::new();
+    let axme = crate::common::Axme::new();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let update = std::env::var_os("AXME_UPDATE_COMPLETIONS").is_some();
     let mut stale = Vec::new();
@@ -39,7 +37,7 @@ fn committed_completions_are_up_to_date() {
 
 #[test]
 fn elvish_is_supported_and_unknown_shells_are_usage_errors() {
-    let axme = common::Axme::new();
+    let axme = crate::common::Axme::new();
     axme.run(&["completions", "elvish"]).assert_code(0);
     let run = axme.run(&["completions", "tcsh"]);
     run.assert_code(2);

@@ -9,7 +9,7 @@ use super::{TestServer, sse};
 
 pub const TERMINAL: [&str; 4] = ["COMPLETED", "FAILED", "CANCELED", "TIMED_OUT"];
 
-/// The shared example bundle (`tests/fixtures/durable-api-operations.json`).
+/// The shared example bundle (`tests/it/fixtures/durable-api-operations.json`).
 pub fn shared_bundle() -> Value {
     serde_json::from_str(include_str!("../fixtures/durable-api-operations.json"))
         .expect("the fixture is JSON")

@@ -1,12 +1,10 @@
 //! Scenario workflows end to end (spec §6.4, §8): apply → step intents over the agent
 //! stream → resume → the parent advances; retries; human approval steps.
 
-mod common;
-
 use std::time::Duration;
 
-use common::TestServer;
-use common::workflow::*;
+use crate::common::TestServer;
+use crate::common::workflow::*;
 use serde_json::{Value, json};
 
 const LIMIT: Duration = Duration::from_secs(20);

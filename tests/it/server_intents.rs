@@ -1,12 +1,10 @@
 //! Intent lifecycle over HTTP: create → events → delivery → resume → COMPLETED, listing
 //! and paging, the exclusive `since` cursor.
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{TestServer, event_types, intent_body, seqs, sse, str_field, urlencode};
+use crate::common::{TestServer, event_types, intent_body, seqs, sse, str_field, urlencode};
 use serde_json::{Value, json};
 
 const ADMIN_ADDRESS: &str = "agent://local/default/admin";

@@ -1,12 +1,10 @@
 //! Timers (spec §7.2, §7.4, §8.4): deadlines, step deadlines, delivery attempts,
 //! reminders and escalation, and a workflow that survives `kill -9`.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::workflow::*;
-use common::{TestServer, db_path, temp_dir};
+use crate::common::workflow::*;
+use crate::common::{TestServer, db_path, temp_dir};
 use serde_json::{Value, json};
 
 const LIMIT: Duration = Duration::from_secs(20);

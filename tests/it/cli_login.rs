@@ -1,14 +1,12 @@
 //! Login against the real gateway: the email one-time code (read from the server's log),
 //! refresh-token rotation, `login --api-key`, `logout`, and the code's limits.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn runtime() -> tokio::runtime::Runtime {

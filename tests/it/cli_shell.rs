@@ -1,12 +1,10 @@
 //! The shell around every command: usage errors, exit codes, output formats, colour, version,
 //! and the commands whose capability lands later.
 
-mod common;
-
 use std::io::Read;
 use std::process::Stdio;
 
-use common::Axme;
+use crate::common::Axme;
 
 #[test]
 fn unknown_command_is_a_usage_error_with_a_suggestion() {

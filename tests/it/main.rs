@@ -1,0 +1,32 @@
+//! The integration tests: one binary (the crate links once), one module per area.
+//!
+//! Every test drives the real `axme` binary — as a gateway on a free loopback port with a
+//! throwaway database, as the CLI with a private config dir, or both — through
+//! `common`. Tests that need no process boundary belong in the crate's own unit tests.
+
+mod common;
+
+mod bench_smoke;
+mod cli_completions;
+mod cli_context;
+mod cli_install;
+mod cli_intents;
+mod cli_login;
+mod cli_login_smtp;
+mod cli_scenarios;
+mod cli_shell;
+mod server_agents;
+mod server_auth;
+mod server_basics;
+mod server_durability;
+mod server_idempotency;
+mod server_input;
+mod server_intents;
+mod server_push;
+mod server_python_sdk;
+mod server_resolve;
+mod server_scenarios;
+mod server_smoke;
+mod server_sse;
+mod server_timers;
+mod server_workflows;
