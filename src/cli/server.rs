@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::error::{CliError, CliResult};
 use crate::server::engine::reactor::Timing;
 use crate::server::mail::Mailer;
+use crate::server::store::pg::PgUrl;
 use crate::server::store::sqlite::SyncMode;
 use crate::server::{Database, ServerConfig, Settings, default_db_path};
 
@@ -23,9 +24,11 @@ pub struct ServerArgs {
     /// Address to listen on (port 0 picks a free port; the banner shows it).
     #[arg(long, default_value = "127.0.0.1:8100", value_name = "ADDR:PORT")]
     pub listen: String,
-    /// SQLite database file [default: <platform data dir>/axme.db].
-    #[arg(long, value_name = "PATH", conflicts_with = "ephemeral")]
-    pub db: Option<PathBuf>,
+    /// The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data
+    /// dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]),
+    /// which several nodes may share. Also AXME_DB_URL.
+    #[arg(long, value_name = "PATH|URL", conflicts_with = "ephemeral")]
+    pub db: Option<String>,
     /// Use a throwaway database in a temporary directory, removed at exit.
     #[arg(long)]
     pub ephemeral: bool,
@@ -90,6 +93,23 @@ fn mailer(url: Option<String>, from: Option<String>) -> CliResult<Option<Mailer>
     }
 }
 
+/// `--db`: `postgres://…` or `postgresql://…` is PostgreSQL; `sqlite://PATH` or a plain
+/// path is a SQLite file.
+fn database_at(location: &str) -> CliResult<Database> {
+    if PgUrl::looks_like(location) {
+        let url = PgUrl::parse(location).map_err(|e| {
+            CliError::usage(e).with_hint("e.g. --db postgres://axme@127.0.0.1:5432/axme")
+        })?;
+        return Ok(Database::Postgres(url));
+    }
+    let path = location.strip_prefix("sqlite://").unwrap_or(location);
+    if path.is_empty() || path.contains("://") {
+        return Err(CliError::usage(format!("--db: cannot use '{location}'"))
+            .with_hint("pass a SQLite file path, sqlite://PATH or postgres://…"));
+    }
+    Ok(Database::File(PathBuf::from(path)))
+}
+
 pub fn run(args: ServerArgs) -> CliResult {
     let mailer = mailer(args.smtp_url, args.smtp_from)?;
     let _ = tracing_subscriber::fmt()
@@ -100,15 +120,23 @@ pub fn run(args: ServerArgs) -> CliResult {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
-    let database = match (args.ephemeral, args.db) {
+    // Read here rather than by clap: an inherited AXME_DB_URL must not clash with the
+    // --ephemeral of a child server (`axme bench`, `examples run`).
+    let from_env = || {
+        std::env::var("AXME_DB_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+    };
+    let database = match (args.ephemeral, args.db.or_else(from_env)) {
         (true, _) => Database::Ephemeral,
-        (false, Some(path)) => Database::File(path),
+        (false, Some(location)) => database_at(&location)?,
         (false, None) => Database::File(default_db_path().ok_or_else(|| {
             CliError::usage("cannot find a data directory for the database")
                 .with_hint("pass --db PATH or --ephemeral")
         })?),
     };
-    let keeps_address = matches!(database, Database::File(_)) && !args.listen.ends_with(":0");
+    let keeps_address = matches!(database, Database::File(_) | Database::Postgres(_))
+        && !args.listen.ends_with(":0");
     let config = ServerConfig {
         listen: args.listen,
         database,
@@ -145,4 +173,26 @@ pub fn run(args: ServerArgs) -> CliResult {
     // Do not wait for idle blocking-pool threads (database readers) to time out.
     runtime.shutdown_timeout(Duration::from_millis(200));
     result.map_err(CliError::failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_takes_a_path_a_sqlite_url_or_a_postgres_url() {
+        let file = |s: &str| match database_at(s) {
+            Ok(Database::File(p)) => p,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(file("./a.db"), PathBuf::from("./a.db"));
+        assert_eq!(file("sqlite:///var/axme.db"), PathBuf::from("/var/axme.db"));
+        assert_eq!(file("sqlite://rel.db"), PathBuf::from("rel.db"));
+        assert!(matches!(
+            database_at("postgresql://u@h/db"),
+            Ok(Database::Postgres(_))
+        ));
+        assert!(database_at("mysql://h/db").is_err());
+        assert!(database_at("postgres://u@h/db?sslmode=nope").is_err());
+    }
 }

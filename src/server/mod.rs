@@ -84,6 +84,8 @@ pub enum Database {
     File(PathBuf),
     /// A temporary directory removed when the server exits.
     Ephemeral,
+    /// A PostgreSQL database, which several nodes may share.
+    Postgres(store::pg::PgUrl),
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +237,14 @@ pub fn default_db_path() -> Option<PathBuf> {
 pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), String> {
     let signals = ShutdownSignals::register()?;
     let (path, _temp_dir, description) = match &config.database {
+        Database::Postgres(url) => {
+            let version = store::pg::prepare(url).await?;
+            return Err(format!(
+                "PostgreSQL at {}: schema ready (version {version}), but this build cannot \
+                 serve from PostgreSQL yet (issue 11); use a SQLite --db for now",
+                url.redacted()
+            ));
+        }
         Database::File(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)

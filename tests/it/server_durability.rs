@@ -232,8 +232,10 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
         let acked = acked.clone();
         writers.push(tokio::spawn(async move {
             for i in 0.. {
-                let body =
-                    crate::common::intent_body("agent://local/default/inflight", json!({"w": w, "i": i}));
+                let body = crate::common::intent_body(
+                    "agent://local/default/inflight",
+                    json!({"w": w, "i": i}),
+                );
                 let Ok(resp) = http
                     .post(&url)
                     .header("x-api-key", &key)
@@ -275,7 +277,8 @@ async fn writes_acknowledged_just_before_kill_9_are_kept() {
             .get(&format!("/v1/intents/{id}/events"), &admin)
             .await;
         let ok = r.status == 200
-            && crate::common::seqs(r.body["events"].as_array().map_or(&[][..], |v| v)) == vec![1, 2];
+            && crate::common::seqs(r.body["events"].as_array().map_or(&[][..], |v| v))
+                == vec![1, 2];
         if !ok {
             missing.push(format!("{id}: {} {}", r.status, r.text));
         }

@@ -255,7 +255,10 @@ async fn a_batch_of_odd_requests_never_gets_a_500() {
             .post(server.endpoint("/v1/intents"))
             .header("x-api-key", &admin)
             .header(name, value)
-            .json(&crate::common::intent_body("agent://local/default/x", json!({})))
+            .json(&crate::common::intent_body(
+                "agent://local/default/x",
+                json!({}),
+            ))
             .send()
             .await
             .expect("request");

@@ -8,6 +8,7 @@
 //! Methods return boxed futures so the server can hold an `Arc<dyn Store>`.
 
 pub mod auth;
+pub mod pg;
 pub mod sqlite;
 
 use std::future::Future;
