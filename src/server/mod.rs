@@ -55,7 +55,6 @@
 //! `PATCH /v1/service-accounts/{id}`. See docs/ARCHITECTURE.md.
 
 pub mod engine;
-pub mod error;
 pub mod http;
 mod listener;
 pub mod mail;

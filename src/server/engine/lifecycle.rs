@@ -2,16 +2,16 @@
 //! events and projection. No I/O; the store runs them inside the writer (read-check-write).
 //!
 //! Every status change goes through [`Status::can_transition_to`]; terminal intents refuse
-//! everything with 409.
+//! everything ([`Refusal::AlreadyTerminal`]).
 
 use serde_json::{Map, Value, json};
 
 use super::directory::Caller;
+use super::refusal::Refusal;
 use crate::protocol::event::kind;
 use crate::protocol::{
     CreateIntentRequest, Intent, IntentEvent, PendingWith, ResumeBody, Status, WaitingReason,
 };
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{Decision, IntentMeta};
 
 /// A validated create request with everything the server derives.
@@ -138,43 +138,54 @@ pub fn create(input: CreateInput) -> (Intent, Vec<IntentEvent>) {
     (intent, events)
 }
 
-/// 404 when the caller's workspace cannot see the intent; 403 when it can see it but may
-/// not change it. Allowed: the receiver (`to_agent`), the sender, an admin of the workspace.
-pub fn authorize_change(caller: &Caller, meta: &IntentMeta, intent: &Intent) -> ApiResult<()> {
+/// Not found when the caller's workspace cannot see the intent; forbidden when it can see
+/// it but may not change it. Allowed: the receiver (`to_agent`), the sender, an admin of
+/// the workspace.
+pub fn authorize_change(
+    caller: &Caller,
+    meta: &IntentMeta,
+    intent: &Intent,
+) -> Result<(), Refusal> {
     if !meta.visible_to(&caller.workspace_id) {
-        return Err(ApiError::intent_not_found(&intent.intent_id));
+        return Err(Refusal::IntentNotFound {
+            intent_id: intent.intent_id.clone(),
+        });
     }
     if caller.is_admin || caller.address == intent.to_agent || caller.sa_id == meta.sender_sa_id {
         return Ok(());
     }
-    Err(ApiError::forbidden(format!(
+    Err(Refusal::Forbidden(format!(
         "{} may not change intent {}: only its receiver, its sender or an admin may",
         caller.address, intent.intent_id
     )))
 }
 
-pub fn check_transition(intent: &Intent, next: Status) -> ApiResult<()> {
+pub fn check_transition(intent: &Intent, next: Status) -> Result<(), Refusal> {
     if intent.status.is_terminal() {
-        return Err(ApiError::conflict(
-            "intent_already_terminal",
-            format!(
-                "intent {} is already {}; a finished intent cannot change",
-                intent.intent_id, intent.status
-            ),
-        )
-        .with_details(json!({ "status": intent.status })));
+        return Err(Refusal::AlreadyTerminal {
+            intent_id: intent.intent_id.clone(),
+            status: intent.status,
+        });
     }
     if !intent.status.can_transition_to(next) {
-        return Err(ApiError::conflict(
-            "invalid_transition",
-            format!(
-                "intent {} cannot go from {} to {next}",
-                intent.intent_id, intent.status
-            ),
-        )
-        .with_details(json!({ "from": intent.status, "to": next })));
+        return Err(Refusal::InvalidTransition {
+            intent_id: intent.intent_id.clone(),
+            from: intent.status,
+            to: next,
+        });
     }
     Ok(())
+}
+
+/// `expected_policy_generation` of a resolve or resume must match the intent's.
+pub fn check_generation(intent: &Intent, expected: Option<u64>) -> Result<(), Refusal> {
+    let current = intent.policy_generation.unwrap_or(0);
+    match expected {
+        Some(expected) if expected != current => {
+            Err(Refusal::StaleGeneration { expected, current })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `POST /v1/intents/{id}/resolve`: a terminal outcome chosen by the caller.
@@ -192,7 +203,7 @@ pub fn resolve(
     mut intent: Intent,
     input: ResolveInput,
     now: &str,
-) -> ApiResult<Decision> {
+) -> Result<Decision, Refusal> {
     authorize_change(caller, meta, &intent)?;
     // A terminal intent answers 409 whatever the body lacks; only then the conditional
     // fields of spec §3.7 are checked.
@@ -204,7 +215,7 @@ pub fn resolve(
         _ => None,
     };
     if let Some((field, status)) = missing {
-        return Err(ApiError::invalid_field(
+        return Err(Refusal::invalid_field(
             field,
             format!("is required when status is {status}"),
         ));
@@ -242,7 +253,7 @@ pub fn resume(
     mut intent: Intent,
     body: ResumeBody,
     now: &str,
-) -> ApiResult<Decision> {
+) -> Result<Decision, Refusal> {
     authorize_change(caller, meta, &intent)?;
     let mut events = Vec::with_capacity(1);
     match body {
@@ -285,8 +296,8 @@ pub fn resume(
         }
         ResumeBody::Control(fields) => {
             if fields.get("internal_scheduler").and_then(Value::as_bool) == Some(true) {
-                return Err(ApiError::forbidden(
-                    "internal_scheduler is reserved for the gateway's own scheduler",
+                return Err(Refusal::Forbidden(
+                    "internal_scheduler is reserved for the gateway's own scheduler".into(),
                 ));
             }
             if intent.status.is_terminal() {
@@ -314,21 +325,21 @@ pub fn resume(
 }
 
 /// Checks a human task answer against the task's `allowed_outcomes` and `required_comment`.
-pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> ApiResult<()> {
+pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> Result<(), Refusal> {
     let Some(spec) = &intent.human_task else {
         return Ok(());
     };
     let outcome = task.get("outcome");
     if let Some(allowed) = spec.get("allowed_outcomes").and_then(Value::as_array) {
         let Some(outcome) = outcome.and_then(Value::as_str) else {
-            return Err(ApiError::invalid_field(
+            return Err(Refusal::invalid_field(
                 "task_result.outcome",
                 "required: this task has allowed_outcomes",
             ));
         };
         if !allowed.iter().any(|a| a.as_str() == Some(outcome)) {
             let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-            return Err(ApiError::invalid_field(
+            return Err(Refusal::invalid_field(
                 "task_result.outcome",
                 format!("'{outcome}' is not one of {}", names.join(", ")),
             ));
@@ -337,7 +348,7 @@ pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> ApiResul
     if spec.get("required_comment").and_then(Value::as_bool) == Some(true) {
         let comment = task.get("comment").and_then(Value::as_str).unwrap_or("");
         if comment.trim().is_empty() {
-            return Err(ApiError::invalid_field(
+            return Err(Refusal::invalid_field(
                 "task_result.comment",
                 "this task requires a comment",
             ));
@@ -423,8 +434,7 @@ mod tests {
             reason: Some("x".into()),
         };
         let err = resolve(&bob, &meta, d.intent, again, "t3").unwrap_err();
-        assert_eq!(err.status.as_u16(), 409);
-        assert_eq!(err.body.error.code, "intent_already_terminal");
+        assert!(matches!(err, Refusal::AlreadyTerminal { .. }));
     }
 
     #[test]
@@ -436,11 +446,11 @@ mod tests {
         let eve = caller("agent://local/default/eve", false);
         let body = ResumeBody::classify(json!({"action": "complete"})).unwrap();
         let err = resume(&eve, &meta, intent.clone(), body, "t").unwrap_err();
-        assert_eq!(err.status.as_u16(), 403);
+        assert!(matches!(err, Refusal::Forbidden(_)));
         let admin = caller("agent://local/default/admin", true);
         let bad = ResumeBody::classify(json!({"task_result": {"outcome": "maybe"}})).unwrap();
         let err = resume(&admin, &meta, intent.clone(), bad, "t").unwrap_err();
-        assert_eq!(err.status.as_u16(), 422);
+        assert!(matches!(err, Refusal::InvalidField { .. }));
         let control = ResumeBody::classify(json!({"approve_current_step": true})).unwrap();
         let d = resume(&admin, &meta, intent, control, "t").unwrap();
         assert_eq!(d.intent.status, Status::InProgress);

@@ -1,12 +1,16 @@
 //! Decisions and coordination, between HTTP and storage: the in-memory tenant directory
 //! (API key checks), the lifecycle rules (pure functions) and the notification hub.
 //! `reactor` is the hook run inside every write (timers, workflow advance, inbox);
-//! `workflow` walks scenario steps; `scheduler` fires timer rows; `push` is HTTP delivery.
+//! `timers` holds every timer kind and what firing it does; `workflow` walks scenario
+//! steps; `scheduler` claims due timer rows; `push` is HTTP delivery. A decision that
+//! says no returns a `refusal::Refusal`; the HTTP status is chosen in http/.
 
 pub mod directory;
 pub mod hub;
 pub mod lifecycle;
 pub mod push;
 pub mod reactor;
+pub mod refusal;
 pub mod scheduler;
+pub mod timers;
 pub mod workflow;

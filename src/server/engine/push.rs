@@ -12,6 +12,7 @@ use sha2::Sha256;
 
 use super::lifecycle;
 use super::reactor::Engine;
+use super::timers::{PushJob, count_failed_attempt};
 use crate::protocol::event::kind;
 use crate::protocol::{Intent, Status};
 use crate::server::store::Store;
@@ -43,20 +44,13 @@ pub fn delivery_frame(intent: &Intent, seq: u64) -> Value {
     })
 }
 
-pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Client, job: Value) {
-    let Some(intent_id) = job
-        .get("intent_id")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-    else {
-        return;
-    };
-    let (Some(url), attempt) = (
-        job.get("url").and_then(Value::as_str),
-        job.get("attempt").and_then(Value::as_u64).unwrap_or(0) as u32,
-    ) else {
-        return;
-    };
+pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Client, job: PushJob) {
+    let PushJob {
+        intent_id,
+        url,
+        secret,
+        attempt,
+    } = job;
     let Ok(Some(row)) = store.get_intent(intent_id.clone()).await else {
         return;
     };
@@ -68,18 +62,18 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
     }
     let body = delivery_frame(&intent, row.delivery_cursor).to_string();
     let mut request = http
-        .post(url)
+        .post(&url)
         .timeout(engine.timing.push_timeout)
         .header("content-type", "application/json")
         .header("x-axme-attempt", (attempt + 1).to_string());
-    if let Some(secret) = job.get("secret").and_then(Value::as_str) {
+    if let Some(secret) = &secret {
         request = request.header(SIGNATURE_HEADER, signature(secret, body.as_bytes()));
     }
     let outcome = request.body(body).send().await;
     let delivered = matches!(&outcome, Ok(r) if r.status().is_success());
     tracing::debug!(
         intent_id,
-        url,
+        url = url.as_str(),
         attempt = attempt + 1,
         delivered,
         "push attempt"
@@ -99,14 +93,14 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
     }
     let counting = engine.clone();
     let failed = store
-        .run(Box::new(move |tx| {
+        .run(move |tx| {
             if let Some((_, current)) = tx.intent(&intent_id)?
                 && current.status == Status::Submitted
             {
-                counting.count_failed_attempt(tx, &current, attempt)?;
+                count_failed_attempt(&counting, tx, &current, attempt)?;
             }
-            Ok(Value::Null)
-        }))
+            Ok(())
+        })
         .await;
     if let Err(e) = failed {
         tracing::warn!(error = %e, "could not record a failed push");

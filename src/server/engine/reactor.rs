@@ -1,4 +1,4 @@
-//! The engine's hook into every write ([`Reactor`]) and the timer rules.
+//! The engine's hook into every write ([`Reactor`]); timers are in [`timers`].
 //!
 //! Runs inside the writer's transaction: when an intent changes, its timers are cleared
 //! or re-armed, a finished step advances its workflow, and a finished intent with
@@ -10,28 +10,11 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::lifecycle::{blank_event, push};
+use super::timers::Timer;
 use super::workflow;
 use crate::protocol::event::kind;
 use crate::protocol::{Intent, Status};
-use crate::server::error::ApiResult;
-use crate::server::store::{AgentDeliveryRow, Decision, Reactor, TimerRow, Transitioned, Tx};
-
-/// Timer kinds (the `kind` column).
-pub mod timer {
-    /// The intent's `deadline_at` (step intents: their step deadline).
-    pub const DEADLINE: &str = "deadline";
-    /// Next delivery attempt check (stream/poll) or push attempt (http).
-    pub const DELIVERY: &str = "delivery";
-    /// Workflow parent: re-dispatch a failed step.
-    pub const RETRY: &str = "retry";
-    /// Workflow parent: a delay step ends.
-    pub const DELAY: &str = "delay";
-    /// Workflow parent: a human step's deadline.
-    pub const STEP_DEADLINE: &str = "step_deadline";
-    /// Workflow parent: next reminder / escalation of a human step.
-    pub const REMINDER: &str = "reminder";
-}
+use crate::server::store::{AgentDeliveryRow, Reactor, StoreResult, Transitioned, Tx};
 
 /// The internal orchestrator: parents of workflows are addressed to it, so no agent
 /// stream ever delivers them.
@@ -63,16 +46,6 @@ impl Default for Timing {
             default_max_delivery_attempts: 3,
         }
     }
-}
-
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-pub fn parse_ms(at: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .ok()
-        .map(|t| t.timestamp_millis())
 }
 
 pub struct Engine {
@@ -109,7 +82,7 @@ impl Engine {
         }
     }
 
-    fn is_push(&self, address: &str) -> bool {
+    pub fn is_push(&self, address: &str) -> bool {
         self.agent(address)
             .is_some_and(|a| a.delivery_mode == "http" && a.callback_url.is_some())
     }
@@ -139,156 +112,11 @@ impl Engine {
         }
     }
 
-    /// Timers a new intent starts with: its deadline and its first delivery check.
-    pub fn initial_timers(&self, intent: &Intent) -> Vec<TimerRow> {
-        let mut timers = Vec::new();
-        if let Some(due) = intent.deadline_at.as_deref().and_then(parse_ms) {
-            timers.push(TimerRow {
-                intent_id: intent.intent_id.clone(),
-                kind: timer::DEADLINE.into(),
-                due_ms: due,
-                data: Value::Null,
-            });
-        }
-        if intent.status == Status::Submitted && intent.to_agent != ORCHESTRATOR {
-            let wait = if self.is_push(&intent.to_agent) {
-                0
-            } else {
-                self.timing.delivery_first.as_millis() as i64
-            };
-            timers.push(TimerRow {
-                intent_id: intent.intent_id.clone(),
-                kind: timer::DELIVERY.into(),
-                due_ms: now_ms() + wait,
-                data: json!({ "attempt": 0 }),
-            });
-        }
-        timers
-    }
-
-    fn max_attempts(&self, intent: &Intent) -> u32 {
+    pub fn max_attempts(&self, intent: &Intent) -> u32 {
         intent
             .max_delivery_attempts
             .unwrap_or(self.timing.default_max_delivery_attempts)
             .max(1)
-    }
-
-    /// A delivery check fired: the intent is still SUBMITTED, so nobody received it in the
-    /// window. Returns a push job for http agents.
-    fn fire_delivery(&self, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<Option<Value>> {
-        let Some((meta, intent)) = tx.intent(&t.intent_id)? else {
-            return Ok(None);
-        };
-        if intent.status != Status::Submitted {
-            return Ok(None);
-        }
-        let attempt = t.data.get("attempt").and_then(Value::as_u64).unwrap_or(0) as u32;
-        if let Some(agent) = self.agent(&intent.to_agent)
-            && agent.delivery_mode == "http"
-            && let (Some(url), true) = (
-                agent.callback_url.clone(),
-                // Never push to a callback of another workspace.
-                meta.to_workspace_id.as_deref() == Some(agent.workspace_id.as_str()),
-            )
-        {
-            // Re-arm first: if the push never reports back (crash), it is tried again.
-            let lease = self.timing.push_timeout.as_millis() as i64 + 1000;
-            tx.set_timer(TimerRow {
-                due_ms: now_ms() + lease,
-                data: json!({ "attempt": attempt }),
-                ..t.clone()
-            })?;
-            return Ok(Some(json!({
-                "intent_id": intent.intent_id,
-                "url": url,
-                "secret": agent.secret,
-                "attempt": attempt,
-            })));
-        }
-        self.count_failed_attempt(tx, &intent, attempt)?;
-        Ok(None)
-    }
-
-    /// One more failed delivery attempt: re-arm, or end the intent FAILED when exhausted.
-    pub fn count_failed_attempt(
-        &self,
-        tx: &mut dyn Tx,
-        intent: &Intent,
-        before: u32,
-    ) -> ApiResult<()> {
-        let attempt = before + 1;
-        if attempt >= self.max_attempts(intent) {
-            let now = crate::protocol::now();
-            tx.transition(
-                &intent.intent_id,
-                Box::new(move |_, mut current| {
-                    let mut events = Vec::new();
-                    if current.status == Status::Submitted {
-                        let mut e =
-                            blank_event(&current, kind::DELIVERY_FAILED, Status::Failed, &now);
-                        e.actor = Some("gateway".into());
-                        e.error = Some(json!({
-                            "code": "delivery_failed",
-                            "message": format!("no delivery after {attempt} attempts"),
-                        }));
-                        e.details = json!({ "delivery_attempt": attempt });
-                        current.delivery_attempt = Some(attempt);
-                        push(&mut current, &mut events, e);
-                    }
-                    Ok(Decision {
-                        intent: current,
-                        events,
-                    })
-                }),
-            )?;
-            return Ok(());
-        }
-        let wait = if self.is_push(&intent.to_agent) {
-            let base = self.timing.push_retry.as_millis() as i64;
-            base * [1, 4, 20][(attempt as usize - 1).min(2)]
-        } else {
-            self.timing.delivery_retry.as_millis() as i64
-        };
-        tx.set_timer(TimerRow {
-            intent_id: intent.intent_id.clone(),
-            kind: timer::DELIVERY.into(),
-            due_ms: now_ms() + wait,
-            data: json!({ "attempt": attempt }),
-        })
-    }
-
-    fn fire_deadline(&self, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
-        let now = crate::protocol::now();
-        tx.transition(
-            &t.intent_id,
-            Box::new(move |_, mut current| {
-                let mut events = Vec::new();
-                if !current.status.is_terminal() {
-                    let mut e = blank_event(&current, kind::TIMED_OUT, Status::TimedOut, &now);
-                    e.actor = Some("gateway".into());
-                    e.reason = Some("deadline_exceeded".into());
-                    e.error = Some(json!({
-                        "code": "deadline_exceeded",
-                        "message": "the intent's deadline passed before it finished",
-                    }));
-                    push(&mut current, &mut events, e);
-                }
-                Ok(Decision {
-                    intent: current,
-                    events,
-                })
-            }),
-        )?;
-        Ok(())
-    }
-
-    /// Applies one due timer. Returns a push job to run outside the transaction.
-    pub fn fire(&self, tx: &mut dyn Tx, t: TimerRow) -> ApiResult<Option<Value>> {
-        match t.kind.as_str() {
-            timer::DEADLINE => self.fire_deadline(tx, &t).map(|()| None),
-            timer::DELIVERY => self.fire_delivery(tx, &t),
-            _ => workflow::fire(self, tx, &t).map(|()| None),
-        }
     }
 
     /// A finished intent with `reply_to` leaves its result in the owner's inbox (§7.5).
@@ -297,7 +125,7 @@ impl Engine {
         tx: &mut dyn Tx,
         intent: &Intent,
         reply_to: &str,
-    ) -> ApiResult<()> {
+    ) -> StoreResult<()> {
         let at = intent
             .updated_at
             .clone()
@@ -342,7 +170,7 @@ impl Engine {
 }
 
 impl Reactor for Engine {
-    fn changed(&self, tx: &mut dyn Tx, done: &Transitioned) -> ApiResult<()> {
+    fn changed(&self, tx: &mut dyn Tx, done: &Transitioned) -> StoreResult<()> {
         let intent = &done.intent;
         if intent.status.is_terminal() {
             if done.previous.is_terminal() {
@@ -361,7 +189,10 @@ impl Reactor for Engine {
             return Ok(());
         }
         if done.previous == Status::Submitted && intent.status != Status::Submitted {
-            tx.clear_timer(&intent.intent_id, timer::DELIVERY)?;
+            tx.clear_timer(
+                &intent.intent_id,
+                Timer::DeliveryAttempt { attempt: 0 }.kind(),
+            )?;
         }
         if intent.compile_id.is_some()
             && let Some(answer) = done.events.iter().rev().find(|e| {

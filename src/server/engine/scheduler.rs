@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::sync::{Notify, watch};
 
 use super::push;
-use super::reactor::{Engine, now_ms};
+use super::reactor::Engine;
+use super::timers::{self, millis, now_ms};
 use crate::server::store::Store;
 
 /// Timers claimed per transaction.
@@ -64,12 +64,10 @@ impl Scheduler {
                 }
             };
             let now = now_ms();
-            let until = next
-                .unwrap_or(i64::MAX)
-                .min(now + IDLE_CHECK.as_millis() as i64);
+            let until = next.unwrap_or(i64::MAX).min(now + millis(IDLE_CHECK));
             if until > now {
                 self.sleeping_until.store(until, Ordering::Relaxed);
-                let wait = Duration::from_millis((until - now) as u64);
+                let wait = Duration::from_millis(u64::try_from(until - now).unwrap_or(0));
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     _ = self.wake.notified() => {}
@@ -80,28 +78,31 @@ impl Scheduler {
             }
             let fire_engine = engine.clone();
             let claimed = store
-                .run(Box::new(move |tx| {
-                    let timers = tx.take_due_timers(now_ms(), BATCH)?;
+                .run(move |tx| {
+                    let due = tx.take_due_timers(now_ms(), BATCH)?;
                     let mut pushes = Vec::new();
-                    for timer in timers {
-                        let what = format!("{} {}", timer.kind, timer.intent_id);
-                        match fire_engine.fire(tx, timer) {
+                    for row in due {
+                        match timers::fire(&fire_engine, tx, &row) {
                             Ok(Some(job)) => pushes.push(job),
                             Ok(None) => {}
                             // One bad timer must not block the others: it is dropped.
-                            Err(e) => tracing::warn!(error = %e, timer = what, "timer failed"),
+                            Err(e) => tracing::warn!(
+                                error = %e,
+                                timer = row.kind,
+                                intent_id = row.intent_id,
+                                "timer failed"
+                            ),
                         }
                     }
-                    Ok(Value::Array(pushes))
-                }))
+                    Ok(pushes)
+                })
                 .await;
             match claimed {
-                Ok(Value::Array(pushes)) => {
+                Ok(pushes) => {
                     for job in pushes {
                         tokio::spawn(push::run(store.clone(), engine.clone(), http.clone(), job));
                     }
                 }
-                Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "scheduler could not claim timers");
                     tokio::time::sleep(Duration::from_millis(200)).await;

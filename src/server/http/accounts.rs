@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::agents::check_scope;
+use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, json_value};
 use super::validate;
 use crate::protocol::{AgentRef, now};
 use crate::server::engine::directory::{Caller, NewKey, new_account_id, new_key};
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{AccountRow, KeyRow, WorkspaceRow};
 
 pub fn routes() -> Router<AppState> {

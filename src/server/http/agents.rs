@@ -9,10 +9,10 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::error::{ApiError, ApiResult};
 use super::extract::{Params, json_value};
 use crate::protocol::{AgentAddress, AgentRef};
 use crate::server::engine::directory::Caller;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::AccountRow;
 
 pub fn routes() -> Router<AppState> {

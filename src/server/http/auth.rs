@@ -25,10 +25,10 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, json_value};
 use crate::protocol::AgentAddress;
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::mail::{MailError, Mailer};
 use crate::server::store::AccountRow;
 use crate::server::store::auth::{

@@ -7,11 +7,11 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::accounts::{account_json, own_account, require_admin};
+use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, json_value};
 use super::scenarios::new_push_secret;
 use crate::server::engine::directory::Caller;
-use crate::server::engine::reactor::now_ms;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::engine::timers::{kind_name, now_ms};
 use crate::server::store::AgentDeliveryRow;
 
 const MODES: [&str; 5] = ["stream", "poll", "http", "inbox", "internal"];
@@ -86,13 +86,13 @@ pub async fn patch_account(
     // Known before the commit, so a re-armed timer that fires at once already pushes.
     app.engine.set_agent(row);
     app.store
-        .run(Box::new(move |tx| {
+        .run(move |tx| {
             tx.put_agent_delivery(&stored)?;
             if stored.delivery_mode == "http" {
-                tx.rearm_deliveries(&stored.address, now_ms())?;
+                tx.rearm_deliveries(&stored.address, kind_name::DELIVERY, now_ms())?;
             }
-            Ok(Value::Null)
-        }))
+            Ok(())
+        })
         .await?;
     let mut sa = account_json(&app, &account);
     sa["delivery_mode"] = json!(mode);

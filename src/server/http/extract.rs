@@ -12,9 +12,9 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::error::ApiError;
 use crate::protocol::intent::MAX_PAYLOAD_BYTES;
 use crate::server::engine::directory::{AuthFailure, Caller};
-use crate::server::error::ApiError;
 
 impl IntoResponse for ApiError {
     fn into_response(mut self) -> Response {

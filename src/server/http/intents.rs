@@ -8,14 +8,16 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, json_ok};
 use super::{AppState, validate};
 use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::engine::timers;
 use crate::server::store::{
-    CreateOutcome, Decide, IdempotencyKey, IntentMeta, ListQuery, NewIntent, Transitioned,
+    CreateOutcome, Decide, IdempotencyKey, IntentMeta, ListQuery, NewIntent, StoreError,
+    StoreResult, Transitioned,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -129,7 +131,7 @@ async fn create(
             body_hash: canonical_hash(&body),
         }),
         response_json,
-        timers: app.engine.initial_timers(&intent),
+        timers: timers::initial_timers(&app.engine, &intent),
     };
     match app.store.create_intent(new).await? {
         CreateOutcome::Created { response } => {
@@ -237,21 +239,9 @@ async fn events(
     }
 }
 
-fn check_generation(intent: &crate::protocol::Intent, expected: Option<u64>) -> ApiResult<()> {
-    let current = intent.policy_generation.unwrap_or(0);
-    match expected {
-        Some(e) if e != current => Err(ApiError::conflict(
-            "stale_policy_generation",
-            format!("expected policy generation {e}, the intent is at {current}"),
-        )
-        .with_details(json!({ "policy_generation": current }))),
-        _ => Ok(()),
-    }
-}
-
-fn render_resolve(done: &Transitioned) -> ApiResult<String> {
+fn render_resolve(done: &Transitioned) -> StoreResult<String> {
     let event = match done.events.last() {
-        Some(event) => encode(event)?,
+        Some(event) => StoreError::encode(event)?,
         None => "null".to_string(),
     };
     let completion = match &done.intent.reply_to {
@@ -278,7 +268,7 @@ fn render_resolve(done: &Transitioned) -> ApiResult<String> {
     ))
 }
 
-fn render_resume(done: &Transitioned) -> ApiResult<String> {
+fn render_resume(done: &Transitioned) -> StoreResult<String> {
     let mut out = format!(
         "{{\"ok\":true,\"applied\":{},\"intent\":{},\"policy_generation\":{}",
         !done.events.is_empty(),
@@ -287,7 +277,7 @@ fn render_resume(done: &Transitioned) -> ApiResult<String> {
     );
     if let Some(event) = done.events.last() {
         out.push_str(",\"event\":");
-        out.push_str(&encode(event)?);
+        out.push_str(&StoreError::encode(event)?);
     }
     out.push('}');
     Ok(out)
@@ -300,7 +290,7 @@ async fn mutate(
     request: (&HeaderMap, &Value, &str),
     intent_id: String,
     decide: Decide,
-    render: fn(&Transitioned) -> ApiResult<String>,
+    render: fn(&Transitioned) -> StoreResult<String>,
 ) -> ApiResult<Response> {
     let (headers, body, action) = request;
     match idempotency_key(headers)? {
@@ -328,7 +318,7 @@ fn resolve_decision(caller: Caller, input: ResolveInput, expected: Option<u64>) 
     let now = crate::protocol::now();
     Box::new(move |meta, intent| {
         lifecycle::authorize_change(&caller, meta, &intent)?;
-        check_generation(&intent, expected)?;
+        lifecycle::check_generation(&intent, expected)?;
         lifecycle::resolve(&caller, meta, intent, input, &now)
     })
 }
@@ -396,7 +386,7 @@ async fn resume(
     let actor = caller.clone();
     let decide: Decide = Box::new(move |meta, intent| {
         lifecycle::authorize_change(&actor, meta, &intent)?;
-        check_generation(&intent, expected)?;
+        lifecycle::check_generation(&intent, expected)?;
         match dialect {
             // A workflow parent waiting for a human: the answer advances the workflow.
             ResumeBody::TaskResult(task)

@@ -5,6 +5,7 @@ mod accounts;
 mod agents;
 mod auth;
 mod delivery;
+pub mod error;
 pub mod extract;
 mod intents;
 mod meta;
@@ -22,7 +23,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 
 use super::App;
-use crate::server::error::ApiError;
+use error::ApiError;
 
 pub type AppState = Arc<App>;
 

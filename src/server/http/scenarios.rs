@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, json_value};
 use super::intents::encode;
 use super::validate;
@@ -23,9 +24,11 @@ use crate::protocol::scenario::{self, Bundle};
 use crate::server::engine::directory::{Caller, new_account_id};
 use crate::server::engine::lifecycle::{self, CreateInput};
 use crate::server::engine::reactor::ORCHESTRATOR;
+use crate::server::engine::timers;
 use crate::server::engine::workflow::{self, Binding, WorkflowState};
-use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::{AccountRow, AgentDeliveryRow, IdempotencyKey, IntentMeta, NewIntent};
+use crate::server::store::{
+    AccountRow, AgentDeliveryRow, IdempotencyKey, IntentMeta, NewIntent, StoreError,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -269,7 +272,7 @@ async fn apply(
         events: encoded,
         idempotency: None,
         response_json: String::new(),
-        timers: app.engine.initial_timers(&parent),
+        timers: timers::initial_timers(&app.engine, &parent),
     };
     let entry = bundle
         .entry_step
@@ -324,15 +327,15 @@ async fn apply(
     let scenario_id = bundle.scenario_id.clone();
     let deadline_at = parent.deadline_at.clone();
     let job_key = idempotency.clone();
-    let outcome = app
+    let (response, created) = app
         .store
-        .run(Box::new(move |tx| {
+        .run(move |tx| {
             if let Some(key) = &job_key
                 && let Some(earlier) = tx.replay(key)?
             {
                 let mut response: Value = serde_json::from_str(&earlier).unwrap_or(Value::Null);
                 response["idempotent"] = json!(true);
-                return Ok(json!({ "response": response, "created": [] }));
+                return Ok((response, Vec::new()));
             }
             let mut created = Vec::new();
             for account in &accounts {
@@ -350,7 +353,7 @@ async fn apply(
             }
             let (_, parent) = tx
                 .intent(&parent_id)?
-                .ok_or_else(|| ApiError::internal("the new parent intent vanished"))?;
+                .ok_or_else(|| StoreError::internal("the new parent intent vanished"))?;
             let response = json!({
                 "ok": true,
                 "intent_id": parent_id,
@@ -368,19 +371,15 @@ async fn apply(
             if let Some(key) = &job_key {
                 tx.remember(key, &response.to_string())?;
             }
-            Ok(json!({ "response": response, "created": created }))
-        }))
+            Ok((response, created))
+        })
         .await?;
-    let created: Vec<&str> = outcome["created"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
     for a in &agents {
         if let Some(account) = &a.account
-            && created.contains(&account.sa_id.as_str())
+            && created.contains(&account.sa_id)
         {
             app.directory.add_account(account.clone());
         }
     }
-    Ok(json_value(&outcome["response"]))
+    Ok(json_value(&response))
 }

@@ -21,6 +21,7 @@ use tokio::time::{Instant, sleep_until};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::AppState;
+use super::error::{ApiError, ApiResult};
 use super::extract::Params;
 use super::intents::checked_id;
 use crate::protocol::event::kind;
@@ -29,7 +30,6 @@ use crate::protocol::{Intent, Status};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::hub::{Subscription, Topic};
 use crate::server::engine::lifecycle;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::DeliveryQuery;
 
 /// Deliveries read per query while replaying.

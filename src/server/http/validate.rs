@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use super::error::{ApiError, ApiResult};
 use crate::protocol::{CreateIntentRequest, Status};
 use crate::server::engine::lifecycle::ResolveInput;
-use crate::server::error::{ApiError, ApiResult};
 
 fn object<'a>(body: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
     body.as_object()

@@ -5,21 +5,23 @@
 //! read-check-write done by the store on committed state: callers pass a [`Decide`] function
 //! (pure, from `engine`) that sees the current intent and returns the new events.
 //!
-//! Methods return boxed futures so the server can hold an `Arc<dyn Store>`.
+//! Methods return boxed futures so the server can hold an `Arc<dyn Store>`. Errors are
+//! [`StoreError`]s: storage knows nothing of HTTP.
 
 pub mod auth;
+pub mod error;
 pub mod pg;
 pub mod sqlite;
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
-use serde_json::Value;
-
 use crate::protocol::{Intent, IntentEvent, Status};
-use crate::server::error::ApiResult;
+use crate::server::engine::refusal::Refusal;
+pub use error::{Duplicate, StoreError, StoreResult};
 
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = ApiResult<T>> + Send + 'a>>;
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
 
 /// Who owns an intent and who may see it: the sender's workspace and, when `to_agent` is an
 /// address of a known workspace, the receiver's.
@@ -73,14 +75,16 @@ pub struct NewIntent {
     pub timers: Vec<TimerRow>,
 }
 
-/// A timer: one per `(intent_id, kind)`, due at `due_ms` (Unix milliseconds). Claimed by
-/// the scheduler inside a write transaction, so a crash never loses or doubles one.
+/// A timer row: one per `(intent_id, kind)`, due at `due_ms` (Unix milliseconds). Claimed
+/// by the scheduler inside a write transaction, so a crash never loses or doubles one.
+/// `kind` and `data` (JSON text) are opaque here: `engine::timers::Timer` encodes and
+/// decodes them, in one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimerRow {
     pub intent_id: String,
     pub kind: String,
     pub due_ms: i64,
-    pub data: Value,
+    pub data: String,
 }
 
 /// How an agent receives its intents (spec §7.1), kept per address.
@@ -98,37 +102,42 @@ pub struct AgentDeliveryRow {
 /// Operations available inside one write transaction. Everything done through it commits
 /// together, so a step's completion and its parent's advance are never split by a crash.
 pub trait Tx {
-    fn intent(&mut self, intent_id: &str) -> ApiResult<Option<(IntentMeta, Intent)>>;
+    fn intent(&mut self, intent_id: &str) -> StoreResult<Option<(IntentMeta, Intent)>>;
     /// Read-check-write of one intent; the [`Reactor`] runs on the result.
-    fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned>;
-    fn create(&mut self, intent: NewIntent) -> ApiResult<CreateOutcome>;
-    fn set_timer(&mut self, timer: TimerRow) -> ApiResult<()>;
-    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> ApiResult<()>;
-    fn clear_timers(&mut self, intent_id: &str) -> ApiResult<()>;
+    fn transition(&mut self, intent_id: &str, decide: Decide) -> StoreResult<Transitioned>;
+    fn create(&mut self, intent: NewIntent) -> StoreResult<CreateOutcome>;
+    fn set_timer(&mut self, timer: TimerRow) -> StoreResult<()>;
+    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> StoreResult<()>;
+    fn clear_timers(&mut self, intent_id: &str) -> StoreResult<()>;
     /// Removes and returns timers due at `now_ms`, earliest first.
-    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<TimerRow>>;
-    fn workflow(&mut self, parent_intent_id: &str) -> ApiResult<Option<String>>;
-    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> ApiResult<()>;
+    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> StoreResult<Vec<TimerRow>>;
+    fn workflow(&mut self, parent_intent_id: &str) -> StoreResult<Option<String>>;
+    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> StoreResult<()>;
     /// Inserts the account unless one of that name exists; returns the stored one and
     /// whether it was created.
-    fn ensure_account(&mut self, account: &AccountRow) -> ApiResult<(AccountRow, bool)>;
-    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()>;
-    /// Moves the delivery timers of `address`'s SUBMITTED intents to `due_ms`; returns how
+    fn ensure_account(&mut self, account: &AccountRow) -> StoreResult<(AccountRow, bool)>;
+    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> StoreResult<()>;
+    /// Moves the `kind` timers of `address`'s SUBMITTED intents to `due_ms`; returns how
     /// many (a new push callback should not wait for the current attempt window).
-    fn rearm_deliveries(&mut self, address: &str, due_ms: i64) -> ApiResult<usize>;
-    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()>;
-    fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>>;
-    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()>;
+    fn rearm_deliveries(&mut self, address: &str, kind: &str, due_ms: i64) -> StoreResult<usize>;
+    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str)
+    -> StoreResult<()>;
+    fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>>;
+    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()>;
 }
 
 /// Reacts to every committed-to-be change of an intent inside the same transaction: the
 /// engine's hook for timers, workflow advance and completion delivery.
 pub trait Reactor: Send + Sync {
-    fn changed(&self, tx: &mut dyn Tx, done: &Transitioned) -> ApiResult<()>;
+    fn changed(&self, tx: &mut dyn Tx, done: &Transitioned) -> StoreResult<()>;
 }
 
+/// What a [`TxJob`] answers, type-erased so [`Store`] stays object-safe; callers use the
+/// typed [`Store::run`](trait.Store.html#method.run) on `dyn Store`.
+pub type TxValue = Box<dyn Any + Send>;
+
 /// A job run inside the writer with a [`Tx`]; its answer is returned after the commit.
-pub type TxJob = Box<dyn FnOnce(&mut dyn Tx) -> ApiResult<Value> + Send>;
+pub type TxJob = Box<dyn FnOnce(&mut dyn Tx) -> StoreResult<TxValue> + Send>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOutcome {
@@ -148,12 +157,13 @@ pub struct Decision {
     pub events: Vec<IntentEvent>,
 }
 
-/// Decides a mutation from the committed intent. Runs inside the writer, so it must be quick.
-pub type Decide = Box<dyn FnOnce(&IntentMeta, Intent) -> ApiResult<Decision> + Send>;
+/// Decides a mutation from the committed intent (engine/lifecycle). Runs inside the writer,
+/// so it must be quick; a [`Refusal`] rolls the job back.
+pub type Decide = Box<dyn FnOnce(&IntentMeta, Intent) -> Result<Decision, Refusal> + Send>;
 
 /// Renders the answer to a mutation inside the writer, so it can be kept for idempotent
 /// replays in the same transaction.
-pub type Render = Box<dyn FnOnce(&Transitioned) -> ApiResult<String> + Send>;
+pub type Render = Box<dyn FnOnce(&Transitioned) -> StoreResult<String> + Send>;
 
 #[derive(Debug, Clone)]
 pub struct Transitioned {
@@ -269,7 +279,7 @@ pub trait Store: Send + Sync + 'static {
         key: KeyRow,
     ) -> StoreFuture<'_, ()>;
 
-    /// A workspace with its admin account and key. 409 when the slug is taken.
+    /// A workspace with its admin account and key; [`Duplicate`] when the slug is taken.
     fn create_workspace(
         &self,
         workspace: WorkspaceRow,
@@ -277,7 +287,7 @@ pub trait Store: Send + Sync + 'static {
         key: KeyRow,
     ) -> StoreFuture<'_, ()>;
 
-    /// 409 when the name is taken in the workspace.
+    /// [`Duplicate`] when the name is taken in the workspace.
     fn create_account(&self, account: AccountRow) -> StoreFuture<'_, ()>;
 
     fn create_key(&self, key: KeyRow) -> StoreFuture<'_, ()>;
@@ -292,12 +302,12 @@ pub trait Store: Send + Sync + 'static {
 
     fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome>;
 
-    /// Read-check-write on committed state; 404 when the intent is unknown.
+    /// Read-check-write on committed state; [`StoreError::IntentNotFound`] when unknown.
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned>;
 
     /// [`Store::transition`] under an `Idempotency-Key`: the first call's rendered answer
     /// is stored with the change; a repeat with the same body gets it back unchanged, with
-    /// a different body a 409 `idempotency_conflict`.
+    /// a different body [`StoreError::IdempotencyConflict`].
     fn transition_idempotent(
         &self,
         intent_id: String,
@@ -320,8 +330,9 @@ pub trait Store: Send + Sync + 'static {
     /// Intents addressed to `address` with a delivery cursor after the given one, ascending.
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>>;
 
-    /// Runs `job` in the writer with transactional access (scenario apply, timers).
-    fn run(&self, job: TxJob) -> StoreFuture<'_, Value>;
+    /// Runs `job` in the writer with transactional access (scenario apply, timers). Callers
+    /// use the typed [`run`](#method.run) on `dyn Store`.
+    fn run_job(&self, job: TxJob) -> StoreFuture<'_, TxValue>;
 
     /// The earliest timer's due time (Unix ms), if any.
     fn next_timer_due(&self) -> StoreFuture<'_, Option<i64>>;
@@ -381,4 +392,22 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreFuture<'_, auth::Rotation>;
 
     fn revoke_session(&self, session_id: String) -> StoreFuture<'_, Option<auth::SessionRow>>;
+}
+
+impl dyn Store {
+    /// Runs `job` in the writer inside a transaction shared with its batch; its answer
+    /// comes back once the batch committed.
+    pub async fn run<T, F>(&self, job: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> StoreResult<T> + Send + 'static,
+    {
+        let value = self
+            .run_job(Box::new(move |tx| job(tx).map(|v| Box::new(v) as TxValue)))
+            .await?;
+        value
+            .downcast::<T>()
+            .map(|v| *v)
+            .map_err(|_| StoreError::internal("a transaction job answered with another type"))
+    }
 }

@@ -8,9 +8,10 @@ use crate::protocol::event::kind;
 use crate::protocol::scenario::StepSpec;
 use crate::protocol::{Intent, Status, WaitingReason};
 use crate::server::engine::lifecycle::{self, blank_event, push};
-use crate::server::engine::reactor::{Engine, ORCHESTRATOR, now_ms, timer};
-use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::{Decision, TimerRow, Tx};
+use crate::server::engine::reactor::{Engine, ORCHESTRATOR};
+use crate::server::engine::refusal::Refusal;
+use crate::server::engine::timers::{Timer, kind_name, now_ms};
+use crate::server::store::{Decision, StoreResult, Tx};
 
 pub(super) fn default_task(step: &StepSpec) -> Value {
     let mut task = step
@@ -51,26 +52,23 @@ fn outcome_of(task: &Map<String, Value>) -> Option<String> {
 }
 
 /// `resume` with `task_result` on a workflow parent waiting for a human: checks the answer
-/// against the task (422 otherwise) and records it; the reactor then advances the workflow.
+/// against the task (refused otherwise) and records it; the reactor then advances the
+/// workflow.
 pub fn answer(
     caller_address: &str,
     mut intent: Intent,
     task: Map<String, Value>,
     now: &str,
-) -> ApiResult<Decision> {
+) -> Result<Decision, Refusal> {
     lifecycle::check_transition(&intent, Status::InProgress)?;
     if intent.waiting_reason != Some(WaitingReason::WaitingForHuman) {
-        return Err(ApiError::conflict(
-            "not_waiting_for_human",
-            format!(
-                "intent {} is not waiting for a human answer",
-                intent.intent_id
-            ),
-        ));
+        return Err(Refusal::NotWaitingForHuman {
+            intent_id: intent.intent_id.clone(),
+        });
     }
     let spec = intent.human_task.clone().unwrap_or(Value::Null);
     let outcome = outcome_of(&task)
-        .ok_or_else(|| ApiError::invalid_field("task_result.outcome", "is required"))?;
+        .ok_or_else(|| Refusal::invalid_field("task_result.outcome", "is required"))?;
     let allowed: Vec<String> = spec
         .get("allowed_outcomes")
         .and_then(Value::as_array)
@@ -82,7 +80,7 @@ pub fn answer(
         })
         .unwrap_or_else(|| vec!["approved".into(), "rejected".into()]);
     if !allowed.contains(&outcome) && outcome != "rejected" {
-        return Err(ApiError::invalid_field(
+        return Err(Refusal::invalid_field(
             "task_result.outcome",
             format!("'{outcome}' is not one of {}", allowed.join(", ")),
         ));
@@ -93,7 +91,7 @@ pub fn answer(
             .and_then(Value::as_str)
             .is_none_or(|c| c.trim().is_empty())
     {
-        return Err(ApiError::invalid_field(
+        return Err(Refusal::invalid_field(
             "task_result.comment",
             "this task requires a comment",
         ));
@@ -116,15 +114,15 @@ pub fn human_answered(
     tx: &mut dyn Tx,
     parent: &Intent,
     details: &Value,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let Some(mut state) = load(tx, &parent.intent_id)? else {
         return Ok(());
     };
     let Some(index) = state.current else {
         return Ok(());
     };
-    tx.clear_timer(&parent.intent_id, timer::STEP_DEADLINE)?;
-    tx.clear_timer(&parent.intent_id, timer::REMINDER)?;
+    tx.clear_timer(&parent.intent_id, kind_name::STEP_DEADLINE)?;
+    tx.clear_timer(&parent.intent_id, kind_name::REMINDER)?;
     let answer = details.get("task_result").cloned().unwrap_or(json!({}));
     if details.get("positive").and_then(Value::as_bool) == Some(true) {
         succeed(engine, tx, &mut state, index, answer)?;
@@ -139,10 +137,11 @@ pub(super) fn remind(
     engine: &Engine,
     tx: &mut dyn Tx,
     state: &WorkflowState,
-    step: &StepSpec,
-    t: &TimerRow,
-) -> ApiResult<()> {
-    let count = t.data.get("count").and_then(Value::as_u64).unwrap_or(0) as u32;
+    index: usize,
+    count: u32,
+) -> StoreResult<()> {
+    let step = &state.steps[index];
+    let parent = state.parent_intent_id.as_str();
     let max = step.max_reminders.or(state.max_reminders).unwrap_or(1);
     let interval = step
         .remind_interval_seconds
@@ -158,7 +157,7 @@ pub(super) fn remind(
         .unwrap_or(state.from_agent.clone());
     let now = crate::protocol::now();
     tx.transition(
-        &t.intent_id,
+        parent,
         Box::new(move |_, mut intent| {
             let mut events = Vec::new();
             let event_kind = if escalate {
@@ -183,11 +182,12 @@ pub(super) fn remind(
         }),
     )?;
     if !escalate {
-        tx.set_timer(TimerRow {
-            due_ms: now_ms() + engine.scaled_ms(interval),
-            data: json!({ "step": t.data.get("step"), "count": count + 1 }),
-            ..t.clone()
-        })?;
+        let due = now_ms() + engine.scaled_ms(interval);
+        let next = Timer::Reminder {
+            step: index,
+            count: count + 1,
+        };
+        tx.set_timer(next.row(parent, due))?;
     }
     Ok(())
 }

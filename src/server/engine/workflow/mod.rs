@@ -17,18 +17,18 @@ mod parent;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use human::default_task;
 pub use human::{answer, human_answered};
-use human::{default_task, remind};
 pub use parent::parent_ended;
 use parent::{end_parent, parent_live, wait_parent};
 
 use super::lifecycle;
-use super::reactor::{Engine, ORCHESTRATOR, now_ms, timer};
+use super::reactor::{Engine, ORCHESTRATOR};
+use super::timers::{self, Timer, now_ms};
 use crate::protocol::event::kind;
 use crate::protocol::scenario::{StepKind, StepSpec};
 use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
-use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::{IntentMeta, NewIntent, TimerRow, Tx};
+use crate::server::store::{IntentMeta, NewIntent, StoreError, StoreResult, Tx};
 
 /// Where an agent role's step intents go.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,18 +69,17 @@ enum Failure {
     Rejected(Value),
 }
 
-fn load(tx: &mut dyn Tx, parent: &str) -> ApiResult<Option<WorkflowState>> {
+fn load(tx: &mut dyn Tx, parent: &str) -> StoreResult<Option<WorkflowState>> {
     match tx.workflow(parent)? {
         None => Ok(None),
         Some(body) => serde_json::from_str(&body)
             .map(Some)
-            .map_err(|e| ApiError::internal(format!("stored workflow is unreadable: {e}"))),
+            .map_err(|e| StoreError::internal(format!("stored workflow is unreadable: {e}"))),
     }
 }
 
-fn save(tx: &mut dyn Tx, state: &WorkflowState) -> ApiResult<()> {
-    let body = serde_json::to_string(state).map_err(|e| ApiError::internal(e.to_string()))?;
-    tx.put_workflow(&state.parent_intent_id, &body)
+fn save(tx: &mut dyn Tx, state: &WorkflowState) -> StoreResult<()> {
+    tx.put_workflow(&state.parent_intent_id, &StoreError::encode(state)?)
 }
 
 /// Starts a new workflow at `entry` (the parent was created in this transaction).
@@ -89,7 +88,7 @@ pub fn start(
     tx: &mut dyn Tx,
     mut state: WorkflowState,
     entry: usize,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     enter(engine, tx, &mut state, entry)?;
     save(tx, &state)
 }
@@ -99,7 +98,7 @@ fn enter(
     tx: &mut dyn Tx,
     state: &mut WorkflowState,
     index: usize,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let Some(step) = state.steps.get(index).cloned() else {
         return finish(tx, state);
     };
@@ -154,20 +153,18 @@ fn enter(
                 step.step_id.clone(),
             )?;
             if let Some(seconds) = step.step_deadline_seconds {
-                tx.set_timer(TimerRow {
-                    intent_id: parent.clone(),
-                    kind: timer::STEP_DEADLINE.into(),
-                    due_ms: now_ms() + engine.scaled_ms(seconds),
-                    data: json!({"step": index}),
-                })?;
+                let due = now_ms() + engine.scaled_ms(seconds);
+                tx.set_timer(Timer::StepDeadline { step: index }.row(&parent, due))?;
             }
             if let Some(after) = step.remind_after_seconds.or(state.remind_after_seconds) {
-                tx.set_timer(TimerRow {
-                    intent_id: parent,
-                    kind: timer::REMINDER.into(),
-                    due_ms: now_ms() + engine.scaled_ms(after),
-                    data: json!({"step": index, "count": 0}),
-                })?;
+                let due = now_ms() + engine.scaled_ms(after);
+                tx.set_timer(
+                    Timer::Reminder {
+                        step: index,
+                        count: 0,
+                    }
+                    .row(&parent, due),
+                )?;
             }
             Ok(())
         }
@@ -186,12 +183,8 @@ fn enter(
                 None,
                 step.step_id.clone(),
             )?;
-            tx.set_timer(TimerRow {
-                intent_id: parent,
-                kind: timer::DELAY.into(),
-                due_ms: now_ms() + engine.scaled_ms(*seconds),
-                data: json!({"step": index}),
-            })
+            let due = now_ms() + engine.scaled_ms(*seconds);
+            tx.set_timer(Timer::Delay { step: index }.row(&parent, due))
         }
         StepKind::Instant { runtime_type } => {
             let result = json!({ "runtime_type": runtime_type, "config": step.config });
@@ -207,7 +200,7 @@ fn dispatch(
     state: &mut WorkflowState,
     step: &StepSpec,
     b: Binding,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let now = crate::protocol::now();
     let mut payload = state.payload.as_object().cloned().unwrap_or_default();
     payload.insert("parent_payload".into(), state.payload.clone());
@@ -243,9 +236,9 @@ fn dispatch(
     intent.step_id = Some(step.step_id.clone());
     let mut encoded = Vec::new();
     for e in &events {
-        encoded.push((e.seq, encode(e)?));
+        encoded.push((e.seq, StoreError::encode(e)?));
     }
-    let timers = engine.initial_timers(&intent);
+    let timers = timers::initial_timers(engine, &intent);
     tx.create(NewIntent {
         meta: IntentMeta {
             workspace_id: state.meta_workspace_id.clone(),
@@ -256,7 +249,7 @@ fn dispatch(
         to_agent: b.address.clone(),
         status: intent.status,
         created_at: now,
-        intent_json: encode(&intent)?,
+        intent_json: StoreError::encode(&intent)?,
         events: encoded,
         idempotency: None,
         response_json: String::new(),
@@ -279,10 +272,6 @@ fn dispatch(
     )
 }
 
-fn encode<T: Serialize>(value: &T) -> ApiResult<String> {
-    serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
-}
-
 fn next_index(state: &WorkflowState, index: usize, target: &Option<String>) -> Option<usize> {
     match target {
         Some(id) => state.steps.iter().position(|s| &s.step_id == id),
@@ -296,7 +285,7 @@ fn succeed(
     state: &mut WorkflowState,
     index: usize,
     result: Value,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let step = &state.steps[index];
     state.results.insert(step.step_id.clone(), result);
     state.attempt = 0;
@@ -306,7 +295,7 @@ fn succeed(
     }
 }
 
-fn finish(tx: &mut dyn Tx, state: &mut WorkflowState) -> ApiResult<()> {
+fn finish(tx: &mut dyn Tx, state: &mut WorkflowState) -> StoreResult<()> {
     state.current = None;
     state.step_intent = None;
     let last = state
@@ -335,18 +324,14 @@ fn fail(
     state: &mut WorkflowState,
     index: usize,
     failure: Failure,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let step = state.steps[index].clone();
     let agent_step = matches!(step.kind, StepKind::Agent { .. } | StepKind::Address { .. });
     if agent_step && !matches!(failure, Failure::Rejected(_)) && state.attempt < step.max_retries {
         state.attempt += 1;
         state.step_intent = None;
-        return tx.set_timer(TimerRow {
-            intent_id: state.parent_intent_id.clone(),
-            kind: timer::RETRY.into(),
-            due_ms: now_ms() + engine.scaled_ms(step.retry_delay_seconds),
-            data: json!({ "step": index }),
-        });
+        let due = now_ms() + engine.scaled_ms(step.retry_delay_seconds);
+        return tx.set_timer(Timer::Retry { step: index }.row(&state.parent_intent_id, due));
     }
     state.attempt = 0;
     if let Some(next) = step
@@ -399,7 +384,12 @@ fn fail(
 }
 
 /// A step intent finished: advance its workflow (same transaction).
-pub fn step_ended(engine: &Engine, tx: &mut dyn Tx, parent: &str, step: &Intent) -> ApiResult<()> {
+pub fn step_ended(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    parent: &str,
+    step: &Intent,
+) -> StoreResult<()> {
     let Some(mut state) = load(tx, parent)? else {
         return Ok(());
     };
@@ -441,42 +431,74 @@ pub fn step_ended(engine: &Engine, tx: &mut dyn Tx, parent: &str, step: &Intent)
     save(tx, &state)
 }
 
-/// Workflow timers on the parent: retry, delay, human step deadline, reminders.
-pub fn fire(engine: &Engine, tx: &mut dyn Tx, t: &TimerRow) -> ApiResult<()> {
-    let Some(mut state) = load(tx, &t.intent_id)? else {
+/// The workflow of `parent` when `step` is still its current step and the parent still
+/// runs: a timer armed for an earlier step (or a finished parent) does nothing.
+fn at_step(tx: &mut dyn Tx, parent: &str, step: usize) -> StoreResult<Option<WorkflowState>> {
+    let Some(state) = load(tx, parent)? else {
+        return Ok(None);
+    };
+    if state.current != Some(step) || step >= state.steps.len() || !parent_live(tx, parent)? {
+        return Ok(None);
+    }
+    Ok(Some(state))
+}
+
+/// [`Timer::Retry`]: dispatch the failed step again.
+pub fn retry_step(engine: &Engine, tx: &mut dyn Tx, parent: &str, step: usize) -> StoreResult<()> {
+    let Some(mut state) = at_step(tx, parent, step)? else {
         return Ok(());
     };
-    let index = t
-        .data
-        .get("step")
-        .and_then(Value::as_u64)
-        .map(|i| i as usize);
-    if state.current != index || index.is_none() || !parent_live(tx, &t.intent_id)? {
+    enter(engine, tx, &mut state, step)?;
+    save(tx, &state)
+}
+
+/// [`Timer::Delay`]: a delay step ends (or, with `then_timeout`, fails as a timeout).
+pub fn delay_ended(engine: &Engine, tx: &mut dyn Tx, parent: &str, step: usize) -> StoreResult<()> {
+    let Some(mut state) = at_step(tx, parent, step)? else {
         return Ok(());
-    }
-    let index = index.unwrap_or_default();
-    let step = state.steps[index].clone();
-    match t.kind.as_str() {
-        timer::RETRY => enter(engine, tx, &mut state, index)?,
-        timer::DELAY => match step.kind {
-            StepKind::Delay {
-                then_timeout: true, ..
-            } => fail(engine, tx, &mut state, index, Failure::Timeout)?,
-            StepKind::Delay { seconds, .. } => succeed(
-                engine,
-                tx,
-                &mut state,
-                index,
-                json!({ "waited_seconds": seconds }),
-            )?,
-            _ => {}
-        },
-        timer::STEP_DEADLINE => {
-            tx.clear_timer(&t.intent_id, timer::REMINDER)?;
-            fail(engine, tx, &mut state, index, Failure::Timeout)?
-        }
-        timer::REMINDER => remind(engine, tx, &state, &step, t)?,
+    };
+    match state.steps[step].kind {
+        StepKind::Delay {
+            then_timeout: true, ..
+        } => fail(engine, tx, &mut state, step, Failure::Timeout)?,
+        StepKind::Delay { seconds, .. } => succeed(
+            engine,
+            tx,
+            &mut state,
+            step,
+            json!({ "waited_seconds": seconds }),
+        )?,
         _ => {}
     }
+    save(tx, &state)
+}
+
+/// [`Timer::StepDeadline`]: a human step was not answered in time.
+pub fn step_deadline_passed(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    parent: &str,
+    step: usize,
+) -> StoreResult<()> {
+    let Some(mut state) = at_step(tx, parent, step)? else {
+        return Ok(());
+    };
+    tx.clear_timer(parent, timers::kind_name::REMINDER)?;
+    fail(engine, tx, &mut state, step, Failure::Timeout)?;
+    save(tx, &state)
+}
+
+/// [`Timer::Reminder`]: remind about (or escalate) a human step that waits.
+pub fn remind(
+    engine: &Engine,
+    tx: &mut dyn Tx,
+    parent: &str,
+    step: usize,
+    count: u32,
+) -> StoreResult<()> {
+    let Some(state) = at_step(tx, parent, step)? else {
+        return Ok(());
+    };
+    human::remind(engine, tx, &state, step, count)?;
     save(tx, &state)
 }

@@ -8,8 +8,7 @@ use crate::protocol::event::kind;
 use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
 use crate::server::engine::lifecycle::{blank_event, push};
 use crate::server::engine::reactor::ORCHESTRATOR;
-use crate::server::error::ApiResult;
-use crate::server::store::{Decision, Tx};
+use crate::server::store::{Decision, StoreResult, Tx};
 
 /// Moves the parent to WAITING with a new holder (through IN_PROGRESS when it already
 /// waits, since WAITING → WAITING is no transition).
@@ -21,7 +20,7 @@ pub(super) fn wait_parent(
     pending: PendingWith,
     human_task: Option<Value>,
     step_id: String,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let now = crate::protocol::now();
     tx.transition(
         parent,
@@ -56,7 +55,7 @@ pub(super) fn end_parent(
     event_kind: &'static str,
     body: Value,
     details: Value,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let now = crate::protocol::now();
     tx.transition(
         parent,
@@ -84,7 +83,7 @@ pub(super) fn end_parent(
 }
 
 /// The parent ended (completed, deadline, canceled): cancel a step still running.
-pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> ApiResult<()> {
+pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> StoreResult<()> {
     let Some(state) = load(tx, &parent.intent_id)? else {
         return Ok(());
     };
@@ -113,7 +112,7 @@ pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> ApiResult<()> {
     Ok(())
 }
 
-pub(super) fn parent_live(tx: &mut dyn Tx, parent: &str) -> ApiResult<bool> {
+pub(super) fn parent_live(tx: &mut dyn Tx, parent: &str) -> StoreResult<bool> {
     Ok(tx
         .intent(parent)?
         .is_some_and(|(_, i)| !i.status.is_terminal()))

@@ -20,9 +20,15 @@ use writer::{Staged, Writer};
 use super::{
     AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
     DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
-    Reactor, Render, Store, StoreFuture, Transitioned, TxJob, WorkspaceRow,
+    Reactor, Render, Store, StoreError, StoreFuture, StoreResult, Transitioned, TxJob, TxValue,
+    WorkspaceRow,
 };
-use crate::server::error::ApiResult;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
 
 pub struct SqliteStore {
     writer: Writer,
@@ -76,7 +82,7 @@ impl SqliteStore {
     fn write<R, F>(&self, job: F) -> StoreFuture<'_, R>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection, &mut writer::WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+        F: FnOnce(&Connection, &mut writer::WriterState) -> StoreResult<Staged<R>> + Send + 'static,
     {
         Box::pin(self.writer.submit(job))
     }
@@ -89,7 +95,7 @@ struct ReadPool {
 }
 
 impl ReadPool {
-    fn with<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> ApiResult<R> {
+    fn with<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> StoreResult<R> {
         let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let conn = match pooled {
             Some(conn) => conn,
@@ -213,7 +219,7 @@ impl Store for SqliteStore {
         self.read(move |conn| reads::deliveries(conn, &query))
     }
 
-    fn run(&self, job: TxJob) -> StoreFuture<'_, serde_json::Value> {
+    fn run_job(&self, job: TxJob) -> StoreFuture<'_, TxValue> {
         self.write(move |conn, state| {
             let mut tx = tx::SqliteTx::new(conn, state);
             let value = job(&mut tx)?;
@@ -472,7 +478,7 @@ mod tests {
             .create_intent(new_intent("i3", Some("k"), 2))
             .await
             .unwrap_err();
-        assert_eq!(clash.status.as_u16(), 409);
+        assert!(matches!(clash, StoreError::IdempotencyConflict { .. }));
         assert!(store.get_intent("i2".into()).await.unwrap().is_none());
 
         // Concurrent deliveries and a resolve: one DELIVERED, one terminal, seq has no gaps.

@@ -5,16 +5,14 @@
 use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::Value;
 
 use super::reads::{ACCOUNT_COLUMNS, account_row};
 use super::writer::{Staged, WriterState};
 use super::writes;
 use crate::protocol::Intent;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
-    Notice, Reactor, Render, TimerRow, Transitioned, Tx,
+    Notice, Reactor, Render, StoreError, StoreResult, TimerRow, Transitioned, Tx,
 };
 
 /// Reactions may cause reactions (a step ends → its parent ends → …); bounded for safety.
@@ -56,12 +54,12 @@ pub fn insert_timer(conn: &Connection, t: &TimerRow) -> rusqlite::Result<()> {
         "INSERT INTO timers (intent_id, kind, due_ms, data) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, data = excluded.data",
     )?
-    .execute(params![t.intent_id, t.kind, t.due_ms, t.data.to_string()])?;
+    .execute(params![t.intent_id, t.kind, t.due_ms, t.data])?;
     Ok(())
 }
 
 impl Tx for SqliteTx<'_> {
-    fn intent(&mut self, intent_id: &str) -> ApiResult<Option<(IntentMeta, Intent)>> {
+    fn intent(&mut self, intent_id: &str) -> StoreResult<Option<(IntentMeta, Intent)>> {
         let row = self
             .conn
             .prepare_cached(
@@ -82,14 +80,15 @@ impl Tx for SqliteTx<'_> {
         match row {
             None => Ok(None),
             Some((meta, body)) => {
-                let intent = serde_json::from_str(&body)
-                    .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))?;
+                let intent = serde_json::from_str(&body).map_err(|e| {
+                    StoreError::internal(format!("stored intent is unreadable: {e}"))
+                })?;
                 Ok(Some((meta, intent)))
             }
         }
     }
 
-    fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned> {
+    fn transition(&mut self, intent_id: &str, decide: Decide) -> StoreResult<Transitioned> {
         let staged = writes::transition(self.conn, self.state, intent_id, decide)?;
         self.notices.extend(staged.notices);
         self.events += staged.events;
@@ -106,34 +105,34 @@ impl Tx for SqliteTx<'_> {
         Ok(done)
     }
 
-    fn create(&mut self, intent: NewIntent) -> ApiResult<CreateOutcome> {
+    fn create(&mut self, intent: NewIntent) -> StoreResult<CreateOutcome> {
         let staged = writes::create_intent(self.conn, self.state, intent)?;
         self.notices.extend(staged.notices);
         self.events += staged.events;
         Ok(staged.value)
     }
 
-    fn set_timer(&mut self, timer: TimerRow) -> ApiResult<()> {
+    fn set_timer(&mut self, timer: TimerRow) -> StoreResult<()> {
         insert_timer(self.conn, &timer)?;
         self.notices.push(Notice::Timer(timer.due_ms));
         Ok(())
     }
 
-    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> ApiResult<()> {
+    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> StoreResult<()> {
         self.conn
             .prepare_cached("DELETE FROM timers WHERE intent_id = ?1 AND kind = ?2")?
             .execute(params![intent_id, kind])?;
         Ok(())
     }
 
-    fn clear_timers(&mut self, intent_id: &str) -> ApiResult<()> {
+    fn clear_timers(&mut self, intent_id: &str) -> StoreResult<()> {
         self.conn
             .prepare_cached("DELETE FROM timers WHERE intent_id = ?1")?
             .execute([intent_id])?;
         Ok(())
     }
 
-    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<TimerRow>> {
+    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> StoreResult<Vec<TimerRow>> {
         let rows = self
             .conn
             .prepare_cached(
@@ -141,12 +140,11 @@ impl Tx for SqliteTx<'_> {
                  ORDER BY due_ms LIMIT ?2",
             )?
             .query_map(params![now_ms, limit], |r| {
-                let data: String = r.get(3)?;
                 Ok(TimerRow {
                     intent_id: r.get(0)?,
                     kind: r.get(1)?,
                     due_ms: r.get(2)?,
-                    data: serde_json::from_str(&data).unwrap_or(Value::Null),
+                    data: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -156,7 +154,7 @@ impl Tx for SqliteTx<'_> {
         Ok(rows)
     }
 
-    fn workflow(&mut self, parent_intent_id: &str) -> ApiResult<Option<String>> {
+    fn workflow(&mut self, parent_intent_id: &str) -> StoreResult<Option<String>> {
         Ok(self
             .conn
             .prepare_cached("SELECT body FROM workflows WHERE parent_intent_id = ?1")?
@@ -164,7 +162,7 @@ impl Tx for SqliteTx<'_> {
             .optional()?)
     }
 
-    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> ApiResult<()> {
+    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> StoreResult<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO workflows (parent_intent_id, body) VALUES (?1, ?2) \
@@ -174,7 +172,7 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn ensure_account(&mut self, a: &AccountRow) -> ApiResult<(AccountRow, bool)> {
+    fn ensure_account(&mut self, a: &AccountRow) -> StoreResult<(AccountRow, bool)> {
         let existing = self
             .conn
             .prepare_cached(&format!(
@@ -192,7 +190,7 @@ impl Tx for SqliteTx<'_> {
         }
     }
 
-    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()> {
+    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> StoreResult<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO agent_delivery (address, sa_id, workspace_id, delivery_mode, \
@@ -212,21 +210,27 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn rearm_deliveries(&mut self, address: &str, due_ms: i64) -> ApiResult<usize> {
+    fn rearm_deliveries(&mut self, address: &str, kind: &str, due_ms: i64) -> StoreResult<usize> {
         let moved = self
             .conn
             .prepare_cached(
-                "UPDATE timers SET due_ms = ?2 WHERE kind = 'delivery' AND intent_id IN \
+                "UPDATE timers SET due_ms = ?2 WHERE kind = ?3 AND intent_id IN \
                  (SELECT intent_id FROM intents WHERE to_agent = ?1 AND status = 'SUBMITTED')",
             )?
-            .execute(params![address, due_ms])?;
+            .execute(params![address, due_ms, kind])?;
         if moved > 0 {
             self.notices.push(Notice::Timer(due_ms));
         }
         Ok(moved)
     }
 
-    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()> {
+    fn put_thread(
+        &mut self,
+        thread_id: &str,
+        owner: &str,
+        at: &str,
+        body: &str,
+    ) -> StoreResult<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO inbox_threads (thread_id, owner_agent, updated_at, body) \
@@ -238,11 +242,11 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>> {
+    fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>> {
         writes::idempotent_replay(self.conn, key)
     }
 
-    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()> {
+    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()> {
         writes::remember(self.conn, key, response)
     }
 }
@@ -253,7 +257,7 @@ pub fn transition(
     state: &mut WriterState,
     intent_id: &str,
     decide: Decide,
-) -> ApiResult<Staged<Transitioned>> {
+) -> StoreResult<Staged<Transitioned>> {
     let mut tx = SqliteTx::new(conn, state);
     let done = tx.transition(intent_id, decide)?;
     Ok(tx.finish(done))
@@ -267,7 +271,7 @@ pub fn transition_idempotent(
     decide: Decide,
     key: &IdempotencyKey,
     render: Render,
-) -> ApiResult<Staged<String>> {
+) -> StoreResult<Staged<String>> {
     let mut tx = SqliteTx::new(conn, state);
     if let Some(response) = tx.replay(key)? {
         return Ok(Staged::quiet(response));

@@ -13,8 +13,7 @@ use std::sync::mpsc;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::server::error::{ApiError, ApiResult};
-use crate::server::store::{CommitObserver, Notice, Reactor};
+use crate::server::store::{CommitObserver, Notice, Reactor, StoreError, StoreResult};
 
 use super::hot::{HotIntents, HotUpdate};
 
@@ -73,7 +72,7 @@ impl<R> Staged<R> {
     }
 }
 
-type Reply = Box<dyn FnOnce(ApiResult<()>) + Send>;
+type Reply = Box<dyn FnOnce(StoreResult<()>) + Send>;
 
 struct JobOutcome {
     keep: bool,
@@ -120,12 +119,12 @@ impl Writer {
     }
 
     /// Queues a job; the future resolves after the job's batch committed.
-    pub fn submit<R, F>(&self, job: F) -> impl Future<Output = ApiResult<R>> + Send + 'static
+    pub fn submit<R, F>(&self, job: F) -> impl Future<Output = StoreResult<R>> + Send + 'static
     where
         R: Send + 'static,
-        F: FnOnce(&Connection, &mut WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+        F: FnOnce(&Connection, &mut WriterState) -> StoreResult<Staged<R>> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel::<ApiResult<R>>();
+        let (tx, rx) = oneshot::channel::<StoreResult<R>>();
         let job: Job = Box::new(move |conn, state| match job(conn, state) {
             Ok(Staged {
                 value,
@@ -151,10 +150,10 @@ impl Writer {
         let queued = self.tx.send(Msg::Job(job));
         async move {
             if queued.is_err() {
-                return Err(ApiError::internal("the server is shutting down"));
+                return Err(StoreError::internal("the server is shutting down"));
             }
             rx.await
-                .unwrap_or_else(|_| Err(ApiError::internal("the writer stopped")))
+                .unwrap_or_else(|_| Err(StoreError::internal("the writer stopped")))
         }
     }
 
@@ -308,7 +307,9 @@ fn commit_batch(
                 *state = fresh;
             }
             for outcome in outcomes.drain(..) {
-                (outcome.reply)(Err(ApiError::internal("the write could not be committed")));
+                (outcome.reply)(Err(StoreError::internal(
+                    "the write could not be committed",
+                )));
             }
         }
     }

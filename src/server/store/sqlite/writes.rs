@@ -5,47 +5,48 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::hot::HotUpdate;
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
-    AccountRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, IntentRow, KeyRow, NewIntent,
-    Notice, OrgRow, Transitioned, WorkspaceRow,
+    AccountRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta, IntentRow, KeyRow,
+    NewIntent, Notice, OrgRow, StoreError, StoreResult, Transitioned, WorkspaceRow,
 };
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation)
 }
 
-fn conflict_or(e: rusqlite::Error, code: &str, message: &str) -> ApiError {
+fn duplicate_or(e: rusqlite::Error, duplicate: impl FnOnce() -> Duplicate) -> StoreError {
     if is_unique_violation(&e) {
-        ApiError::conflict(code, message)
+        StoreError::Duplicate(duplicate())
     } else {
         e.into()
     }
 }
 
-pub fn insert_org(conn: &Connection, org: &OrgRow) -> ApiResult<()> {
+pub fn insert_org(conn: &Connection, org: &OrgRow) -> StoreResult<()> {
     conn.prepare_cached("INSERT INTO orgs (org_id, slug, created_at) VALUES (?1, ?2, ?3)")?
         .execute(params![org.org_id, org.slug, org.created_at])
-        .map_err(|e| conflict_or(e, "org_exists", "an organization with this slug exists"))?;
+        .map_err(|e| {
+            duplicate_or(e, || Duplicate::Org {
+                slug: org.slug.clone(),
+            })
+        })?;
     Ok(())
 }
 
-pub fn insert_workspace(conn: &Connection, ws: &WorkspaceRow) -> ApiResult<()> {
+pub fn insert_workspace(conn: &Connection, ws: &WorkspaceRow) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO workspaces (workspace_id, org_id, slug, created_at) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![ws.workspace_id, ws.org_id, ws.slug, ws.created_at])
     .map_err(|e| {
-        conflict_or(
-            e,
-            "workspace_exists",
-            &format!("a workspace named '{}' already exists", ws.slug),
-        )
+        duplicate_or(e, || Duplicate::Workspace {
+            slug: ws.slug.clone(),
+        })
     })?;
     Ok(())
 }
 
-pub fn insert_account(conn: &Connection, a: &AccountRow) -> ApiResult<()> {
+pub fn insert_account(conn: &Connection, a: &AccountRow) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
          description, status, is_admin, created_at, updated_at) \
@@ -64,19 +65,14 @@ pub fn insert_account(conn: &Connection, a: &AccountRow) -> ApiResult<()> {
         a.updated_at
     ])
     .map_err(|e| {
-        conflict_or(
-            e,
-            "service_account_exists",
-            &format!(
-                "a service account named '{}' already exists in this workspace",
-                a.name
-            ),
-        )
+        duplicate_or(e, || Duplicate::Account {
+            name: a.name.clone(),
+        })
     })?;
     Ok(())
 }
 
-pub fn insert_key(conn: &Connection, k: &KeyRow) -> ApiResult<()> {
+pub fn insert_key(conn: &Connection, k: &KeyRow) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO api_keys (key_id, sa_id, secret_hash, key_hint, status, created_at, \
          expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -99,7 +95,7 @@ pub fn revoke_key(
     sa_id: &str,
     key_id: &str,
     at: &str,
-) -> ApiResult<Option<KeyRow>> {
+) -> StoreResult<Option<KeyRow>> {
     let changed = conn
         .prepare_cached(
             "UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?3) \
@@ -119,8 +115,8 @@ pub fn revoke_key(
     Ok(key)
 }
 
-/// The earlier answer under this key, or a 409 when the key came with another body.
-pub fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> ApiResult<Option<String>> {
+/// The earlier answer under this key, or a conflict when the key came with another body.
+pub fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> StoreResult<Option<String>> {
     let earlier: Option<(Vec<u8>, String)> = conn
         .prepare_cached(
             "SELECT body_hash, response FROM idempotency \
@@ -133,15 +129,13 @@ pub fn idempotent_replay(conn: &Connection, idem: &IdempotencyKey) -> ApiResult<
     match earlier {
         None => Ok(None),
         Some((hash, response)) if hash == idem.body_hash => Ok(Some(response)),
-        Some(_) => Err(ApiError::conflict(
-            "idempotency_conflict",
-            "idempotency key reused with different payload",
-        )
-        .with_details(serde_json::json!({ "idempotency_key": idem.key }))),
+        Some(_) => Err(StoreError::IdempotencyConflict {
+            key: idem.key.clone(),
+        }),
     }
 }
 
-pub fn remember(conn: &Connection, idem: &IdempotencyKey, response: &str) -> ApiResult<()> {
+pub fn remember(conn: &Connection, idem: &IdempotencyKey, response: &str) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
@@ -160,7 +154,7 @@ pub fn create_intent(
     conn: &Connection,
     state: &mut WriterState,
     n: NewIntent,
-) -> ApiResult<Staged<CreateOutcome>> {
+) -> StoreResult<Staged<CreateOutcome>> {
     if let Some(idem) = &n.idempotency
         && let Some(response) = idempotent_replay(conn, idem)?
     {
@@ -233,7 +227,7 @@ pub fn transition(
     state: &mut WriterState,
     intent_id: &str,
     decide: Decide,
-) -> ApiResult<Staged<Transitioned>> {
+) -> StoreResult<Staged<Transitioned>> {
     let row = conn
         .prepare_cached(
             "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body \
@@ -253,14 +247,13 @@ pub fn transition(
         })
         .optional()?;
     let Some((rowid, meta, last_seq, body)) = row else {
-        return Err(ApiError::intent_not_found(intent_id));
+        return Err(StoreError::IntentNotFound(intent_id.to_string()));
     };
     let current: Intent = serde_json::from_str(&body)
-        .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("stored intent is unreadable: {e}")))?;
     let previous = current.status;
     let decision = decide(&meta, current)?;
-    let intent_json =
-        serde_json::to_string(&decision.intent).map_err(|e| ApiError::internal(e.to_string()))?;
+    let intent_json = StoreError::encode(&decision.intent)?;
     if decision.events.is_empty() {
         return Ok(Staged::quiet(Transitioned {
             meta,
@@ -274,12 +267,9 @@ pub fn transition(
     for (i, event) in decision.events.iter().enumerate() {
         // The log has no gaps: the engine must continue exactly after the stored seq.
         if event.seq != last_seq as u64 + 1 + i as u64 {
-            return Err(ApiError::internal("event sequence out of order"));
+            return Err(StoreError::internal("event sequence out of order"));
         }
-        encoded.push((
-            event.seq,
-            serde_json::to_string(event).map_err(|e| ApiError::internal(e.to_string()))?,
-        ));
+        encoded.push((event.seq, StoreError::encode(event)?));
     }
     let new_last = decision.events.last().map(|e| e.seq).unwrap_or(0);
     let updated_at = decision

@@ -1,0 +1,41 @@
+//! What the lifecycle answers when it says no. A decision ([`Decide`](crate::server::store::Decide))
+//! or a workflow step returns a [`Refusal`]; the store carries it out of the transaction
+//! unchanged (`StoreError::Refused`) and http/ turns it into a status and an error body.
+//! No HTTP here: the engine names the reason, the edge picks the status.
+
+use crate::protocol::Status;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// The caller's workspace cannot see the intent: as if it did not exist.
+    #[error("intent {intent_id} not found")]
+    IntentNotFound { intent_id: String },
+    /// Visible, but this caller may not do that.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("intent {intent_id} is already {status}; a finished intent cannot change")]
+    AlreadyTerminal { intent_id: String, status: Status },
+    #[error("intent {intent_id} cannot go from {from} to {to}")]
+    InvalidTransition {
+        intent_id: String,
+        from: Status,
+        to: Status,
+    },
+    #[error("intent {intent_id} is not waiting for a human answer")]
+    NotWaitingForHuman { intent_id: String },
+    /// `expected_policy_generation` does not match the intent's.
+    #[error("expected policy generation {expected}, the intent is at {current}")]
+    StaleGeneration { expected: u64, current: u64 },
+    /// A field of the request is unusable in the intent's current state.
+    #[error("{field}: {problem}")]
+    InvalidField { field: String, problem: String },
+}
+
+impl Refusal {
+    pub fn invalid_field(field: &str, problem: impl std::fmt::Display) -> Self {
+        Refusal::InvalidField {
+            field: field.to_string(),
+            problem: problem.to_string(),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! `ApiError`: an answer with its HTTP status and the spec's error body (§5.4).
+//!
+//! Only http/ knows it. The layers below report in their own terms (`StoreError`, the
+//! engine's `Refusal`); the `From` impls here are the one place that picks a status and
+//! a code for each, so a refusal decided deep inside the writer (an invalid transition, an
+//! idempotency conflict) reaches the client unchanged.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::protocol::ErrorBody;
+use crate::server::engine::refusal::Refusal;
+use crate::server::store::{Duplicate, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// Boxed: errors travel through many `Result`s and should stay small.
+    pub body: Box<ErrorBody>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, category: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: Box::new(ErrorBody::new(code, category, message)),
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.body.error.details = details;
+        self
+    }
+
+    /// 422 `schema_invalid` naming the offending field in the message and `details.field`.
+    pub fn invalid_field(field: &str, problem: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "schema_invalid",
+            "validation",
+            format!("{field}: {problem}"),
+        )
+        .with_details(json!({ "field": field }))
+    }
+
+    pub fn not_found(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, "validation", message)
+    }
+
+    pub fn intent_not_found(intent_id: &str) -> Self {
+        Self::not_found("intent_not_found", format!("intent {intent_id} not found"))
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "policy_denied", "policy", message)
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, "conflict", message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal",
+            message,
+        )
+    }
+
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "validation",
+            format!("request body is larger than {limit} bytes"),
+        )
+        .with_details(json!({ "max_bytes": limit }))
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            Refusal::IntentNotFound { .. } => Self::not_found("intent_not_found", message),
+            Refusal::Forbidden(_) => Self::forbidden(message),
+            Refusal::AlreadyTerminal { status, .. } => {
+                Self::conflict("intent_already_terminal", message)
+                    .with_details(json!({ "status": status }))
+            }
+            Refusal::InvalidTransition { from, to, .. } => {
+                Self::conflict("invalid_transition", message)
+                    .with_details(json!({ "from": from, "to": to }))
+            }
+            Refusal::NotWaitingForHuman { .. } => Self::conflict("not_waiting_for_human", message),
+            Refusal::StaleGeneration { current, .. } => {
+                Self::conflict("stale_policy_generation", message)
+                    .with_details(json!({ "policy_generation": current }))
+            }
+            Refusal::InvalidField { field, problem } => Self::invalid_field(&field, problem),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            StoreError::IntentNotFound(id) => Self::intent_not_found(&id),
+            StoreError::Duplicate(duplicate) => {
+                let code = match duplicate {
+                    Duplicate::Org { .. } => "org_exists",
+                    Duplicate::Workspace { .. } => "workspace_exists",
+                    Duplicate::Account { .. } => "service_account_exists",
+                };
+                Self::conflict(code, duplicate.to_string())
+            }
+            StoreError::IdempotencyConflict { key } => {
+                Self::conflict("idempotency_conflict", message)
+                    .with_details(json!({ "idempotency_key": key }))
+            }
+            StoreError::Refused(refusal) => refusal.into(),
+            StoreError::Backend(detail) => {
+                tracing::error!(error = %detail, "storage error");
+                Self::internal("storage error")
+            }
+            StoreError::Internal(_) => {
+                tracing::error!(error = %message, "internal error");
+                Self::internal(message)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.body.error.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
