@@ -12,7 +12,7 @@ use super::error::{CliError, CliResult};
 use super::global::Ctx;
 use super::provision::{agent_key, forget_agents, provision_agents};
 use super::remote::{from_client, run_interruptible};
-use crate::client::{AgentStream, Client};
+use crate::client::{AgentStream, Client, Persist};
 
 /// The bundle of the original "durable API operations" example, built in.
 const DURABLE_API: &str = include_str!("examples/durable-api-operations.json");
@@ -173,7 +173,7 @@ impl EmbeddedServer {
 
 /// The built-in report agent: completes each delivered step with a generated report.
 async fn report_agent(client: Client, address: String) {
-    let mut stream = AgentStream::new(&client, &address, 0);
+    let mut stream = AgentStream::new(&client, &address, 0).persist(Persist::Forever, None);
     while let Ok(delivery) = stream.next().await {
         if !matches!(
             delivery.status.as_str(),

@@ -95,6 +95,10 @@ pub struct WatchArgs {
     /// Exit with the intent's outcome code (3 FAILED, 4 TIMED_OUT, 5 CANCELED) instead of 0
     #[arg(long)]
     pub exit_status: bool,
+    /// Stop watching after this long (exit 1); without it, watch until the intent ends or
+    /// Ctrl-C, waiting out a gateway that is down
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -384,7 +388,25 @@ async fn watch(ctx: &Ctx, client: &Client, args: WatchArgs) -> CliResult {
             args.intent_id
         ));
     }
-    let status = timeline::follow(&ctx.out, client, &args.intent_id, args.since, true).await?;
+    let following = timeline::follow(&ctx.out, client, &args.intent_id, args.since, true);
+    let status = match args.timeout {
+        None => following.await?,
+        Some(limit) => match tokio::time::timeout(limit, following).await {
+            Ok(status) => status?,
+            Err(_) => {
+                let now = client
+                    .get_intent(&args.intent_id)
+                    .await
+                    .map(|i| format!("; it is still {}", i.status))
+                    .unwrap_or_default();
+                return Err(CliError::failure(format!(
+                    "stopped watching {} after {}{now}",
+                    args.intent_id,
+                    humantime::format_duration(limit)
+                )));
+            }
+        },
+    };
     if ctx.out.format == OutputFormat::Text {
         ctx.out.notice(format!("ended {status}"));
     }

@@ -37,6 +37,7 @@ pub enum Style {
     Green,
     Yellow,
     Red,
+    Blue,
 }
 
 impl Style {
@@ -47,6 +48,7 @@ impl Style {
             Style::Green => "32",
             Style::Yellow => "33",
             Style::Red => "31",
+            Style::Blue => "34",
         }
     }
 }
@@ -156,6 +158,15 @@ impl Output {
         ));
     }
 
+    /// A status with its mark, coloured the same way everywhere (tables, --wait, watch).
+    pub fn status(&self, status: crate::protocol::Status) -> String {
+        let label = super::timeline::status_label(status);
+        match status_style(status) {
+            Some(style) => self.paint(&label, style),
+            None => label,
+        }
+    }
+
     /// Wrap `text` in an ANSI style when colour is on (for stdout text).
     pub fn paint(&self, text: &str, style: Style) -> String {
         paint(text, style, self.color)
@@ -196,6 +207,18 @@ impl Drop for Spinner {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// The colour of a status: green done, red failed or stopped, yellow waiting, blue moving.
+pub fn status_style(status: crate::protocol::Status) -> Option<Style> {
+    use crate::protocol::Status;
+    match status {
+        Status::Completed => Some(Style::Green),
+        Status::Failed | Status::TimedOut | Status::Canceled => Some(Style::Red),
+        Status::Waiting => Some(Style::Yellow),
+        Status::Delivered | Status::Acknowledged | Status::InProgress => Some(Style::Blue),
+        Status::Created | Status::Submitted => None,
     }
 }
 

@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use super::error::{CliError, CliResult, Exit};
 use super::global::Ctx;
-use crate::client::{Client, ClientError, Session};
+use super::output::Output;
+use crate::client::{Client, ClientError, OnOutage, Outage, Session};
 use crate::config::EffectiveContext;
 use crate::protocol::Status;
 
@@ -170,5 +171,58 @@ pub fn read_json_object(raw: &str, what: &str) -> CliResult<Value> {
         Ok(value)
     } else {
         Err(CliError::usage(format!("{what} must be a JSON object")))
+    }
+}
+
+/// Tells the user on stderr that the gateway went away and when the next try comes, and that
+/// it is back. Quiet until a wait reaches a second (a restart's blip stays silent), then about
+/// one line per 10 s however many activities (a stream, handlers' results) share it.
+pub fn outage_notice(out: &Output, base_url: &str) -> OnOutage {
+    let out = out.clone();
+    let base_url = base_url.to_string();
+    let last: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+    Arc::new(move |outage: &Outage| {
+        let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+        match outage {
+            Outage::Waiting {
+                error,
+                retry_in,
+                down_for,
+                ..
+            } if *retry_in >= std::time::Duration::from_secs(1)
+                && last.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(9)) =>
+            {
+                *last = Some(std::time::Instant::now());
+                let reason = error
+                    .strip_prefix(&format!("cannot reach the gateway at {base_url} "))
+                    .unwrap_or(error);
+                out.notice(format!(
+                    "{}  gateway {base_url} unreachable {reason}; retrying in {} (down {})",
+                    super::listen::stamp(),
+                    seconds(*retry_in),
+                    seconds(*down_for),
+                ));
+            }
+            Outage::Recovered { down_for } if last.take().is_some() => {
+                out.notice(format!(
+                    "{}  gateway {base_url} reachable again after {}",
+                    super::listen::stamp(),
+                    seconds(*down_for)
+                ));
+            }
+            _ => {}
+        }
+    })
+}
+
+/// `8 s`, `1.6 s`, `2 min 5 s`.
+pub fn seconds(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 {
+        format!("{:.1} s", s).replace(".0 s", " s")
+    } else if s < 120.0 {
+        format!("{} s", s.round())
+    } else {
+        format!("{} min {} s", (s / 60.0).floor(), (s % 60.0).round())
     }
 }

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use super::error::CliResult;
-use super::output::{Output, OutputFormat, Style};
-use super::remote::from_client;
-use crate::client::{Client, IntentStream};
+use super::output::{Output, OutputFormat, status_style};
+use super::remote::{from_client, outage_notice};
+use crate::client::{Client, IntentStream, Persist};
 use crate::protocol::{IntentEvent, Status};
 
 /// `12:00:01  #3  DELIVERED     intent.delivered   (holder)  detail`.
@@ -16,13 +16,7 @@ pub fn event_line(out: &Output, event: &IntentEvent) -> String {
         .filter(|_| event.at.len() >= 19)
         .unwrap_or(&event.at);
     let status = format!("{:<12}", status_label(event.status));
-    let style = match event.status {
-        Status::Completed => Some(Style::Green),
-        Status::Failed | Status::TimedOut | Status::Canceled => Some(Style::Red),
-        Status::Waiting => Some(Style::Yellow),
-        _ => None,
-    };
-    let status = match style {
+    let status = match status_style(event.status) {
         Some(s) => out.paint(&status, s),
         None => status,
     };
@@ -106,7 +100,11 @@ pub async fn follow(
     if current.status.is_terminal() && current.last_seq.is_some_and(|last| last <= since) {
         return Ok(current.status);
     }
-    let mut stream = IntentStream::new(client, intent_id, since);
+    // A watcher waits out a gateway that is down, for as long as the user lets it.
+    let mut stream = IntentStream::new(client, intent_id, since).persist(
+        Persist::Forever,
+        Some(outage_notice(out, client.base_url())),
+    );
     let mut last = None;
     while let Some(event) = stream.next().await {
         let event = event.map_err(from_client)?;

@@ -7,6 +7,7 @@
 
 mod api;
 mod error;
+pub mod retry;
 pub mod stream;
 
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,7 @@ use serde_json::Value;
 
 pub use api::{IntentFilter, LoginIntent, LoginTokens};
 pub use error::{ClientError, ClientResult};
+pub use retry::{Backoff, OnOutage, Outage, Persist};
 pub use stream::{AgentDelivery, AgentStream, IntentStream};
 
 /// `X-Axme-Client` value.

@@ -11,17 +11,19 @@
 
 use std::collections::VecDeque;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use serde_json::Value;
 
+use super::retry::{Backoff, OnOutage, Persist};
 use super::{Client, ClientError, ClientResult, segment};
 use crate::protocol::IntentEvent;
 use crate::protocol::event::kind;
 use crate::protocol::sse::{Decoder, Frame};
 
-/// How long a stream keeps trying to reconnect to a gateway that went away.
+/// How long a stream keeps trying to reconnect to a gateway that went away, unless told
+/// otherwise with `persist`.
 const RECONNECT_BUDGET: Duration = Duration::from_secs(60);
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Vec<u8>>> + Send>>;
@@ -89,46 +91,6 @@ impl Client {
     }
 }
 
-/// Tracks reconnect attempts: short backoff, give up after [`RECONNECT_BUDGET`].
-struct Reconnect {
-    failing_since: Option<Instant>,
-    attempt: u32,
-    ever_connected: bool,
-}
-
-impl Reconnect {
-    fn new() -> Self {
-        Reconnect {
-            failing_since: None,
-            attempt: 0,
-            ever_connected: false,
-        }
-    }
-
-    fn connected(&mut self) {
-        self.failing_since = None;
-        self.attempt = 0;
-        self.ever_connected = true;
-    }
-
-    /// Waits before the next try, or returns the error when it is time to stop.
-    async fn failed(&mut self, err: ClientError) -> ClientResult<()> {
-        // An unreachable gateway on the very first try is a plain error, not a wait.
-        if !err.is_transient() || !self.ever_connected {
-            return Err(err);
-        }
-        let since = *self.failing_since.get_or_insert_with(Instant::now);
-        if since.elapsed() > RECONNECT_BUDGET {
-            return Err(err);
-        }
-        tracing::debug!(%err, attempt = self.attempt, "stream reconnecting");
-        let wait = Duration::from_millis((100u64 << self.attempt.min(4)).min(1000));
-        self.attempt += 1;
-        tokio::time::sleep(wait).await;
-        Ok(())
-    }
-}
-
 /// The lifecycle events of one intent, live, from `since`; ends after the terminal event.
 pub struct IntentStream {
     client: Client,
@@ -137,7 +99,7 @@ pub struct IntentStream {
     wait_seconds: u64,
     queue: VecDeque<IntentEvent>,
     conn: Option<Connection>,
-    reconnect: Reconnect,
+    reconnect: Backoff,
     finished: bool,
 }
 
@@ -150,9 +112,15 @@ impl IntentStream {
             wait_seconds: 15,
             queue: VecDeque::new(),
             conn: None,
-            reconnect: Reconnect::new(),
+            reconnect: Backoff::new(Persist::Budget(RECONNECT_BUDGET), None),
             finished: false,
         }
+    }
+
+    /// How long to keep reconnecting, and who hears about each wait.
+    pub fn persist(mut self, persist: Persist, on_outage: Option<OnOutage>) -> Self {
+        self.reconnect = Backoff::new(persist, on_outage);
+        self
     }
 
     /// The highest `seq` handed out (or the starting `since`).
@@ -181,7 +149,7 @@ impl IntentStream {
                     .await
                 {
                     Ok(conn) => {
-                        self.reconnect.connected();
+                        self.reconnect.succeeded();
                         self.conn = Some(conn);
                     }
                     Err(e) => {
@@ -266,7 +234,7 @@ pub struct AgentDelivery {
     pub data: Value,
 }
 
-/// Intents delivered to one agent address, live, forever (until an error).
+/// Intents delivered to one agent address, live, until an error it does not wait out.
 pub struct AgentStream {
     client: Client,
     address: String,
@@ -274,7 +242,7 @@ pub struct AgentStream {
     wait_seconds: u64,
     queue: VecDeque<AgentDelivery>,
     conn: Option<Connection>,
-    reconnect: Reconnect,
+    reconnect: Backoff,
 }
 
 impl AgentStream {
@@ -287,8 +255,14 @@ impl AgentStream {
             wait_seconds: 15,
             queue: VecDeque::new(),
             conn: None,
-            reconnect: Reconnect::new(),
+            reconnect: Backoff::new(Persist::Budget(RECONNECT_BUDGET), None),
         }
+    }
+
+    /// How long to keep reconnecting, and who hears about each wait.
+    pub fn persist(mut self, persist: Persist, on_outage: Option<OnOutage>) -> Self {
+        self.reconnect = Backoff::new(persist, on_outage);
+        self
     }
 
     pub async fn next(&mut self) -> ClientResult<AgentDelivery> {
@@ -309,7 +283,7 @@ impl AgentStream {
                     .await
                 {
                     Ok(conn) => {
-                        self.reconnect.connected();
+                        self.reconnect.succeeded();
                         self.conn = Some(conn);
                     }
                     Err(e) => self.reconnect.failed(e).await?,

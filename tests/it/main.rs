@@ -11,6 +11,7 @@ mod cli_completions;
 mod cli_context;
 mod cli_install;
 mod cli_intents;
+mod cli_listen;
 mod cli_login;
 mod cli_login_smtp;
 mod cli_scenarios;
