@@ -261,13 +261,21 @@ _axme() {
             return 0
             ;;
         axme__subcmd__agents__subcmd__listen)
-            opts="-o -q -v -h --exec --once --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --exec --once --concurrency --kill-after --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kill-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1213,13 +1221,17 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__watch)
-            opts="-o -q -v -h --since --exit-status --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --since --exit-status --timeout --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

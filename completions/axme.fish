@@ -290,6 +290,7 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l since -d 'Start after this event sequence number (0 = from the beginning)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l timeout -d 'Stop watching after this long (exit 1); without it, watch until the intent ends or Ctrl-C, waiting out a gateway that is down' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -448,6 +449,8 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l exec -d 'Run this shell command for each delivered intent' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l concurrency -d 'Run up to N handlers at the same time' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l kill-after -d 'How long a handler has between SIGTERM and SIGKILL when its intent ends under it' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
