@@ -1021,7 +1021,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__intents__subcmd__list)
-            opts="-o -q -v -h --status --to-agent --limit --cursor --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --status --to-agent --limit --cursor --all --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1267,13 +1267,17 @@ _axme() {
             return 0
             ;;
         axme__subcmd__login)
-            opts="-o -q -v -h --email --no-input --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --email --no-input --code --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

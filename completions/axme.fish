@@ -54,6 +54,7 @@ complete -c axme -n "__fish_axme_needs_command" -f -a "bench" -d 'Measure the ga
 complete -c axme -n "__fish_axme_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c axme -n "__fish_axme_needs_command" -f -a "version" -d 'Print the version of axme'
 complete -c axme -n "__fish_axme_using_subcommand login" -l email -d 'Email address to send the one-time code to (prompted for on a terminal)' -r
+complete -c axme -n "__fish_axme_using_subcommand login" -l code -d 'The one-time code of an earlier `axme login --email EMAIL --no-input`' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -63,7 +64,7 @@ jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand login" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt or read stdin; fail if credentials are missing'
+complete -c axme -n "__fish_axme_using_subcommand login" -l no-input -d 'Never prompt or read stdin: with --email, send the code and stop (finish with --code)'
 complete -c axme -n "__fish_axme_using_subcommand login" -l json -d 'Print JSON (same as `-o json`)'
 complete -c axme -n "__fish_axme_using_subcommand login" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand login" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
@@ -242,7 +243,7 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_s
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l to -d 'Receiving agent: agent://org/workspace/name, or a bare name in your workspace' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l type -d 'Intent type (default: intent.ask.v1)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l payload -d 'Payload: inline JSON, @FILE, or - for stdin' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l idempotency-key -d 'Idempotency key (one is generated and printed when omitted, so a retried command never submits twice)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l idempotency-key -d 'Idempotency key: the same key sends at most one intent, so a CI step can be retried (one is generated and printed when omitted)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l deadline -d 'Give up after this long, e.g. 30s, 10m, 2h (the intent ends TIMED_OUT)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -274,7 +275,7 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l status -d 'Only intents in this status (e.g. WAITING, FAILED)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l to-agent -d 'Only intents sent to this agent' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l limit -d 'At most this many (1-500; with --all, the page size)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l cursor -d 'Continue from the cursor a previous page printed' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -285,6 +286,7 @@ jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l all -d 'Every page: follow the cursors to the end'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'

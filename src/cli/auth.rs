@@ -26,16 +26,27 @@ use crate::config::{
                         AXME_API_KEY. Interactive: a one-time code is sent to your email (a \
                         self-hosted `axme server` mails it when started with --smtp-url, \
                         else writes it to its log). When stdin is not a \
-                        terminal the code is read from it as one line, without a prompt. \
-                        --context NAME picks the context the credentials are stored in."
+                        terminal the code is read from it as one line, without a prompt; a wrong \
+                        code typed on a terminal is asked again while tries remain. In two steps \
+                        (CI): `axme login --email EMAIL --no-input` sends the code, then \
+                        `axme login --email EMAIL --code CODE` signs in. --context NAME picks the \
+                        context the credentials are stored in.\n\n\
+                        Examples:\n  \
+                        axme login --api-key \"$AXME_API_KEY\" --base-url https://gw.example.com\n  \
+                        axme login --email you@example.com\n  \
+                        axme login --email you@example.com --no-input && \
+                        axme login --email you@example.com --code 123456"
 )]
 pub struct LoginArgs {
     /// Email address to send the one-time code to (prompted for on a terminal)
     #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
-    /// Never prompt or read stdin; fail if credentials are missing
+    /// Never prompt or read stdin: with --email, send the code and stop (finish with --code)
     #[arg(long)]
     pub no_input: bool,
+    /// The one-time code of an earlier `axme login --email EMAIL --no-input`
+    #[arg(long, value_name = "CODE", requires = "email")]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +204,35 @@ fn missing_credentials() -> CliError {
         .with_hint("pass --api-key KEY or set AXME_API_KEY, or run `axme login --email you@example.com` on a terminal")
 }
 
+/// A code requested by `login --email`, kept until it is used (0600 in the config dir), so
+/// `login --email E --code C` can finish it from another process.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PendingLogin {
+    base_url: String,
+    email: String,
+    login_id: String,
+}
+
+fn pending_path(ctx: &Ctx) -> CliResult<std::path::PathBuf> {
+    Ok(ctx.paths()?.dir().join("login-pending.json"))
+}
+
+fn load_pending(ctx: &Ctx, target: &Target, email: &str) -> CliResult<Option<String>> {
+    let Ok(text) = std::fs::read_to_string(pending_path(ctx)?) else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str::<PendingLogin>(&text)
+        .ok()
+        .filter(|p| p.base_url == target.base_url && p.email.eq_ignore_ascii_case(email))
+        .map(|p| p.login_id))
+}
+
+fn forget_pending(ctx: &Ctx) {
+    if let Ok(path) = pending_path(ctx) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 fn login_with_code(ctx: &Ctx, target: &Target, args: LoginArgs) -> CliResult {
     let email = match args.email {
         Some(e) => e,
@@ -200,40 +240,46 @@ fn login_with_code(ctx: &Ctx, target: &Target, args: LoginArgs) -> CliResult {
         None => return Err(missing_credentials()),
     };
     let client = Client::new(&target.base_url, None).map_err(from_client)?;
-    let started = block_on(client.login_intent(&email))?.map_err(|e| match &e {
-        // The mail relay failed: the server's reason is the whole story, on one line.
-        ClientError::Server {
-            status: 502 | 503,
-            message,
-        } => CliError::failure(message.clone()),
-        _ => from_client(e),
-    })?;
-    let minutes = started.expires_in.unwrap_or(600) / 60;
-    ctx.out.notice(match started.delivery.as_deref() {
-        Some("server_log") => format!(
-            "A sign-in code for {email} was written to the gateway's log (it has no mail relay); it expires in {minutes} minutes."
-        ),
-        _ => format!("A sign-in code was sent to {email}; it expires in {minutes} minutes."),
-    });
-    let code = read_line("Code: ", args.no_input)?;
-    let tokens =
-        block_on(client.verify_login(&started.intent_id, &code))?.map_err(|e| match &e {
-            ClientError::Rejected {
-                status: 410,
+    let login_id = match &args.code {
+        Some(_) => Some(load_pending(ctx, target, &email)?.ok_or_else(|| {
+            CliError::usage(format!(
+                "no sign-in code was requested for {email} at {}",
+                target.base_url
+            ))
+            .with_hint(format!(
+                "request one with `axme login --email {email} --no-input`, then pass its code"
+            ))
+        })?),
+        None => request_code(ctx, &client, target, &email, args.no_input)?,
+    };
+    let Some(login_id) = login_id else {
+        return Ok(());
+    };
+    let interactive = args.code.is_none() && std::io::stdin().is_terminal();
+    let mut code = match &args.code {
+        Some(code) => code.trim().to_string(),
+        None => read_line("Code: ", args.no_input)?,
+    };
+    let tokens = loop {
+        match block_on(client.verify_login(&login_id, &code))? {
+            Ok(tokens) => break tokens,
+            Err(ClientError::Rejected {
+                status: 422,
                 message,
                 ..
+            }) if interactive && !message.contains(" 0 attempts") => {
+                ctx.out.warn(message);
+                code = read_line("Code: ", false)?;
             }
-            | ClientError::Rejected {
-                status: 409,
-                message,
-                ..
-            } => CliError::failure(format!("sign-in failed: {message}"))
-                .with_hint("run `axme login` again"),
-            ClientError::Rejected { message, .. } => {
-                CliError::failure(format!("sign-in failed: {message}"))
+            Err(e) => {
+                if !matches!(&e, ClientError::Rejected { status: 422, .. }) {
+                    forget_pending(ctx);
+                }
+                return Err(verify_error(e, &email));
             }
-            _ => from_client(e),
-        })?;
+        }
+    };
+    forget_pending(ctx);
     let api_key = tokens
         .api_key
         .clone()
@@ -251,6 +297,66 @@ fn login_with_code(ctx: &Ctx, target: &Target, args: LoginArgs) -> CliResult {
     report(ctx, target, Some(&who))
 }
 
+/// Asks the gateway to send a code; remembers the request. `None` when told not to wait for
+/// the code (`--no-input`): the user finishes with `--code`.
+fn request_code(
+    ctx: &Ctx,
+    client: &Client,
+    target: &Target,
+    email: &str,
+    no_input: bool,
+) -> CliResult<Option<String>> {
+    let started = block_on(client.login_intent(email))?.map_err(|e| match &e {
+        // The mail relay failed: the server's reason is the whole story, on one line.
+        ClientError::Server {
+            status: 502 | 503,
+            message,
+        } => CliError::failure(message.clone()),
+        _ => from_client(e),
+    })?;
+    let pending = PendingLogin {
+        base_url: target.base_url.clone(),
+        email: email.to_string(),
+        login_id: started.intent_id.clone(),
+    };
+    let text = serde_json::to_vec(&pending).unwrap_or_default();
+    crate::config::write_atomic(&pending_path(ctx)?, &text)?;
+    let minutes = started.expires_in.unwrap_or(600) / 60;
+    ctx.out.notice(match started.delivery.as_deref() {
+        Some("server_log") => format!(
+            "A sign-in code for {email} was written to the gateway's log (it has no mail relay); it expires in {minutes} minutes."
+        ),
+        _ => format!("A sign-in code was sent to {email}; it expires in {minutes} minutes."),
+    });
+    if no_input {
+        if ctx.out.is_machine() {
+            ctx.out
+                .json(&json!({"ok": true, "code_sent": true, "email": email}))?;
+        }
+        ctx.out.notice(format!(
+            "Finish with: axme login --email {email} --code CODE"
+        ));
+        return Ok(None);
+    }
+    Ok(Some(started.intent_id))
+}
+
+fn verify_error(e: ClientError, email: &str) -> CliError {
+    match &e {
+        ClientError::Rejected {
+            status: 409 | 410,
+            message,
+            ..
+        } => CliError::failure(format!("sign-in failed: {message}")).with_hint(format!(
+            "request a new code with `axme login --email {email}`"
+        )),
+        ClientError::Rejected { message, .. } => {
+            CliError::failure(format!("sign-in failed: {message}"))
+        }
+        _ => from_client(e),
+    }
+}
+
 pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
     let target = target(ctx)?;
     let paths = ctx.paths()?;
@@ -262,6 +368,18 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
     }
     let store = ctx.secret_store(&paths, &mut config)?;
     let secrets = store.load(&target.name)?;
+    if secrets.is_empty() {
+        if ctx.out.is_machine() {
+            return ctx
+                .out
+                .json(&json!({"ok": true, "context": target.name, "removed": false}));
+        }
+        ctx.out.notice(format!(
+            "Already signed out: context {:?} holds no credentials.",
+            target.name
+        ));
+        return Ok(());
+    }
     // End the session server side first (best effort: an unreachable gateway must not keep
     // the credentials on this machine).
     if secrets.actor_token.is_some() || secrets.refresh_token.is_some() {
@@ -284,7 +402,9 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
         store.store(&target.name, &ContextSecrets::default())?;
     }
     if ctx.out.is_machine() {
-        return ctx.out.json(&json!({"ok": true, "context": target.name}));
+        return ctx
+            .out
+            .json(&json!({"ok": true, "context": target.name, "removed": true}));
     }
     ctx.out.notice(format!(
         "Signed out: removed the API key and session of context {:?}.",
@@ -296,7 +416,12 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
 pub fn whoami(ctx: &Ctx, _args: WhoamiArgs) -> CliResult {
     let remote = Remote::connect(ctx, false)?;
     if !remote.client.has_api_key() && remote.context.actor_token.is_none() {
-        return Err(missing_credentials());
+        return Err(CliError::usage(format!(
+            "not signed in: context {:?} has no credentials for {}",
+            remote.context.name.value,
+            remote.client.base_url()
+        ))
+        .with_hint("run `axme login`, pass --api-key, or set AXME_API_KEY"));
     }
     let who = block_on(remote.client.personal_context())?.map_err(from_client)?;
     if ctx.out.is_machine() {

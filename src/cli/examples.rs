@@ -69,7 +69,7 @@ async fn durable_api(ctx: &Ctx) -> CliResult {
         )));
     };
     let agent = tokio::spawn(report_agent(client.with_api_key(Some(key)), address));
-    let result = super::scenarios::apply(ctx, &client, bundle, true).await;
+    let result = super::scenarios::apply(ctx, &client, bundle, true, embedded.is_none()).await;
     agent.abort();
     if let Some(server) = embedded {
         let _ = forget_agents(ctx, client.base_url());

@@ -54,9 +54,14 @@ pub struct SendArgs {
     /// Payload: inline JSON, @FILE, or - for stdin
     #[arg(long, value_name = "JSON|@FILE|-")]
     pub payload: Option<String>,
-    /// Idempotency key (one is generated and printed when omitted, so a retried command never
-    /// submits twice)
-    #[arg(long, value_name = "KEY")]
+    /// Idempotency key: the same key sends at most one intent, so a CI step can be retried
+    /// (one is generated and printed when omitted)
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "AXME_IDEMPOTENCY_KEY",
+        hide_env_values = true
+    )]
     pub idempotency_key: Option<String>,
     /// Give up after this long, e.g. 30s, 10m, 2h (the intent ends TIMED_OUT)
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
@@ -77,12 +82,16 @@ pub struct ListArgs {
     /// Only intents sent to this agent
     #[arg(long, value_name = "AGENT")]
     pub to_agent: Option<String>,
-    /// At most this many
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    /// At most this many (1-500; with --all, the page size)
+    #[arg(long, value_name = "N", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=500))]
     pub limit: u32,
     /// Continue from the cursor a previous page printed
     #[arg(long, value_name = "CURSOR")]
     pub cursor: Option<String>,
+    /// Every page: follow the cursors to the end
+    #[arg(long, conflicts_with = "cursor")]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +214,17 @@ async fn send(ctx: &Ctx, remote: &Remote, args: SendArgs) -> CliResult {
         correlation_id: Some(correlation_for(&key)),
         ..request
     };
-    submit(ctx, &remote.client, &request, &key, args.wait, args.watch).await
+    let given = args.idempotency_key.is_some();
+    submit(
+        ctx,
+        &remote.client,
+        &request,
+        &key,
+        given,
+        args.wait,
+        args.watch,
+    )
+    .await
 }
 
 /// Creates the intent, prints its id and key, and optionally follows it to the end.
@@ -214,21 +233,40 @@ async fn submit(
     client: &Client,
     request: &CreateIntentRequest,
     key: &str,
+    given_key: bool,
     wait: bool,
     watch: bool,
 ) -> CliResult {
-    let created = client
-        .create_intent(request, Some(key))
+    let (created, replayed) = client
+        .create_intent_checked(request, key)
         .await
         .map_err(from_client)?;
+    // A key the user chose may name an intent sent before: show where it is now, not "sent".
+    let status = if given_key && replayed {
+        client
+            .get_intent(&created.intent_id)
+            .await
+            .map_err(from_client)?
+            .status
+    } else {
+        created.status
+    };
     let out = &ctx.out;
     match out.format {
         OutputFormat::Text => {
             out.line(&created.intent_id)?;
-            out.notice(format!(
-                "sent to {} ({}); idempotency key {key} (pass --idempotency-key {key} to retry without sending twice)",
-                request.to_agent, created.status
-            ));
+            if replayed {
+                out.notice(format!(
+                    "already sent with idempotency key {key}: intent to {} is {} (nothing new was sent)",
+                    request.to_agent,
+                    out.status(status)
+                ));
+            } else {
+                out.notice(format!(
+                    "sent to {} ({status}); idempotency key {key} (pass --idempotency-key {key} to retry without sending twice)",
+                    request.to_agent
+                ));
+            }
         }
         // When waiting, scripts get one document: the final intent (below).
         _ if wait || watch => {
@@ -237,9 +275,10 @@ async fn submit(
         _ => out.json(&json!({
             "ok": true,
             "intent_id": created.intent_id,
-            "status": created.status,
+            "status": status,
             "created_at": created.created_at,
             "idempotency_key": key,
+            "replayed": replayed,
         }))?,
     }
     if !wait && !watch {
@@ -289,7 +328,7 @@ async fn get(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
         ("intent", intent.intent_id.clone()),
         ("status", status_label(intent.status)),
         ("type", intent.intent_type.clone()),
-        ("to", intent.to_agent.clone()),
+        ("to", shown_address(&intent.to_agent)),
         ("from", intent.from_agent.clone().unwrap_or_default()),
         ("created", intent.created_at.clone()),
         ("updated", intent.updated_at.clone().unwrap_or_default()),
@@ -331,40 +370,73 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
                 .map_err(|e| CliError::usage(format!("--status: {e}")))?;
         }
     }
-    let filter = IntentFilter {
-        status: args.status.map(|s| s.to_uppercase()),
-        to_agent: args.to_agent,
-        limit: Some(args.limit.clamp(1, 500)),
-        cursor: args.cursor,
+    let mut filter = IntentFilter {
+        status: args.status.clone().map(|s| s.to_uppercase()),
+        to_agent: args.to_agent.clone(),
+        limit: Some(args.limit),
+        cursor: args.cursor.clone(),
     };
-    let page = client.list_intents(&filter).await.map_err(from_client)?;
-    if ctx.out.is_machine() {
-        ctx.out.json_list(&page.intents)?;
-    } else if page.intents.is_empty() {
-        ctx.out.notice("no intents");
-    } else {
-        let now = chrono::Utc::now();
-        let rows = page
-            .intents
-            .iter()
-            .map(|i| {
-                vec![
-                    i.intent_id.clone(),
-                    i.status.to_string(),
-                    age(now, i.updated_at.as_deref().unwrap_or(&i.created_at)),
-                    i.intent_type.clone(),
-                    i.to_agent.clone(),
-                ]
-            })
-            .collect();
-        ctx.out
-            .table(&["ID", "STATUS", "AGE", "TYPE", "TO"], rows)?;
+    let mut intents = Vec::new();
+    let next_cursor = loop {
+        let page = client.list_intents(&filter).await.map_err(from_client)?;
+        intents.extend(page.intents);
+        match page.next_cursor {
+            Some(cursor) if args.all => filter.cursor = Some(cursor),
+            other => break other,
+        }
+    };
+    match ctx.out.format {
+        OutputFormat::Json => ctx.out.json(&json!({
+            "ok": true,
+            "intents": intents,
+            "next_cursor": next_cursor,
+        }))?,
+        OutputFormat::Jsonl => ctx.out.json_list(&intents)?,
+        OutputFormat::Text if intents.is_empty() => ctx.out.notice("no intents"),
+        OutputFormat::Text => {
+            let now = chrono::Utc::now();
+            let rows = intents
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.intent_id.clone(),
+                        ctx.out.status(i.status),
+                        age(now, i.updated_at.as_deref().unwrap_or(&i.created_at)),
+                        i.intent_type.clone(),
+                        shown_address(&i.to_agent),
+                    ]
+                })
+                .collect();
+            ctx.out
+                .table(&["ID", "STATUS", "AGE", "TYPE", "TO"], rows)?;
+        }
     }
-    if let Some(cursor) = &page.next_cursor {
+    if let Some(cursor) = &next_cursor {
+        // Every filter of this command, so the hint continues the same listing.
+        let mut more = String::from("axme intents list");
+        if let Some(s) = &args.status {
+            more.push_str(&format!(" --status {s}"));
+        }
+        if let Some(a) = &args.to_agent {
+            more.push_str(&format!(" --to-agent {a}"));
+        }
+        if args.limit != 50 {
+            more.push_str(&format!(" --limit {}", args.limit));
+        }
         ctx.out
-            .notice(format!("more: axme intents list --cursor {cursor}"));
+            .notice(format!("more: {more} --cursor {cursor}  (or --all)"));
     }
     Ok(())
+}
+
+/// Where an intent goes, as a person reads it: a workflow's parent is addressed to the
+/// gateway's own runtime, not to an agent.
+pub fn shown_address(address: &str) -> String {
+    if address.ends_with("://agent_core") || address == "agent_core" {
+        "(workflow)".into()
+    } else {
+        address.to_string()
+    }
 }
 
 /// `42s`, `5m`, `3h`, `2d` since `at`.
@@ -507,5 +579,5 @@ async fn retry(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
     };
     // Derived from the old id: retrying the retry command does not send a third intent.
     let key = format!("axme-cli-retry-{id}");
-    submit(ctx, client, &request, &key, false, false).await
+    submit(ctx, client, &request, &key, true, false, false).await
 }

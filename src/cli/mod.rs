@@ -109,6 +109,19 @@ pub fn main() -> ExitCode {
         }
     };
     let color = cli.global.color;
+    if cli.global.json
+        && cli
+            .global
+            .output
+            .is_some_and(|f| f != output::OutputFormat::Json && f != output::OutputFormat::Jsonl)
+    {
+        report(
+            &CliError::usage("--json and -o text ask for different output formats")
+                .with_hint("keep one of them (--json is the same as -o json)"),
+            color,
+        );
+        return exit_code(Exit::Usage);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -91,6 +91,17 @@ fn no_credentials(context: &EffectiveContext) -> CliError {
 /// One line for every client error, with the documented exit code.
 pub fn from_client(err: ClientError) -> CliError {
     match &err {
+        ClientError::Unreachable { base_url, detail }
+            if base_url.starts_with("https://") && speaks_plain_http(detail) =>
+        {
+            CliError::failure(format!(
+                "the gateway at {base_url} answered in plain HTTP, not TLS"
+            ))
+            .with_hint(format!(
+                "use --base-url {} (a local `axme server` speaks plain HTTP)",
+                base_url.replacen("https://", "http://", 1)
+            ))
+        }
         ClientError::Unreachable { base_url, .. } => CliError::failure(format!(
             "cannot reach the gateway at {base_url} — is `axme server` running?"
         ))
@@ -122,6 +133,19 @@ pub fn from_client(err: ClientError) -> CliError {
             CliError::failure(err.to_string())
         }
     }
+}
+
+/// A TLS handshake met an HTTP answer (rustls reports the bytes as a corrupt record).
+fn speaks_plain_http(detail: &str) -> bool {
+    let d = detail.to_ascii_lowercase();
+    [
+        "corrupt message",
+        "invalidcontenttype",
+        "wrong version number",
+        "http request",
+    ]
+    .iter()
+    .any(|m| d.contains(m))
 }
 
 /// Exit code of a command that waited for an intent to end.

@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, command: ScenariosCommand) -> CliResult {
                 return Err(invalid(ctx, &errors));
             }
             let remote = Remote::connect(ctx, true)?;
-            run_interruptible(apply(ctx, &remote.client, bundle, args.watch))
+            run_interruptible(apply(ctx, &remote.client, bundle, args.watch, true))
         }
     }
 }
@@ -109,7 +109,15 @@ fn validate(ctx: &Ctx, args: ValidateArgs) -> CliResult {
 }
 
 /// Provisions the agents, applies the bundle, and (with `watch`) follows the parent intent.
-pub async fn apply(ctx: &Ctx, client: &Client, bundle: Value, watch: bool) -> CliResult {
+/// `keys_kept`: the provisioned keys stay in scenario-agents.json afterwards (not so for the
+/// throwaway gateway of `examples run`), so saying where they are is true.
+pub async fn apply(
+    ctx: &Ctx,
+    client: &Client,
+    bundle: Value,
+    watch: bool,
+    keys_kept: bool,
+) -> CliResult {
     let text_mode = ctx.out.format == OutputFormat::Text;
     let scenario = bundle
         .get("scenario_id")
@@ -151,7 +159,7 @@ pub async fn apply(ctx: &Ctx, client: &Client, bundle: Value, watch: bool) -> Cl
             let contact = human.get("contact").and_then(Value::as_str).unwrap_or("");
             ctx.out.line(format!("  human  {name}  {contact}"))?;
         }
-        if !provisioned.is_empty() {
+        if !provisioned.is_empty() && keys_kept {
             ctx.out.notice(format!(
                 "agent keys for {} are in scenario-agents.json (not shown)",
                 provisioned.join(", ")

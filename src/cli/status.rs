@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::error::{CliError, CliResult};
 use super::global::Ctx;
+use super::output::Style;
 use super::remote::{Remote, block_on, from_client};
 use crate::client::Client;
 use crate::config::{EnvOverrides, SecretStore, StorageChoice, resolve};
@@ -68,12 +69,22 @@ pub fn status(ctx: &Ctx, args: StatusArgs) -> CliResult {
 struct Check {
     check: &'static str,
     ok: bool,
+    /// Not run (another check's failure made it moot): neither a pass nor a failure.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    skipped: bool,
     detail: String,
 }
 
 pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
     let mut checks = Vec::new();
-    let mut add = |check, ok, detail: String| checks.push(Check { check, ok, detail });
+    let mut add = |check, ok, detail: String| {
+        checks.push(Check {
+            check,
+            ok,
+            skipped: false,
+            detail,
+        })
+    };
 
     // Config: the dir and config.json must be readable (a missing file is fine).
     let paths = ctx.paths();
@@ -83,9 +94,10 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
             "config",
             true,
             format!(
-                "{} ({} contexts)",
+                "{} ({} context{})",
                 p.config_json().display(),
-                c.contexts.len()
+                c.contexts.len(),
+                if c.contexts.len() == 1 { "" } else { "s" }
             ),
         ),
         (Ok(p), Some(Err(e))) => add(
@@ -182,7 +194,12 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
                         Err(err) => add("auth", false, from_client(err).message),
                     }
                 } else {
-                    add("auth", false, "skipped: no API key".into());
+                    checks.push(Check {
+                        check: "auth",
+                        ok: false,
+                        skipped: true,
+                        detail: "skipped: no API key to check".into(),
+                    });
                 }
             }
             Err(err) => add("connectivity", false, err.to_string()),
@@ -197,20 +214,24 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
             .map(|c| {
                 vec![
                     c.check.to_string(),
-                    if c.ok { "pass".into() } else { "FAIL".into() },
+                    match (c.ok, c.skipped) {
+                        (true, _) => ctx.out.paint("pass", Style::Green),
+                        (false, true) => ctx.out.paint("skip", Style::Dim),
+                        (false, false) => ctx.out.paint("FAIL", Style::Red),
+                    },
                     c.detail.clone(),
                 ]
             })
             .collect();
         ctx.out.table(&["CHECK", "RESULT", "DETAIL"], rows)?;
     }
-    if checks.iter().all(|c| c.ok) {
+    let failed = checks.iter().filter(|c| !c.ok && !c.skipped).count();
+    let run = checks.iter().filter(|c| !c.skipped).count();
+    if failed == 0 {
         Ok(())
     } else {
         Err(CliError::failure(format!(
-            "{} of {} checks failed",
-            checks.iter().filter(|c| !c.ok).count(),
-            checks.len()
+            "{failed} of {run} checks failed"
         )))
     }
 }

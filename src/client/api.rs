@@ -80,6 +80,33 @@ impl Client {
         self.post("/v1/intents", &body, idempotency_key).await
     }
 
+    /// Creates an intent and tells whether the gateway replayed an earlier answer for this
+    /// idempotency key: the intent was created more than 2 s before the answer's `Date`.
+    pub async fn create_intent_checked(
+        &self,
+        request: &CreateIntentRequest,
+        idempotency_key: &str,
+    ) -> ClientResult<(CreateIntentResponse, bool)> {
+        let body = serde_json::to_value(request).unwrap_or(Value::Null);
+        let (value, date) = self
+            .call_dated(
+                Method::POST,
+                "/v1/intents",
+                &[],
+                Some(&body),
+                Some(idempotency_key),
+            )
+            .await?;
+        let created: CreateIntentResponse = super::decode("/v1/intents", value)?;
+        let answered = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok());
+        let made = chrono::DateTime::parse_from_rfc3339(&created.created_at).ok();
+        let replayed = match (answered, made) {
+            (Some(a), Some(m)) => (a - m).num_milliseconds() > 2000,
+            _ => false,
+        };
+        Ok((created, replayed))
+    }
+
     pub async fn get_intent(&self, id: &str) -> ClientResult<Intent> {
         let r: GetIntentResponse = self
             .get(&format!("/v1/intents/{}", segment(id)), &[])

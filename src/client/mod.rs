@@ -141,6 +141,20 @@ impl Client {
         body: Option<&Value>,
         idempotency_key: Option<&str>,
     ) -> ClientResult<Value> {
+        self.call_dated(method, path, query, body, idempotency_key)
+            .await
+            .map(|(value, _)| value)
+    }
+
+    /// [`Client::call`], also returning the answer's `Date` header (the gateway's clock).
+    pub async fn call_dated(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        idempotency_key: Option<&str>,
+    ) -> ClientResult<(Value, Option<String>)> {
         let retryable = method == Method::GET || idempotency_key.is_some();
         let mut refreshed = false;
         let mut attempt = 0;
@@ -169,12 +183,14 @@ impl Client {
                 Err(e) => Err((self.transport_error(&e), None)),
             };
             let (err, retry_after) = match outcome {
-                Ok(text) => {
+                Ok((text, date)) => {
                     if text.trim().is_empty() {
-                        return Ok(Value::Object(Default::default()));
+                        return Ok((Value::Object(Default::default()), date));
                     }
-                    return serde_json::from_str(&text).map_err(|e| ClientError::Protocol {
-                        detail: format!("the answer to {path} is not JSON ({e})"),
+                    return serde_json::from_str(&text).map(|v| (v, date)).map_err(|e| {
+                        ClientError::Protocol {
+                            detail: format!("the answer to {path} is not JSON ({e})"),
+                        }
                     });
                 }
                 Err(e) => e,
@@ -223,8 +239,13 @@ impl Client {
         decode(path, value)
     }
 
-    async fn read(resp: Response) -> Result<String, ReadError> {
+    async fn read(resp: Response) -> Result<(String, Option<String>), ReadError> {
         let status = resp.status();
+        let date = resp
+            .headers()
+            .get("date")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let retry_after = resp
             .headers()
             .get("retry-after")
@@ -233,7 +254,7 @@ impl Client {
             .map(Duration::from_secs);
         let text = resp.text().await.map_err(ReadError::Transport)?;
         if status.is_success() {
-            Ok(text)
+            Ok((text, date))
         } else {
             Err(ReadError::Status(status.as_u16(), text, retry_after))
         }
@@ -280,7 +301,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport_error(&e))?;
-        let text = Self::read(resp).await.map_err(|e| match e {
+        let (text, _) = Self::read(resp).await.map_err(|e| match e {
             ReadError::Status(s, t, _) => ClientError::from_response(s, &t),
             ReadError::Transport(e) => self.transport_error(&e),
         })?;

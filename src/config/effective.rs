@@ -172,6 +172,11 @@ pub fn normalize_base_url(url: &Sourced<String>) -> Result<String, ConfigError> 
         Source::Default => "default base URL",
     };
     let trimmed = url.value.trim().trim_end_matches('/');
+    // Every path the client uses starts with /v1: a base URL copied from an API example
+    // (`…/v1`) would double it.
+    let trimmed = trimmed
+        .strip_suffix("/v1")
+        .map_or(trimmed, |t| t.trim_end_matches('/'));
     let parsed = reqwest::Url::parse(trimmed).map_err(|e| ConfigError::Invalid {
         what: format!("base URL {trimmed:?} (from {origin})"),
         detail: format!("{e}; expected e.g. {DEFAULT_BASE_URL}"),
@@ -188,6 +193,12 @@ pub fn normalize_base_url(url: &Sourced<String>) -> Result<String, ConfigError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trailing_v1_is_dropped_from_the_base_url() {
+        let url = Sourced::new("http://gw.example.com/v1/".to_string(), Source::Flag);
+        assert_eq!(normalize_base_url(&url).unwrap(), "http://gw.example.com");
+    }
 
     fn config_with(name: &str, url: &str) -> ConfigFile {
         let mut config = ConfigFile {

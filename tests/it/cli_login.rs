@@ -231,3 +231,96 @@ fn login_with_an_api_key_for_ci() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(run.stderr.contains("--api-key"), "{}", run.stderr);
 }
+
+#[test]
+fn login_in_two_steps_with_code_for_ci() {
+    let server = TestServer::start();
+    let axme = Axme::new();
+    let url = server.url.as_str();
+    // No code requested yet: --code has nothing to finish.
+    let early = axme.run(&[
+        "login",
+        "--base-url",
+        url,
+        "--email",
+        "ci@example.com",
+        "--code",
+        "000000",
+    ]);
+    early.assert_code(2);
+    assert!(early.stderr.contains("--no-input"), "{}", early.stderr);
+
+    let sent = axme.run(&[
+        "login",
+        "--base-url",
+        url,
+        "--email",
+        "ci@example.com",
+        "--no-input",
+    ]);
+    sent.assert_code(0);
+    assert!(sent.stderr.contains("--code"), "{}", sent.stderr);
+    let code = logged_code(&server, "ci@example.com");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let bad = axme.run(&[
+        "login",
+        "--base-url",
+        url,
+        "--email",
+        "ci@example.com",
+        "--code",
+        wrong,
+    ]);
+    bad.assert_code(1);
+    assert!(bad.stderr.contains("attempts left"), "{}", bad.stderr);
+    // A wrong code leaves the request usable: the right one still signs in.
+    let good = axme.run(&[
+        "login",
+        "--base-url",
+        url,
+        "--email",
+        "ci@example.com",
+        "--code",
+        &code,
+    ]);
+    good.assert_code(0);
+    assert_eq!(
+        axme.run(&["whoami", "--json"]).json()["account"]["email"],
+        "ci@example.com"
+    );
+}
+
+#[test]
+fn a_wrong_code_typed_on_a_terminal_is_asked_again() {
+    let server = TestServer::start();
+    let axme = Axme::new();
+    // `script` gives the login a terminal; what we write to it is what the user types.
+    let line = format!(
+        "{} login --base-url {} --email tty@example.com",
+        BIN, server.url
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env("AXME_CONFIG_DIR", axme.config_dir())
+        .env("AXME_SECRET_STORAGE", "file")
+        .env("NO_COLOR", "1")
+        .env_remove("AXME_API_KEY")
+        .env_remove("AXME_BASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let code = logged_code(&server, "tty@example.com");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{wrong}").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    writeln!(stdin, "{code}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("attempts left"), "{text}");
+    assert_eq!(text.matches("Code:").count(), 2, "{text}");
+    assert!(text.contains("Signed in"), "{text}");
+}

@@ -15,6 +15,7 @@ mod cli_listen;
 mod cli_login;
 mod cli_login_smtp;
 mod cli_scenarios;
+mod cli_scripts;
 mod cli_shell;
 mod server_agents;
 mod server_auth;
