@@ -29,6 +29,10 @@ pub struct ServerArgs {
     /// which several nodes may share. Also AXME_DB_URL.
     #[arg(long, value_name = "PATH|URL", conflicts_with = "ephemeral")]
     pub db: Option<String>,
+    /// This node's name when several share one PostgreSQL database [default: the host
+    /// name and process id].
+    #[arg(long, value_name = "NAME")]
+    pub node_id: Option<String>,
     /// Use a throwaway database in a temporary directory, removed at exit.
     #[arg(long)]
     pub ephemeral: bool,
@@ -110,6 +114,16 @@ fn database_at(location: &str) -> CliResult<Database> {
     Ok(Database::File(PathBuf::from(path)))
 }
 
+/// `<host name>-<pid>`: unique among nodes running at one time.
+fn default_node_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    format!("{host}-{}", std::process::id())
+}
+
 pub fn run(args: ServerArgs) -> CliResult {
     let mailer = mailer(args.smtp_url, args.smtp_from)?;
     let _ = tracing_subscriber::fmt()
@@ -140,6 +154,7 @@ pub fn run(args: ServerArgs) -> CliResult {
     let config = ServerConfig {
         listen: args.listen,
         database,
+        node_id: args.node_id.unwrap_or_else(default_node_id),
         sync: match args.sync {
             SyncArg::Normal => SyncMode::Normal,
             SyncArg::Full => SyncMode::Full,

@@ -74,6 +74,7 @@ use engine::hub::Hub;
 use engine::reactor::{Engine, Timing};
 use engine::scheduler::Scheduler;
 use metrics::Metrics;
+use store::pg::PgStore;
 use store::sqlite::{SqliteStore, SyncMode};
 use store::{AccountRow, CommitObserver, Notice, OrgRow, Store, WorkspaceRow};
 
@@ -91,6 +92,8 @@ pub enum Database {
 pub struct ServerConfig {
     pub listen: String,
     pub database: Database,
+    /// This node's name among several on one PostgreSQL database (`/health`, logs).
+    pub node_id: String,
     pub sync: SyncMode,
     pub settings: Settings,
 }
@@ -236,14 +239,7 @@ pub fn default_db_path() -> Option<PathBuf> {
 pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), String> {
     let signals = ShutdownSignals::register()?;
     let (path, _temp_dir, description) = match &config.database {
-        Database::Postgres(url) => {
-            let version = store::pg::prepare(url).await?;
-            return Err(format!(
-                "PostgreSQL at {}: schema ready (version {version}), but this build cannot \
-                 serve from PostgreSQL yet (issue 11); use a SQLite --db for now",
-                url.redacted()
-            ));
-        }
+        Database::Postgres(_) => (PathBuf::new(), None, String::new()),
         Database::File(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)
@@ -282,9 +278,19 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         scheduler: scheduler.clone(),
     });
     let engine = Arc::new(Engine::new(config.settings.timing.clone(), Vec::new()));
-    let store = SqliteStore::open_with(&path, config.sync, observer, Some(engine.clone()))
-        .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
-    let store: Arc<dyn Store> = Arc::new(store);
+    let (store, description): (Arc<dyn Store>, String) = match &config.database {
+        Database::Postgres(url) => {
+            let store = PgStore::open(url, &config.node_id, observer, Some(engine.clone())).await?;
+            let where_ = url.settings()?.describe();
+            let d = format!("{where_} (postgres, node {})", config.node_id);
+            (Arc::new(store), d)
+        }
+        _ => {
+            let store = SqliteStore::open_with(&path, config.sync, observer, Some(engine.clone()))
+                .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
+            (Arc::new(store), description)
+        }
+    };
     for row in store
         .agent_deliveries()
         .await

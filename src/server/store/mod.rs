@@ -9,6 +9,8 @@
 //! [`StoreError`]s: storage knows nothing of HTTP.
 
 pub mod auth;
+#[cfg(test)]
+mod contract;
 pub mod error;
 pub mod pg;
 pub mod sqlite;

@@ -2,19 +2,41 @@
 //!
 //! - [`connect`]: connection strings (`postgres://…`, `sslmode`), TLS through [`tls`].
 //! - [`schema`]: migrations, applied at start under an advisory lock.
-//!
-//! The `Store` implementation follows (issue 11): a writer thread per node doing group
-//! commit on a blocking connection (the engine's `Tx` is synchronous and runs the
-//! reactor inside the transaction), reads on async connections, `LISTEN/NOTIFY` between
-//! nodes.
+//! - [`writer`]: the node's writer thread, group commit on a blocking connection (the
+//!   engine's `Tx` is synchronous and runs the reactor inside the transaction, so one
+//!   engine serves both stores); [`tx`] holds the write bodies.
+//! - [`reads`]: a few pipelined async connections for reads.
+//! - [`notify`]: what a commit tells the other nodes (`NOTIFY`, ids only).
 
+mod auth;
+mod conn;
 pub mod connect;
+pub mod notify;
+mod reads;
 pub mod schema;
 #[cfg(test)]
 pub mod testdb;
 pub mod tls;
+mod tx;
+mod writer;
+
+use std::sync::Arc;
 
 pub use connect::{PgSettings, PgUrl};
+use reads::Readers;
+use writer::{Staged, Writer};
+
+use super::auth::{CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow};
+use super::{
+    AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
+    DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
+    Reactor, Render, Store, StoreFuture, Transitioned, TxJob, WorkspaceRow,
+};
+use crate::server::error::ApiResult;
+use conn::{PgConn, storage};
+
+/// Async connections for reads, per node.
+const READ_CONNECTIONS: usize = 4;
 
 /// Connects, applies pending migrations, and returns the schema version. Blocking: runs
 /// on a thread of its own when called from async code.
@@ -29,4 +51,330 @@ pub async fn prepare(url: &PgUrl) -> Result<usize, String> {
     })
     .await
     .map_err(|e| format!("migration task failed: {e}"))?
+}
+
+pub struct PgStore {
+    writer: Writer,
+    readers: Arc<Readers>,
+}
+
+impl PgStore {
+    /// Connects, migrates and starts the writer. `node_id` names this node in what it
+    /// tells the others.
+    pub async fn open(
+        url: &PgUrl,
+        node_id: &str,
+        observer: Arc<dyn CommitObserver>,
+        reactor: Option<Arc<dyn Reactor>>,
+    ) -> Result<Self, String> {
+        let settings = url.settings()?;
+        let redacted = url.redacted();
+        let blocking = settings.clone();
+        let client = tokio::task::spawn_blocking(move || {
+            let mut client = blocking
+                .connect_blocking()
+                .map_err(|e| format!("cannot connect to PostgreSQL at {redacted}: {e}"))?;
+            schema::migrate(&mut client)?;
+            Ok::<_, String>(client)
+        })
+        .await
+        .map_err(|e| format!("connection task failed: {e}"))??;
+        let writer = Writer::start(
+            settings.clone(),
+            PgConn::new(client),
+            node_id.to_string(),
+            observer,
+            reactor,
+        )?;
+        Ok(PgStore {
+            writer,
+            readers: Arc::new(Readers::new(settings, READ_CONNECTIONS)),
+        })
+    }
+
+    fn write<R, F>(&self, job: F) -> StoreFuture<'_, R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut PgConn, &mut writer::WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+    {
+        Box::pin(self.writer.submit(job))
+    }
+}
+
+impl Store for PgStore {
+    fn load_directory(&self) -> StoreFuture<'_, DirectorySnapshot> {
+        Box::pin(self.readers.load_directory())
+    }
+
+    fn bootstrap(
+        &self,
+        org: OrgRow,
+        workspace: WorkspaceRow,
+        admin: AccountRow,
+        key: KeyRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, state| {
+            tx::insert_org(conn, &org)?;
+            tx::insert_workspace(conn, &workspace)?;
+            tx::insert_account(conn, &admin)?;
+            tx::insert_key(conn, &key)?;
+            state.directory_changed = true;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn create_workspace(
+        &self,
+        workspace: WorkspaceRow,
+        admin: AccountRow,
+        key: KeyRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, state| {
+            tx::insert_workspace(conn, &workspace)?;
+            tx::insert_account(conn, &admin)?;
+            tx::insert_key(conn, &key)?;
+            state.directory_changed = true;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn create_account(&self, account: AccountRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, state| {
+            tx::insert_account(conn, &account)?;
+            state.directory_changed = true;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn create_key(&self, key: KeyRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, state| {
+            tx::insert_key(conn, &key)?;
+            state.directory_changed = true;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn revoke_key(
+        &self,
+        sa_id: String,
+        key_id: String,
+        at: String,
+    ) -> StoreFuture<'_, Option<KeyRow>> {
+        self.write(move |conn, state| {
+            let key = tx::revoke_key(conn, &sa_id, &key_id, &at)?;
+            state.directory_changed = key.is_some();
+            Ok(Staged::quiet(key))
+        })
+    }
+
+    fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome> {
+        self.write(move |conn, state| tx::create_intent(conn, state, intent))
+    }
+
+    fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {
+        self.write(move |conn, state| tx::transition_job(conn, state, &intent_id, decide))
+    }
+
+    fn transition_idempotent(
+        &self,
+        intent_id: String,
+        decide: Decide,
+        key: IdempotencyKey,
+        render: Render,
+    ) -> StoreFuture<'_, String> {
+        self.write(move |conn, state| {
+            tx::transition_idempotent(conn, state, &intent_id, decide, &key, render)
+        })
+    }
+
+    fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>> {
+        Box::pin(async move { self.readers.get_intent(&intent_id).await })
+    }
+
+    fn events_after(
+        &self,
+        intent_id: String,
+        since: u64,
+    ) -> StoreFuture<'_, Option<(IntentRow, Vec<String>)>> {
+        Box::pin(async move { self.readers.events_after(&intent_id, since).await })
+    }
+
+    fn list_intents(&self, query: ListQuery) -> StoreFuture<'_, ListPage> {
+        Box::pin(async move { self.readers.list_intents(&query).await })
+    }
+
+    fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
+        Box::pin(async move { self.readers.deliveries(&query).await })
+    }
+
+    fn run(&self, job: TxJob) -> StoreFuture<'_, serde_json::Value> {
+        self.write(move |conn, state| {
+            let mut tx = tx::PgTx::new(conn, state);
+            let value = job(&mut tx)?;
+            Ok(tx.finish(value))
+        })
+    }
+
+    fn next_timer_due(&self) -> StoreFuture<'_, Option<i64>> {
+        Box::pin(async move {
+            let row = self
+                .readers
+                .query_opt("SELECT MIN(due_ms) FROM timers", &[])
+                .await?;
+            Ok(row.and_then(|r| r.get(0)))
+        })
+    }
+
+    fn agent_deliveries(&self) -> StoreFuture<'_, Vec<AgentDeliveryRow>> {
+        Box::pin(async move {
+            let rows = self
+                .readers
+                .query(
+                    "SELECT address, sa_id, workspace_id, delivery_mode, callback_url, secret \
+                     FROM agent_delivery",
+                    &[],
+                )
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| AgentDeliveryRow {
+                    address: r.get(0),
+                    sa_id: r.get(1),
+                    workspace_id: r.get(2),
+                    delivery_mode: r.get(3),
+                    callback_url: r.get(4),
+                    secret: r.get(5),
+                })
+                .collect())
+        })
+    }
+
+    fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            let rows = self
+                .readers
+                .query(
+                    "SELECT body FROM inbox_threads WHERE owner_agent = $1 \
+                     ORDER BY updated_at DESC LIMIT 200",
+                    &[&owner],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<(String, String)>> {
+        Box::pin(async move {
+            let row = self
+                .readers
+                .query_opt(
+                    "SELECT owner_agent, body FROM inbox_threads WHERE thread_id = $1",
+                    &[&thread_id],
+                )
+                .await?;
+            Ok(row.map(|r| (r.get(0), r.get(1))))
+        })
+    }
+
+    fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize> {
+        let age = i64::try_from(age_seconds).unwrap_or(i64::MAX);
+        self.write(move |conn, _| {
+            let deleted = conn
+                .execute(
+                    "DELETE FROM idempotency \
+                     WHERE created_at < extract(epoch FROM now())::bigint - $1",
+                    &[&age],
+                )
+                .map_err(storage)?;
+            Ok(Staged::quiet(
+                usize::try_from(deleted).unwrap_or(usize::MAX),
+            ))
+        })
+    }
+
+    fn shutdown(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.writer.stop().await;
+            Ok(())
+        })
+    }
+
+    fn create_login_code(&self, row: LoginCodeRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_code(conn, &row)?)))
+    }
+
+    fn check_login_code(
+        &self,
+        login_id: String,
+        code_hash: [u8; 32],
+        now: i64,
+        max_attempts: u32,
+    ) -> StoreFuture<'_, CodeCheck> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::check_code(
+                conn,
+                &login_id,
+                &code_hash,
+                now,
+                max_attempts,
+                &at,
+            )?))
+        })
+    }
+
+    fn user_by_email(&self, email: String) -> StoreFuture<'_, Option<UserRow>> {
+        Box::pin(async move { auth::user_by_email(&self.readers, &email).await })
+    }
+
+    fn create_user(&self, user: UserRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_user(conn, &user)?)))
+    }
+
+    fn create_session(
+        &self,
+        session_id: String,
+        user_id: String,
+        key_id: Option<String>,
+        tokens: TokenPair,
+    ) -> StoreFuture<'_, ()> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::insert_session(
+                conn,
+                &session_id,
+                &user_id,
+                key_id.as_deref(),
+                &tokens,
+                &at,
+            )?))
+        })
+    }
+
+    fn session_by_token(
+        &self,
+        hash: [u8; 32],
+        refresh: bool,
+    ) -> StoreFuture<'_, Option<SessionRow>> {
+        Box::pin(async move { auth::session_by_token(&self.readers, &hash, refresh).await })
+    }
+
+    fn rotate_refresh(
+        &self,
+        presented: [u8; 32],
+        next: TokenPair,
+        now: i64,
+    ) -> StoreFuture<'_, Rotation> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::rotate(
+                conn, &presented, &next, now, &at,
+            )?))
+        })
+    }
+
+    fn revoke_session(&self, session_id: String) -> StoreFuture<'_, Option<SessionRow>> {
+        let at = crate::protocol::now();
+        self.write(move |conn, _| Ok(Staged::quiet(auth::revoke(conn, &session_id, &at)?)))
+    }
 }

@@ -1,0 +1,525 @@
+//! The store's contract, one test body run against both stores: SQLite (a temp file) and
+//! PostgreSQL (a fresh database on the test server, see `pg::testdb`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use super::pg::{PgStore, testdb::TestDb};
+use super::sqlite::{SqliteStore, SyncMode};
+use super::*;
+use crate::protocol::{CreateIntentRequest, Status};
+use crate::server::engine::directory::Caller;
+use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
+
+#[derive(Default)]
+struct Count(AtomicUsize);
+
+impl CommitObserver for Count {
+    fn committed(&self, notices: &[Notice], _jobs: usize, _events: usize) {
+        self.0.fetch_add(notices.len(), Ordering::SeqCst);
+    }
+}
+
+/// Where a test's data lives; dropping it removes the data.
+enum Place {
+    Sqlite(tempfile::TempDir),
+    Pg(TestDb),
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Sqlite,
+    Pg,
+}
+
+impl Place {
+    fn new(kind: Kind) -> Place {
+        match kind {
+            Kind::Sqlite => Place::Sqlite(tempfile::tempdir().unwrap()),
+            Kind::Pg => Place::Pg(TestDb::create()),
+        }
+    }
+
+    async fn open(&self, observer: Arc<Count>) -> Arc<dyn Store> {
+        match self {
+            Place::Sqlite(dir) => Arc::new(
+                SqliteStore::open(&dir.path().join("s.db"), SyncMode::Normal, observer).unwrap(),
+            ),
+            Place::Pg(db) => Arc::new(
+                PgStore::open(db.url(), "test", observer, None)
+                    .await
+                    .unwrap(),
+            ),
+        }
+    }
+}
+
+fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
+    let (intent, events) = lifecycle::create(CreateInput {
+        intent_id: id.into(),
+        request: CreateIntentRequest {
+            intent_type: "t.v1".into(),
+            to_agent: "agent://o/w/bob".into(),
+            payload: json!({}),
+            ..Default::default()
+        },
+        from_agent: "agent://o/w/admin".into(),
+        to_agent: "agent://o/w/bob".into(),
+        correlation_id: "c".into(),
+        now: "t".into(),
+    });
+    NewIntent {
+        meta: IntentMeta {
+            workspace_id: "w".into(),
+            to_workspace_id: Some("w".into()),
+            sender_sa_id: "sa_admin".into(),
+        },
+        intent_id: id.into(),
+        to_agent: "agent://o/w/bob".into(),
+        status: intent.status,
+        created_at: "t".into(),
+        intent_json: serde_json::to_string(&intent).unwrap(),
+        events: events
+            .iter()
+            .map(|e| (e.seq, serde_json::to_string(e).unwrap()))
+            .collect(),
+        idempotency: key.map(|k| IdempotencyKey {
+            sa_id: "sa_admin".into(),
+            endpoint: "create".into(),
+            key: k.into(),
+            body_hash: [body_hash; 32],
+        }),
+        response_json: format!("{{\"intent_id\":\"{id}\"}}"),
+        timers: Vec::new(),
+    }
+}
+
+fn admin() -> Caller {
+    Caller {
+        sa_id: "sa_admin".into(),
+        key_id: "k".into(),
+        name: "admin".into(),
+        org_id: "o".into(),
+        org_slug: "o".into(),
+        workspace_id: "w".into(),
+        workspace_slug: "w".into(),
+        is_admin: true,
+        address: "agent://o/w/admin".into(),
+    }
+}
+
+fn seqs(events: &[String]) -> Vec<u64> {
+    events
+        .iter()
+        .map(|e| {
+            serde_json::from_str::<Value>(e).unwrap()["seq"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn complete(meta: &IntentMeta, intent: crate::protocol::Intent) -> ApiResult<Decision> {
+    let input = ResolveInput {
+        status: Status::Completed,
+        actor: None,
+        result: Some(json!({"ok": true})),
+        error: None,
+        reason: None,
+    };
+    lifecycle::resolve(&admin(), meta, intent, input, "t")
+}
+
+async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
+    let place = Place::new(kind);
+    let observer = Arc::new(Count::default());
+    let store = place.open(observer.clone()).await;
+
+    let first = store
+        .create_intent(new_intent("i1", Some("k"), 1))
+        .await
+        .unwrap();
+    assert!(matches!(first, CreateOutcome::Created { .. }));
+    let again = store
+        .create_intent(new_intent("i2", Some("k"), 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        CreateOutcome::Replayed {
+            response: "{\"intent_id\":\"i1\"}".into()
+        }
+    );
+    let clash = store
+        .create_intent(new_intent("i3", Some("k"), 2))
+        .await
+        .unwrap_err();
+    assert_eq!(clash.status.as_u16(), 409);
+    assert!(store.get_intent("i2".into()).await.unwrap().is_none());
+
+    // Two deliveries and a resolve queued together: one DELIVERED, one terminal, no gaps.
+    let deliver = || {
+        store.transition(
+            "i1".into(),
+            Box::new(|_, intent| Ok(lifecycle::deliver(intent, "t"))),
+        )
+    };
+    let (d1, d2) = (deliver(), deliver());
+    let resolve = store.transition("i1".into(), Box::new(complete));
+    let (a, b, c) = tokio::join!(d1, d2, resolve);
+    assert_eq!(a.unwrap().events.len() + b.unwrap().events.len(), 1);
+    assert_eq!(c.unwrap().intent.status, Status::Completed);
+    let (row, events) = store.events_after("i1".into(), 0).await.unwrap().unwrap();
+    assert_eq!(row.status, Status::Completed);
+    assert_eq!(seqs(&events), [1, 2, 3, 4]);
+    let (_, later) = store.events_after("i1".into(), 2).await.unwrap().unwrap();
+    assert_eq!(seqs(&later), [3, 4]);
+    assert!(observer.0.load(Ordering::SeqCst) >= 3);
+    assert!(
+        store
+            .events_after("nope".into(), 0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let missing = store
+        .transition("nope".into(), Box::new(complete))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status.as_u16(), 404);
+
+    // Terminal rows leave the default delivery filter; cursors keep their stride.
+    let query = DeliveryQuery {
+        address: "agent://o/w/bob".into(),
+        after_cursor: 0,
+        statuses: vec![Status::Submitted, Status::Delivered],
+        limit: 10,
+    };
+    assert!(store.deliveries(query.clone()).await.unwrap().is_empty());
+    store
+        .create_intent(new_intent("i4", None, 0))
+        .await
+        .unwrap();
+    let rows = store.deliveries(query.clone()).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].delivery_cursor, 4);
+
+    // Lists: newest first, by status, paged by position.
+    let page = store
+        .list_intents(ListQuery {
+            workspace_id: "w".into(),
+            statuses: Vec::new(),
+            to_agent: None,
+            before: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 2);
+    assert!(page.rows[0].1.contains("\"i4\""));
+    let completed = store
+        .list_intents(ListQuery {
+            workspace_id: "w".into(),
+            statuses: vec![Status::Completed],
+            to_agent: Some("agent://o/w/bob".into()),
+            before: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(completed.rows.len(), 1);
+    let older = store
+        .list_intents(ListQuery {
+            workspace_id: "w".into(),
+            statuses: Vec::new(),
+            to_agent: None,
+            before: Some(page.rows[0].0),
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(older.rows.len(), 1);
+    assert!(older.rows[0].1.contains("\"i1\""));
+    store.shutdown().await.unwrap();
+    drop(store);
+
+    let store = place.open(observer).await;
+    let (_, events) = store.events_after("i1".into(), 2).await.unwrap().unwrap();
+    assert_eq!(events.len(), 2);
+    store
+        .create_intent(new_intent("i5", None, 0))
+        .await
+        .unwrap();
+    let row = store.get_intent("i5".into()).await.unwrap().unwrap();
+    assert_eq!(row.delivery_cursor, 6);
+    store.shutdown().await.unwrap();
+}
+
+/// A job refused in the middle of a batch rolls back alone; a job's changes commit together.
+async fn jobs_commit_together_or_not_at_all(kind: Kind) {
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    let ok = store.run(Box::new(|tx| {
+        tx.create(new_intent("a", None, 0))?;
+        tx.transition("a", Box::new(|_, i| Ok(lifecycle::deliver(i, "t"))))?;
+        tx.set_timer(TimerRow {
+            intent_id: "a".into(),
+            kind: "deadline".into(),
+            due_ms: 1_000,
+            data: json!({"x": 1}),
+        })?;
+        tx.put_workflow("a", "{\"step\":1}")?;
+        Ok(json!("done"))
+    }));
+    let refused = store.run(Box::new(|tx| {
+        tx.create(new_intent("b", None, 0))?;
+        tx.transition("missing", Box::new(complete))?;
+        Ok(Value::Null)
+    }));
+    let (ok, refused) = tokio::join!(ok, refused);
+    assert_eq!(ok.unwrap(), json!("done"));
+    assert_eq!(refused.unwrap_err().status.as_u16(), 404);
+    assert!(store.get_intent("b".into()).await.unwrap().is_none());
+    let a = store.get_intent("a".into()).await.unwrap().unwrap();
+    assert_eq!(a.status, Status::Delivered);
+    assert_eq!(store.next_timer_due().await.unwrap(), Some(1_000));
+
+    // Timers: only due ones are taken, once, earliest first; the workflow row is there.
+    let taken = store
+        .run(Box::new(|tx| {
+            tx.set_timer(TimerRow {
+                intent_id: "a".into(),
+                kind: "reminder".into(),
+                due_ms: 500,
+                data: Value::Null,
+            })?;
+            tx.set_timer(TimerRow {
+                intent_id: "a".into(),
+                kind: "delivery".into(),
+                due_ms: 9_000,
+                data: Value::Null,
+            })?;
+            let due = tx.take_due_timers(2_000, 10)?;
+            let again = tx.take_due_timers(2_000, 10)?;
+            let workflow = tx.workflow("a")?;
+            Ok(json!({
+                "due": due.iter().map(|t| (t.kind.clone(), t.data.clone())).collect::<Vec<_>>(),
+                "again": again.len(),
+                "workflow": workflow,
+            }))
+        }))
+        .await
+        .unwrap();
+    assert_eq!(
+        taken,
+        json!({"due": [["reminder", null], ["deadline", {"x": 1}]], "again": 0,
+               "workflow": "{\"step\":1}"})
+    );
+    assert_eq!(store.next_timer_due().await.unwrap(), Some(9_000));
+    store
+        .run(Box::new(|tx| {
+            tx.clear_timers("a")?;
+            Ok(Value::Null)
+        }))
+        .await
+        .unwrap();
+    assert_eq!(store.next_timer_due().await.unwrap(), None);
+    store.shutdown().await.unwrap();
+}
+
+async fn tenants_and_keys(kind: Kind) {
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    let org = OrgRow {
+        org_id: "o1".into(),
+        slug: "local".into(),
+        created_at: "t".into(),
+    };
+    let ws = WorkspaceRow {
+        workspace_id: "w1".into(),
+        org_id: "o1".into(),
+        slug: "default".into(),
+        created_at: "t".into(),
+    };
+    let account = |id: &str, name: &str| AccountRow {
+        sa_id: id.into(),
+        org_id: "o1".into(),
+        workspace_id: "w1".into(),
+        name: name.into(),
+        display_name: None,
+        description: Some("d".into()),
+        status: "active".into(),
+        is_admin: id == "sa1",
+        created_at: "t".into(),
+        updated_at: "t".into(),
+    };
+    let key = KeyRow {
+        key_id: "k1".into(),
+        sa_id: "sa1".into(),
+        secret_hash: [7; 32],
+        key_hint: "abcd".into(),
+        status: "active".into(),
+        created_at: "t".into(),
+        expires_at: None,
+        revoked_at: None,
+    };
+    store
+        .bootstrap(
+            org.clone(),
+            ws.clone(),
+            account("sa1", "admin"),
+            key.clone(),
+        )
+        .await
+        .unwrap();
+    let taken = store
+        .create_account(account("sa2", "admin"))
+        .await
+        .unwrap_err();
+    assert_eq!(taken.status.as_u16(), 409);
+    store.create_account(account("sa2", "bob")).await.unwrap();
+    let (row, created) = store
+        .run(Box::new(move |tx| {
+            let (row, created) = tx.ensure_account(&AccountRow {
+                sa_id: "sa3".into(),
+                ..account("sa3", "bob")
+            })?;
+            Ok(json!([row.sa_id, created]))
+        }))
+        .await
+        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_bool().unwrap()))
+        .unwrap();
+    assert_eq!((row.as_str(), created), ("sa2", false));
+    let revoked = store
+        .revoke_key("sa1".into(), "k1".into(), "later".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(revoked.status, "revoked");
+    assert_eq!(revoked.revoked_at.as_deref(), Some("later"));
+    assert!(
+        store
+            .revoke_key("sa2".into(), "k1".into(), "x".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let snapshot = store.load_directory().await.unwrap();
+    assert_eq!(snapshot.orgs, vec![org]);
+    assert_eq!(snapshot.workspaces, vec![ws]);
+    assert_eq!(snapshot.accounts.len(), 2);
+    assert!(snapshot.accounts[0].is_admin);
+    assert_eq!(snapshot.keys.len(), 1);
+    assert_eq!(snapshot.keys[0].secret_hash, [7; 32]);
+    assert_eq!(snapshot.keys[0].status, "revoked");
+    store.shutdown().await.unwrap();
+}
+
+async fn login_codes_and_sessions(kind: Kind) {
+    use super::auth::{CodeCheck, LoginCodeRow, Rotation, TokenPair, UserRow};
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    store
+        .create_login_code(LoginCodeRow {
+            login_id: "l1".into(),
+            email: "a@example.com".into(),
+            code_hash: [1; 32],
+            expires_at: 100,
+            created_at: "t".into(),
+        })
+        .await
+        .unwrap();
+    let check = |hash: u8, now: i64| store.check_login_code("l1".into(), [hash; 32], now, 3);
+    assert_eq!(
+        check(2, 10).await.unwrap(),
+        CodeCheck::Wrong { attempts_left: 2 }
+    );
+    assert_eq!(
+        check(1, 10).await.unwrap(),
+        CodeCheck::Valid {
+            email: "a@example.com".into()
+        }
+    );
+    assert_eq!(check(1, 10).await.unwrap(), CodeCheck::AlreadyUsed);
+    store
+        .create_user(UserRow {
+            user_id: "u1".into(),
+            email: "a@example.com".into(),
+            sa_id: "sa1".into(),
+            created_at: "t".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_by_email("a@example.com".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id,
+        "u1"
+    );
+    let pair = |n: u8| TokenPair {
+        access_hash: [n; 32],
+        access_expires_at: 50,
+        refresh_hash: [n + 100; 32],
+        refresh_expires_at: 500,
+    };
+    store
+        .create_session("s1".into(), "u1".into(), Some("k1".into()), pair(1))
+        .await
+        .unwrap();
+    let by_access = store
+        .session_by_token([1; 32], false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_access.email, "a@example.com");
+    assert!(!by_access.revoked);
+    assert!(matches!(
+        store.rotate_refresh([101; 32], pair(2), 10).await.unwrap(),
+        Rotation::Rotated(_)
+    ));
+    assert!(
+        store
+            .session_by_token([2; 32], false)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(matches!(
+        store.rotate_refresh([101; 32], pair(3), 10).await.unwrap(),
+        Rotation::Reused
+    ));
+    let ended = store
+        .session_by_token([2; 32], false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ended.revoked);
+    store.shutdown().await.unwrap();
+}
+
+macro_rules! both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::Kind::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(super::Kind::Pg).await
+            }
+        }
+    )*};
+}
+
+both_stores!(
+    writes_are_gapless_idempotent_and_survive_reopen,
+    jobs_commit_together_or_not_at_all,
+    tenants_and_keys,
+    login_codes_and_sessions,
+);

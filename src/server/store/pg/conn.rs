@@ -1,0 +1,84 @@
+//! A blocking connection with a statement cache (the writer's), and the mapping of driver
+//! errors to refusals.
+
+use std::collections::HashMap;
+
+use postgres::types::ToSql;
+use postgres::{Row, Statement};
+use tokio_postgres::error::SqlState;
+
+use crate::server::error::ApiError;
+
+pub type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// The writer's connection: every statement is prepared once and reused.
+pub struct PgConn {
+    pub client: postgres::Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl PgConn {
+    pub fn new(client: postgres::Client) -> Self {
+        PgConn {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+
+    fn prepared(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
+    pub fn execute(&mut self, sql: &str, params: Params<'_>) -> Result<u64, postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.client.execute(&statement, params)
+    }
+
+    pub fn query(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    pub fn query_opt(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    /// Statements without parameters, as one simple-protocol round trip.
+    pub fn batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.client.batch_execute(sql)
+    }
+}
+
+pub fn is_unique_violation(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+/// A driver error as a refusal: lock conflicts between nodes ask the client to retry,
+/// anything else is logged and answered as a storage error.
+pub fn storage(e: postgres::Error) -> ApiError {
+    let code = e.code();
+    if code == Some(&SqlState::T_R_DEADLOCK_DETECTED)
+        || code == Some(&SqlState::T_R_SERIALIZATION_FAILURE)
+        || code == Some(&SqlState::LOCK_NOT_AVAILABLE)
+    {
+        tracing::warn!(error = %e, "write conflict between nodes");
+        return ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "write_conflict",
+            "internal",
+            "another node changed the same data at the same moment; retry",
+        );
+    }
+    tracing::error!(error = %e, "storage error");
+    ApiError::internal("storage error")
+}

@@ -1,0 +1,619 @@
+//! [`Tx`] on the writer's connection, and the bodies of write jobs. Mirrors the SQLite
+//! store's `tx.rs`/`writes.rs`; what differs is locking, since several nodes write: an
+//! intent's row is locked before its next `seq` is chosen, idempotency keys are claimed
+//! with `ON CONFLICT DO NOTHING`, and timers are claimed with `SKIP LOCKED`.
+
+use std::sync::Arc;
+
+use postgres::Row;
+use serde_json::Value;
+
+use super::conn::{PgConn, is_unique_violation, storage};
+use super::writer::{Staged, WriterState};
+use crate::protocol::Intent;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{
+    AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, KeyRow,
+    NewIntent, Notice, OrgRow, Reactor, Render, TimerRow, Transitioned, Tx, WorkspaceRow,
+};
+
+/// Reactions may cause reactions (a step ends → its parent ends → …); bounded for safety.
+const MAX_DEPTH: u32 = 16;
+
+pub struct PgTx<'a> {
+    conn: &'a mut PgConn,
+    state: &'a mut WriterState,
+    reactor: Option<Arc<dyn Reactor>>,
+    notices: Vec<Notice>,
+    events: usize,
+    depth: u32,
+}
+
+impl<'a> PgTx<'a> {
+    pub fn new(conn: &'a mut PgConn, state: &'a mut WriterState) -> Self {
+        let reactor = state.reactor.clone();
+        PgTx {
+            conn,
+            state,
+            reactor,
+            notices: Vec::new(),
+            events: 0,
+            depth: 0,
+        }
+    }
+
+    pub fn finish<R>(self, value: R) -> Staged<R> {
+        Staged {
+            value,
+            notices: self.notices,
+            events: self.events,
+        }
+    }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+fn conflict_or(e: postgres::Error, code: &str, message: &str) -> ApiError {
+    if is_unique_violation(&e) {
+        ApiError::conflict(code, message)
+    } else {
+        storage(e)
+    }
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub fn insert_org(conn: &mut PgConn, org: &OrgRow) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO orgs (org_id, slug, created_at) VALUES ($1, $2, $3)",
+        &[&org.org_id, &org.slug, &org.created_at],
+    )
+    .map_err(|e| conflict_or(e, "org_exists", "an organization with this slug exists"))?;
+    Ok(())
+}
+
+pub fn insert_workspace(conn: &mut PgConn, ws: &WorkspaceRow) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO workspaces (workspace_id, org_id, slug, created_at) VALUES ($1, $2, $3, $4)",
+        &[&ws.workspace_id, &ws.org_id, &ws.slug, &ws.created_at],
+    )
+    .map_err(|e| {
+        conflict_or(
+            e,
+            "workspace_exists",
+            &format!("a workspace named '{}' already exists", ws.slug),
+        )
+    })?;
+    Ok(())
+}
+
+pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
+         description, status, is_admin, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &a.sa_id,
+            &a.org_id,
+            &a.workspace_id,
+            &a.name,
+            &a.display_name,
+            &a.description,
+            &a.status,
+            &a.is_admin,
+            &a.created_at,
+            &a.updated_at,
+        ],
+    )
+    .map_err(|e| {
+        conflict_or(
+            e,
+            "service_account_exists",
+            &format!(
+                "a service account named '{}' already exists in this workspace",
+                a.name
+            ),
+        )
+    })?;
+    Ok(())
+}
+
+pub fn insert_key(conn: &mut PgConn, k: &KeyRow) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO api_keys (key_id, sa_id, secret_hash, key_hint, status, created_at, \
+         expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &k.key_id,
+            &k.sa_id,
+            &&k.secret_hash[..],
+            &k.key_hint,
+            &k.status,
+            &k.created_at,
+            &k.expires_at,
+            &k.revoked_at,
+        ],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+pub fn revoke_key(
+    conn: &mut PgConn,
+    sa_id: &str,
+    key_id: &str,
+    at: &str,
+) -> ApiResult<Option<KeyRow>> {
+    let row = conn
+        .query_opt(
+            &format!(
+                "UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, $3) \
+                 WHERE sa_id = $1 AND key_id = $2 RETURNING {}",
+                super::reads::KEY_COLUMNS
+            ),
+            &[&sa_id, &key_id, &at],
+        )
+        .map_err(storage)?;
+    Ok(row.as_ref().map(super::reads::key_row))
+}
+
+/// The earlier answer under this key, or a 409 when the key came with another body.
+pub fn idempotent_replay(conn: &mut PgConn, idem: &IdempotencyKey) -> ApiResult<Option<String>> {
+    let earlier = conn
+        .query_opt(
+            "SELECT body_hash, response FROM idempotency \
+             WHERE sa_id = $1 AND endpoint = $2 AND key = $3",
+            &[&idem.sa_id, &idem.endpoint, &idem.key],
+        )
+        .map_err(storage)?;
+    match earlier {
+        None => Ok(None),
+        Some(row) => {
+            let hash: Vec<u8> = row.get(0);
+            if hash == idem.body_hash {
+                Ok(Some(row.get(1)))
+            } else {
+                Err(ApiError::conflict(
+                    "idempotency_conflict",
+                    "idempotency key reused with different payload",
+                )
+                .with_details(serde_json::json!({ "idempotency_key": idem.key })))
+            }
+        }
+    }
+}
+
+/// Claims the key for this answer. Another node's transaction holding the same key is
+/// waited for; if it committed, its answer is returned instead (`Some`).
+fn claim(conn: &mut PgConn, idem: &IdempotencyKey, response: &str) -> ApiResult<Option<String>> {
+    let inserted = conn
+        .execute(
+            "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
+             VALUES ($1, $2, $3, $4, $5, extract(epoch FROM now())::bigint) \
+             ON CONFLICT DO NOTHING",
+            &[
+                &idem.sa_id,
+                &idem.endpoint,
+                &idem.key,
+                &&idem.body_hash[..],
+                &response,
+            ],
+        )
+        .map_err(storage)?;
+    if inserted == 1 {
+        return Ok(None);
+    }
+    idempotent_replay(conn, idem)?
+        .map(Some)
+        .ok_or_else(|| ApiError::internal("idempotency record vanished"))
+}
+
+pub fn create_intent(
+    conn: &mut PgConn,
+    state: &mut WriterState,
+    n: NewIntent,
+) -> ApiResult<Staged<CreateOutcome>> {
+    if let Some(idem) = &n.idempotency {
+        if let Some(response) = idempotent_replay(conn, idem)? {
+            return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
+        }
+        if let Some(response) = claim(conn, idem, &n.response_json)? {
+            return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
+        }
+    }
+    let last_seq = to_i64(n.events.last().map(|(seq, _)| *seq).unwrap_or(0));
+    // The delivery cursor is set when the transaction ends (see `writer::finish`).
+    let row = conn
+        .query_opt(
+            "INSERT INTO intents (intent_id, workspace_id, to_workspace_id, sender_sa_id, \
+             to_agent, status, last_seq, delivery_cursor, created_at, updated_at, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, $9) RETURNING id",
+            &[
+                &n.intent_id,
+                &n.meta.workspace_id,
+                &n.meta.to_workspace_id,
+                &n.meta.sender_sa_id,
+                &n.to_agent,
+                &n.status.as_str(),
+                &last_seq,
+                &n.created_at,
+                &n.intent_json,
+            ],
+        )
+        .map_err(|e| conflict_or(e, "intent_exists", "an intent with this id exists"))?
+        .ok_or_else(|| ApiError::internal("insert returned no row"))?;
+    let rowid: i64 = row.get(0);
+    insert_events(conn, rowid, &n.events)?;
+    state.created.push(rowid);
+    let mut notices = vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)];
+    for timer in &n.timers {
+        insert_timer(conn, timer)?;
+        notices.push(Notice::Timer(timer.due_ms));
+    }
+    Ok(Staged {
+        events: n.events.len(),
+        notices,
+        value: CreateOutcome::Created {
+            response: n.response_json,
+        },
+    })
+}
+
+fn insert_events(conn: &mut PgConn, rowid: i64, events: &[(u64, String)]) -> ApiResult<()> {
+    let seqs: Vec<i64> = events.iter().map(|(s, _)| to_i64(*s)).collect();
+    let bodies: Vec<&str> = events.iter().map(|(_, j)| j.as_str()).collect();
+    conn.execute(
+        "INSERT INTO intent_events (intent_rowid, seq, body) \
+         SELECT $1, s, b FROM unnest($2::bigint[], $3::text[]) AS e(s, b)",
+        &[&rowid, &seqs, &bodies],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+pub fn insert_timer(conn: &mut PgConn, t: &TimerRow) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO timers (intent_id, kind, due_ms, data) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, data = excluded.data",
+        &[&t.intent_id, &t.kind, &t.due_ms, &t.data.to_string()],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn meta_of(row: &Row, first: usize) -> IntentMeta {
+    IntentMeta {
+        workspace_id: row.get(first),
+        to_workspace_id: row.get(first + 1),
+        sender_sa_id: row.get(first + 2),
+    }
+}
+
+fn parse_intent(body: &str) -> ApiResult<Intent> {
+    serde_json::from_str(body)
+        .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))
+}
+
+pub fn transition(
+    conn: &mut PgConn,
+    intent_id: &str,
+    decide: Decide,
+) -> ApiResult<Staged<Transitioned>> {
+    // The row lock orders appends to this intent across nodes: the next seq is chosen
+    // only while holding it, and it is held until commit.
+    let row = conn
+        .query_opt(
+            "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body \
+             FROM intents WHERE intent_id = $1 FOR UPDATE",
+            &[&intent_id],
+        )
+        .map_err(storage)?;
+    let Some(row) = row else {
+        return Err(ApiError::intent_not_found(intent_id));
+    };
+    let rowid: i64 = row.get(0);
+    let meta = meta_of(&row, 1);
+    let last_seq: i64 = row.get(4);
+    let current = parse_intent(row.get(5))?;
+    let previous = current.status;
+    let decision = decide(&meta, current)?;
+    let intent_json = encode(&decision.intent)?;
+    if decision.events.is_empty() {
+        return Ok(Staged::quiet(Transitioned {
+            meta,
+            previous,
+            intent: decision.intent,
+            intent_json,
+            events: Vec::new(),
+        }));
+    }
+    let mut encoded = Vec::with_capacity(decision.events.len());
+    for (i, event) in decision.events.iter().enumerate() {
+        // The log has no gaps: the engine must continue exactly after the stored seq.
+        if to_i64(event.seq) != last_seq + 1 + i64::try_from(i).unwrap_or(i64::MAX) {
+            return Err(ApiError::internal("event sequence out of order"));
+        }
+        encoded.push((event.seq, encode(event)?));
+    }
+    let new_last = to_i64(decision.events.last().map(|e| e.seq).unwrap_or(0));
+    let updated_at = decision
+        .intent
+        .updated_at
+        .clone()
+        .unwrap_or_else(crate::protocol::now);
+    conn.execute(
+        "UPDATE intents SET status = $2, last_seq = $3, updated_at = $4, body = $5 WHERE id = $1",
+        &[
+            &rowid,
+            &decision.intent.status.as_str(),
+            &new_last,
+            &updated_at,
+            &intent_json,
+        ],
+    )
+    .map_err(storage)?;
+    insert_events(conn, rowid, &encoded)?;
+    Ok(Staged {
+        events: decision.events.len(),
+        notices: vec![Notice::Intent(intent_id.to_string())],
+        value: Transitioned {
+            meta,
+            previous,
+            intent: decision.intent,
+            intent_json,
+            events: decision.events,
+        },
+    })
+}
+
+impl Tx for PgTx<'_> {
+    fn intent(&mut self, intent_id: &str) -> ApiResult<Option<(IntentMeta, Intent)>> {
+        let row = self
+            .conn
+            .query_opt(
+                "SELECT workspace_id, to_workspace_id, sender_sa_id, body FROM intents \
+                 WHERE intent_id = $1",
+                &[&intent_id],
+            )
+            .map_err(storage)?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(Some((meta_of(&row, 0), parse_intent(row.get(3))?))),
+        }
+    }
+
+    fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned> {
+        let staged = transition(self.conn, intent_id, decide)?;
+        self.notices.extend(staged.notices);
+        self.events += staged.events;
+        let done = staged.value;
+        if let Some(reactor) = self.reactor.clone()
+            && !done.events.is_empty()
+            && self.depth < MAX_DEPTH
+        {
+            self.depth += 1;
+            let reacted = reactor.changed(self, &done);
+            self.depth -= 1;
+            reacted?;
+        }
+        Ok(done)
+    }
+
+    fn create(&mut self, intent: NewIntent) -> ApiResult<CreateOutcome> {
+        let staged = create_intent(self.conn, self.state, intent)?;
+        self.notices.extend(staged.notices);
+        self.events += staged.events;
+        Ok(staged.value)
+    }
+
+    fn set_timer(&mut self, timer: TimerRow) -> ApiResult<()> {
+        insert_timer(self.conn, &timer)?;
+        self.notices.push(Notice::Timer(timer.due_ms));
+        Ok(())
+    }
+
+    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> ApiResult<()> {
+        self.conn
+            .execute(
+                "DELETE FROM timers WHERE intent_id = $1 AND kind = $2",
+                &[&intent_id, &kind],
+            )
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn clear_timers(&mut self, intent_id: &str) -> ApiResult<()> {
+        self.conn
+            .execute("DELETE FROM timers WHERE intent_id = $1", &[&intent_id])
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<TimerRow>> {
+        // SKIP LOCKED: timers another node's scheduler is firing right now are its own;
+        // the delete commits with their effects, so each fires once across the cluster.
+        let rows = self
+            .conn
+            .query(
+                "DELETE FROM timers WHERE (intent_id, kind) IN (\
+                   SELECT intent_id, kind FROM timers WHERE due_ms <= $1 \
+                   ORDER BY due_ms LIMIT $2 FOR UPDATE SKIP LOCKED) \
+                 RETURNING intent_id, kind, due_ms, data",
+                &[&now_ms, &i64::from(limit)],
+            )
+            .map_err(storage)?;
+        let mut timers: Vec<TimerRow> = rows
+            .iter()
+            .map(|r| TimerRow {
+                intent_id: r.get(0),
+                kind: r.get(1),
+                due_ms: r.get(2),
+                data: serde_json::from_str(r.get::<_, &str>(3)).unwrap_or(Value::Null),
+            })
+            .collect();
+        timers.sort_by_key(|t| t.due_ms);
+        Ok(timers)
+    }
+
+    fn workflow(&mut self, parent_intent_id: &str) -> ApiResult<Option<String>> {
+        Ok(self
+            .conn
+            .query_opt(
+                "SELECT body FROM workflows WHERE parent_intent_id = $1",
+                &[&parent_intent_id],
+            )
+            .map_err(storage)?
+            .map(|r| r.get(0)))
+    }
+
+    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> ApiResult<()> {
+        self.conn
+            .execute(
+                "INSERT INTO workflows (parent_intent_id, body) VALUES ($1, $2) \
+                 ON CONFLICT (parent_intent_id) DO UPDATE SET body = excluded.body",
+                &[&parent_intent_id, &body],
+            )
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn ensure_account(&mut self, a: &AccountRow) -> ApiResult<(AccountRow, bool)> {
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
+                 description, status, is_admin, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (workspace_id, name) DO NOTHING",
+                &[
+                    &a.sa_id,
+                    &a.org_id,
+                    &a.workspace_id,
+                    &a.name,
+                    &a.display_name,
+                    &a.description,
+                    &a.status,
+                    &a.is_admin,
+                    &a.created_at,
+                    &a.updated_at,
+                ],
+            )
+            .map_err(storage)?;
+        if inserted == 1 {
+            self.state.directory_changed = true;
+            return Ok((a.clone(), true));
+        }
+        let row = self
+            .conn
+            .query_opt(
+                &format!(
+                    "SELECT {} FROM service_accounts WHERE workspace_id = $1 AND name = $2",
+                    super::reads::ACCOUNT_COLUMNS
+                ),
+                &[&a.workspace_id, &a.name],
+            )
+            .map_err(storage)?
+            .ok_or_else(|| ApiError::internal("account vanished"))?;
+        Ok((super::reads::account_row(&row), false))
+    }
+
+    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()> {
+        self.conn
+            .execute(
+                "INSERT INTO agent_delivery (address, sa_id, workspace_id, delivery_mode, \
+                 callback_url, secret) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (address) DO UPDATE SET sa_id = excluded.sa_id, \
+                 workspace_id = excluded.workspace_id, delivery_mode = excluded.delivery_mode, \
+                 callback_url = excluded.callback_url, secret = excluded.secret",
+                &[
+                    &row.address,
+                    &row.sa_id,
+                    &row.workspace_id,
+                    &row.delivery_mode,
+                    &row.callback_url,
+                    &row.secret,
+                ],
+            )
+            .map_err(storage)?;
+        self.state.directory_changed = true;
+        Ok(())
+    }
+
+    fn rearm_deliveries(&mut self, address: &str, due_ms: i64) -> ApiResult<usize> {
+        let moved = self
+            .conn
+            .execute(
+                "UPDATE timers SET due_ms = $2 WHERE kind = 'delivery' AND intent_id IN \
+                 (SELECT intent_id FROM intents WHERE to_agent = $1 AND status = 'SUBMITTED')",
+                &[&address, &due_ms],
+            )
+            .map_err(storage)?;
+        if moved > 0 {
+            self.notices.push(Notice::Timer(due_ms));
+        }
+        Ok(usize::try_from(moved).unwrap_or(usize::MAX))
+    }
+
+    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()> {
+        self.conn
+            .execute(
+                "INSERT INTO inbox_threads (thread_id, owner_agent, updated_at, body) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (thread_id) DO UPDATE SET \
+                 owner_agent = excluded.owner_agent, updated_at = excluded.updated_at, \
+                 body = excluded.body",
+                &[&thread_id, &owner, &at, &body],
+            )
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>> {
+        idempotent_replay(self.conn, key)
+    }
+
+    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()> {
+        match claim(self.conn, key, response)? {
+            None => Ok(()),
+            // Another node answered the same key at the same moment and committed first.
+            Some(_) => Err(ApiError::conflict(
+                "idempotency_in_progress",
+                "a request with this Idempotency-Key was answered at the same moment; retry \
+                 to get its answer",
+            )),
+        }
+    }
+}
+
+/// [`Tx::transition`] as a whole job.
+pub fn transition_job(
+    conn: &mut PgConn,
+    state: &mut WriterState,
+    intent_id: &str,
+    decide: Decide,
+) -> ApiResult<Staged<Transitioned>> {
+    let mut tx = PgTx::new(conn, state);
+    let done = tx.transition(intent_id, decide)?;
+    Ok(tx.finish(done))
+}
+
+/// A transition under an `Idempotency-Key`: the rendered answer is stored with it.
+pub fn transition_idempotent(
+    conn: &mut PgConn,
+    state: &mut WriterState,
+    intent_id: &str,
+    decide: Decide,
+    key: &IdempotencyKey,
+    render: Render,
+) -> ApiResult<Staged<String>> {
+    let mut tx = PgTx::new(conn, state);
+    if let Some(response) = tx.replay(key)? {
+        return Ok(Staged::quiet(response));
+    }
+    let done = tx.transition(intent_id, decide)?;
+    let response = render(&done)?;
+    tx.remember(key, &response)?;
+    Ok(tx.finish(response))
+}

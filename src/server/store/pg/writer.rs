@@ -1,0 +1,350 @@
+//! The node's writer: one thread owns a blocking connection, drains a queue of jobs and
+//! commits them in batches (group commit), answering each job only after its batch
+//! committed. Same shape as SQLite's writer, so the engine's synchronous `Tx` and its
+//! reactor run unchanged inside the transaction.
+//!
+//! What is particular to several nodes:
+//! - an intent's row is locked (`SELECT … FOR UPDATE`) before its next `seq` is chosen, so
+//!   two nodes appending to one intent commit in seq order;
+//! - delivery cursors are handed out last, under the `counters` row lock held until commit
+//!   (cursor order is commit order across nodes);
+//! - what the batch changed is sent to the other nodes with `pg_notify` (delivered on
+//!   commit, ids only, in chunks under the 8,000-byte limit).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use tokio::sync::oneshot;
+
+use super::conn::{PgConn, storage};
+use super::connect::PgSettings;
+use super::notify;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::store::{CommitObserver, Notice, Reactor};
+
+/// Jobs committed together at most.
+const MAX_BATCH: usize = 1024;
+
+/// State the writer keeps between jobs.
+pub struct WriterState {
+    /// The engine's hook, run on every transition inside its transaction.
+    pub reactor: Option<Arc<dyn Reactor>>,
+    /// Intent rows created in this transaction; they get delivery cursors at its end.
+    pub created: Vec<i64>,
+    /// The directory (tenants, keys) changed: other nodes reload theirs.
+    pub directory_changed: bool,
+}
+
+/// A job's result before commit: its value and what it changed.
+pub struct Staged<R> {
+    pub value: R,
+    pub notices: Vec<Notice>,
+    pub events: usize,
+}
+
+impl<R> Staged<R> {
+    pub fn quiet(value: R) -> Self {
+        Staged {
+            value,
+            notices: Vec::new(),
+            events: 0,
+        }
+    }
+}
+
+type Reply = Box<dyn FnOnce(ApiResult<()>) + Send>;
+
+struct JobOutcome {
+    keep: bool,
+    notices: Vec<Notice>,
+    events: usize,
+    reply: Reply,
+}
+
+type Job = Box<dyn FnOnce(Option<(&mut PgConn, &mut WriterState)>) -> JobOutcome + Send>;
+
+enum Msg {
+    Job(Job),
+    Stop(oneshot::Sender<()>),
+}
+
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl Writer {
+    /// Starts the writer thread; it connects on its own (and again after a lost connection).
+    pub fn start(
+        settings: PgSettings,
+        conn: PgConn,
+        node_id: String,
+        observer: Arc<dyn CommitObserver>,
+        reactor: Option<Arc<dyn Reactor>>,
+    ) -> Result<Self, String> {
+        let state = WriterState {
+            reactor,
+            created: Vec::new(),
+            directory_changed: false,
+        };
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("axme-pg-writer".into())
+            .spawn(move || {
+                let mut run = Run {
+                    settings,
+                    conn: Some(conn),
+                    state,
+                    node_id,
+                    observer,
+                };
+                run.serve(rx);
+            })
+            .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+        Ok(Writer { tx })
+    }
+
+    /// Queues a job; the future resolves after the job's batch committed.
+    pub fn submit<R, F>(&self, job: F) -> impl Future<Output = ApiResult<R>> + Send + 'static
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut PgConn, &mut WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<ApiResult<R>>();
+        let job: Job = Box::new(move |ctx| {
+            let result = match ctx {
+                Some((conn, state)) => job(conn, state),
+                None => Err(ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "internal",
+                    "the database cannot be reached; retry",
+                )),
+            };
+            match result {
+                Ok(Staged {
+                    value,
+                    notices,
+                    events,
+                }) => JobOutcome {
+                    keep: true,
+                    notices,
+                    events,
+                    reply: Box::new(move |committed| {
+                        let _ = tx.send(committed.map(|()| value));
+                    }),
+                },
+                Err(refusal) => JobOutcome {
+                    keep: false,
+                    notices: Vec::new(),
+                    events: 0,
+                    reply: Box::new(move |_| {
+                        let _ = tx.send(Err(refusal));
+                    }),
+                },
+            }
+        });
+        let queued = self.tx.send(Msg::Job(job));
+        async move {
+            if queued.is_err() {
+                return Err(ApiError::internal("the server is shutting down"));
+            }
+            rx.await
+                .unwrap_or_else(|_| Err(ApiError::internal("the writer stopped")))
+        }
+    }
+
+    /// Commits what is queued, then stops the thread.
+    pub async fn stop(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Stop(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+struct Run {
+    settings: PgSettings,
+    conn: Option<PgConn>,
+    state: WriterState,
+    node_id: String,
+    observer: Arc<dyn CommitObserver>,
+}
+
+impl Run {
+    fn serve(&mut self, rx: mpsc::Receiver<Msg>) {
+        let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+        loop {
+            let mut stop = None;
+            match rx.recv() {
+                Ok(Msg::Job(job)) => jobs.push(job),
+                Ok(Msg::Stop(done)) => stop = Some(done),
+                Err(_) => return,
+            }
+            // Yield once when the queue runs dry: tasks about to queue a job get the core
+            // and share this commit (see the SQLite writer).
+            let mut yielded = false;
+            while stop.is_none() && jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(Msg::Job(job)) => jobs.push(job),
+                    Ok(Msg::Stop(done)) => stop = Some(done),
+                    Err(_) if !yielded => {
+                        yielded = true;
+                        std::thread::yield_now();
+                    }
+                    Err(_) => break,
+                }
+            }
+            if !jobs.is_empty() {
+                self.commit_batch(&mut jobs);
+            }
+            if let Some(done) = stop {
+                let _ = done.send(());
+                return;
+            }
+        }
+    }
+
+    /// The connection, reconnecting when it was lost.
+    fn connection(&mut self) -> Option<&mut PgConn> {
+        let lost = match &self.conn {
+            Some(conn) => conn.client.is_closed(),
+            None => true,
+        };
+        if lost {
+            self.conn = match self.settings.connect_blocking() {
+                Ok(client) => {
+                    tracing::info!("writer connected to PostgreSQL");
+                    Some(PgConn::new(client))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "writer cannot reach PostgreSQL");
+                    None
+                }
+            };
+        }
+        self.conn.as_mut()
+    }
+
+    fn commit_batch(&mut self, jobs: &mut Vec<Job>) {
+        let count = jobs.len();
+        let began = match self.connection() {
+            Some(conn) => conn.batch("BEGIN").map_err(storage),
+            None => Err(ApiError::internal("no connection")),
+        };
+        if began.is_err() {
+            for job in jobs.drain(..) {
+                (job(None).reply)(Ok(()));
+            }
+            return;
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        let state = &mut self.state;
+        state.created.clear();
+        state.directory_changed = false;
+        // A lone job needs no savepoint: if it is refused, the whole transaction goes.
+        let savepoints = count > 1;
+        let mut outcomes = Vec::with_capacity(count);
+        let mut notices: Vec<Notice> = Vec::new();
+        let mut events = 0;
+        let mut broken = false;
+        for job in jobs.drain(..) {
+            if broken {
+                outcomes.push(job(None));
+                continue;
+            }
+            let created_before = state.created.len();
+            let directory_before = state.directory_changed;
+            let savepoint = !savepoints || conn.batch("SAVEPOINT job").is_ok();
+            let outcome = job(Some((&mut *conn, &mut *state)));
+            if !outcome.keep {
+                state.created.truncate(created_before);
+                state.directory_changed = directory_before;
+            }
+            if savepoints {
+                let closed = if outcome.keep && savepoint {
+                    conn.batch("RELEASE job")
+                } else {
+                    conn.batch("ROLLBACK TO job; RELEASE job")
+                };
+                if let Err(e) = closed {
+                    tracing::error!(error = %e, "savepoint failed");
+                    broken = true;
+                }
+            }
+            if outcome.keep {
+                events += outcome.events;
+                notices.extend(outcome.notices.iter().cloned());
+            }
+            outcomes.push(outcome);
+        }
+        let all_refused = !outcomes.iter().any(|o| o.keep);
+        let finished = if broken || all_refused {
+            conn.batch("ROLLBACK").map_err(storage).and(if broken {
+                Err(ApiError::internal("the write could not be committed"))
+            } else {
+                Ok(())
+            })
+        } else {
+            finish(conn, state, &self.node_id, &notices)
+                .and_then(|()| conn.batch("COMMIT").map_err(storage))
+        };
+        match finished {
+            Ok(()) => {
+                if !all_refused {
+                    self.observer.committed(&notices, count, events);
+                }
+                for outcome in outcomes {
+                    (outcome.reply)(Ok(()));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "commit failed");
+                let _ = conn.batch("ROLLBACK");
+                for outcome in outcomes {
+                    (outcome.reply)(Err(ApiError::internal("the write could not be committed")));
+                }
+            }
+        }
+    }
+}
+
+/// The end of a batch, before COMMIT: delivery cursors for the intents it created, then
+/// the notification to the other nodes.
+fn finish(
+    conn: &mut PgConn,
+    state: &mut WriterState,
+    node_id: &str,
+    notices: &[Notice],
+) -> ApiResult<()> {
+    if !state.created.is_empty() {
+        let n =
+            i64::try_from(state.created.len()).map_err(|e| ApiError::internal(e.to_string()))?;
+        // Stride 2, as SQLite's: `since = last` and `since = last + 1` resume alike.
+        let row = conn
+            .query_opt(
+                "UPDATE counters SET value = value + $1 WHERE name = 'delivery_cursor' \
+                 RETURNING value",
+                &[&(2 * n)],
+            )
+            .map_err(storage)?
+            .ok_or_else(|| ApiError::internal("the delivery cursor counter is missing"))?;
+        let end: i64 = row.get(0);
+        let first = end - 2 * n + 2;
+        let cursors: Vec<i64> = (0..n).map(|i| first + 2 * i).collect();
+        conn.execute(
+            "UPDATE intents SET delivery_cursor = c.cursor \
+             FROM unnest($1::bigint[], $2::bigint[]) AS c(id, cursor) WHERE intents.id = c.id",
+            &[&state.created, &cursors],
+        )
+        .map_err(storage)?;
+    }
+    for payload in notify::payloads(node_id, notices, state.directory_changed) {
+        conn.execute("SELECT pg_notify($1, $2)", &[&notify::CHANNEL, &payload])
+            .map_err(storage)?;
+    }
+    Ok(())
+}
