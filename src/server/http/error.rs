@@ -123,6 +123,12 @@ impl From<StoreError> for ApiError {
                     .with_details(json!({ "idempotency_key": key }))
             }
             StoreError::Refused(refusal) => refusal.into(),
+            StoreError::Unavailable(_) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "internal",
+                message,
+            ),
             StoreError::Backend(detail) => {
                 tracing::error!(error = %detail, "storage error");
                 Self::internal("storage error")

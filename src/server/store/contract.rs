@@ -121,7 +121,10 @@ fn seqs(events: &[String]) -> Vec<u64> {
         .collect()
 }
 
-fn complete(meta: &IntentMeta, intent: crate::protocol::Intent) -> ApiResult<Decision> {
+fn complete(
+    meta: &IntentMeta,
+    intent: crate::protocol::Intent,
+) -> Result<Decision, crate::server::engine::refusal::Refusal> {
     let input = ResolveInput {
         status: Status::Completed,
         actor: None,
@@ -156,7 +159,10 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
         .create_intent(new_intent("i3", Some("k"), 2))
         .await
         .unwrap_err();
-    assert_eq!(clash.status.as_u16(), 409);
+    assert!(
+        matches!(clash, StoreError::IdempotencyConflict { .. }),
+        "{clash}"
+    );
     assert!(store.get_intent("i2".into()).await.unwrap().is_none());
 
     // Two deliveries and a resolve queued together: one DELIVERED, one terminal, no gaps.
@@ -188,7 +194,10 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
         .transition("nope".into(), Box::new(complete))
         .await
         .unwrap_err();
-    assert_eq!(missing.status.as_u16(), 404);
+    assert!(
+        matches!(missing, StoreError::IntentNotFound(_)),
+        "{missing}"
+    );
 
     // Terminal rows leave the default delivery filter; cursors keep their stride.
     let query = DeliveryQuery {
@@ -261,26 +270,30 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
 async fn jobs_commit_together_or_not_at_all(kind: Kind) {
     let place = Place::new(kind);
     let store = place.open(Arc::new(Count::default())).await;
-    let ok = store.run(Box::new(|tx| {
+    let ok = store.run(|tx| {
         tx.create(new_intent("a", None, 0))?;
         tx.transition("a", Box::new(|_, i| Ok(lifecycle::deliver(i, "t"))))?;
         tx.set_timer(TimerRow {
             intent_id: "a".into(),
             kind: "deadline".into(),
             due_ms: 1_000,
-            data: json!({"x": 1}),
+            data: "{\"x\":1}".into(),
         })?;
         tx.put_workflow("a", "{\"step\":1}")?;
-        Ok(json!("done"))
-    }));
-    let refused = store.run(Box::new(|tx| {
+        Ok("done")
+    });
+    let refused = store.run(|tx| {
         tx.create(new_intent("b", None, 0))?;
         tx.transition("missing", Box::new(complete))?;
-        Ok(Value::Null)
-    }));
+        Ok(())
+    });
     let (ok, refused) = tokio::join!(ok, refused);
-    assert_eq!(ok.unwrap(), json!("done"));
-    assert_eq!(refused.unwrap_err().status.as_u16(), 404);
+    assert_eq!(ok.unwrap(), "done");
+    let refused = refused.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::IntentNotFound(_)),
+        "{refused}"
+    );
     assert!(store.get_intent("b".into()).await.unwrap().is_none());
     let a = store.get_intent("a".into()).await.unwrap().unwrap();
     assert_eq!(a.status, Status::Delivered);
@@ -288,18 +301,18 @@ async fn jobs_commit_together_or_not_at_all(kind: Kind) {
 
     // Timers: only due ones are taken, once, earliest first; the workflow row is there.
     let taken = store
-        .run(Box::new(|tx| {
+        .run(|tx| {
             tx.set_timer(TimerRow {
                 intent_id: "a".into(),
                 kind: "reminder".into(),
                 due_ms: 500,
-                data: Value::Null,
+                data: "null".into(),
             })?;
             tx.set_timer(TimerRow {
                 intent_id: "a".into(),
                 kind: "delivery".into(),
                 due_ms: 9_000,
-                data: Value::Null,
+                data: "null".into(),
             })?;
             let due = tx.take_due_timers(2_000, 10)?;
             let again = tx.take_due_timers(2_000, 10)?;
@@ -309,20 +322,20 @@ async fn jobs_commit_together_or_not_at_all(kind: Kind) {
                 "again": again.len(),
                 "workflow": workflow,
             }))
-        }))
+        })
         .await
         .unwrap();
     assert_eq!(
         taken,
-        json!({"due": [["reminder", null], ["deadline", {"x": 1}]], "again": 0,
+        json!({"due": [["reminder", "null"], ["deadline", "{\"x\":1}"]], "again": 0,
                "workflow": "{\"step\":1}"})
     );
     assert_eq!(store.next_timer_due().await.unwrap(), Some(9_000));
     store
-        .run(Box::new(|tx| {
+        .run(|tx| {
             tx.clear_timers("a")?;
-            Ok(Value::Null)
-        }))
+            Ok(())
+        })
         .await
         .unwrap();
     assert_eq!(store.next_timer_due().await.unwrap(), None);
@@ -378,18 +391,17 @@ async fn tenants_and_keys(kind: Kind) {
         .create_account(account("sa2", "admin"))
         .await
         .unwrap_err();
-    assert_eq!(taken.status.as_u16(), 409);
+    assert!(
+        matches!(taken, StoreError::Duplicate(Duplicate::Account { .. })),
+        "{taken}"
+    );
     store.create_account(account("sa2", "bob")).await.unwrap();
     let (row, created) = store
-        .run(Box::new(move |tx| {
-            let (row, created) = tx.ensure_account(&AccountRow {
-                sa_id: "sa3".into(),
-                ..account("sa3", "bob")
-            })?;
-            Ok(json!([row.sa_id, created]))
-        }))
+        .run(move |tx| {
+            let (row, created) = tx.ensure_account(&account("sa3", "bob"))?;
+            Ok((row.sa_id, created))
+        })
         .await
-        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_bool().unwrap()))
         .unwrap();
     assert_eq!((row.as_str(), created), ("sa2", false));
     let revoked = store

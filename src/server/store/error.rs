@@ -18,6 +18,10 @@ pub enum StoreError {
     /// job's savepoint) is rolled back and the refusal reaches the caller unchanged.
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// The database cannot answer now (unreachable, or a write conflict between nodes):
+    /// the client may retry.
+    #[error("{0}")]
+    Unavailable(String),
     /// The database failed (I/O, constraint, SQL); the detail is for the log.
     #[error("storage error: {0}")]
     Backend(String),

@@ -3,6 +3,8 @@
 
 /// Running the CLI with a private config dir.
 pub mod cli;
+/// A fresh PostgreSQL database per test.
+pub mod pg;
 /// Starting the real gateway and talking HTTP to it.
 pub mod server;
 /// Reading raw Server-Sent Events responses.
@@ -11,4 +13,5 @@ pub mod sse;
 pub mod workflow;
 
 pub use cli::*;
+pub use pg::PgDb;
 pub use server::*;

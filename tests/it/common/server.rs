@@ -28,12 +28,29 @@ pub struct TestServer {
     pub banner: String,
     stderr: Arc<Mutex<String>>,
     pub http: reqwest::Client,
+    /// The database of a `start()` under `AXME_TEST_STORE=postgres`; dropped after the
+    /// server stopped (fields drop after `Drop::drop`).
+    own_db: Option<super::pg::PgDb>,
 }
 
 impl TestServer {
-    /// A server on a throwaway database.
+    /// A server on a throwaway database (a fresh PostgreSQL one under
+    /// `AXME_TEST_STORE=postgres`).
     pub fn start() -> TestServer {
+        if super::pg::suite_on_postgres() {
+            let db = super::pg::PgDb::create();
+            let mut server = Self::spawn(&["--db", &db.url]);
+            server.own_db = Some(db);
+            return server;
+        }
         Self::spawn(&["--ephemeral"])
+    }
+
+    /// A node named `node_id` on the PostgreSQL database at `url`, with extra arguments.
+    pub fn start_node(url: &str, node_id: &str, args: &[&str]) -> TestServer {
+        let mut all = vec!["--db", url, "--node-id", node_id];
+        all.extend_from_slice(args);
+        Self::start_with(&all, &[])
     }
 
     /// A server on the database file at `path` (created on first start).
@@ -152,6 +169,7 @@ impl TestServer {
             banner,
             stderr,
             http,
+            own_db: None,
         }
     }
 

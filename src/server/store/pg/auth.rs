@@ -6,12 +6,12 @@ use tokio_postgres::Row;
 
 use super::conn::{PgConn, storage};
 use super::reads::Readers;
-use crate::server::error::ApiResult;
+use crate::server::store::StoreResult;
 use crate::server::store::auth::{
     CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
 };
 
-pub fn insert_code(conn: &mut PgConn, row: &LoginCodeRow) -> ApiResult<()> {
+pub fn insert_code(conn: &mut PgConn, row: &LoginCodeRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO login_codes (login_id, email, code_hash, expires_at, attempts, created_at) \
          VALUES ($1, $2, $3, $4, 0, $5)",
@@ -34,7 +34,7 @@ pub fn check_code(
     now: i64,
     max_attempts: u32,
     used_at: &str,
-) -> ApiResult<CodeCheck> {
+) -> StoreResult<CodeCheck> {
     let row = conn
         .query_opt(
             "SELECT email, code_hash, expires_at, attempts, used_at FROM login_codes \
@@ -77,7 +77,7 @@ pub fn check_code(
     })
 }
 
-pub async fn user_by_email(readers: &Readers, email: &str) -> ApiResult<Option<UserRow>> {
+pub async fn user_by_email(readers: &Readers, email: &str) -> StoreResult<Option<UserRow>> {
     Ok(readers
         .query_opt(
             "SELECT user_id, email, sa_id, created_at FROM users WHERE email = $1",
@@ -92,7 +92,7 @@ pub async fn user_by_email(readers: &Readers, email: &str) -> ApiResult<Option<U
         }))
 }
 
-pub fn insert_user(conn: &mut PgConn, user: &UserRow) -> ApiResult<()> {
+pub fn insert_user(conn: &mut PgConn, user: &UserRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO users (user_id, email, sa_id, created_at) VALUES ($1, $2, $3, $4)",
         &[&user.user_id, &user.email, &user.sa_id, &user.created_at],
@@ -108,7 +108,7 @@ pub fn insert_session(
     key_id: Option<&str>,
     tokens: &TokenPair,
     at: &str,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO sessions (session_id, user_id, key_id, access_hash, access_expires_at, \
          refresh_hash, refresh_expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -146,7 +146,7 @@ pub async fn session_by_token(
     readers: &Readers,
     hash: &[u8; 32],
     refresh: bool,
-) -> ApiResult<Option<SessionRow>> {
+) -> StoreResult<Option<SessionRow>> {
     let column = if refresh {
         "refresh_hash"
     } else {
@@ -165,7 +165,7 @@ pub async fn session_by_token(
         .map(session_from))
 }
 
-fn session(conn: &mut PgConn, session_id: &str) -> ApiResult<Option<SessionRow>> {
+fn session(conn: &mut PgConn, session_id: &str) -> StoreResult<Option<SessionRow>> {
     Ok(conn
         .query_opt(
             &format!(
@@ -185,7 +185,7 @@ pub fn rotate(
     next: &TokenPair,
     now: i64,
     at: &str,
-) -> ApiResult<Rotation> {
+) -> StoreResult<Rotation> {
     let reused = conn
         .query_opt(
             "SELECT session_id FROM used_refresh_tokens WHERE refresh_hash = $1",
@@ -236,7 +236,7 @@ pub fn rotate(
     }
 }
 
-pub fn revoke(conn: &mut PgConn, session_id: &str, at: &str) -> ApiResult<Option<SessionRow>> {
+pub fn revoke(conn: &mut PgConn, session_id: &str, at: &str) -> StoreResult<Option<SessionRow>> {
     let found = session(conn, session_id)?;
     conn.execute(
         "UPDATE sessions SET revoked_at = $2 WHERE session_id = $1 AND revoked_at IS NULL",

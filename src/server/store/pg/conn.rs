@@ -7,7 +7,7 @@ use postgres::types::ToSql;
 use postgres::{Row, Statement};
 use tokio_postgres::error::SqlState;
 
-use crate::server::error::ApiError;
+use crate::server::store::StoreError;
 
 pub type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
@@ -63,22 +63,21 @@ pub fn is_unique_violation(e: &postgres::Error) -> bool {
     e.code() == Some(&SqlState::UNIQUE_VIOLATION)
 }
 
-/// A driver error as a refusal: lock conflicts between nodes ask the client to retry,
-/// anything else is logged and answered as a storage error.
-pub fn storage(e: postgres::Error) -> ApiError {
+/// A driver error as a store error: lock conflicts between nodes and a lost connection
+/// ask the client to retry; anything else is a backend failure (logged by http/).
+pub fn storage(e: postgres::Error) -> StoreError {
     let code = e.code();
     if code == Some(&SqlState::T_R_DEADLOCK_DETECTED)
         || code == Some(&SqlState::T_R_SERIALIZATION_FAILURE)
         || code == Some(&SqlState::LOCK_NOT_AVAILABLE)
     {
         tracing::warn!(error = %e, "write conflict between nodes");
-        return ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "write_conflict",
-            "internal",
-            "another node changed the same data at the same moment; retry",
+        return StoreError::Unavailable(
+            "another node changed the same data at the same moment; retry".into(),
         );
     }
-    tracing::error!(error = %e, "storage error");
-    ApiError::internal("storage error")
+    if e.is_closed() {
+        return StoreError::Unavailable("the database connection was lost; retry".into());
+    }
+    StoreError::Backend(e.to_string())
 }

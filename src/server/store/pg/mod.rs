@@ -30,9 +30,9 @@ use super::auth::{CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, User
 use super::{
     AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
     DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
-    Reactor, Render, Store, StoreFuture, Transitioned, TxJob, WorkspaceRow,
+    Reactor, Render, Store, StoreFuture, Transitioned, TxJob, TxValue, WorkspaceRow,
 };
-use crate::server::error::ApiResult;
+use crate::server::store::StoreResult;
 use conn::{PgConn, storage};
 
 /// Async connections for reads, per node.
@@ -95,7 +95,7 @@ impl PgStore {
     fn write<R, F>(&self, job: F) -> StoreFuture<'_, R>
     where
         R: Send + 'static,
-        F: FnOnce(&mut PgConn, &mut writer::WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+        F: FnOnce(&mut PgConn, &mut writer::WriterState) -> StoreResult<Staged<R>> + Send + 'static,
     {
         Box::pin(self.writer.submit(job))
     }
@@ -207,7 +207,7 @@ impl Store for PgStore {
         Box::pin(async move { self.readers.deliveries(&query).await })
     }
 
-    fn run(&self, job: TxJob) -> StoreFuture<'_, serde_json::Value> {
+    fn run_job(&self, job: TxJob) -> StoreFuture<'_, TxValue> {
         self.write(move |conn, state| {
             let mut tx = tx::PgTx::new(conn, state);
             let value = job(&mut tx)?;

@@ -13,11 +13,11 @@ use tokio_postgres::{Row, Statement};
 
 use super::connect::PgSettings;
 use crate::protocol::Status;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
     ListQuery, OrgRow, WorkspaceRow,
 };
+use crate::server::store::{StoreError, StoreResult};
 
 pub const KEY_COLUMNS: &str =
     "key_id, sa_id, secret_hash, key_hint, status, created_at, expires_at, revoked_at";
@@ -61,11 +61,11 @@ pub fn account_row(r: &Row) -> AccountRow {
     }
 }
 
-fn intent_row(r: &Row) -> ApiResult<(i64, IntentRow)> {
+fn intent_row(r: &Row) -> StoreResult<(i64, IntentRow)> {
     let status: &str = r.get(4);
     let status = status
         .parse::<Status>()
-        .map_err(|e| ApiError::internal(format!("stored status is unreadable: {e}")))?;
+        .map_err(|e| StoreError::internal(format!("stored status is unreadable: {e}")))?;
     let cursor: i64 = r.get(5);
     Ok((
         r.get(0),
@@ -82,9 +82,11 @@ fn intent_row(r: &Row) -> ApiResult<(i64, IntentRow)> {
     ))
 }
 
-fn read_error(e: tokio_postgres::Error) -> ApiError {
-    tracing::error!(error = %e, "storage read failed");
-    ApiError::internal("storage error")
+fn read_error(e: tokio_postgres::Error) -> StoreError {
+    if e.is_closed() {
+        return StoreError::Unavailable("the database connection was lost; retry".into());
+    }
+    StoreError::Backend(e.to_string())
 }
 
 struct ReadConn {
@@ -110,7 +112,7 @@ impl Readers {
         }
     }
 
-    async fn conn(&self) -> ApiResult<Arc<ReadConn>> {
+    async fn conn(&self) -> StoreResult<Arc<ReadConn>> {
         let index = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
         let mut slot = self.slots[index].lock().await;
         if let Some(conn) = slot.as_ref()
@@ -120,12 +122,7 @@ impl Readers {
         }
         let client = self.settings.connect().await.map_err(|e| {
             tracing::error!(error = %e, "cannot reach PostgreSQL");
-            ApiError::new(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "internal",
-                "the database cannot be reached; retry",
-            )
+            StoreError::Unavailable("the database cannot be reached; retry".into())
         })?;
         let conn = Arc::new(ReadConn {
             client,
@@ -135,7 +132,7 @@ impl Readers {
         Ok(conn)
     }
 
-    pub async fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> ApiResult<Vec<Row>> {
+    pub async fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> StoreResult<Vec<Row>> {
         let conn = self.conn().await?;
         let cached = conn
             .statements
@@ -162,11 +159,11 @@ impl Readers {
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
-    ) -> ApiResult<Option<Row>> {
+    ) -> StoreResult<Option<Row>> {
         Ok(self.query(sql, params).await?.into_iter().next())
     }
 
-    pub async fn get_intent(&self, intent_id: &str) -> ApiResult<Option<IntentRow>> {
+    pub async fn get_intent(&self, intent_id: &str) -> StoreResult<Option<IntentRow>> {
         let row = self
             .query_opt(
                 &format!("SELECT {INTENT_COLUMNS} FROM intents WHERE intent_id = $1"),
@@ -181,7 +178,7 @@ impl Readers {
         &self,
         intent_id: &str,
         since: u64,
-    ) -> ApiResult<Option<(IntentRow, Vec<String>)>> {
+    ) -> StoreResult<Option<(IntentRow, Vec<String>)>> {
         let since = i64::try_from(since).unwrap_or(i64::MAX);
         let row = self
             .query_opt(
@@ -200,7 +197,7 @@ impl Readers {
         Ok(Some((intent, r.get(7))))
     }
 
-    pub async fn list_intents(&self, q: &ListQuery) -> ApiResult<ListPage> {
+    pub async fn list_intents(&self, q: &ListQuery) -> StoreResult<ListPage> {
         let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
         let rows = self
             .query(
@@ -224,11 +221,11 @@ impl Readers {
         let rows = rows
             .iter()
             .map(|r| intent_row(r).map(|(pos, row)| (pos, row.json)))
-            .collect::<ApiResult<Vec<_>>>()?;
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(ListPage { rows })
     }
 
-    pub async fn deliveries(&self, q: &DeliveryQuery) -> ApiResult<Vec<IntentRow>> {
+    pub async fn deliveries(&self, q: &DeliveryQuery) -> StoreResult<Vec<IntentRow>> {
         let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
         let rows = self
             .query(
@@ -251,7 +248,7 @@ impl Readers {
             .collect()
     }
 
-    pub async fn load_directory(&self) -> ApiResult<DirectorySnapshot> {
+    pub async fn load_directory(&self) -> StoreResult<DirectorySnapshot> {
         let orgs = self
             .query("SELECT org_id, slug, created_at FROM orgs", &[])
             .await?

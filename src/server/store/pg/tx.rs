@@ -6,16 +6,15 @@
 use std::sync::Arc;
 
 use postgres::Row;
-use serde_json::Value;
 
 use super::conn::{PgConn, is_unique_violation, storage};
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{
-    AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, KeyRow,
-    NewIntent, Notice, OrgRow, Reactor, Render, TimerRow, Transitioned, Tx, WorkspaceRow,
+    AccountRow, AgentDeliveryRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta,
+    KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, TimerRow, Transitioned, Tx, WorkspaceRow,
 };
+use crate::server::store::{StoreError, StoreResult};
 
 /// Reactions may cause reactions (a step ends → its parent ends → …); bounded for safety.
 const MAX_DEPTH: u32 = 16;
@@ -51,13 +50,9 @@ impl<'a> PgTx<'a> {
     }
 }
 
-fn encode<T: serde::Serialize>(value: &T) -> ApiResult<String> {
-    serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-fn conflict_or(e: postgres::Error, code: &str, message: &str) -> ApiError {
+fn duplicate_or(e: postgres::Error, duplicate: Duplicate) -> StoreError {
     if is_unique_violation(&e) {
-        ApiError::conflict(code, message)
+        StoreError::Duplicate(duplicate)
     } else {
         storage(e)
     }
@@ -67,31 +62,39 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-pub fn insert_org(conn: &mut PgConn, org: &OrgRow) -> ApiResult<()> {
+pub fn insert_org(conn: &mut PgConn, org: &OrgRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO orgs (org_id, slug, created_at) VALUES ($1, $2, $3)",
         &[&org.org_id, &org.slug, &org.created_at],
     )
-    .map_err(|e| conflict_or(e, "org_exists", "an organization with this slug exists"))?;
-    Ok(())
-}
-
-pub fn insert_workspace(conn: &mut PgConn, ws: &WorkspaceRow) -> ApiResult<()> {
-    conn.execute(
-        "INSERT INTO workspaces (workspace_id, org_id, slug, created_at) VALUES ($1, $2, $3, $4)",
-        &[&ws.workspace_id, &ws.org_id, &ws.slug, &ws.created_at],
-    )
     .map_err(|e| {
-        conflict_or(
+        duplicate_or(
             e,
-            "workspace_exists",
-            &format!("a workspace named '{}' already exists", ws.slug),
+            Duplicate::Org {
+                slug: org.slug.clone(),
+            },
         )
     })?;
     Ok(())
 }
 
-pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> ApiResult<()> {
+pub fn insert_workspace(conn: &mut PgConn, ws: &WorkspaceRow) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO workspaces (workspace_id, org_id, slug, created_at) VALUES ($1, $2, $3, $4)",
+        &[&ws.workspace_id, &ws.org_id, &ws.slug, &ws.created_at],
+    )
+    .map_err(|e| {
+        duplicate_or(
+            e,
+            Duplicate::Workspace {
+                slug: ws.slug.clone(),
+            },
+        )
+    })?;
+    Ok(())
+}
+
+pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
          description, status, is_admin, created_at, updated_at) \
@@ -110,19 +113,17 @@ pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> ApiResult<()> {
         ],
     )
     .map_err(|e| {
-        conflict_or(
+        duplicate_or(
             e,
-            "service_account_exists",
-            &format!(
-                "a service account named '{}' already exists in this workspace",
-                a.name
-            ),
+            Duplicate::Account {
+                name: a.name.clone(),
+            },
         )
     })?;
     Ok(())
 }
 
-pub fn insert_key(conn: &mut PgConn, k: &KeyRow) -> ApiResult<()> {
+pub fn insert_key(conn: &mut PgConn, k: &KeyRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO api_keys (key_id, sa_id, secret_hash, key_hint, status, created_at, \
          expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -146,7 +147,7 @@ pub fn revoke_key(
     sa_id: &str,
     key_id: &str,
     at: &str,
-) -> ApiResult<Option<KeyRow>> {
+) -> StoreResult<Option<KeyRow>> {
     let row = conn
         .query_opt(
             &format!(
@@ -161,7 +162,7 @@ pub fn revoke_key(
 }
 
 /// The earlier answer under this key, or a 409 when the key came with another body.
-pub fn idempotent_replay(conn: &mut PgConn, idem: &IdempotencyKey) -> ApiResult<Option<String>> {
+pub fn idempotent_replay(conn: &mut PgConn, idem: &IdempotencyKey) -> StoreResult<Option<String>> {
     let earlier = conn
         .query_opt(
             "SELECT body_hash, response FROM idempotency \
@@ -176,11 +177,9 @@ pub fn idempotent_replay(conn: &mut PgConn, idem: &IdempotencyKey) -> ApiResult<
             if hash == idem.body_hash {
                 Ok(Some(row.get(1)))
             } else {
-                Err(ApiError::conflict(
-                    "idempotency_conflict",
-                    "idempotency key reused with different payload",
-                )
-                .with_details(serde_json::json!({ "idempotency_key": idem.key })))
+                Err(StoreError::IdempotencyConflict {
+                    key: idem.key.clone(),
+                })
             }
         }
     }
@@ -188,7 +187,7 @@ pub fn idempotent_replay(conn: &mut PgConn, idem: &IdempotencyKey) -> ApiResult<
 
 /// Claims the key for this answer. Another node's transaction holding the same key is
 /// waited for; if it committed, its answer is returned instead (`Some`).
-fn claim(conn: &mut PgConn, idem: &IdempotencyKey, response: &str) -> ApiResult<Option<String>> {
+fn claim(conn: &mut PgConn, idem: &IdempotencyKey, response: &str) -> StoreResult<Option<String>> {
     let inserted = conn
         .execute(
             "INSERT INTO idempotency (sa_id, endpoint, key, body_hash, response, created_at) \
@@ -208,14 +207,14 @@ fn claim(conn: &mut PgConn, idem: &IdempotencyKey, response: &str) -> ApiResult<
     }
     idempotent_replay(conn, idem)?
         .map(Some)
-        .ok_or_else(|| ApiError::internal("idempotency record vanished"))
+        .ok_or_else(|| StoreError::internal("idempotency record vanished"))
 }
 
 pub fn create_intent(
     conn: &mut PgConn,
     state: &mut WriterState,
     n: NewIntent,
-) -> ApiResult<Staged<CreateOutcome>> {
+) -> StoreResult<Staged<CreateOutcome>> {
     if let Some(idem) = &n.idempotency {
         if let Some(response) = idempotent_replay(conn, idem)? {
             return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
@@ -243,8 +242,8 @@ pub fn create_intent(
                 &n.intent_json,
             ],
         )
-        .map_err(|e| conflict_or(e, "intent_exists", "an intent with this id exists"))?
-        .ok_or_else(|| ApiError::internal("insert returned no row"))?;
+        .map_err(storage)?
+        .ok_or_else(|| StoreError::internal("insert returned no row"))?;
     let rowid: i64 = row.get(0);
     insert_events(conn, rowid, &n.events)?;
     state.created.push(rowid);
@@ -262,7 +261,7 @@ pub fn create_intent(
     })
 }
 
-fn insert_events(conn: &mut PgConn, rowid: i64, events: &[(u64, String)]) -> ApiResult<()> {
+fn insert_events(conn: &mut PgConn, rowid: i64, events: &[(u64, String)]) -> StoreResult<()> {
     let seqs: Vec<i64> = events.iter().map(|(s, _)| to_i64(*s)).collect();
     let bodies: Vec<&str> = events.iter().map(|(_, j)| j.as_str()).collect();
     conn.execute(
@@ -274,11 +273,11 @@ fn insert_events(conn: &mut PgConn, rowid: i64, events: &[(u64, String)]) -> Api
     Ok(())
 }
 
-pub fn insert_timer(conn: &mut PgConn, t: &TimerRow) -> ApiResult<()> {
+pub fn insert_timer(conn: &mut PgConn, t: &TimerRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO timers (intent_id, kind, due_ms, data) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, data = excluded.data",
-        &[&t.intent_id, &t.kind, &t.due_ms, &t.data.to_string()],
+        &[&t.intent_id, &t.kind, &t.due_ms, &t.data],
     )
     .map_err(storage)?;
     Ok(())
@@ -292,16 +291,16 @@ fn meta_of(row: &Row, first: usize) -> IntentMeta {
     }
 }
 
-fn parse_intent(body: &str) -> ApiResult<Intent> {
+fn parse_intent(body: &str) -> StoreResult<Intent> {
     serde_json::from_str(body)
-        .map_err(|e| ApiError::internal(format!("stored intent is unreadable: {e}")))
+        .map_err(|e| StoreError::internal(format!("stored intent is unreadable: {e}")))
 }
 
 pub fn transition(
     conn: &mut PgConn,
     intent_id: &str,
     decide: Decide,
-) -> ApiResult<Staged<Transitioned>> {
+) -> StoreResult<Staged<Transitioned>> {
     // The row lock orders appends to this intent across nodes: the next seq is chosen
     // only while holding it, and it is held until commit.
     let row = conn
@@ -312,7 +311,7 @@ pub fn transition(
         )
         .map_err(storage)?;
     let Some(row) = row else {
-        return Err(ApiError::intent_not_found(intent_id));
+        return Err(StoreError::IntentNotFound(intent_id.to_string()));
     };
     let rowid: i64 = row.get(0);
     let meta = meta_of(&row, 1);
@@ -320,7 +319,7 @@ pub fn transition(
     let current = parse_intent(row.get(5))?;
     let previous = current.status;
     let decision = decide(&meta, current)?;
-    let intent_json = encode(&decision.intent)?;
+    let intent_json = StoreError::encode(&decision.intent)?;
     if decision.events.is_empty() {
         return Ok(Staged::quiet(Transitioned {
             meta,
@@ -334,9 +333,9 @@ pub fn transition(
     for (i, event) in decision.events.iter().enumerate() {
         // The log has no gaps: the engine must continue exactly after the stored seq.
         if to_i64(event.seq) != last_seq + 1 + i64::try_from(i).unwrap_or(i64::MAX) {
-            return Err(ApiError::internal("event sequence out of order"));
+            return Err(StoreError::internal("event sequence out of order"));
         }
-        encoded.push((event.seq, encode(event)?));
+        encoded.push((event.seq, StoreError::encode(event)?));
     }
     let new_last = to_i64(decision.events.last().map(|e| e.seq).unwrap_or(0));
     let updated_at = decision
@@ -370,7 +369,7 @@ pub fn transition(
 }
 
 impl Tx for PgTx<'_> {
-    fn intent(&mut self, intent_id: &str) -> ApiResult<Option<(IntentMeta, Intent)>> {
+    fn intent(&mut self, intent_id: &str) -> StoreResult<Option<(IntentMeta, Intent)>> {
         let row = self
             .conn
             .query_opt(
@@ -385,7 +384,7 @@ impl Tx for PgTx<'_> {
         }
     }
 
-    fn transition(&mut self, intent_id: &str, decide: Decide) -> ApiResult<Transitioned> {
+    fn transition(&mut self, intent_id: &str, decide: Decide) -> StoreResult<Transitioned> {
         let staged = transition(self.conn, intent_id, decide)?;
         self.notices.extend(staged.notices);
         self.events += staged.events;
@@ -402,20 +401,20 @@ impl Tx for PgTx<'_> {
         Ok(done)
     }
 
-    fn create(&mut self, intent: NewIntent) -> ApiResult<CreateOutcome> {
+    fn create(&mut self, intent: NewIntent) -> StoreResult<CreateOutcome> {
         let staged = create_intent(self.conn, self.state, intent)?;
         self.notices.extend(staged.notices);
         self.events += staged.events;
         Ok(staged.value)
     }
 
-    fn set_timer(&mut self, timer: TimerRow) -> ApiResult<()> {
+    fn set_timer(&mut self, timer: TimerRow) -> StoreResult<()> {
         insert_timer(self.conn, &timer)?;
         self.notices.push(Notice::Timer(timer.due_ms));
         Ok(())
     }
 
-    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> ApiResult<()> {
+    fn clear_timer(&mut self, intent_id: &str, kind: &str) -> StoreResult<()> {
         self.conn
             .execute(
                 "DELETE FROM timers WHERE intent_id = $1 AND kind = $2",
@@ -425,14 +424,14 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn clear_timers(&mut self, intent_id: &str) -> ApiResult<()> {
+    fn clear_timers(&mut self, intent_id: &str) -> StoreResult<()> {
         self.conn
             .execute("DELETE FROM timers WHERE intent_id = $1", &[&intent_id])
             .map_err(storage)?;
         Ok(())
     }
 
-    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> ApiResult<Vec<TimerRow>> {
+    fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> StoreResult<Vec<TimerRow>> {
         // SKIP LOCKED: timers another node's scheduler is firing right now are its own;
         // the delete commits with their effects, so each fires once across the cluster.
         let rows = self
@@ -451,14 +450,14 @@ impl Tx for PgTx<'_> {
                 intent_id: r.get(0),
                 kind: r.get(1),
                 due_ms: r.get(2),
-                data: serde_json::from_str(r.get::<_, &str>(3)).unwrap_or(Value::Null),
+                data: r.get(3),
             })
             .collect();
         timers.sort_by_key(|t| t.due_ms);
         Ok(timers)
     }
 
-    fn workflow(&mut self, parent_intent_id: &str) -> ApiResult<Option<String>> {
+    fn workflow(&mut self, parent_intent_id: &str) -> StoreResult<Option<String>> {
         Ok(self
             .conn
             .query_opt(
@@ -469,7 +468,7 @@ impl Tx for PgTx<'_> {
             .map(|r| r.get(0)))
     }
 
-    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> ApiResult<()> {
+    fn put_workflow(&mut self, parent_intent_id: &str, body: &str) -> StoreResult<()> {
         self.conn
             .execute(
                 "INSERT INTO workflows (parent_intent_id, body) VALUES ($1, $2) \
@@ -480,7 +479,7 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn ensure_account(&mut self, a: &AccountRow) -> ApiResult<(AccountRow, bool)> {
+    fn ensure_account(&mut self, a: &AccountRow) -> StoreResult<(AccountRow, bool)> {
         let inserted = self
             .conn
             .execute(
@@ -516,11 +515,11 @@ impl Tx for PgTx<'_> {
                 &[&a.workspace_id, &a.name],
             )
             .map_err(storage)?
-            .ok_or_else(|| ApiError::internal("account vanished"))?;
+            .ok_or_else(|| StoreError::internal("account vanished"))?;
         Ok((super::reads::account_row(&row), false))
     }
 
-    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> ApiResult<()> {
+    fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> StoreResult<()> {
         self.conn
             .execute(
                 "INSERT INTO agent_delivery (address, sa_id, workspace_id, delivery_mode, \
@@ -542,13 +541,13 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn rearm_deliveries(&mut self, address: &str, due_ms: i64) -> ApiResult<usize> {
+    fn rearm_deliveries(&mut self, address: &str, kind: &str, due_ms: i64) -> StoreResult<usize> {
         let moved = self
             .conn
             .execute(
-                "UPDATE timers SET due_ms = $2 WHERE kind = 'delivery' AND intent_id IN \
+                "UPDATE timers SET due_ms = $2 WHERE kind = $3 AND intent_id IN \
                  (SELECT intent_id FROM intents WHERE to_agent = $1 AND status = 'SUBMITTED')",
-                &[&address, &due_ms],
+                &[&address, &due_ms, &kind],
             )
             .map_err(storage)?;
         if moved > 0 {
@@ -557,7 +556,13 @@ impl Tx for PgTx<'_> {
         Ok(usize::try_from(moved).unwrap_or(usize::MAX))
     }
 
-    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str) -> ApiResult<()> {
+    fn put_thread(
+        &mut self,
+        thread_id: &str,
+        owner: &str,
+        at: &str,
+        body: &str,
+    ) -> StoreResult<()> {
         self.conn
             .execute(
                 "INSERT INTO inbox_threads (thread_id, owner_agent, updated_at, body) \
@@ -570,18 +575,18 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn replay(&mut self, key: &IdempotencyKey) -> ApiResult<Option<String>> {
+    fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>> {
         idempotent_replay(self.conn, key)
     }
 
-    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> ApiResult<()> {
+    fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()> {
         match claim(self.conn, key, response)? {
             None => Ok(()),
             // Another node answered the same key at the same moment and committed first.
-            Some(_) => Err(ApiError::conflict(
-                "idempotency_in_progress",
+            Some(_) => Err(StoreError::Unavailable(
                 "a request with this Idempotency-Key was answered at the same moment; retry \
-                 to get its answer",
+                 to get its answer"
+                    .into(),
             )),
         }
     }
@@ -593,7 +598,7 @@ pub fn transition_job(
     state: &mut WriterState,
     intent_id: &str,
     decide: Decide,
-) -> ApiResult<Staged<Transitioned>> {
+) -> StoreResult<Staged<Transitioned>> {
     let mut tx = PgTx::new(conn, state);
     let done = tx.transition(intent_id, decide)?;
     Ok(tx.finish(done))
@@ -607,7 +612,7 @@ pub fn transition_idempotent(
     decide: Decide,
     key: &IdempotencyKey,
     render: Render,
-) -> ApiResult<Staged<String>> {
+) -> StoreResult<Staged<String>> {
     let mut tx = PgTx::new(conn, state);
     if let Some(response) = tx.replay(key)? {
         return Ok(Staged::quiet(response));

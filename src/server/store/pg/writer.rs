@@ -20,8 +20,8 @@ use tokio::sync::oneshot;
 use super::conn::{PgConn, storage};
 use super::connect::PgSettings;
 use super::notify;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::store::{CommitObserver, Notice, Reactor};
+use crate::server::store::{StoreError, StoreResult};
 
 /// Jobs committed together at most.
 const MAX_BATCH: usize = 1024;
@@ -53,7 +53,7 @@ impl<R> Staged<R> {
     }
 }
 
-type Reply = Box<dyn FnOnce(ApiResult<()>) + Send>;
+type Reply = Box<dyn FnOnce(StoreResult<()>) + Send>;
 
 struct JobOutcome {
     keep: bool,
@@ -106,20 +106,17 @@ impl Writer {
     }
 
     /// Queues a job; the future resolves after the job's batch committed.
-    pub fn submit<R, F>(&self, job: F) -> impl Future<Output = ApiResult<R>> + Send + 'static
+    pub fn submit<R, F>(&self, job: F) -> impl Future<Output = StoreResult<R>> + Send + 'static
     where
         R: Send + 'static,
-        F: FnOnce(&mut PgConn, &mut WriterState) -> ApiResult<Staged<R>> + Send + 'static,
+        F: FnOnce(&mut PgConn, &mut WriterState) -> StoreResult<Staged<R>> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel::<ApiResult<R>>();
+        let (tx, rx) = oneshot::channel::<StoreResult<R>>();
         let job: Job = Box::new(move |ctx| {
             let result = match ctx {
                 Some((conn, state)) => job(conn, state),
-                None => Err(ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
-                    "internal",
-                    "the database cannot be reached; retry",
+                None => Err(StoreError::Unavailable(
+                    "the database cannot be reached; retry".into(),
                 )),
             };
             match result {
@@ -148,10 +145,10 @@ impl Writer {
         let queued = self.tx.send(Msg::Job(job));
         async move {
             if queued.is_err() {
-                return Err(ApiError::internal("the server is shutting down"));
+                return Err(StoreError::internal("the server is shutting down"));
             }
             rx.await
-                .unwrap_or_else(|_| Err(ApiError::internal("the writer stopped")))
+                .unwrap_or_else(|_| Err(StoreError::internal("the writer stopped")))
         }
     }
 
@@ -231,7 +228,7 @@ impl Run {
         let count = jobs.len();
         let began = match self.connection() {
             Some(conn) => conn.batch("BEGIN").map_err(storage),
-            None => Err(ApiError::internal("no connection")),
+            None => Err(StoreError::internal("no connection")),
         };
         if began.is_err() {
             for job in jobs.drain(..) {
@@ -284,7 +281,7 @@ impl Run {
         let all_refused = !outcomes.iter().any(|o| o.keep);
         let finished = if broken || all_refused {
             conn.batch("ROLLBACK").map_err(storage).and(if broken {
-                Err(ApiError::internal("the write could not be committed"))
+                Err(StoreError::internal("the write could not be committed"))
             } else {
                 Ok(())
             })
@@ -305,7 +302,9 @@ impl Run {
                 tracing::error!(error = %e, "commit failed");
                 let _ = conn.batch("ROLLBACK");
                 for outcome in outcomes {
-                    (outcome.reply)(Err(ApiError::internal("the write could not be committed")));
+                    (outcome.reply)(Err(StoreError::internal(
+                        "the write could not be committed",
+                    )));
                 }
             }
         }
@@ -319,10 +318,10 @@ fn finish(
     state: &mut WriterState,
     node_id: &str,
     notices: &[Notice],
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     if !state.created.is_empty() {
         let n =
-            i64::try_from(state.created.len()).map_err(|e| ApiError::internal(e.to_string()))?;
+            i64::try_from(state.created.len()).map_err(|e| StoreError::internal(e.to_string()))?;
         // Stride 2, as SQLite's: `since = last` and `since = last + 1` resume alike.
         let row = conn
             .query_opt(
@@ -331,7 +330,7 @@ fn finish(
                 &[&(2 * n)],
             )
             .map_err(storage)?
-            .ok_or_else(|| ApiError::internal("the delivery cursor counter is missing"))?;
+            .ok_or_else(|| StoreError::internal("the delivery cursor counter is missing"))?;
         let end: i64 = row.get(0);
         let first = end - 2 * n + 2;
         let cursors: Vec<i64> = (0..n).map(|i| first + 2 * i).collect();
