@@ -704,6 +704,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
         'axme;server' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port; the banner shows it)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]), which several nodes may share. Also AXME_DB_URL')
+            [CompletionResult]::new('--node-id', '--node-id', [CompletionResultType]::ParameterName, 'This node''s name when several share one PostgreSQL database [default: the host name and process id]')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'Durability of each commit')
             [CompletionResult]::new('--sse-linger-ms', '--sse-linger-ms', [CompletionResultType]::ParameterName, 'How long (ms) a stream that sent something stays open for more before it ends')
             [CompletionResult]::new('--heartbeat-seconds', '--heartbeat-seconds', [CompletionResultType]::ParameterName, 'Seconds between heartbeat comments on idle streams')

@@ -598,6 +598,7 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on (port 0 picks a free port; the banner shows it)' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l db -d 'The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]), which several nodes may share. Also AXME_DB_URL' -r
+complete -c axme -n "__fish_axme_using_subcommand server" -l node-id -d 'This node\'s name when several share one PostgreSQL database [default: the host name and process id]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l sync -d 'Durability of each commit' -r -f -a "normal\t'WAL + synchronous=NORMAL: commits survive a crash of the process (kill -9)'
 full\t'WAL + synchronous=FULL: commits also survive power loss'"
 complete -c axme -n "__fish_axme_using_subcommand server" -l sse-linger-ms -d 'How long (ms) a stream that sent something stays open for more before it ends' -r
