@@ -139,6 +139,28 @@ struct Observer {
     hub: Arc<Hub>,
     metrics: Arc<Metrics>,
     scheduler: Arc<Scheduler>,
+    /// Another node changed tenants, keys or agent settings: reload them.
+    directory_stale: Arc<tokio::sync::Notify>,
+}
+
+impl store::pg::listen::Remote for Observer {
+    fn remote(&self, notices: &[Notice], directory_changed: bool) {
+        self.hub.publish_notices(notices);
+        for notice in notices {
+            if let Notice::Timer(due) = notice {
+                self.scheduler.armed(*due);
+            }
+        }
+        if directory_changed {
+            self.directory_stale.notify_one();
+        }
+    }
+
+    fn resync(&self) {
+        self.hub.publish_all();
+        self.scheduler.armed(i64::MIN);
+        self.directory_stale.notify_one();
+    }
 }
 
 impl CommitObserver for Observer {
@@ -272,15 +294,25 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
     let hub = Arc::new(Hub::default());
     let metrics = Arc::new(Metrics::default());
     let scheduler = Arc::new(Scheduler::default());
+    let directory_stale = Arc::new(tokio::sync::Notify::new());
     let observer = Arc::new(Observer {
         hub: hub.clone(),
         metrics: metrics.clone(),
         scheduler: scheduler.clone(),
+        directory_stale: directory_stale.clone(),
     });
     let engine = Arc::new(Engine::new(config.settings.timing.clone(), Vec::new()));
     let (store, description): (Arc<dyn Store>, String) = match &config.database {
         Database::Postgres(url) => {
-            let store = PgStore::open(url, &config.node_id, observer, Some(engine.clone())).await?;
+            let remote: Arc<dyn store::pg::listen::Remote> = observer.clone();
+            let store = PgStore::open(
+                url,
+                &config.node_id,
+                observer,
+                Some(engine.clone()),
+                Some(remote),
+            )
+            .await?;
             let where_ = url.settings()?.describe();
             let d = format!("{where_} (postgres, node {})", config.node_id);
             (Arc::new(store), d)
@@ -342,6 +374,7 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
     tracing::info!(%local, "listening");
 
     tokio::spawn(purge_idempotency_records(store.clone()));
+    tokio::spawn(reload_directory(app.clone(), directory_stale));
     // Timers resume from their rows: whatever fell due while the server was down fires now.
     let push_client = reqwest::Client::builder()
         .no_proxy()
@@ -365,6 +398,22 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         .map_err(|e| format!("could not flush the database: {e}"))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Reloads tenants, keys and agent settings when another node changed them (PostgreSQL):
+/// a key revoked on one node is refused on every node once its notification arrives.
+async fn reload_directory(app: Arc<App>, stale: Arc<tokio::sync::Notify>) {
+    loop {
+        stale.notified().await;
+        match app.store.load_directory().await {
+            Ok(snapshot) => app.directory.replace(snapshot),
+            Err(e) => tracing::warn!(error = %e, "could not reload the directory"),
+        }
+        match app.store.agent_deliveries().await {
+            Ok(rows) => rows.into_iter().for_each(|row| app.engine.set_agent(row)),
+            Err(e) => tracing::warn!(error = %e, "could not reload agent settings"),
+        }
+    }
 }
 
 /// Idempotency records are kept two days (the spec asks for at least 24 h), then purged

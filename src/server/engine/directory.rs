@@ -127,6 +127,13 @@ impl Directory {
         dir
     }
 
+    /// Replaces everything with a fresh snapshot (another node changed tenants or keys).
+    pub fn replace(&self, snapshot: DirectorySnapshot) {
+        let fresh = Directory::from_snapshot(snapshot);
+        let state = fresh.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        *self.write() = state;
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(|p| p.into_inner())
     }

@@ -126,6 +126,22 @@ impl Hub {
         }
     }
 
+    /// Wakes every waiter, as if each key were published: after notifications may have
+    /// been lost (another node's, while the listening connection was down), every stream
+    /// reads again from its cursor.
+    pub fn publish_all(&self) {
+        for shard in &self.shards {
+            let entries: Vec<Arc<Entry>> = shard
+                .lock()
+                .map(|map| map.values().cloned().collect())
+                .unwrap_or_default();
+            for entry in entries {
+                entry.published.fetch_add(1, Ordering::SeqCst);
+                entry.notify.notify_waiters();
+            }
+        }
+    }
+
     /// Number of keys with subscribers (for tests and metrics).
     pub fn len(&self) -> usize {
         self.shards

@@ -48,7 +48,7 @@ impl Place {
                 SqliteStore::open(&dir.path().join("s.db"), SyncMode::Normal, observer).unwrap(),
             ),
             Place::Pg(db) => Arc::new(
-                PgStore::open(db.url(), "test", observer, None)
+                PgStore::open(db.url(), "test", observer, None, None)
                     .await
                     .unwrap(),
             ),

@@ -11,6 +11,7 @@
 mod auth;
 mod conn;
 pub mod connect;
+pub mod listen;
 pub mod notify;
 mod reads;
 pub mod schema;
@@ -66,6 +67,7 @@ impl PgStore {
         node_id: &str,
         observer: Arc<dyn CommitObserver>,
         reactor: Option<Arc<dyn Reactor>>,
+        remote: Option<Arc<dyn listen::Remote>>,
     ) -> Result<Self, String> {
         let settings = url.settings()?;
         let redacted = url.redacted();
@@ -79,6 +81,9 @@ impl PgStore {
         })
         .await
         .map_err(|e| format!("connection task failed: {e}"))??;
+        if let Some(remote) = remote {
+            listen::spawn(settings.clone(), node_id.to_string(), remote);
+        }
         let writer = Writer::start(
             settings.clone(),
             PgConn::new(client),

@@ -1,0 +1,72 @@
+//! Several `axme server` nodes on one PostgreSQL database: what one node commits reaches
+//! the others through LISTEN/NOTIFY (keys, deliveries), within a second or two, not after
+//! a stream's wait runs out.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::json;
+
+use crate::common::{PgDb, TestServer};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_made_on_a_works_on_c_and_an_intent_sent_on_a_reaches_an_agent_on_b() {
+    let db = PgDb::create();
+    // A first: it creates the workspace and its admin.
+    let a = TestServer::start_node(&db.url, "a", &[]);
+    let admin = a.admin();
+    let b = TestServer::start_node(&db.url, "b", &[]);
+    let c = TestServer::start_node(&db.url, "c", &[]);
+    assert!(b.banner.contains("node b"), "{}", b.banner);
+
+    // Made on A after B and C loaded their directories: they learn it by notification.
+    let agent = a.provision_agent(&admin, "worker").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let r = c.get("/v1/agents", &agent.key).await;
+        if r.status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "C never accepted A's new key: {}",
+            r.text
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The agent listens on B (a long wait); the intent is sent on A.
+    let stream_url = b.endpoint(&format!(
+        "/v1/agents/{}/intents/stream?wait_seconds=30",
+        crate::common::urlencode(&agent.address)
+    ));
+    let response = b
+        .http
+        .get(stream_url)
+        .header("x-api-key", &agent.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let sent_at = Instant::now();
+    let id = a
+        .create_intent(&admin, &agent.address, json!({"n": 1}))
+        .await;
+    let mut body = response.bytes_stream();
+    let mut seen = String::new();
+    while !seen.contains(&id) {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("B's agent stream got nothing within 10 s")
+            .expect("the stream ended before the delivery")
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let took = sent_at.elapsed();
+    assert!(took < Duration::from_secs(3), "delivery took {took:?}");
+
+    // C sees the delivery B recorded.
+    let intent = c.intent(&admin, &id).await;
+    assert_eq!(intent["status"], "DELIVERED", "{intent}");
+    drop((a, b, c));
+}
