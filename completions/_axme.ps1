@@ -50,7 +50,9 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the embedded AXP gateway in the foreground')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the gateway''s throughput and latency')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a manual page, or write them all (--out-dir)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version of axme')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;login' {
@@ -156,6 +158,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a stored context the active one')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (takes the global --base-url and --api-key as values to store)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a context and its secrets')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;context;list' {
@@ -246,6 +249,33 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'axme;context;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored contexts (the active one is marked with *)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the effective context: what a command would use now, and where each value came from')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a stored context the active one')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (takes the global --base-url and --api-key as values to store)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a context and its secrets')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;context;help;list' {
+            break
+        }
+        'axme;context;help;show' {
+            break
+        }
+        'axme;context;help;use' {
+            break
+        }
+        'axme;context;help;set' {
+            break
+        }
+        'axme;context;help;delete' {
+            break
+        }
+        'axme;context;help;help' {
+            break
+        }
         'axme;intents' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
@@ -268,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an intent that has not ended yet')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a waiting intent: complete it, or fail it, with data')
             [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send a new intent with the same target and payload as a failed or canceled one')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;intents;send' {
@@ -418,6 +449,45 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'axme;intents;help' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one intent')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List intents, newest first')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an intent''s lifecycle live until it ends')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Print an intent''s recorded lifecycle events')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an intent that has not ended yet')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a waiting intent: complete it, or fail it, with data')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send a new intent with the same target and payload as a failed or canceled one')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;intents;help;send' {
+            break
+        }
+        'axme;intents;help;get' {
+            break
+        }
+        'axme;intents;help;list' {
+            break
+        }
+        'axme;intents;help;watch' {
+            break
+        }
+        'axme;intents;help;events' {
+            break
+        }
+        'axme;intents;help;cancel' {
+            break
+        }
+        'axme;intents;help;resume' {
+            break
+        }
+        'axme;intents;help;retry' {
+            break
+        }
+        'axme;intents;help;help' {
+            break
+        }
         'axme;scenarios' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
@@ -434,6 +504,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a scenario bundle and report errors with their JSON paths')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Provision the bundle''s agents and start its intent')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;scenarios;validate' {
@@ -470,6 +541,21 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'axme;scenarios;help' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a scenario bundle and report errors with their JSON paths')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Provision the bundle''s agents and start its intent')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;scenarios;help;validate' {
+            break
+        }
+        'axme;scenarios;help;apply' {
+            break
+        }
+        'axme;scenarios;help;help' {
+            break
+        }
         'axme;agents' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
@@ -487,6 +573,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents of the workspace')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one agent')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Act as an agent: receive its intents and answer them (with --exec, by a command)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;agents;list' {
@@ -542,6 +629,25 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'axme;agents;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents of the workspace')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one agent')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Act as an agent: receive its intents and answer them (with --exec, by a command)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;agents;help;list' {
+            break
+        }
+        'axme;agents;help;show' {
+            break
+        }
+        'axme;agents;help;listen' {
+            break
+        }
+        'axme;agents;help;help' {
+            break
+        }
         'axme;tasks' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
@@ -561,6 +667,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a task')
             [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject a task')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Answer a task with any of its allowed outcomes')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;tasks;list' {
@@ -651,6 +758,33 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'axme;tasks;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tasks waiting for you, with their allowed outcomes')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one task')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a task')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject a task')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Answer a task with any of its allowed outcomes')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;tasks;help;list' {
+            break
+        }
+        'axme;tasks;help;show' {
+            break
+        }
+        'axme;tasks;help;approve' {
+            break
+        }
+        'axme;tasks;help;reject' {
+            break
+        }
+        'axme;tasks;help;submit' {
+            break
+        }
+        'axme;tasks;help;help' {
+            break
+        }
         'axme;examples' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
@@ -667,6 +801,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the built-in examples')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an example end to end (starts a throwaway gateway when none is reachable)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'axme;examples;list' {
@@ -699,6 +834,21 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what axme does to stderr (-v debug, -vv trace)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'axme;examples;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the built-in examples')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an example end to end (starts a throwaway gateway when none is reachable)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;examples;help;list' {
+            break
+        }
+        'axme;examples;help;run' {
+            break
+        }
+        'axme;examples;help;help' {
             break
         }
         'axme;server' {
@@ -771,6 +921,23 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'axme;man' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write every page into this directory instead (axme.1, axme-intents-send.1, …)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR turns off `auto`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (same as `-o json`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors: no notices, no progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors: no notices, no progress')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what axme does to stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what axme does to stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'axme;version' {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
@@ -785,6 +952,177 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what axme does to stderr (-v debug, -vv trace)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'axme;help' {
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in to a gateway and store the credentials in a context')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the session and keys of the current context')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show who the current credentials act as')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Check that the gateway is reachable and how fast it answers')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check config, secret storage, connectivity and credentials, one line per check')
+            [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'Manage contexts: named gateways with their credentials')
+            [CompletionResult]::new('intents', 'intents', [CompletionResultType]::ParameterValue, 'Send, inspect and watch intents')
+            [CompletionResult]::new('scenarios', 'scenarios', [CompletionResultType]::ParameterValue, 'Validate and apply scenario bundles')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'List agents and run one in the terminal')
+            [CompletionResult]::new('tasks', 'tasks', [CompletionResultType]::ParameterValue, 'Human tasks waiting for you: list, approve, reject, submit')
+            [CompletionResult]::new('examples', 'examples', [CompletionResultType]::ParameterValue, 'Run the built-in examples end to end')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the embedded AXP gateway in the foreground')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the gateway''s throughput and latency')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a manual page, or write them all (--out-dir)')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version of axme')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'axme;help;login' {
+            break
+        }
+        'axme;help;logout' {
+            break
+        }
+        'axme;help;whoami' {
+            break
+        }
+        'axme;help;status' {
+            break
+        }
+        'axme;help;doctor' {
+            break
+        }
+        'axme;help;context' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored contexts (the active one is marked with *)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the effective context: what a command would use now, and where each value came from')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make a stored context the active one')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or update a context (takes the global --base-url and --api-key as values to store)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a context and its secrets')
+            break
+        }
+        'axme;help;context;list' {
+            break
+        }
+        'axme;help;context;show' {
+            break
+        }
+        'axme;help;context;use' {
+            break
+        }
+        'axme;help;context;set' {
+            break
+        }
+        'axme;help;context;delete' {
+            break
+        }
+        'axme;help;intents' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one intent')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List intents, newest first')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow an intent''s lifecycle live until it ends')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Print an intent''s recorded lifecycle events')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel an intent that has not ended yet')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a waiting intent: complete it, or fail it, with data')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Send a new intent with the same target and payload as a failed or canceled one')
+            break
+        }
+        'axme;help;intents;send' {
+            break
+        }
+        'axme;help;intents;get' {
+            break
+        }
+        'axme;help;intents;list' {
+            break
+        }
+        'axme;help;intents;watch' {
+            break
+        }
+        'axme;help;intents;events' {
+            break
+        }
+        'axme;help;intents;cancel' {
+            break
+        }
+        'axme;help;intents;resume' {
+            break
+        }
+        'axme;help;intents;retry' {
+            break
+        }
+        'axme;help;scenarios' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a scenario bundle and report errors with their JSON paths')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Provision the bundle''s agents and start its intent')
+            break
+        }
+        'axme;help;scenarios;validate' {
+            break
+        }
+        'axme;help;scenarios;apply' {
+            break
+        }
+        'axme;help;agents' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents of the workspace')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one agent')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Act as an agent: receive its intents and answer them (with --exec, by a command)')
+            break
+        }
+        'axme;help;agents;list' {
+            break
+        }
+        'axme;help;agents;show' {
+            break
+        }
+        'axme;help;agents;listen' {
+            break
+        }
+        'axme;help;tasks' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the tasks waiting for you, with their allowed outcomes')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one task')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Approve a task')
+            [CompletionResult]::new('reject', 'reject', [CompletionResultType]::ParameterValue, 'Reject a task')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Answer a task with any of its allowed outcomes')
+            break
+        }
+        'axme;help;tasks;list' {
+            break
+        }
+        'axme;help;tasks;show' {
+            break
+        }
+        'axme;help;tasks;approve' {
+            break
+        }
+        'axme;help;tasks;reject' {
+            break
+        }
+        'axme;help;tasks;submit' {
+            break
+        }
+        'axme;help;examples' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the built-in examples')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an example end to end (starts a throwaway gateway when none is reachable)')
+            break
+        }
+        'axme;help;examples;list' {
+            break
+        }
+        'axme;help;examples;run' {
+            break
+        }
+        'axme;help;server' {
+            break
+        }
+        'axme;help;bench' {
+            break
+        }
+        'axme;help;completions' {
+            break
+        }
+        'axme;help;man' {
+            break
+        }
+        'axme;help;version' {
+            break
+        }
+        'axme;help;help' {
             break
         }
     })

@@ -34,6 +34,9 @@ _axme() {
             axme,examples)
                 cmd="axme__subcmd__examples"
                 ;;
+            axme,help)
+                cmd="axme__subcmd__help"
+                ;;
             axme,intents)
                 cmd="axme__subcmd__intents"
                 ;;
@@ -42,6 +45,9 @@ _axme() {
                 ;;
             axme,logout)
                 cmd="axme__subcmd__logout"
+                ;;
+            axme,man)
+                cmd="axme__subcmd__man"
                 ;;
             axme,scenarios)
                 cmd="axme__subcmd__scenarios"
@@ -61,6 +67,9 @@ _axme() {
             axme,whoami)
                 cmd="axme__subcmd__whoami"
                 ;;
+            axme__subcmd__agents,help)
+                cmd="axme__subcmd__agents__subcmd__help"
+                ;;
             axme__subcmd__agents,list)
                 cmd="axme__subcmd__agents__subcmd__list"
                 ;;
@@ -70,8 +79,23 @@ _axme() {
             axme__subcmd__agents,show)
                 cmd="axme__subcmd__agents__subcmd__show"
                 ;;
+            axme__subcmd__agents__subcmd__help,help)
+                cmd="axme__subcmd__agents__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__agents__subcmd__help,list)
+                cmd="axme__subcmd__agents__subcmd__help__subcmd__list"
+                ;;
+            axme__subcmd__agents__subcmd__help,listen)
+                cmd="axme__subcmd__agents__subcmd__help__subcmd__listen"
+                ;;
+            axme__subcmd__agents__subcmd__help,show)
+                cmd="axme__subcmd__agents__subcmd__help__subcmd__show"
+                ;;
             axme__subcmd__context,delete)
                 cmd="axme__subcmd__context__subcmd__delete"
+                ;;
+            axme__subcmd__context,help)
+                cmd="axme__subcmd__context__subcmd__help"
                 ;;
             axme__subcmd__context,list)
                 cmd="axme__subcmd__context__subcmd__list"
@@ -85,11 +109,167 @@ _axme() {
             axme__subcmd__context,use)
                 cmd="axme__subcmd__context__subcmd__use"
                 ;;
+            axme__subcmd__context__subcmd__help,delete)
+                cmd="axme__subcmd__context__subcmd__help__subcmd__delete"
+                ;;
+            axme__subcmd__context__subcmd__help,help)
+                cmd="axme__subcmd__context__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__context__subcmd__help,list)
+                cmd="axme__subcmd__context__subcmd__help__subcmd__list"
+                ;;
+            axme__subcmd__context__subcmd__help,set)
+                cmd="axme__subcmd__context__subcmd__help__subcmd__set"
+                ;;
+            axme__subcmd__context__subcmd__help,show)
+                cmd="axme__subcmd__context__subcmd__help__subcmd__show"
+                ;;
+            axme__subcmd__context__subcmd__help,use)
+                cmd="axme__subcmd__context__subcmd__help__subcmd__use"
+                ;;
+            axme__subcmd__examples,help)
+                cmd="axme__subcmd__examples__subcmd__help"
+                ;;
             axme__subcmd__examples,list)
                 cmd="axme__subcmd__examples__subcmd__list"
                 ;;
             axme__subcmd__examples,run)
                 cmd="axme__subcmd__examples__subcmd__run"
+                ;;
+            axme__subcmd__examples__subcmd__help,help)
+                cmd="axme__subcmd__examples__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__examples__subcmd__help,list)
+                cmd="axme__subcmd__examples__subcmd__help__subcmd__list"
+                ;;
+            axme__subcmd__examples__subcmd__help,run)
+                cmd="axme__subcmd__examples__subcmd__help__subcmd__run"
+                ;;
+            axme__subcmd__help,agents)
+                cmd="axme__subcmd__help__subcmd__agents"
+                ;;
+            axme__subcmd__help,bench)
+                cmd="axme__subcmd__help__subcmd__bench"
+                ;;
+            axme__subcmd__help,completions)
+                cmd="axme__subcmd__help__subcmd__completions"
+                ;;
+            axme__subcmd__help,context)
+                cmd="axme__subcmd__help__subcmd__context"
+                ;;
+            axme__subcmd__help,doctor)
+                cmd="axme__subcmd__help__subcmd__doctor"
+                ;;
+            axme__subcmd__help,examples)
+                cmd="axme__subcmd__help__subcmd__examples"
+                ;;
+            axme__subcmd__help,help)
+                cmd="axme__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__help,intents)
+                cmd="axme__subcmd__help__subcmd__intents"
+                ;;
+            axme__subcmd__help,login)
+                cmd="axme__subcmd__help__subcmd__login"
+                ;;
+            axme__subcmd__help,logout)
+                cmd="axme__subcmd__help__subcmd__logout"
+                ;;
+            axme__subcmd__help,man)
+                cmd="axme__subcmd__help__subcmd__man"
+                ;;
+            axme__subcmd__help,scenarios)
+                cmd="axme__subcmd__help__subcmd__scenarios"
+                ;;
+            axme__subcmd__help,server)
+                cmd="axme__subcmd__help__subcmd__server"
+                ;;
+            axme__subcmd__help,status)
+                cmd="axme__subcmd__help__subcmd__status"
+                ;;
+            axme__subcmd__help,tasks)
+                cmd="axme__subcmd__help__subcmd__tasks"
+                ;;
+            axme__subcmd__help,version)
+                cmd="axme__subcmd__help__subcmd__version"
+                ;;
+            axme__subcmd__help,whoami)
+                cmd="axme__subcmd__help__subcmd__whoami"
+                ;;
+            axme__subcmd__help__subcmd__agents,list)
+                cmd="axme__subcmd__help__subcmd__agents__subcmd__list"
+                ;;
+            axme__subcmd__help__subcmd__agents,listen)
+                cmd="axme__subcmd__help__subcmd__agents__subcmd__listen"
+                ;;
+            axme__subcmd__help__subcmd__agents,show)
+                cmd="axme__subcmd__help__subcmd__agents__subcmd__show"
+                ;;
+            axme__subcmd__help__subcmd__context,delete)
+                cmd="axme__subcmd__help__subcmd__context__subcmd__delete"
+                ;;
+            axme__subcmd__help__subcmd__context,list)
+                cmd="axme__subcmd__help__subcmd__context__subcmd__list"
+                ;;
+            axme__subcmd__help__subcmd__context,set)
+                cmd="axme__subcmd__help__subcmd__context__subcmd__set"
+                ;;
+            axme__subcmd__help__subcmd__context,show)
+                cmd="axme__subcmd__help__subcmd__context__subcmd__show"
+                ;;
+            axme__subcmd__help__subcmd__context,use)
+                cmd="axme__subcmd__help__subcmd__context__subcmd__use"
+                ;;
+            axme__subcmd__help__subcmd__examples,list)
+                cmd="axme__subcmd__help__subcmd__examples__subcmd__list"
+                ;;
+            axme__subcmd__help__subcmd__examples,run)
+                cmd="axme__subcmd__help__subcmd__examples__subcmd__run"
+                ;;
+            axme__subcmd__help__subcmd__intents,cancel)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__cancel"
+                ;;
+            axme__subcmd__help__subcmd__intents,events)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__events"
+                ;;
+            axme__subcmd__help__subcmd__intents,get)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__get"
+                ;;
+            axme__subcmd__help__subcmd__intents,list)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__list"
+                ;;
+            axme__subcmd__help__subcmd__intents,resume)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__resume"
+                ;;
+            axme__subcmd__help__subcmd__intents,retry)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__retry"
+                ;;
+            axme__subcmd__help__subcmd__intents,send)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__send"
+                ;;
+            axme__subcmd__help__subcmd__intents,watch)
+                cmd="axme__subcmd__help__subcmd__intents__subcmd__watch"
+                ;;
+            axme__subcmd__help__subcmd__scenarios,apply)
+                cmd="axme__subcmd__help__subcmd__scenarios__subcmd__apply"
+                ;;
+            axme__subcmd__help__subcmd__scenarios,validate)
+                cmd="axme__subcmd__help__subcmd__scenarios__subcmd__validate"
+                ;;
+            axme__subcmd__help__subcmd__tasks,approve)
+                cmd="axme__subcmd__help__subcmd__tasks__subcmd__approve"
+                ;;
+            axme__subcmd__help__subcmd__tasks,list)
+                cmd="axme__subcmd__help__subcmd__tasks__subcmd__list"
+                ;;
+            axme__subcmd__help__subcmd__tasks,reject)
+                cmd="axme__subcmd__help__subcmd__tasks__subcmd__reject"
+                ;;
+            axme__subcmd__help__subcmd__tasks,show)
+                cmd="axme__subcmd__help__subcmd__tasks__subcmd__show"
+                ;;
+            axme__subcmd__help__subcmd__tasks,submit)
+                cmd="axme__subcmd__help__subcmd__tasks__subcmd__submit"
                 ;;
             axme__subcmd__intents,cancel)
                 cmd="axme__subcmd__intents__subcmd__cancel"
@@ -99,6 +279,9 @@ _axme() {
                 ;;
             axme__subcmd__intents,get)
                 cmd="axme__subcmd__intents__subcmd__get"
+                ;;
+            axme__subcmd__intents,help)
+                cmd="axme__subcmd__intents__subcmd__help"
                 ;;
             axme__subcmd__intents,list)
                 cmd="axme__subcmd__intents__subcmd__list"
@@ -115,14 +298,56 @@ _axme() {
             axme__subcmd__intents,watch)
                 cmd="axme__subcmd__intents__subcmd__watch"
                 ;;
+            axme__subcmd__intents__subcmd__help,cancel)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__cancel"
+                ;;
+            axme__subcmd__intents__subcmd__help,events)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__events"
+                ;;
+            axme__subcmd__intents__subcmd__help,get)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__get"
+                ;;
+            axme__subcmd__intents__subcmd__help,help)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__intents__subcmd__help,list)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__list"
+                ;;
+            axme__subcmd__intents__subcmd__help,resume)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__resume"
+                ;;
+            axme__subcmd__intents__subcmd__help,retry)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__retry"
+                ;;
+            axme__subcmd__intents__subcmd__help,send)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__send"
+                ;;
+            axme__subcmd__intents__subcmd__help,watch)
+                cmd="axme__subcmd__intents__subcmd__help__subcmd__watch"
+                ;;
             axme__subcmd__scenarios,apply)
                 cmd="axme__subcmd__scenarios__subcmd__apply"
+                ;;
+            axme__subcmd__scenarios,help)
+                cmd="axme__subcmd__scenarios__subcmd__help"
                 ;;
             axme__subcmd__scenarios,validate)
                 cmd="axme__subcmd__scenarios__subcmd__validate"
                 ;;
+            axme__subcmd__scenarios__subcmd__help,apply)
+                cmd="axme__subcmd__scenarios__subcmd__help__subcmd__apply"
+                ;;
+            axme__subcmd__scenarios__subcmd__help,help)
+                cmd="axme__subcmd__scenarios__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__scenarios__subcmd__help,validate)
+                cmd="axme__subcmd__scenarios__subcmd__help__subcmd__validate"
+                ;;
             axme__subcmd__tasks,approve)
                 cmd="axme__subcmd__tasks__subcmd__approve"
+                ;;
+            axme__subcmd__tasks,help)
+                cmd="axme__subcmd__tasks__subcmd__help"
                 ;;
             axme__subcmd__tasks,list)
                 cmd="axme__subcmd__tasks__subcmd__list"
@@ -136,6 +361,24 @@ _axme() {
             axme__subcmd__tasks,submit)
                 cmd="axme__subcmd__tasks__subcmd__submit"
                 ;;
+            axme__subcmd__tasks__subcmd__help,approve)
+                cmd="axme__subcmd__tasks__subcmd__help__subcmd__approve"
+                ;;
+            axme__subcmd__tasks__subcmd__help,help)
+                cmd="axme__subcmd__tasks__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__tasks__subcmd__help,list)
+                cmd="axme__subcmd__tasks__subcmd__help__subcmd__list"
+                ;;
+            axme__subcmd__tasks__subcmd__help,reject)
+                cmd="axme__subcmd__tasks__subcmd__help__subcmd__reject"
+                ;;
+            axme__subcmd__tasks__subcmd__help,show)
+                cmd="axme__subcmd__tasks__subcmd__help__subcmd__show"
+                ;;
+            axme__subcmd__tasks__subcmd__help,submit)
+                cmd="axme__subcmd__tasks__subcmd__help__subcmd__submit"
+                ;;
             *)
                 ;;
         esac
@@ -143,7 +386,7 @@ _axme() {
 
     case "${cmd}" in
         axme)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version login logout whoami status doctor context intents scenarios agents tasks examples server bench completions version"
+            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +424,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__agents)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show listen"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,6 +454,76 @@ _axme() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__agents__subcmd__help)
+            opts="list show listen help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__agents__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__agents__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__agents__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__agents__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -457,7 +770,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__context)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show use set delete"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show use set delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,6 +838,104 @@ _axme() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help)
+            opts="list show use set delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__context__subcmd__help__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -747,7 +1158,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__examples)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list run"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +1188,62 @@ _axme() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__examples__subcmd__help)
+            opts="list run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__examples__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__examples__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__examples__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -860,8 +1327,610 @@ _axme() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        axme__subcmd__help)
+            opts="login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__agents)
+            opts="list show listen"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__agents__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__agents__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__agents__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__context)
+            opts="list show use set delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__context__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__context__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__context__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__context__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__context__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__examples)
+            opts="list run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__examples__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__examples__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents)
+            opts="send get list watch events cancel resume retry"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__intents__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__scenarios)
+            opts="validate apply"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__scenarios__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__scenarios__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__tasks)
+            opts="list show approve reject submit"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__tasks__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__tasks__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__tasks__subcmd__reject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__tasks__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__tasks__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__whoami)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         axme__subcmd__intents)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help send get list watch events cancel resume retry"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help send get list watch events cancel resume retry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,6 +2082,146 @@ _axme() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help)
+            opts="send get list watch events cancel resume retry help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__intents__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1350,8 +2559,50 @@ _axme() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        axme__subcmd__man)
+            opts="-o -q -v -h --out-dir --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         axme__subcmd__scenarios)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help validate apply"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help validate apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,6 +2670,62 @@ _axme() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__scenarios__subcmd__help)
+            opts="validate apply help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__scenarios__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__scenarios__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__scenarios__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1597,7 +2904,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__tasks)
-            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show approve reject submit"
+            opts="-o -q -v -h --context --base-url --api-key --json --output --color --quiet --verbose --help list show approve reject submit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1673,6 +2980,104 @@ _axme() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help)
+            opts="list show approve reject submit help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help__subcmd__reject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__tasks__subcmd__help__subcmd__submit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -52,7 +52,9 @@ complete -c axme -n "__fish_axme_needs_command" -f -a "examples" -d 'Run the bui
 complete -c axme -n "__fish_axme_needs_command" -f -a "server" -d 'Run the embedded AXP gateway in the foreground'
 complete -c axme -n "__fish_axme_needs_command" -f -a "bench" -d 'Measure the gateway\'s throughput and latency'
 complete -c axme -n "__fish_axme_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c axme -n "__fish_axme_needs_command" -f -a "man" -d 'Print a manual page, or write them all (--out-dir)'
 complete -c axme -n "__fish_axme_needs_command" -f -a "version" -d 'Print the version of axme'
+complete -c axme -n "__fish_axme_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand login" -l email -d 'Email address to send the one-time code to (prompted for on a terminal)' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l code -d 'The one-time code of an earlier `axme login --email EMAIL --no-input`' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
@@ -122,24 +124,25 @@ complete -c axme -n "__fish_axme_using_subcommand doctor" -l json -d 'Print JSON
 complete -c axme -n "__fish_axme_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand doctor" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "use" -d 'Make a stored context the active one'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "set" -d 'Create or update a context (takes the global --base-url and --api-key as values to store)'
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete" -f -a "delete" -d 'Delete a context and its secrets'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -f -a "use" -d 'Make a stored context the active one'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -f -a "set" -d 'Create or update a context (takes the global --base-url and --api-key as values to store)'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -f -a "delete" -d 'Delete a context and its secrets'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -219,27 +222,34 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a stored context the active one'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or update a context (takes the global --base-url and --api-key as values to store)'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a context and its secrets'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "send" -d 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "get" -d 'Show one intent'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "list" -d 'List intents, newest first'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "watch" -d 'Follow an intent\'s lifecycle live until it ends'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "events" -d 'Print an intent\'s recorded lifecycle events'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "cancel" -d 'Cancel an intent that has not ended yet'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "resume" -d 'Resume a waiting intent: complete it, or fail it, with data'
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry" -f -a "retry" -d 'Send a new intent with the same target and payload as a failed or canceled one'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "send" -d 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "get" -d 'Show one intent'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "list" -d 'List intents, newest first'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "watch" -d 'Follow an intent\'s lifecycle live until it ends'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "events" -d 'Print an intent\'s recorded lifecycle events'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "cancel" -d 'Cancel an intent that has not ended yet'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "resume" -d 'Resume a waiting intent: complete it, or fail it, with data'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "retry" -d 'Send a new intent with the same target and payload as a failed or canceled one'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l to -d 'Receiving agent: agent://org/workspace/name, or a bare name in your workspace' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l type -d 'Intent type (default: intent.ask.v1)' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l payload -d 'Payload: inline JSON, @FILE, or - for stdin' -r
@@ -365,21 +375,31 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one intent'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List intents, newest first'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Follow an intent\'s lifecycle live until it ends'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "events" -d 'Print an intent\'s recorded lifecycle events'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Cancel an intent that has not ended yet'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Resume a waiting intent: complete it, or fail it, with data'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "retry" -d 'Send a new intent with the same target and payload as a failed or canceled one'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -f -a "validate" -d 'Check a scenario bundle and report errors with their JSON paths'
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply" -f -a "apply" -d 'Provision the bundle\'s agents and start its intent'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -f -a "validate" -d 'Check a scenario bundle and report errors with their JSON paths'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -f -a "apply" -d 'Provision the bundle\'s agents and start its intent'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -407,22 +427,26 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a scenario bundle and report errors with their JSON paths'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Provision the bundle\'s agents and start its intent'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "list" -d 'List the agents of the workspace'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "show" -d 'Show one agent'
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen" -f -a "listen" -d 'Act as an agent: receive its intents and answer them (with --exec, by a command)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -f -a "list" -d 'List the agents of the workspace'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -f -a "show" -d 'Show one agent'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -f -a "listen" -d 'Act as an agent: receive its intents and answer them (with --exec, by a command)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l limit -d 'At most this many' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
@@ -467,24 +491,29 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents of the workspace'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one agent'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Act as an agent: receive its intents and answer them (with --exec, by a command)'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "list" -d 'List the tasks waiting for you, with their allowed outcomes'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "show" -d 'Show one task'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "approve" -d 'Approve a task'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "reject" -d 'Reject a task'
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -f -a "list" -d 'List the tasks waiting for you, with their allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -f -a "show" -d 'Show one task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -f -a "approve" -d 'Approve a task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -f -a "reject" -d 'Reject a task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -555,21 +584,28 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tasks waiting for you, with their allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve a task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "reject" -d 'Reject a task'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -f -a "list" -d 'List the built-in examples'
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -f -a "list" -d 'List the built-in examples'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -596,6 +632,9 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the built-in examples'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on (port 0 picks a free port; the banner shows it)' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l db -d 'The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]), which several nodes may share. Also AXME_DB_URL' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l node-id -d 'This node\'s name when several share one PostgreSQL database [default: the host name and process id]' -r
@@ -662,6 +701,20 @@ complete -c axme -n "__fish_axme_using_subcommand completions" -l json -d 'Print
 complete -c axme -n "__fish_axme_using_subcommand completions" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand completions" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand man" -l out-dir -d 'Write every page into this directory instead (axme.1, axme-intents-send.1, …)' -r -F
+complete -c axme -n "__fish_axme_using_subcommand man" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand man" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand man" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand man" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand man" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand man" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand man" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c axme -n "__fish_axme_using_subcommand version" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand version" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand version" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -675,3 +728,45 @@ complete -c axme -n "__fish_axme_using_subcommand version" -l json -d 'Print JSO
 complete -c axme -n "__fish_axme_using_subcommand version" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand version" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "login" -d 'Sign in to a gateway and store the credentials in a context'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "logout" -d 'Forget the session and keys of the current context'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "whoami" -d 'Show who the current credentials act as'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "status" -d 'Check that the gateway is reachable and how fast it answers'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "doctor" -d 'Check config, secret storage, connectivity and credentials, one line per check'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "context" -d 'Manage contexts: named gateways with their credentials'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "intents" -d 'Send, inspect and watch intents'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "scenarios" -d 'Validate and apply scenario bundles'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "agents" -d 'List agents and run one in the terminal'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "tasks" -d 'Human tasks waiting for you: list, approve, reject, submit'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "examples" -d 'Run the built-in examples end to end'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "server" -d 'Run the embedded AXP gateway in the foreground'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "bench" -d 'Measure the gateway\'s throughput and latency'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "man" -d 'Print a manual page, or write them all (--out-dir)'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "version" -d 'Print the version of axme'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a stored context the active one'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "set" -d 'Create or update a context (takes the global --base-url and --api-key as values to store)'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "delete" -d 'Delete a context and its secrets'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "send" -d 'Send an intent to an agent (prints its id; --wait or --watch follows it to the end)'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "get" -d 'Show one intent'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "list" -d 'List intents, newest first'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "watch" -d 'Follow an intent\'s lifecycle live until it ends'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "events" -d 'Print an intent\'s recorded lifecycle events'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "cancel" -d 'Cancel an intent that has not ended yet'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "resume" -d 'Resume a waiting intent: complete it, or fail it, with data'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from intents" -f -a "retry" -d 'Send a new intent with the same target and payload as a failed or canceled one'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from scenarios" -f -a "validate" -d 'Check a scenario bundle and report errors with their JSON paths'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from scenarios" -f -a "apply" -d 'Provision the bundle\'s agents and start its intent'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List the agents of the workspace'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "show" -d 'Show one agent'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "listen" -d 'Act as an agent: receive its intents and answer them (with --exec, by a command)'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "list" -d 'List the tasks waiting for you, with their allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "show" -d 'Show one task'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "approve" -d 'Approve a task'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "reject" -d 'Reject a task'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from examples" -f -a "list" -d 'List the built-in examples'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from examples" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'

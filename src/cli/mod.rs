@@ -12,9 +12,11 @@ pub mod error;
 mod examples;
 mod global;
 mod handler;
+mod help;
 mod intents;
 mod listen;
 mod local_context;
+mod man;
 pub mod output;
 mod provision;
 mod remote;
@@ -41,8 +43,7 @@ use global::{Ctx, GlobalArgs};
     after_help = "Start a local gateway with `axme server`, then point commands at it (the \
                   default is http://127.0.0.1:8100).\nPrecedence of settings: flag > environment \
                   > stored context > default.",
-    arg_required_else_help = true,
-    disable_help_subcommand = true
+    arg_required_else_help = true
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -88,6 +89,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
+    /// Print a manual page, or write them all (--out-dir).
+    Man(man::ManArgs),
     /// Print the version of axme.
     Version,
 }
@@ -97,9 +100,19 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
+/// The tree as help and man pages show it (see help.rs); parses the same arguments.
+/// `for_subcommand`: the global options are summed up under each subcommand.
+pub fn help_command(for_subcommand: bool) -> clap::Command {
+    help::decorate(Cli::command(), for_subcommand)
+}
+
 pub fn main() -> ExitCode {
     install_panic_hook();
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = help_command(help::names_subcommand(&args))
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         // clap prints help/version on stdout (exit 0) and usage errors with a suggestion on
         // stderr (exit 2).
@@ -155,6 +168,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Server(args) => server::run(args),
         Command::Bench(args) => bench::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
         Command::Version => version::run(&ctx),
     }
 }

@@ -74,7 +74,12 @@ pub struct ServerArgs {
     )]
     pub smtp_url: Option<String>,
     /// Sender address of login mails (required with --smtp-url).
-    #[arg(long, env = "AXME_SMTP_FROM", value_name = "ADDRESS")]
+    #[arg(
+        long,
+        env = "AXME_SMTP_FROM",
+        hide_env_values = true,
+        value_name = "ADDRESS"
+    )]
     pub smtp_from: Option<String>,
 }
 

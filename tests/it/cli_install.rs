@@ -96,3 +96,44 @@ fn a_missing_binary_is_a_one_line_error() {
     assert!(run.stderr.starts_with("axme install: "), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1);
 }
+
+#[test]
+fn man_pages_and_next_steps_that_match_the_readme() {
+    let home = tempfile::tempdir().unwrap();
+    let run = install(home.path(), "/bin/bash");
+    run.assert_code(0);
+    let man = home.path().join(".local/share/man/man1");
+    assert!(man.join("axme.1").is_file(), "{}", run.stdout);
+    assert!(man.join("axme-intents-send.1").is_file());
+    // Not on PATH: the next steps use the binary's full path.
+    let full = home.path().join("bin/axme");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let quick_start = readme
+        .split("## Quick start")
+        .nth(1)
+        .and_then(|s| s.split("```sh").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("a quick start block");
+    let steps: Vec<&str> = quick_start
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("axme "))
+        .collect();
+    assert!(!steps.is_empty());
+    let next = run.stdout.split("Next:").nth(1).expect("Next: lines");
+    for step in steps {
+        let command = step.split('#').next().unwrap().trim();
+        assert!(
+            next.contains(&format!("{} {command}", full.display())),
+            "install.sh's Next: lacks the README's `axme {command}`:\n{next}"
+        );
+    }
+    // The build shows cargo's progress: install.sh never silences cargo.
+    let script =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")).unwrap();
+    let cargo_line = script
+        .lines()
+        .find(|l| l.contains("cargo install"))
+        .unwrap();
+    assert!(!cargo_line.contains("--quiet"), "{cargo_line}");
+}

@@ -233,3 +233,70 @@ fn examples_run_durable_api_on_a_machine_with_no_server() {
     assert!(run.stdout.contains("report_url"), "{}", run.stdout);
     assert!(run.stderr.contains("throwaway"), "{}", run.stderr);
 }
+
+/// The human-approval example of docs/scenarios.md runs as the doc says.
+#[test]
+fn the_documented_human_approval_example_runs() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"),
+    )
+    .unwrap();
+    let bundle = doc
+        .split("```json")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a json block in docs/scenarios.md");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("expense-approval.json");
+    std::fs::write(&file, bundle).unwrap();
+    let file = file.to_str().unwrap();
+    let server = TestServer::start();
+    let admin = server.admin();
+    let axme = Axme::new();
+    let env = [
+        ("AXME_BASE_URL", server.url.as_str()),
+        ("AXME_API_KEY", admin.as_str()),
+    ];
+    axme.run_with(&["scenarios", "validate", file], &env)
+        .assert_code(0);
+    let applied = axme.run_with(&["scenarios", "apply", file, "-o", "json"], &env);
+    applied.assert_code(0);
+    let parent = applied.json()["intent_id"].as_str().unwrap().to_string();
+    let agents: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(axme.file("scenario-agents.json")).unwrap())
+            .unwrap();
+    let key = agents["agents"][0]["api_key"].as_str().unwrap().to_string();
+    axme.run_with(
+        &[
+            "agents",
+            "listen",
+            "expense-checker",
+            "--exec",
+            "cat >/dev/null; echo '{\"ok\":true}'",
+            "--once",
+        ],
+        &[
+            ("AXME_BASE_URL", server.url.as_str()),
+            ("AXME_API_KEY", key.as_str()),
+        ],
+    )
+    .assert_code(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let tasks = axme.run_with(&["tasks", "list", "-o", "json"], &env).json();
+        if tasks
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["intent_id"] == parent.as_str()))
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no task: {tasks}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    axme.run_with(&["tasks", "approve", &parent, "--comment", "fine"], &env)
+        .assert_code(0);
+    let done = axme
+        .run_with(&["intents", "get", &parent, "-o", "json"], &env)
+        .json();
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+}

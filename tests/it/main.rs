@@ -9,6 +9,7 @@ mod common;
 mod bench_smoke;
 mod cli_completions;
 mod cli_context;
+mod cli_help;
 mod cli_install;
 mod cli_intents;
 mod cli_listen;
