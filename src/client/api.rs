@@ -81,7 +81,8 @@ impl Client {
     }
 
     /// Creates an intent and tells whether the gateway replayed an earlier answer for this
-    /// idempotency key: the intent was created more than 2 s before the answer's `Date`.
+    /// idempotency key: the intent was created more than a second before the answer's `Date`
+    /// (whole seconds, so a replay is recognised from about 2 s after the first send).
     pub async fn create_intent_checked(
         &self,
         request: &CreateIntentRequest,
@@ -101,7 +102,7 @@ impl Client {
         let answered = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok());
         let made = chrono::DateTime::parse_from_rfc3339(&created.created_at).ok();
         let replayed = match (answered, made) {
-            (Some(a), Some(m)) => (a - m).num_milliseconds() > 2000,
+            (Some(a), Some(m)) => (a - m).num_milliseconds() > 1000,
             _ => false,
         };
         Ok((created, replayed))

@@ -34,7 +34,8 @@ fn a_retried_send_with_the_same_key_sends_nothing_new_and_shows_the_real_status(
     let id = first.stdout.trim().to_string();
     axme.run_with(&["intents", "resume", &id, "--data", "{}"], &env)
         .assert_code(0);
-    // The replay is told apart from a send by the gateway's clock: let it tick past 2 s.
+    // A replay is told apart from a send by the gateway's clock (the answer's `Date`, whole
+    // seconds): from about 2 s after the first send.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let mut with_env = env.to_vec();
     with_env.push(("AXME_IDEMPOTENCY_KEY", "ci-42"));
