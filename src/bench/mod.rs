@@ -170,9 +170,14 @@ pub fn run(options: Options, progress: ProgressBar) -> Result<Report, String> {
         Gateway::Own { sync_full } => {
             progress.set_message("starting the gateway");
             let own = OwnServer::start(*sync_full)?;
-            let target = server::loopback_target(&own.banner.url, own.banner.admin_key.clone())?;
+            let admin_key = own.banner.admin_key.clone().unwrap_or_default();
+            let target = server::loopback_target(&own.banner.url, admin_key)?;
             let url = own.banner.url.clone();
-            let sync = Some(own.banner.synchronous.clone()).filter(|s| !s.is_empty());
+            let sync = own
+                .banner
+                .synchronous()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
             let pid = own.pid();
             (Some(own), target, url, sync, Some(pid), "own process")
         }

@@ -8,46 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::http::Target;
+use crate::protocol::{Banner, BannerReader};
 
 /// How long our own server may take to print its banner.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// What the banner of `axme server` told us.
-#[derive(Debug, Clone)]
-pub struct Banner {
-    pub url: String,
-    pub admin_key: String,
-    /// `NORMAL` or `FULL`.
-    pub synchronous: String,
-}
-
-/// Reads the banner lines (`listening`, `database … synchronous=X …`, `admin key`).
-pub fn parse_banner(lines: &[String]) -> Option<Banner> {
-    let value = |label: &str| {
-        lines.iter().find_map(|l| {
-            l.trim_start()
-                .strip_prefix(label)
-                .map(|rest| rest.trim().to_string())
-        })
-    };
-    let url = value("listening")?;
-    let admin_key = value("admin key")?.split_whitespace().next()?.to_string();
-    let database = value("database").unwrap_or_default();
-    let synchronous = database
-        .split("synchronous=")
-        .nth(1)
-        .map(|rest| {
-            rest.chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(Banner {
-        url,
-        admin_key,
-        synchronous,
-    })
-}
 
 /// Our own gateway process; stopped with SIGTERM when dropped.
 pub struct OwnServer {
@@ -80,30 +44,27 @@ impl OwnServer {
         // Read the banner on a thread so a silent server cannot hang us past the timeout.
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let mut lines = Vec::new();
-            let mut sent = false;
+            let mut reader = Some(BannerReader::default());
             // Keeps reading after the banner so the server never blocks on a full pipe.
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if sent {
-                    continue;
-                }
-                let admin = line.trim_start().starts_with("admin key");
-                lines.push(line);
-                if admin {
-                    let _ = tx.send(std::mem::take(&mut lines));
-                    sent = true;
+                if let Some(r) = reader.as_mut()
+                    && r.line(&line)
+                {
+                    let _ = tx.send(reader.take().and_then(BannerReader::banner));
                 }
             }
-            if !sent {
-                let _ = tx.send(lines);
+            if reader.is_some() {
+                let _ = tx.send(None);
             }
         });
         let deadline = Instant::now() + START_TIMEOUT;
-        let lines = rx
+        let banner = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_default();
-        match parse_banner(&lines) {
+            .ok()
+            .flatten()
+            .filter(|b| b.admin_key.is_some());
+        match banner {
             Some(banner) => Ok(OwnServer { child, banner }),
             None => {
                 let _ = child.kill();
@@ -194,20 +155,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_banner_and_refuses_remote_targets() {
-        let lines: Vec<String> = [
-            "axme server 0.1.0",
-            "  listening   http://127.0.0.1:4242",
-            "  database    ephemeral (/tmp/x/axme.db, sqlite, synchronous=NORMAL; removed at exit)",
-            "  workspace   agent://local/default",
-            "  admin key   axme_sa_abc.def   (shown once; store it now)",
-        ]
-        .map(String::from)
-        .to_vec();
-        let banner = parse_banner(&lines).unwrap();
-        assert_eq!(banner.url, "http://127.0.0.1:4242");
-        assert_eq!(banner.admin_key, "axme_sa_abc.def");
-        assert_eq!(banner.synchronous, "NORMAL");
+    fn refuses_remote_targets() {
         assert!(loopback_target("http://127.0.0.1:4242", String::new()).is_ok());
         assert!(loopback_target("https://127.0.0.1:4242", String::new()).is_err());
         assert!(loopback_target("http://192.0.2.1:80", String::new()).is_err());

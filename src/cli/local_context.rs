@@ -8,6 +8,7 @@
 use std::io::{self, Write};
 
 use crate::config::{LOCAL_CONTEXT_NAME, write_local_context};
+use crate::protocol::Banner;
 
 pub struct LocalContextBanner<W: Write> {
     inner: W,
@@ -29,14 +30,11 @@ impl<W: Write> LocalContextBanner<W> {
     }
 
     fn after_banner(&mut self) {
-        let find = |label: &str, prefix: &str| {
-            self.text
-                .lines()
-                .find(|l| l.trim_start().starts_with(label))
-                .and_then(|l| l.split_whitespace().find(|w| w.starts_with(prefix)))
-                .map(str::to_string)
-        };
-        let (Some(url), Some(key)) = (find("listening", "http"), find("admin key", "axme_sa_"))
+        let Some(Banner {
+            url,
+            admin_key: Some(key),
+            ..
+        }) = Banner::parse(&self.text)
         else {
             return;
         };

@@ -30,12 +30,7 @@ pub fn event_line(out: &Output, event: &IntentEvent) -> String {
     if let Some(holder) = holder(event) {
         line.push_str(&format!("  → {holder}"));
     }
-    if let Some(title) = event
-        .human_task
-        .as_ref()
-        .and_then(|t| t.get("title"))
-        .and_then(Value::as_str)
-    {
+    if let Some(title) = event.human_task.as_ref().and_then(|t| t.title.as_deref()) {
         line.push_str(&format!("  task: {title}"));
     }
     if let Some(result) = &event.result {

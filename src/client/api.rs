@@ -1,10 +1,10 @@
 //! One typed method per AXP endpoint the CLI uses.
 
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Client, ClientResult, segment};
+pub use crate::protocol::auth::{LoginIntent, LoginTokens};
 use crate::protocol::{
     CreateIntentRequest, CreateIntentResponse, EventsResponse, GetIntentResponse, Intent,
     IntentEvent, ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeResponse,
@@ -17,48 +17,6 @@ pub struct IntentFilter {
     pub to_agent: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
-}
-
-/// `POST /v1/auth/login-intent` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LoginIntent {
-    pub intent_id: String,
-    #[serde(default)]
-    pub expires_in: Option<u64>,
-    /// Where the code went: `email`, or `server_log` on a gateway without SMTP.
-    #[serde(default)]
-    pub delivery: Option<String>,
-}
-
-/// What verify and refresh return. `account_session_token` is the public API's name for the
-/// access token; both are accepted.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct LoginTokens {
-    #[serde(default)]
-    pub api_key: Option<String>,
-    #[serde(default)]
-    pub access_token: Option<String>,
-    #[serde(default)]
-    pub account_session_token: Option<String>,
-    #[serde(default)]
-    pub refresh_token: Option<String>,
-    #[serde(default)]
-    pub expires_in: Option<u64>,
-    #[serde(default)]
-    pub org_id: Option<String>,
-    #[serde(default)]
-    pub workspace_id: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-}
-
-impl LoginTokens {
-    /// The access token under either name.
-    pub fn access(&self) -> Option<String> {
-        self.access_token
-            .clone()
-            .or_else(|| self.account_session_token.clone())
-    }
 }
 
 fn some(v: &Option<impl ToString>) -> String {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::status::{Status, WaitingReason};
+use super::task::HumanTask;
 
 /// Event type names emitted by the gateway.
 pub mod kind {
@@ -64,7 +65,7 @@ pub struct IntentEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub human_task: Option<Value>,
+    pub human_task: Option<HumanTask>,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub details: Value,
 }

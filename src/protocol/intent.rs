@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::event::{IntentEvent, PendingWith};
 use super::status::{Status, WaitingReason};
+use super::task::HumanTask;
 
 /// Largest accepted request payload (spec §5.5): larger bodies get 413.
 pub const MAX_PAYLOAD_BYTES: usize = 128 * 1024;
@@ -35,7 +36,7 @@ pub struct CreateIntentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_delivery_attempts: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub human_task: Option<Value>,
+    pub human_task: Option<HumanTask>,
 }
 
 /// `POST /v1/intents` answer.
@@ -94,7 +95,7 @@ pub struct Intent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_attempt: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub human_task: Option<Value>,
+    pub human_task: Option<HumanTask>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

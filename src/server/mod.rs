@@ -40,6 +40,9 @@
 //! `--smtp-url URL --smtp-from ADDRESS` (`AXME_SMTP_URL`, `AXME_SMTP_FROM`,
 //! `AXME_SMTP_PASSWORD`) mails login codes instead of logging them (see [`mail`]).
 //!
+//! The banner's one definition (written here, read by the CLI, `axme bench` and the tests)
+//! is `protocol::Banner`.
+//!
 //! Timing flags (all in `axme server --help`): `--delivery-attempt-interval` (15s: how
 //! long a new intent may wait for a live listener before an attempt counts as failed),
 //! `--delivery-retry-interval` (5s, later windows), `--push-retry-interval` (30s; then
@@ -354,19 +357,19 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
 
-    let admin_line = match &admin_token {
-        Some(token) => format!("{token}   (shown once; store it now)"),
-        None => "(already created; see the first start's banner)".to_string(),
-    };
-    let codes_line = match &config.settings.mailer {
+    let login_codes = match &config.settings.mailer {
         Some(mailer) => format!("mailed via {}", mailer.endpoint()),
         None => "written to this log".to_string(),
     };
-    // The admin key stays last: tools read the banner up to that line.
-    let text = format!(
-        "axme server {}\n  listening   http://{local}\n  database    {description}\n  workspace   agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}\n  login codes {codes_line}\n  admin key   {admin_line}\n",
-        env!("CARGO_PKG_VERSION")
-    );
+    let text = crate::protocol::Banner {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        url: format!("http://{local}"),
+        database: description,
+        workspace: format!("agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}"),
+        login_codes,
+        admin_key: admin_token,
+    }
+    .render();
     banner
         .write_all(text.as_bytes())
         .and_then(|()| banner.flush())

@@ -19,6 +19,7 @@ use super::{
 use crate::bench::Run;
 use crate::bench::http::{Conn, SseScanner};
 use crate::bench::stats::{Percentiles, Samples};
+use crate::protocol::AgentDelivery;
 use crate::protocol::event::kind;
 
 #[derive(Debug, Serialize)]
@@ -159,13 +160,8 @@ async fn one_intent(
     }
 }
 
-#[derive(Deserialize)]
-struct Delivery {
-    intent_id: String,
-    payload: DeliveryPayload,
-}
-
-#[derive(Deserialize)]
+/// The part of a delivery's payload the no-op agent reads.
+#[derive(Default, Deserialize)]
 struct DeliveryPayload {
     bench_n: u64,
 }
@@ -216,7 +212,9 @@ async fn agent(
                 if let Some(seq) = frame.id.and_then(|id| id.parse().ok()) {
                     cursor = seq;
                 }
-                let Ok(delivery) = serde_json::from_str::<Delivery>(frame.data) else {
+                let Ok(delivery) =
+                    serde_json::from_str::<AgentDelivery<DeliveryPayload>>(frame.data)
+                else {
                     return;
                 };
                 let sent = sent_at

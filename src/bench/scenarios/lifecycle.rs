@@ -6,7 +6,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::IgnoredAny;
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -17,6 +18,7 @@ use super::{
 use crate::bench::Run;
 use crate::bench::http::{Conn, SseScanner};
 use crate::bench::stats::{Percentiles, Samples};
+use crate::protocol::AgentDelivery;
 use crate::protocol::event::kind;
 
 #[derive(Debug, Serialize)]
@@ -135,11 +137,6 @@ async fn worker(run: &Run, to_agent: &str, start: Instant, end: Instant) -> (Tal
     (tally, latency)
 }
 
-#[derive(Deserialize)]
-struct DeliveryHead {
-    intent_id: String,
-}
-
 /// A no-op agent: listens on its delivery stream and hands each delivery to one of its
 /// resumers, round robin.
 async fn agent(
@@ -205,7 +202,7 @@ async fn agent(
                 if let Some(seq) = frame.id.and_then(|id| id.parse().ok()) {
                     cursor = seq;
                 }
-                if let Ok(head) = serde_json::from_str::<DeliveryHead>(frame.data) {
+                if let Ok(head) = serde_json::from_str::<AgentDelivery<IgnoredAny>>(frame.data) {
                     let _ = queues[next % queues.len()].send(head.intent_id);
                     next += 1;
                 }

@@ -9,10 +9,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::delivery::DeliveryMode;
+use super::task::HumanTask;
+
+mod apply;
 mod parse;
 #[cfg(test)]
 mod tests;
 
+pub use apply::{ApplyResponse, ProvisionedAgent};
 use parse::{
     check_step_graph, implicit_step, parse_agents, parse_humans, parse_intent, parse_step, text,
     valid_dotted_id,
@@ -34,7 +39,7 @@ pub struct AgentSpec {
     pub display_name: Option<String>,
     /// Absent means true (runner specs omit it and the runner forces it, §12.2).
     pub create_if_missing: bool,
-    pub delivery_mode: Option<String>,
+    pub delivery_mode: Option<DeliveryMode>,
     pub callback_url: Option<String>,
     /// For `internal` agents: the result their steps complete with.
     pub internal_outcome: Option<Value>,
@@ -71,7 +76,7 @@ pub struct StepSpec {
     pub step_deadline_seconds: Option<u64>,
     pub max_retries: u32,
     pub retry_delay_seconds: u64,
-    pub human_task: Option<Value>,
+    pub human_task: Option<HumanTask>,
     pub on_success: Option<String>,
     pub on_failure: Option<String>,
     pub input: Value,
@@ -95,7 +100,7 @@ pub struct IntentSpec {
     pub escalate_to: Option<String>,
     pub max_delivery_attempts: Option<u32>,
     pub reply_to: Option<String>,
-    pub human_task: Option<Value>,
+    pub human_task: Option<HumanTask>,
     pub to_agent: Option<String>,
 }
 

@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::protocol::{DeliveryMode, HumanTask};
+
 use super::{
     AGENT_TOOL, AgentSpec, HUMAN_TOOLS, HumanSpec, IntentSpec, RUNTIME_TYPES, Report, StepKind,
     StepSpec,
@@ -130,7 +132,11 @@ pub(super) fn parse_intent(
     }
     let either = |key: &str| number(map, key).or_else(|| number(dur, key));
     let max_delivery_attempts = either("max_delivery_attempts").map(|n| n.clamp(1, 100) as u32);
-    let human_task = map.get("human_task").filter(|v| v.is_object()).cloned();
+    let human_task = map
+        .get("human_task")
+        .and_then(Value::as_object)
+        .cloned()
+        .map(HumanTask::from);
     let reply_to = text(map, "reply_to");
     IntentSpec {
         intent_type,
@@ -176,15 +182,14 @@ pub(super) fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec
         if agents.iter().any(|a| a.role == role) {
             r.error(&format!("{path}.role"), format!("duplicate role '{role}'"));
         }
-        let delivery_mode = text(map, "delivery_mode").map(|m| m.to_ascii_lowercase());
-        if let Some(mode) = &delivery_mode
-            && !["stream", "poll", "http", "inbox", "internal"].contains(&mode.as_str())
-        {
-            r.error(
-                &format!("{path}.delivery_mode"),
-                format!("'{mode}' is not one of stream, poll, http, inbox, internal"),
-            );
-        }
+        let delivery_mode = match text(map, "delivery_mode").map(|m| m.parse::<DeliveryMode>()) {
+            None => None,
+            Some(Ok(mode)) => Some(mode),
+            Some(Err(problem)) => {
+                r.error(&format!("{path}.delivery_mode"), problem);
+                None
+            }
+        };
         let callback_url = text(map, "callback_url");
         if let Some(url) = &callback_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -194,7 +199,7 @@ pub(super) fn parse_agents(raw: Option<&Value>, r: &mut Report) -> Vec<AgentSpec
                 "must be an http:// or https:// URL",
             );
         }
-        if delivery_mode.as_deref() == Some("http") && callback_url.is_none() {
+        if delivery_mode == Some(DeliveryMode::Http) && callback_url.is_none() {
             r.warn(
                 &format!("{path}.callback_url"),
                 "http delivery without a callback_url: set it later with PATCH /v1/service-accounts/{id}",
@@ -266,7 +271,11 @@ pub(super) fn parse_step(
         .filter(|v| v.is_object())
         .cloned()
         .unwrap_or(Value::Null);
-    let human_task = map.get("human_task").filter(|v| v.is_object()).cloned();
+    let human_task = map
+        .get("human_task")
+        .and_then(Value::as_object)
+        .cloned()
+        .map(HumanTask::from);
     let requires_approval = map.get("requires_approval").and_then(Value::as_bool) == Some(true);
     let is_human_tool = tool_id.as_deref().is_some_and(|t| HUMAN_TOOLS.contains(&t));
     let kind = if let Some(rt) = &runtime_type {

@@ -127,10 +127,7 @@ pub fn create(input: CreateInput) -> (Intent, Vec<IntentEvent>) {
         assigned.pending_with = Some(PendingWith {
             kind: "human".into(),
             reference: intent.to_agent.clone(),
-            name: task
-                .get("title")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            name: task.title.clone(),
         });
         assigned.human_task = Some(task);
         push(&mut intent, &mut events, assigned);
@@ -330,22 +327,21 @@ pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> Result<(
         return Ok(());
     };
     let outcome = task.get("outcome");
-    if let Some(allowed) = spec.get("allowed_outcomes").and_then(Value::as_array) {
+    if let Some(allowed) = &spec.allowed_outcomes {
         let Some(outcome) = outcome.and_then(Value::as_str) else {
             return Err(Refusal::invalid_field(
                 "task_result.outcome",
                 "required: this task has allowed_outcomes",
             ));
         };
-        if !allowed.iter().any(|a| a.as_str() == Some(outcome)) {
-            let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+        if !allowed.iter().any(|a| a == outcome) {
             return Err(Refusal::invalid_field(
                 "task_result.outcome",
-                format!("'{outcome}' is not one of {}", names.join(", ")),
+                format!("'{outcome}' is not one of {}", allowed.join(", ")),
             ));
         }
     }
-    if spec.get("required_comment").and_then(Value::as_bool) == Some(true) {
+    if spec.requires_comment() {
         let comment = task.get("comment").and_then(Value::as_str).unwrap_or("");
         if comment.trim().is_empty() {
             return Err(Refusal::invalid_field(
@@ -396,7 +392,7 @@ mod tests {
                 intent_type: "demo.v1".into(),
                 to_agent: "agent://local/default/bob".into(),
                 payload: json!({"a": 1}),
-                human_task,
+                human_task: human_task.map(|t| serde_json::from_value(t).unwrap()),
                 ..Default::default()
             },
             from_agent: "agent://local/default/alice".into(),

@@ -7,14 +7,12 @@
 use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
-use serde_json::{Value, json};
 use sha2::Sha256;
 
 use super::lifecycle;
 use super::reactor::Engine;
 use super::timers::{PushJob, count_failed_attempt};
-use crate::protocol::event::kind;
-use crate::protocol::{Intent, Status};
+use crate::protocol::{AgentDelivery, Intent, Status};
 use crate::server::store::Store;
 
 pub const SIGNATURE_HEADER: &str = "X-Axme-Signature";
@@ -26,22 +24,6 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
         .expect("HMAC takes keys of any length");
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// The same object an agent stream frame carries.
-pub fn delivery_frame(intent: &Intent, seq: u64) -> Value {
-    json!({
-        "intent_id": intent.intent_id,
-        "seq": seq,
-        "event_type": kind::DELIVERED,
-        "status": Status::Delivered,
-        "at": crate::protocol::now(),
-        "intent_type": intent.intent_type,
-        "from_agent": intent.from_agent,
-        "to_agent": intent.to_agent,
-        "correlation_id": intent.correlation_id,
-        "payload": intent.payload,
-    })
 }
 
 pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Client, job: PushJob) {
@@ -60,7 +42,12 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
     if intent.status != Status::Submitted {
         return;
     }
-    let body = delivery_frame(&intent, row.delivery_cursor).to_string();
+    // The same object an agent stream frame carries, marked as the delivery it makes.
+    let mut frame = AgentDelivery::of(&intent, row.delivery_cursor, crate::protocol::now());
+    frame.status = Status::Delivered;
+    let Ok(body) = serde_json::to_string(&frame) else {
+        return;
+    };
     let mut request = http
         .post(&url)
         .timeout(engine.timing.push_timeout)

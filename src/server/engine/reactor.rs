@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::timers::Timer;
 use super::workflow;
 use crate::protocol::event::kind;
-use crate::protocol::{Intent, Status};
+use crate::protocol::{DeliveryMode, Intent, Status};
 use crate::server::store::{AgentDeliveryRow, Reactor, StoreResult, Transitioned, Tx};
 
 /// The internal orchestrator: parents of workflows are addressed to it, so no agent
@@ -84,7 +84,7 @@ impl Engine {
 
     pub fn is_push(&self, address: &str) -> bool {
         self.agent(address)
-            .is_some_and(|a| a.delivery_mode == "http" && a.callback_url.is_some())
+            .is_some_and(|a| a.delivery_mode == DeliveryMode::Http && a.callback_url.is_some())
     }
 
     /// Takes the per-intent lease for a stream connection: false when another live

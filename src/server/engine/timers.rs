@@ -14,7 +14,7 @@ use super::lifecycle::{blank_event, push};
 use super::reactor::{Engine, ORCHESTRATOR};
 use super::workflow;
 use crate::protocol::event::kind;
-use crate::protocol::{Intent, Status};
+use crate::protocol::{DeliveryMode, Intent, Status};
 use crate::server::store::{Decision, StoreResult, TimerRow, Tx};
 
 /// The `kind` column of each timer (stable: rows outlive a release).
@@ -231,7 +231,7 @@ fn delivery_window_passed(
         return Ok(None);
     }
     if let Some(agent) = engine.agent(&intent.to_agent)
-        && agent.delivery_mode == "http"
+        && agent.delivery_mode == DeliveryMode::Http
         && let (Some(url), true) = (
             agent.callback_url.clone(),
             // Never push to a callback of another workspace.

@@ -5,13 +5,17 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::AppState;
 use super::agents::check_scope;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, json_value};
+use super::extract::{JsonBody, Params, json_of};
 use super::validate;
+use crate::protocol::account::{
+    CreateWorkspaceResponse, DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse,
+    ServiceAccountView, ServiceAccountsResponse, WorkspaceView,
+};
 use crate::protocol::{AgentRef, now};
 use crate::server::engine::directory::{Caller, NewKey, new_account_id, new_key};
 use crate::server::store::{AccountRow, KeyRow, WorkspaceRow};
@@ -55,47 +59,52 @@ fn opt_str(body: &Value, field: &str, max: usize) -> ApiResult<Option<String>> {
     }
 }
 
-pub(super) fn account_json(app: &AppState, a: &AccountRow) -> Value {
+/// The account as clients see it, with its delivery settings when configured (never the
+/// push secret, which is shown once when it is made).
+pub(super) fn account_view(app: &AppState, a: &AccountRow) -> ServiceAccountView {
     let address = app.directory.address_of(a);
-    let mut account = json!({
-        "service_account_id": a.sa_id,
-        "id": a.sa_id,
-        "org_id": a.org_id,
-        "workspace_id": a.workspace_id,
-        "name": a.name,
-        "display_name": a.display_name,
-        "description": a.description,
-        "status": a.status,
-        "created_by_actor_id": null,
-        "agent_address": address,
-        "address": address,
-        "created_at": a.created_at,
-        "updated_at": a.updated_at,
+    let delivery = app.engine.agent(&address).map(|d| DeliverySettings {
+        callback_secret: None,
+        callback_url: d.callback_url,
+        delivery_mode: d.delivery_mode,
     });
-    // Delivery settings (never the push secret, which is shown once when configured).
-    if let Some(d) = app.engine.agent(&address) {
-        account["delivery_mode"] = json!(d.delivery_mode);
-        account["callback_url"] = json!(d.callback_url);
+    ServiceAccountView {
+        agent_address: Some(address.clone()),
+        address,
+        delivery,
+        created_at: Some(a.created_at.clone()),
+        created_by_actor_id: None,
+        description: a.description.clone(),
+        display_name: a.display_name.clone(),
+        id: Some(a.sa_id.clone()),
+        name: a.name.clone(),
+        org_id: Some(a.org_id.clone()),
+        service_account_id: a.sa_id.clone(),
+        status: Some(a.status.clone()),
+        updated_at: Some(a.updated_at.clone()),
+        workspace_id: Some(a.workspace_id.clone()),
     }
-    account
 }
 
-fn key_json(key: &KeyRow, token: Option<&str>) -> Value {
-    let mut v = json!({
-        "key_id": key.key_id,
-        "service_account_id": key.sa_id,
-        "key_hint": key.key_hint,
-        "status": key.status,
-        "created_at": key.created_at,
-        "expires_at": key.expires_at,
-    });
-    if let Some(token) = token {
-        v["token"] = Value::String(token.to_string());
+fn key_view(key: &KeyRow, token: Option<&str>) -> KeyView {
+    KeyView {
+        created_at: Some(key.created_at.clone()),
+        expires_at: key.expires_at.clone(),
+        key_hint: Some(key.key_hint.clone()),
+        key_id: key.key_id.clone(),
+        revoked_at: key.revoked_at.clone(),
+        service_account_id: key.sa_id.clone(),
+        status: Some(key.status.clone()),
+        token: token.map(str::to_string),
     }
-    if key.revoked_at.is_some() {
-        v["revoked_at"] = json!(key.revoked_at);
-    }
-    v
+}
+
+fn account_response(app: &AppState, account: &AccountRow) -> Response {
+    json_of(&ServiceAccountResponse {
+        callback_secret: None,
+        ok: true,
+        service_account: account_view(app, account),
+    })
 }
 
 fn new_account(
@@ -151,18 +160,18 @@ async fn create_workspace(
     app.directory.add_workspace(workspace.clone());
     app.directory.add_account(admin.clone());
     app.directory.add_key(key.clone());
-    Ok(json_value(&json!({
-        "ok": true,
-        "workspace": {
-            "workspace_id": workspace.workspace_id,
-            "org_id": workspace.org_id,
-            "name": workspace.slug,
-            "address_prefix": format!("agent://{}/{}", caller.org_slug, workspace.slug),
-            "created_at": workspace.created_at,
+    Ok(json_of(&CreateWorkspaceResponse {
+        admin_key: key_view(&key, Some(&token)),
+        ok: true,
+        service_account: account_view(&app, &admin),
+        workspace: WorkspaceView {
+            address_prefix: format!("agent://{}/{}", caller.org_slug, workspace.slug),
+            created_at: workspace.created_at,
+            name: workspace.slug,
+            org_id: workspace.org_id,
+            workspace_id: workspace.workspace_id,
         },
-        "service_account": account_json(&app, &admin),
-        "admin_key": key_json(&key, Some(&token)),
-    })))
+    }))
 }
 
 async fn create_account(
@@ -209,9 +218,7 @@ async fn create_account(
     );
     app.store.create_account(account.clone()).await?;
     app.directory.add_account(account.clone());
-    Ok(json_value(
-        &json!({ "ok": true, "service_account": account_json(&app, &account) }),
-    ))
+    Ok(account_response(&app, &account))
 }
 
 async fn list_accounts(
@@ -220,15 +227,16 @@ async fn list_accounts(
     params: Params,
 ) -> ApiResult<Response> {
     check_scope(&caller, &params)?;
-    let accounts: Vec<Value> = app
+    let service_accounts = app
         .directory
         .accounts_in(&caller.workspace_id)
         .iter()
-        .map(|a| account_json(&app, a))
+        .map(|a| account_view(&app, a))
         .collect();
-    Ok(json_value(
-        &json!({ "ok": true, "service_accounts": accounts }),
-    ))
+    Ok(json_of(&ServiceAccountsResponse {
+        ok: true,
+        service_accounts,
+    }))
 }
 
 /// The account `sa_id` if it belongs to the caller's workspace.
@@ -250,9 +258,7 @@ async fn get_account(
     Path(sa_id): Path<String>,
 ) -> ApiResult<Response> {
     let account = own_account(&app, &caller, &sa_id)?;
-    Ok(json_value(
-        &json!({ "ok": true, "service_account": account_json(&app, &account) }),
-    ))
+    Ok(account_response(&app, &account))
 }
 
 async fn create_key(
@@ -269,9 +275,10 @@ async fn create_key(
     let NewKey { row, token } = new_key(&account.sa_id, &now());
     app.store.create_key(row.clone()).await?;
     app.directory.add_key(row.clone());
-    Ok(json_value(
-        &json!({ "ok": true, "key": key_json(&row, Some(&token)) }),
-    ))
+    Ok(json_of(&KeyResponse {
+        key: key_view(&row, Some(&token)),
+        ok: true,
+    }))
 }
 
 async fn revoke_key(
@@ -289,14 +296,8 @@ async fn revoke_key(
             ApiError::not_found("key_not_found", format!("no key {key_id} on {sa_id}"))
         })?;
     app.directory.replace_key(key.clone());
-    Ok(json_value(&json!({
-        "ok": true,
-        "key": {
-            "service_account_id": key.sa_id,
-            "key_id": key.key_id,
-            "key_hint": key.key_hint,
-            "status": key.status,
-            "revoked_at": key.revoked_at,
-        }
-    })))
+    Ok(json_of(&KeyResponse {
+        key: key_view(&key, None),
+        ok: true,
+    }))
 }

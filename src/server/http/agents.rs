@@ -6,11 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{Params, json_value};
+use super::extract::{Params, json_of};
+use crate::protocol::account::{AgentResponse, AgentView, AgentsResponse};
 use crate::protocol::{AgentAddress, AgentRef};
 use crate::server::engine::directory::Caller;
 use crate::server::store::AccountRow;
@@ -21,19 +22,16 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/agents/{*rest}", get(agent_or_stream))
 }
 
-fn agent_json(app: &AppState, account: &AccountRow, with_updated: bool) -> Value {
-    let mut agent = json!({
-        "address": app.directory.address_of(account),
-        "service_account_id": account.sa_id,
-        "service_account_name": account.name,
-        "display_name": account.display_name,
-        "status": "active",
-        "created_at": account.created_at,
-    });
-    if with_updated {
-        agent["updated_at"] = Value::String(account.updated_at.clone());
+fn agent_view(app: &AppState, account: &AccountRow, with_updated: bool) -> AgentView {
+    AgentView {
+        address: app.directory.address_of(account),
+        created_at: Some(account.created_at.clone()),
+        display_name: account.display_name.clone(),
+        service_account_id: Some(account.sa_id.clone()),
+        service_account_name: Some(account.name.clone()),
+        status: Some("active".into()),
+        updated_at: with_updated.then(|| account.updated_at.clone()),
     }
-    agent
 }
 
 /// `org_id`/`workspace_id` query parameters may only name the caller's own tenancy.
@@ -60,15 +58,15 @@ pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
 async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
     check_scope(&caller, &params)?;
     let limit = params.int("limit", 1, 1000)?.unwrap_or(100) as usize;
-    let agents: Vec<Value> = app
+    let agents = app
         .directory
         .accounts_in(&caller.workspace_id)
         .iter()
         .filter(|a| a.status == "active")
         .take(limit)
-        .map(|a| agent_json(&app, a, false))
+        .map(|a| agent_view(&app, a, false))
         .collect();
-    Ok(json_value(&json!({ "ok": true, "agents": agents })))
+    Ok(json_of(&AgentsResponse { agents, ok: true }))
 }
 
 /// The full address a path names: bare names live in the caller's workspace.
@@ -121,7 +119,8 @@ async fn agent_or_stream(
         .account_named(&caller.workspace_id, &address.name)
         .filter(|a| a.status == "active")
         .ok_or_else(not_found)?;
-    Ok(json_value(
-        &json!({ "ok": true, "agent": agent_json(&app, &account, true) }),
-    ))
+    Ok(json_of(&AgentResponse {
+        agent: agent_view(&app, &account, true),
+        ok: true,
+    }))
 }

@@ -26,8 +26,9 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_value};
+use super::extract::{JsonBody, json_of, json_value};
 use crate::protocol::AgentAddress;
+use crate::protocol::auth::{LoginIntent, LoginTokens};
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
 use crate::server::mail::{MailError, Mailer};
 use crate::server::store::AccountRow;
@@ -126,12 +127,12 @@ async fn login_intent(
             "server_log"
         }
     };
-    Ok(json_value(&json!({
-        "ok": true,
-        "intent_id": login_id,
-        "expires_in": CODE_TTL_SECONDS,
-        "delivery": delivery,
-    })))
+    Ok(json_of(&LoginIntent {
+        delivery: Some(delivery.into()),
+        expires_in: Some(CODE_TTL_SECONDS.unsigned_abs()),
+        intent_id: login_id,
+        ok: true,
+    }))
 }
 
 /// Mails the code (bounded by `mail::SEND_TIMEOUT`). A failure answers 502 (refused for
@@ -332,20 +333,20 @@ async fn verify(
         .await?;
     let account = app.directory.account(&user.sa_id);
     tracing::info!(%email, session_id = %session_id, "signed in");
-    Ok(json_value(&json!({
-        "ok": true,
-        "api_key": token,
-        "access_token": access,
-        "account_session_token": access,
-        "refresh_token": refresh,
-        "token_type": "Bearer",
-        "expires_in": access_ttl(),
-        "session_id": session_id,
-        "email": email,
-        "org_id": account.as_ref().map(|a| a.org_id.clone()),
-        "workspace_id": account.as_ref().map(|a| a.workspace_id.clone()),
-        "address": account.as_ref().map(|a| app.directory.address_of(a)),
-    })))
+    Ok(json_of(&LoginTokens {
+        access_token: Some(access.clone()),
+        account_session_token: Some(access),
+        address: account.as_ref().map(|a| app.directory.address_of(a)),
+        api_key: Some(token),
+        email: Some(email),
+        expires_in: Some(access_ttl().unsigned_abs()),
+        ok: true,
+        org_id: account.as_ref().map(|a| a.org_id.clone()),
+        refresh_token: Some(refresh),
+        session_id: Some(session_id),
+        token_type: Some("Bearer".into()),
+        workspace_id: account.as_ref().map(|a| a.workspace_id.clone()),
+    }))
 }
 
 async fn refresh(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
@@ -356,15 +357,16 @@ async fn refresh(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiRe
         .rotate_refresh(hash_secret(presented), pair, unix_now())
         .await?
     {
-        Rotation::Rotated(session) => Ok(json_value(&json!({
-            "ok": true,
-            "access_token": access,
-            "account_session_token": access,
-            "refresh_token": refresh,
-            "token_type": "Bearer",
-            "expires_in": access_ttl(),
-            "session_id": session.session_id,
-        }))),
+        Rotation::Rotated(session) => Ok(json_of(&LoginTokens {
+            access_token: Some(access.clone()),
+            account_session_token: Some(access),
+            expires_in: Some(access_ttl().unsigned_abs()),
+            ok: true,
+            refresh_token: Some(refresh),
+            session_id: Some(session.session_id),
+            token_type: Some("Bearer".into()),
+            ..LoginTokens::default()
+        })),
         Rotation::Reused => {
             tracing::warn!("a used refresh token was presented again; its session is ended");
             Err(unauthorized(

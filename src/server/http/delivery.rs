@@ -3,18 +3,18 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::AppState;
-use super::accounts::{account_json, own_account, require_admin};
+use super::accounts::{account_view, own_account, require_admin};
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_value};
+use super::extract::{JsonBody, json_of};
 use super::scenarios::new_push_secret;
+use crate::protocol::DeliveryMode;
+use crate::protocol::account::{DeliverySettings, ServiceAccountResponse};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::timers::{kind_name, now_ms};
 use crate::server::store::AgentDeliveryRow;
-
-const MODES: [&str; 5] = ["stream", "poll", "http", "inbox", "internal"];
 
 pub async fn patch_account(
     State(app): State<AppState>,
@@ -27,14 +27,12 @@ pub async fn patch_account(
     let address = app.directory.address_of(&account);
     let known = app.engine.agent(&address);
     let mode = match body.get("delivery_mode") {
-        None | Some(Value::Null) => known.as_ref().map(|k| k.delivery_mode.clone()),
-        Some(Value::String(m)) if MODES.contains(&m.to_ascii_lowercase().as_str()) => {
-            Some(m.to_ascii_lowercase())
-        }
+        None | Some(Value::Null) => known.as_ref().map(|k| k.delivery_mode),
+        Some(Value::String(m)) if m.parse::<DeliveryMode>().is_ok() => m.parse().ok(),
         Some(_) => {
             return Err(ApiError::invalid_field(
                 "delivery_mode",
-                format!("must be one of {}", MODES.join(", ")),
+                format!("must be one of {}", DeliveryMode::names()),
             ));
         }
     };
@@ -53,14 +51,12 @@ pub async fn patch_account(
             ));
         }
     };
-    let mode = mode.unwrap_or_else(|| {
-        if callback_url.is_some() {
-            "http".into()
-        } else {
-            "stream".into()
-        }
+    let mode = mode.unwrap_or(if callback_url.is_some() {
+        DeliveryMode::Http
+    } else {
+        DeliveryMode::Stream
     });
-    if mode == "http" && callback_url.is_none() {
+    if mode == DeliveryMode::Http && callback_url.is_none() {
         return Err(ApiError::invalid_field(
             "callback_url",
             "is required for delivery_mode http",
@@ -69,7 +65,7 @@ pub async fn patch_account(
     let rotate = body.get("rotate_secret").and_then(Value::as_bool) == Some(true);
     let mut secret = known.and_then(|k| k.secret).filter(|_| !rotate);
     let mut shown = None;
-    if mode == "http" && secret.is_none() {
+    if mode == DeliveryMode::Http && secret.is_none() {
         let fresh = new_push_secret();
         shown = Some(fresh.clone());
         secret = Some(fresh);
@@ -78,7 +74,7 @@ pub async fn patch_account(
         address,
         sa_id: account.sa_id.clone(),
         workspace_id: account.workspace_id.clone(),
-        delivery_mode: mode.clone(),
+        delivery_mode: mode,
         callback_url: callback_url.clone(),
         secret,
     };
@@ -88,19 +84,21 @@ pub async fn patch_account(
     app.store
         .run(move |tx| {
             tx.put_agent_delivery(&stored)?;
-            if stored.delivery_mode == "http" {
+            if stored.delivery_mode == DeliveryMode::Http {
                 tx.rearm_deliveries(&stored.address, kind_name::DELIVERY, now_ms())?;
             }
             Ok(())
         })
         .await?;
-    let mut sa = account_json(&app, &account);
-    sa["delivery_mode"] = json!(mode);
-    sa["callback_url"] = json!(callback_url);
-    let mut out = json!({ "ok": true, "service_account": sa });
-    if let Some(secret) = shown {
-        out["callback_secret"] = json!(secret);
-        out["service_account"]["callback_secret"] = json!(secret);
-    }
-    Ok(json_value(&out))
+    let mut service_account = account_view(&app, &account);
+    service_account.delivery = Some(DeliverySettings {
+        callback_secret: shown.clone(),
+        callback_url,
+        delivery_mode: mode,
+    });
+    Ok(json_of(&ServiceAccountResponse {
+        callback_secret: shown,
+        ok: true,
+        service_account,
+    }))
 }

@@ -48,6 +48,14 @@ pub fn json_value(value: &Value) -> Response {
     json_ok(value.to_string())
 }
 
+/// 200 with a wire type of `protocol` as its body.
+pub fn json_of<T: serde::Serialize>(body: &T) -> Response {
+    match serde_json::to_string(body) {
+        Ok(text) => json_ok(text),
+        Err(e) => ApiError::internal(e.to_string()).into_response(),
+    }
+}
+
 /// The API key of a request: `x-api-key`, else `Authorization: Bearer <key>`.
 fn token_of(parts: &Parts) -> Option<&str> {
     if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok())

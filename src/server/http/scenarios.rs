@@ -16,11 +16,12 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_value};
+use super::extract::{JsonBody, json_of, json_value};
 use super::intents::encode;
 use super::validate;
 use crate::protocol::AgentRef;
-use crate::protocol::scenario::{self, Bundle};
+use crate::protocol::DeliveryMode;
+use crate::protocol::scenario::{self, ApplyResponse, Bundle, ProvisionedAgent};
 use crate::server::engine::directory::{Caller, new_account_id};
 use crate::server::engine::lifecycle::{self, CreateInput};
 use crate::server::engine::reactor::ORCHESTRATOR;
@@ -113,10 +114,10 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
             });
             // Delivery settings are stored only for agents of the caller's own workspace.
             if a.delivery_mode.is_some() || a.callback_url.is_some() {
-                let mode = a.delivery_mode.clone().unwrap_or_else(|| "http".into());
+                let mode = a.delivery_mode.unwrap_or(DeliveryMode::Http);
                 let known = app.engine.agent(&address);
                 let mut secret = known.and_then(|k| k.secret);
-                if mode == "http" && secret.is_none() {
+                if mode == DeliveryMode::Http && secret.is_none() {
                     let fresh = new_push_secret();
                     resolved.new_secret = Some(fresh.clone());
                     secret = Some(fresh);
@@ -194,7 +195,7 @@ async fn apply(
         .iter()
         .zip(&agents)
         .map(|(spec, r)| {
-            let internal = (spec.delivery_mode.as_deref() == Some("internal"))
+            let internal = (spec.delivery_mode == Some(DeliveryMode::Internal))
                 .then(|| spec.internal_outcome.clone().unwrap_or(json!({})));
             let to_ws = match AgentRef::parse(&r.address) {
                 Some(AgentRef::Full(addr)) => app.directory.workspace_of(&addr),
@@ -303,24 +304,21 @@ async fn apply(
     let accounts: Vec<AccountRow> = agents.iter().filter_map(|a| a.account.clone()).collect();
     let deliveries: Vec<AgentDeliveryRow> =
         agents.iter().filter_map(|a| a.delivery.clone()).collect();
-    let agent_entries: Vec<Value> = agents
+    let provisioned: Vec<ProvisionedAgent> = agents
         .iter()
         .map(|a| {
             let sa_id = a.account.as_ref().map(|acc| acc.sa_id.clone());
-            let mut entry = json!({
-                "role": a.role,
-                "address": a.address,
-                "agent_address": a.address,
-                "service_account_id": sa_id,
-                "sa_id": sa_id,
-                "created": !a.exists,
-                "delivery_mode": a.delivery.as_ref().map(|d| d.delivery_mode.clone()),
-                "callback_url": a.delivery.as_ref().and_then(|d| d.callback_url.clone()),
-            });
-            if let Some(secret) = &a.new_secret {
-                entry["callback_secret"] = json!(secret);
+            ProvisionedAgent {
+                address: a.address.clone(),
+                agent_address: Some(a.address.clone()),
+                callback_secret: a.new_secret.clone(),
+                callback_url: a.delivery.as_ref().and_then(|d| d.callback_url.clone()),
+                created: !a.exists,
+                delivery_mode: a.delivery.as_ref().map(|d| d.delivery_mode),
+                role: a.role.clone(),
+                sa_id: sa_id.clone(),
+                service_account_id: sa_id,
             }
-            entry
         })
         .collect();
     let engine = app.engine.clone();
@@ -333,8 +331,10 @@ async fn apply(
             if let Some(key) = &job_key
                 && let Some(earlier) = tx.replay(key)?
             {
-                let mut response: Value = serde_json::from_str(&earlier).unwrap_or(Value::Null);
-                response["idempotent"] = json!(true);
+                let mut response: ApplyResponse = serde_json::from_str(&earlier).map_err(|e| {
+                    StoreError::internal(format!("stored apply answer is unreadable: {e}"))
+                })?;
+                response.idempotent = true;
                 return Ok((response, Vec::new()));
             }
             let mut created = Vec::new();
@@ -354,22 +354,22 @@ async fn apply(
             let (_, parent) = tx
                 .intent(&parent_id)?
                 .ok_or_else(|| StoreError::internal("the new parent intent vanished"))?;
-            let response = json!({
-                "ok": true,
-                "intent_id": parent_id,
-                "scenario_id": scenario_id,
-                "status": parent.status,
-                "compile_id": compile_id,
-                "workflow_compile_id": compile_id,
-                "pending_with": parent.pending_with,
-                "idempotent": false,
-                "agents": agent_entries,
-                "agents_provisioned": agent_entries,
-                "deadline_at": deadline_at,
-                "created_at": parent.created_at,
-            });
+            let response = ApplyResponse {
+                agents: provisioned.clone(),
+                agents_provisioned: provisioned,
+                compile_id: Some(compile_id.clone()),
+                created_at: Some(parent.created_at),
+                deadline_at,
+                idempotent: false,
+                intent_id: parent_id,
+                ok: true,
+                pending_with: parent.pending_with,
+                scenario_id: Some(scenario_id),
+                status: parent.status,
+                workflow_compile_id: Some(compile_id),
+            };
             if let Some(key) = &job_key {
-                tx.remember(key, &response.to_string())?;
+                tx.remember(key, &StoreError::encode(&response)?)?;
             }
             Ok((response, created))
         })
@@ -381,5 +381,5 @@ async fn apply(
             app.directory.add_account(account.clone());
         }
     }
-    Ok(json_value(&response))
+    Ok(json_of(&response))
 }

@@ -15,7 +15,6 @@ use axum::response::Response;
 use axum::routing::get;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_stream::wrappers::ReceiverStream;
@@ -26,7 +25,7 @@ use super::extract::Params;
 use super::intents::checked_id;
 use crate::protocol::event::kind;
 use crate::protocol::sse::{HEARTBEAT, encode_frame};
-use crate::protocol::{Intent, Status};
+use crate::protocol::{AgentDelivery, Intent, Status};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::hub::{Subscription, Topic};
 use crate::server::engine::lifecycle;
@@ -365,22 +364,14 @@ async fn run_agent_stream(
                 continue;
             }
             leases.held.push(intent.intent_id.clone());
-            let data = json!({
-                "intent_id": intent.intent_id,
-                "seq": row.delivery_cursor,
-                "event_type": kind::DELIVERED,
-                "status": intent.status,
-                "at": crate::protocol::now(),
-                "intent_type": intent.intent_type,
-                "from_agent": intent.from_agent,
-                "to_agent": intent.to_agent,
-                "correlation_id": intent.correlation_id,
-                "payload": intent.payload,
-            });
+            let delivery = AgentDelivery::of(&intent, row.delivery_cursor, crate::protocol::now());
+            let Ok(data) = serde_json::to_string(&delivery) else {
+                continue;
+            };
             frames.push_str(&encode_frame(
                 Some(row.delivery_cursor),
                 kind::DELIVERED,
-                &data.to_string(),
+                &data,
             ));
             cursor = row.delivery_cursor;
         }

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{Params, json_ok, json_value};
+use super::extract::{Params, json_of, json_ok};
+use crate::protocol::task::{MyTask, TasksResponse};
 use crate::protocol::{AgentRef, Intent, Status, WaitingReason};
 use crate::server::engine::directory::Caller;
 use crate::server::store::ListQuery;
@@ -33,31 +34,31 @@ async fn my_tasks(State(app): State<AppState>, caller: Caller) -> ApiResult<Resp
             limit: 500,
         })
         .await?;
-    let tasks: Vec<Value> = page
+    let tasks: Vec<MyTask> = page
         .rows
         .iter()
         .filter_map(|(_, json)| serde_json::from_str::<Intent>(json).ok())
         .filter(|i| i.waiting_reason == Some(WaitingReason::WaitingForHuman))
         .filter_map(|i| {
-            let task = i.human_task.clone()?;
-            Some(json!({
-                "intent_id": i.intent_id,
-                "intent_type": i.intent_type,
-                "status": i.status,
-                "waiting_reason": i.waiting_reason,
-                "from_agent": i.from_agent,
-                "assigned_at": i.updated_at,
-                "due_at": i.due_at,
-                "title": task.get("title"),
-                "task_type": task.get("task_type"),
-                "allowed_outcomes": task.get("allowed_outcomes"),
-                "step_id": task.get("step_id"),
-                "pending_with": i.pending_with,
-                "human_task": task,
-            }))
+            let task = i.human_task?;
+            Some(MyTask {
+                allowed_outcomes: task.allowed_outcomes.clone(),
+                assigned_at: i.updated_at,
+                due_at: i.due_at,
+                from_agent: i.from_agent,
+                intent_id: i.intent_id,
+                intent_type: i.intent_type,
+                pending_with: i.pending_with,
+                status: i.status,
+                step_id: task.step_id.clone(),
+                task_type: task.task_type.clone(),
+                title: task.title.clone(),
+                waiting_reason: i.waiting_reason,
+                human_task: task,
+            })
         })
         .collect();
-    Ok(json_value(&json!({ "ok": true, "tasks": tasks })))
+    Ok(json_of(&TasksResponse { ok: true, tasks }))
 }
 
 /// The inbox owner a request names (default: the caller); only the owner itself or an

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, ApiResult};
-use crate::protocol::{CreateIntentRequest, Status};
+use crate::protocol::{CreateIntentRequest, HumanTask, Status};
 use crate::server::engine::lifecycle::ResolveInput;
 
 fn object<'a>(body: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
@@ -76,7 +76,7 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
     }
     let human_task = match map.get("human_task") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(t)) => Some(Value::Object(t.clone())),
+        Some(Value::Object(t)) => Some(HumanTask::from(t.clone())),
         Some(_) => {
             return Err(ApiError::invalid_field(
                 "human_task",

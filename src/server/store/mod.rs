@@ -19,7 +19,7 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::protocol::{Intent, IntentEvent, Status};
+use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status};
 use crate::server::engine::refusal::Refusal;
 pub use error::{Duplicate, StoreError, StoreResult};
 
@@ -95,7 +95,7 @@ pub struct AgentDeliveryRow {
     pub address: String,
     pub sa_id: String,
     pub workspace_id: String,
-    pub delivery_mode: String,
+    pub delivery_mode: DeliveryMode,
     pub callback_url: Option<String>,
     /// HMAC key of `X-Axme-Signature`; shown once to the admin who configured it.
     pub secret: Option<String>,

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use axme::protocol::{Banner, BannerReader};
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_axme");
 
 /// One isolated axme "installation": its own config dir, file-backed secrets, no colour,
@@ -125,17 +127,18 @@ pub fn spawn_server_at(port: u16, db: &Path, config_dir: &Path) -> (std::process
     let stdout = child.stdout.take().expect("piped stdout");
     let mut lines = std::io::BufReader::new(stdout).lines();
     let mut banner = String::new();
+    let mut reader = BannerReader::default();
     for line in lines.by_ref() {
         let Ok(line) = line else { break };
         banner.push_str(&line);
         banner.push('\n');
-        if line.contains("admin key") {
+        if reader.line(&line) {
             break;
         }
     }
     // Keep draining so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    assert!(banner.contains("admin key"), "no banner:\n{banner}");
+    assert!(reader.is_complete(), "no banner:\n{banner}");
     (child, banner)
 }
 
@@ -152,10 +155,7 @@ pub fn stop(child: &mut std::process::Child) {
     let _ = child.wait();
 }
 
-/// The `axme_sa_…` word of a banner.
+/// The admin key of a banner (first start of a database only).
 pub fn admin_key_of(banner: &str) -> Option<String> {
-    banner
-        .split_whitespace()
-        .find(|w| w.starts_with("axme_sa_"))
-        .map(str::to_string)
+    Banner::parse(banner).and_then(|b| b.admin_key)
 }

@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axme::protocol::BannerReader;
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -111,9 +112,7 @@ impl TestServer {
 
         let started = Instant::now();
         let mut banner = String::new();
-        let mut url = None;
-        let mut admin_key = None;
-        let mut admin_line_seen = false;
+        let mut reader = BannerReader::default();
         let mut listening_at: Option<Instant> = None;
         loop {
             let deadline = match listening_at {
@@ -122,27 +121,24 @@ impl TestServer {
                 None => started + STARTUP_TIMEOUT,
             };
             let now = Instant::now();
-            if admin_line_seen || now >= deadline {
+            if reader.is_complete() || now >= deadline {
                 break;
             }
             match rx.recv_timeout(deadline - now) {
                 Ok(line) => {
                     banner.push_str(&line);
                     banner.push('\n');
-                    if line.contains("listening") {
-                        url = token_with_prefix(&line, "http://")
-                            .map(|u| u.trim_end_matches('/').to_string());
+                    reader.line(&line);
+                    if listening_at.is_none() && reader.url().is_some() {
                         listening_at = Some(Instant::now());
-                    }
-                    if line.contains("admin key") {
-                        admin_line_seen = true;
-                        admin_key = token_with_prefix(&line, "axme_sa_");
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
+        let url = reader.url().map(str::to_string);
+        let admin_key = reader.banner().and_then(|b| b.admin_key);
 
         let Some(url) = url else {
             let exited = child.try_wait().ok().flatten();
@@ -517,12 +513,6 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-fn token_with_prefix(line: &str, prefix: &str) -> Option<String> {
-    line.split_whitespace()
-        .find(|t| t.starts_with(prefix))
-        .map(str::to_string)
 }
 
 fn tail(s: &str, max: usize) -> &str {

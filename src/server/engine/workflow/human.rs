@@ -6,26 +6,30 @@ use serde_json::{Map, Value, json};
 use super::{Failure, WorkflowState, fail, load, save, succeed};
 use crate::protocol::event::kind;
 use crate::protocol::scenario::StepSpec;
-use crate::protocol::{Intent, Status, WaitingReason};
+use crate::protocol::{HumanTask, Intent, Status, TaskType, WaitingReason};
 use crate::server::engine::lifecycle::{self, blank_event, push};
 use crate::server::engine::reactor::{Engine, ORCHESTRATOR};
 use crate::server::engine::refusal::Refusal;
 use crate::server::engine::timers::{Timer, kind_name, now_ms};
 use crate::server::store::{Decision, StoreResult, Tx};
 
-pub(super) fn default_task(step: &StepSpec) -> Value {
-    let mut task = step
-        .human_task
-        .clone()
-        .and_then(|t| t.as_object().cloned())
-        .unwrap_or_default();
-    task.entry("title")
-        .or_insert_with(|| Value::String(format!("Approve step {}", step.step_id)));
-    task.entry("task_type").or_insert_with(|| json!("approval"));
-    task.entry("allowed_outcomes")
-        .or_insert_with(|| json!(["approved", "rejected"]));
-    task.insert("step_id".into(), Value::String(step.step_id.clone()));
-    Value::Object(task)
+/// The step's task, with the defaults a human step gets: a title, an approval with the
+/// outcomes approved/rejected, and the step's id. A field the bundle gave (even with an
+/// unexpected type) is kept.
+pub(super) fn default_task(step: &StepSpec) -> HumanTask {
+    let mut task = step.human_task.clone().unwrap_or_default();
+    if task.title.is_none() && !task.extra.contains_key("title") {
+        task.title = Some(format!("Approve step {}", step.step_id));
+    }
+    if task.task_type.is_none() && !task.extra.contains_key("task_type") {
+        task.task_type = Some(TaskType::Approval);
+    }
+    if task.allowed_outcomes.is_none() && !task.extra.contains_key("allowed_outcomes") {
+        task.allowed_outcomes = Some(vec!["approved".into(), "rejected".into()]);
+    }
+    task.extra.remove("step_id");
+    task.step_id = Some(step.step_id.clone());
+    task
 }
 
 const POSITIVE: [&str; 8] = [
@@ -66,18 +70,12 @@ pub fn answer(
             intent_id: intent.intent_id.clone(),
         });
     }
-    let spec = intent.human_task.clone().unwrap_or(Value::Null);
+    let spec = intent.human_task.clone().unwrap_or_default();
     let outcome = outcome_of(&task)
         .ok_or_else(|| Refusal::invalid_field("task_result.outcome", "is required"))?;
-    let allowed: Vec<String> = spec
-        .get("allowed_outcomes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+    let allowed = spec
+        .allowed_outcomes
+        .clone()
         .unwrap_or_else(|| vec!["approved".into(), "rejected".into()]);
     if !allowed.contains(&outcome) && outcome != "rejected" {
         return Err(Refusal::invalid_field(
@@ -85,7 +83,7 @@ pub fn answer(
             format!("'{outcome}' is not one of {}", allowed.join(", ")),
         ));
     }
-    if spec.get("required_comment").and_then(Value::as_bool) == Some(true)
+    if spec.requires_comment()
         && task
             .get("comment")
             .and_then(Value::as_str)
@@ -103,8 +101,7 @@ pub fn answer(
     let mut events = Vec::new();
     let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, now);
     e.actor = Some(caller_address.to_string());
-    e.details =
-        json!({ "task_result": answer, "positive": positive, "step_id": spec.get("step_id") });
+    e.details = json!({ "task_result": answer, "positive": positive, "step_id": spec.step_id });
     push(&mut intent, &mut events, e);
     Ok(Decision { intent, events })
 }

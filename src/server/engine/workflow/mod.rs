@@ -138,10 +138,7 @@ fn enter(
             let pending = PendingWith {
                 kind: "human".into(),
                 reference: state.from_agent.clone(),
-                name: task
-                    .get("title")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                name: task.title.clone(),
             };
             wait_parent(
                 tx,

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::load;
 use crate::protocol::event::kind;
-use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
+use crate::protocol::{HumanTask, Intent, PendingWith, Status, WaitingReason};
 use crate::server::engine::lifecycle::{blank_event, push};
 use crate::server::engine::reactor::ORCHESTRATOR;
 use crate::server::store::{Decision, StoreResult, Tx};
@@ -18,7 +18,7 @@ pub(super) fn wait_parent(
     event_kind: &'static str,
     reason: WaitingReason,
     pending: PendingWith,
-    human_task: Option<Value>,
+    human_task: Option<HumanTask>,
     step_id: String,
 ) -> StoreResult<()> {
     let now = crate::protocol::now();

@@ -241,11 +241,19 @@ impl Store for SqliteStore {
                  FROM agent_delivery",
             )?
             .query_map([], |r| {
+                let mode: String = r.get(3)?;
+                let delivery_mode = mode.parse().map_err(|e: String| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?;
                 Ok(AgentDeliveryRow {
                     address: r.get(0)?,
                     sa_id: r.get(1)?,
                     workspace_id: r.get(2)?,
-                    delivery_mode: r.get(3)?,
+                    delivery_mode,
                     callback_url: r.get(4)?,
                     secret: r.get(5)?,
                 })

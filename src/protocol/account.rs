@@ -1,0 +1,147 @@
+//! Agents, service accounts, keys and workspaces as the gateway shows them (spec §3.11,
+//! §9.3). Every service account is an agent at `agent://org/workspace/name`. Fields are in
+//! the order the gateway has always written them.
+
+use serde::{Deserialize, Serialize};
+
+use super::delivery::DeliveryMode;
+
+/// An entry of `GET /v1/agents` and the `agent` of `GET /v1/agents/{address}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub address: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub service_account_id: Option<String>,
+    #[serde(default)]
+    pub service_account_name: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Only on the single-agent read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentsResponse {
+    pub agents: Vec<AgentView>,
+    #[serde(default)]
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentResponse {
+    pub agent: AgentView,
+    #[serde(default)]
+    pub ok: bool,
+}
+
+/// How an agent is delivered to, when it was configured (`PATCH /v1/service-accounts/{id}`
+/// or a scenario bundle). The push secret is never shown here except once, right after it
+/// was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliverySettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_secret: Option<String>,
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    pub delivery_mode: DeliveryMode,
+}
+
+/// A service account (`/v1/service-accounts…`). `id` and `service_account_id`, `address`
+/// and `agent_address` carry the same value under the names different clients read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceAccountView {
+    pub address: String,
+    #[serde(default)]
+    pub agent_address: Option<String>,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliverySettings>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub created_by_actor_id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub org_id: Option<String>,
+    pub service_account_id: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+}
+
+/// An API key. `token` is present once, in the answer that minted it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyView {
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    #[serde(default)]
+    pub key_hint: Option<String>,
+    pub key_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    pub service_account_id: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceView {
+    pub address_prefix: String,
+    pub created_at: String,
+    pub name: String,
+    pub org_id: String,
+    pub workspace_id: String,
+}
+
+/// `POST /v1/workspaces`: the workspace with its admin account and key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateWorkspaceResponse {
+    pub admin_key: KeyView,
+    #[serde(default)]
+    pub ok: bool,
+    pub service_account: ServiceAccountView,
+    pub workspace: WorkspaceView,
+}
+
+/// `POST`/`GET`/`PATCH` of one service account. A PATCH that made a push secret shows it
+/// once, here and in `service_account.callback_secret`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceAccountResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_secret: Option<String>,
+    #[serde(default)]
+    pub ok: bool,
+    pub service_account: ServiceAccountView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceAccountsResponse {
+    #[serde(default)]
+    pub ok: bool,
+    pub service_accounts: Vec<ServiceAccountView>,
+}
+
+/// `POST …/keys` and `POST …/keys/{key_id}/revoke`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyResponse {
+    pub key: KeyView,
+    #[serde(default)]
+    pub ok: bool,
+}
