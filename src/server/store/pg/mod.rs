@@ -240,17 +240,23 @@ impl Store for PgStore {
                     &[],
                 )
                 .await?;
-            Ok(rows
-                .iter()
-                .map(|r| AgentDeliveryRow {
-                    address: r.get(0),
-                    sa_id: r.get(1),
-                    workspace_id: r.get(2),
-                    delivery_mode: r.get(3),
-                    callback_url: r.get(4),
-                    secret: r.get(5),
+            rows.iter()
+                .map(|r| {
+                    let mode: String = r.get(3);
+                    Ok(AgentDeliveryRow {
+                        address: r.get(0),
+                        sa_id: r.get(1),
+                        workspace_id: r.get(2),
+                        delivery_mode: mode.parse().map_err(|e| {
+                            crate::server::store::StoreError::internal(format!(
+                                "stored delivery mode is unreadable: {e}"
+                            ))
+                        })?,
+                        callback_url: r.get(4),
+                        secret: r.get(5),
+                    })
                 })
-                .collect())
+                .collect()
         })
     }
 

@@ -531,7 +531,7 @@ impl Tx for PgTx<'_> {
                     &row.address,
                     &row.sa_id,
                     &row.workspace_id,
-                    &row.delivery_mode,
+                    &row.delivery_mode.as_str(),
                     &row.callback_url,
                     &row.secret,
                 ],
