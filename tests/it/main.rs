@@ -20,6 +20,7 @@ mod cli_scripts;
 mod cli_shell;
 mod server_agents;
 mod server_auth;
+mod server_authz;
 mod server_basics;
 mod server_cluster;
 mod server_durability;

@@ -191,9 +191,12 @@ fn default_workspace(app: &AppState) -> ApiResult<(String, String)> {
     Ok((ws.org_id, ws_id))
 }
 
-/// `alice@example.com` → `user-alice-example-com` (a valid agent name).
+/// The account name of a normalised email: `alice.smith@example.com` →
+/// `user-alice-smith-example-com-<12 hex>`. The readable part is lossy (`alice.smith@` and
+/// `alice-smith@` read alike, long addresses are cut), so a hash of the exact email makes
+/// the name unique per address: two emails never share an account.
 fn account_name(email: &str) -> String {
-    let mut name: String = email
+    let readable: String = email
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -202,40 +205,60 @@ fn account_name(email: &str) -> String {
                 '-'
             }
         })
+        .take(44)
         .collect();
-    name.truncate(56);
-    format!("user-{}", name.trim_matches('-'))
+    let readable = readable.trim_matches('-');
+    let digest = hex::encode(&hash_secret(email)[..6]);
+    if readable.is_empty() {
+        format!("user-{digest}")
+    } else {
+        format!("user-{readable}-{digest}")
+    }
 }
 
-/// The user of `email`, created (with their service account) on first login.
+/// The user of `email` (exact and normalised: trimmed, lower case), created with a service
+/// account of its own on first login. An existing account is never taken over by name.
 async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
     if let Some(user) = app.store.user_by_email(email.to_string()).await? {
         return Ok(user);
     }
     let (org_id, workspace_id) = default_workspace(app)?;
-    let name = account_name(email);
-    let account = match app.directory.account_named(&workspace_id, &name) {
-        Some(existing) => existing,
-        None => {
-            let at = crate::protocol::now();
-            let account = AccountRow {
-                sa_id: new_account_id(),
-                org_id,
-                workspace_id,
-                name,
-                display_name: Some(email.to_string()),
-                description: Some("signed in by email".into()),
-                status: "active".into(),
-                // Without SMTP a code reaches only the server's operator (its log), so the
-                // signed-in user administers the local workspace like the banner's admin key.
-                // With SMTP anyone with a mailbox can sign in: an ordinary account.
-                is_admin: app.settings.mailer.is_none(),
-                created_at: at.clone(),
-                updated_at: at,
-            };
-            app.store.create_account(account.clone()).await?;
+    let at = crate::protocol::now();
+    let account = AccountRow {
+        sa_id: new_account_id(),
+        org_id,
+        workspace_id,
+        name: account_name(email),
+        display_name: Some(email.to_string()),
+        description: Some("signed in by email".into()),
+        status: "active".into(),
+        // Without SMTP a code reaches only the server's operator (its log), so the
+        // signed-in user administers the local workspace like the banner's admin key.
+        // With SMTP anyone with a mailbox can sign in: an ordinary account.
+        is_admin: app.settings.mailer.is_none(),
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    let account = match app.store.create_account(account.clone()).await {
+        Ok(()) => {
             app.directory.add_account(account.clone());
             account
+        }
+        Err(err) => {
+            // A concurrent first login of the same email, or an earlier one that stopped
+            // before its user row: the name holds this email's hash, so an account of that
+            // name made for this very email is this user's.
+            if let Some(user) = app.store.user_by_email(email.to_string()).await? {
+                return Ok(user);
+            }
+            match app
+                .directory
+                .account_named(&account.workspace_id, &account.name)
+                .filter(|a| a.display_name.as_deref() == Some(email))
+            {
+                Some(existing) => existing,
+                None => return Err(err.into()),
+            }
         }
     };
     let user = UserRow {
@@ -244,7 +267,12 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
         sa_id: account.sa_id,
         created_at: crate::protocol::now(),
     };
-    app.store.create_user(user.clone()).await?;
+    if let Err(err) = app.store.create_user(user.clone()).await {
+        if let Some(user) = app.store.user_by_email(email.to_string()).await? {
+            return Ok(user);
+        }
+        return Err(err.into());
+    }
     Ok(user)
 }
 

@@ -112,10 +112,27 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
                 created_at: at.clone(),
                 updated_at: at,
             });
-            // Delivery settings are stored only for agents of the caller's own workspace.
+            // Delivery settings are stored only for agents of the caller's own workspace,
+            // and only changed by whoever administers the agent: otherwise any key could
+            // point another agent's deliveries (payloads included) at its own URL.
             if a.delivery_mode.is_some() || a.callback_url.is_some() {
                 let mode = a.delivery_mode.unwrap_or(DeliveryMode::Http);
                 let known = app.engine.agent(&address);
+                let (current_mode, current_url) = match &known {
+                    Some(k) => (k.delivery_mode.as_str(), k.callback_url.as_deref()),
+                    None => ("stream", None),
+                };
+                let unchanged = mode == current_mode && a.callback_url.as_deref() == current_url;
+                if resolved.exists && unchanged {
+                    resolved.account = Some(account);
+                    out.push(resolved);
+                    continue;
+                }
+                if resolved.exists && !caller.is_admin {
+                    return Err(ApiError::forbidden(format!(
+                        "{path}: changing the delivery of existing agent '{name}' needs an admin key of the workspace"
+                    )));
+                }
                 let mut secret = known.and_then(|k| k.secret);
                 if mode == DeliveryMode::Http && secret.is_none() {
                     let fresh = new_push_secret();
