@@ -119,8 +119,8 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
                 let mode = a.delivery_mode.unwrap_or(DeliveryMode::Http);
                 let known = app.engine.agent(&address);
                 let (current_mode, current_url) = match &known {
-                    Some(k) => (k.delivery_mode.as_str(), k.callback_url.as_deref()),
-                    None => ("stream", None),
+                    Some(k) => (k.delivery_mode, k.callback_url.as_deref()),
+                    None => (DeliveryMode::Stream, None),
                 };
                 let unchanged = mode == current_mode && a.callback_url.as_deref() == current_url;
                 if resolved.exists && unchanged {
