@@ -16,8 +16,8 @@ use super::global::Ctx;
 use super::remote::{Remote, block_on, from_client};
 use crate::client::{Client, ClientError};
 use crate::config::{
-    ContextSecrets, ContextUpdate, DEFAULT_CONTEXT_NAME, EnvOverrides, Source, Sourced,
-    normalize_base_url, update_context,
+    ContextSecrets, ContextUpdate, DEFAULT_CONTEXT_NAME, EnvOverrides, Source, Sourced, commit,
+    normalize_base_url, set_secrets, update_context,
 };
 
 #[derive(Debug, Args)]
@@ -138,8 +138,10 @@ fn save(
     workspace_id: Option<String>,
 ) -> CliResult {
     let paths = ctx.paths()?;
-    update_context(
+    let store = ctx.secret_store(&paths)?;
+    let writes = update_context(
         &paths,
+        &store,
         &target.name,
         ContextUpdate {
             base_url: Some(target.base_url.clone()),
@@ -154,6 +156,7 @@ fn save(
             ..Default::default()
         },
     )?;
+    ctx.report_writes(&store, &writes.unwrap_or_default());
     Ok(())
 }
 
@@ -360,14 +363,14 @@ fn verify_error(e: ClientError, email: &str) -> CliError {
 pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
     let target = target(ctx)?;
     let paths = ctx.paths()?;
-    let mut config = ctx.load_config(&paths)?;
-    if !config.contexts.contains_key(&target.name) {
+    let config = ctx.load_config(&paths)?;
+    let Some(stored) = config.get(&target.name) else {
         ctx.out
             .notice(format!("context {:?} holds no credentials", target.name));
         return Ok(());
-    }
-    let store = ctx.secret_store(&paths, &mut config)?;
-    let secrets = store.load(&target.name)?;
+    };
+    let store = ctx.secret_store(&paths)?;
+    let secrets = store.load(&target.name, stored.secret_store())?;
     if secrets.is_empty() {
         if ctx.out.is_machine() {
             return ctx
@@ -399,7 +402,16 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
     }
     {
         let _lock = paths.lock()?;
-        store.store(&target.name, &ContextSecrets::default())?;
+        let mut config = ctx.load_config(&paths)?;
+        if config.contexts.contains_key(&target.name) {
+            let write = set_secrets(
+                &store,
+                &mut config,
+                &target.name,
+                &ContextSecrets::default(),
+            )?;
+            commit(&paths, &store, &mut config, vec![write])?;
+        }
     }
     if ctx.out.is_machine() {
         return ctx

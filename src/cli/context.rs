@@ -8,8 +8,8 @@ use super::error::{CliError, CliResult};
 use super::global::Ctx;
 use super::output::{Style, mask_secret};
 use crate::config::{
-    ConfigFile, ConfigPaths, ContextSecrets, DEFAULT_BASE_URL, EffectiveContext, SecretStore,
-    Source, Sourced, StoredContext, normalize_base_url,
+    ConfigError, DEFAULT_BASE_URL, EffectiveContext, Source, Sourced, StoredContext, commit,
+    normalize_base_url, set_secrets,
 };
 
 #[derive(Debug, Subcommand)]
@@ -105,19 +105,32 @@ pub fn run(ctx: &Ctx, command: ContextCommand) -> CliResult {
 
 fn list(ctx: &Ctx) -> CliResult {
     let paths = ctx.paths()?;
-    let mut config = ctx.load_config(&paths)?;
-    let store = match config.contexts.is_empty() {
-        true => None,
-        false => Some(ctx.secret_store(&paths, &mut config)?),
-    };
+    let config = ctx.load_config(&paths)?;
+    let store = ctx.secret_store(&paths)?;
     let active = config.active().unwrap_or_default().to_string();
     let mut rows = Vec::new();
+    let mut unknown = None;
     for (name, stored) in &config.contexts {
-        let secrets = match &store {
-            Some(store) => store.load(name)?,
-            None => ContextSecrets::default(),
+        // Listing needs no secret: a keyring that is locked (or gone) leaves a row's
+        // credentials unknown, never the listing undone.
+        let presence = match store.presence(name, stored.secret_store()) {
+            Ok(presence) => Some(presence),
+            Err(
+                e @ (ConfigError::Keyring { .. }
+                | ConfigError::KeyringLocked { .. }
+                | ConfigError::SecretsInKeyring { .. }),
+            ) => {
+                unknown.get_or_insert(e.to_string());
+                None
+            }
+            Err(e) => return Err(e.into()),
         };
         let legacy = stored.legacy_secrets();
+        let has = |found: Option<bool>, in_config: bool| match found {
+            Some(found) => json!(found || in_config),
+            None if in_config => json!(true),
+            None => Value::Null,
+        };
         rows.push(json!({
             "name": name,
             "active": *name == active,
@@ -126,10 +139,15 @@ fn list(ctx: &Ctx) -> CliResult {
             "workspace_id": stored.workspace_id,
             "owner_agent": stored.owner_agent,
             "environment": stored.environment,
-            "has_api_key": secrets.api_key.is_some() || legacy.api_key.is_some(),
-            "has_actor_token": secrets.actor_token.is_some() || legacy.actor_token.is_some(),
-            "has_refresh_token": secrets.refresh_token.is_some(),
+            "secret_store": stored.secret_store().map(|b| b.name()),
+            "has_api_key": has(presence.map(|p| p.api_key), legacy.api_key.is_some()),
+            "has_actor_token": has(presence.map(|p| p.actor_token), legacy.actor_token.is_some()),
+            "has_refresh_token": has(presence.map(|p| p.refresh_token), false),
         }));
+    }
+    if let Some(why) = unknown {
+        ctx.out
+            .warn(format!("some contexts' credentials are not known ({why})"));
     }
     if ctx.out.is_machine() {
         return ctx.out.json_list(&rows);
@@ -156,11 +174,14 @@ fn list(ctx: &Ctx) -> CliResult {
             if r["has_actor_token"] == true {
                 creds.push("session");
             }
-            let creds = if creds.is_empty() {
-                "-".to_string()
-            } else {
-                creds.join(", ")
+            let mut creds = match (creds.is_empty(), r["has_api_key"].is_null()) {
+                (_, true) => "?".to_string(),
+                (true, false) => "-".to_string(),
+                (false, false) => creds.join(", "),
             };
+            if let Some(store) = r["secret_store"].as_str() {
+                creds.push_str(&format!(" ({store})"));
+            }
             vec![
                 if r["active"] == true {
                     "*".into()
@@ -303,7 +324,9 @@ fn use_context(ctx: &Ctx, args: UseArgs) -> CliResult {
     };
     let base_url = stored.base_url.clone();
     config.active_context = args.name.clone();
-    save(ctx, &paths, &mut config, None)?;
+    let store = ctx.secret_store(&paths)?;
+    let writes = commit(&paths, &store, &mut config, Vec::new())?;
+    ctx.report_writes(&store, &writes);
     if ctx.out.is_machine() {
         return ctx
             .out
@@ -318,7 +341,7 @@ fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
     let paths = ctx.paths()?;
     let _lock = paths.lock()?;
     let mut config = ctx.load_config(&paths)?;
-    let store = ctx.secret_store(&paths, &mut config)?;
+    let store = ctx.secret_store(&paths)?;
     let created = !config.contexts.contains_key(&args.name);
     let mut context = config
         .get(&args.name)
@@ -344,26 +367,48 @@ fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
             *slot = Some(value);
         }
     }
-    let mut secrets = store.load(&args.name)?;
-    let secrets_before = secrets.clone();
-    if let Some(key) = text(&ctx.global.api_key) {
-        secrets.api_key = Some(key);
-    }
-    if let Some(token) = text(&args.actor_token) {
-        secrets.actor_token = Some(token);
-    }
     for field in &args.unset {
         match field {
             Field::OrgId => context.org_id = None,
             Field::WorkspaceId => context.workspace_id = None,
             Field::OwnerAgent => context.owner_agent = None,
             Field::Environment => context.environment = None,
-            Field::ApiKey => secrets.api_key = None,
-            Field::ActorToken => secrets.actor_token = None,
-            Field::RefreshToken => secrets.refresh_token = None,
+            Field::ApiKey | Field::ActorToken | Field::RefreshToken => {}
         }
     }
+    let api_key = text(&ctx.global.api_key);
+    let actor_token = text(&args.actor_token);
+    let secret_unset = |f: Field| args.unset.contains(&f);
+    // The secret store is touched only when a secret changes: `set NAME --org-id X` works
+    // with a locked keyring.
+    let touches_secrets = api_key.is_some()
+        || actor_token.is_some()
+        || [Field::ApiKey, Field::ActorToken, Field::RefreshToken]
+            .into_iter()
+            .any(secret_unset);
+    let recorded = context.secret_store();
     config.contexts.insert(args.name.clone(), context);
+    let mut writes = Vec::new();
+    if touches_secrets {
+        store.check_writable(&args.name, recorded)?;
+        let mut secrets = store.load(&args.name, recorded)?;
+        if let Some(key) = api_key {
+            secrets.api_key = Some(key);
+        }
+        if let Some(token) = actor_token {
+            secrets.actor_token = Some(token);
+        }
+        for (field, slot) in [
+            (Field::ApiKey, &mut secrets.api_key),
+            (Field::ActorToken, &mut secrets.actor_token),
+            (Field::RefreshToken, &mut secrets.refresh_token),
+        ] {
+            if secret_unset(field) {
+                *slot = None;
+            }
+        }
+        writes.push(set_secrets(&store, &mut config, &args.name, &secrets)?);
+    }
     let becomes_active = args.activate
         || config
             .active()
@@ -371,11 +416,8 @@ fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
     if becomes_active {
         config.active_context = args.name.clone();
     }
-    // Secrets first: a context never appears in config.json pointing at secrets not yet stored.
-    if secrets != secrets_before {
-        store.store(&args.name, &secrets)?;
-    }
-    save(ctx, &paths, &mut config, Some(&store))?;
+    let writes = commit(&paths, &store, &mut config, writes)?;
+    ctx.report_writes(&store, &writes);
     if ctx.out.is_machine() {
         return ctx.out.json(&json!({
             "ok": true, "context": args.name, "created": created,
@@ -399,14 +441,16 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> CliResult {
     if !config.contexts.contains_key(&args.name) {
         return Err(unknown(&args.name));
     }
-    let store = ctx.secret_store(&paths, &mut config)?;
-    store.delete(&args.name)?;
+    let store = ctx.secret_store(&paths)?;
+    let recorded = config.get(&args.name).and_then(StoredContext::secret_store);
+    store.delete(&args.name, recorded)?;
     config.contexts.remove(&args.name);
     let was_active = config.active() == Some(args.name.as_str());
     if was_active {
         config.active_context.clear();
     }
-    save(ctx, &paths, &mut config, Some(&store))?;
+    let writes = commit(&paths, &store, &mut config, Vec::new())?;
+    ctx.report_writes(&store, &writes);
     if ctx.out.is_machine() {
         return ctx
             .out
@@ -420,33 +464,6 @@ fn delete(ctx: &Ctx, args: DeleteArgs) -> CliResult {
         ));
     }
     Ok(())
-}
-
-/// Save config.json, first moving any secrets an old config.json held into the secret store.
-fn save(
-    ctx: &Ctx,
-    paths: &ConfigPaths,
-    config: &mut ConfigFile,
-    store: Option<&SecretStore>,
-) -> CliResult {
-    let legacy = config.take_legacy_secrets();
-    if !legacy.is_empty() {
-        let opened;
-        let store = match store {
-            Some(store) => store,
-            None => {
-                opened = ctx.secret_store(paths, config)?;
-                &opened
-            }
-        };
-        for (name, found) in legacy {
-            let mut current = store.load(&name)?;
-            current.api_key = current.api_key.or(found.api_key);
-            current.actor_token = current.actor_token.or(found.actor_token);
-            store.store(&name, &current)?;
-        }
-    }
-    Ok(config.save(&paths.config_json())?)
 }
 
 fn unknown(name: &str) -> CliError {

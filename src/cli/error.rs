@@ -86,6 +86,11 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// What to do about a locked keyring (also `axme doctor`'s advice).
+pub const KEYRING_LOCKED_HINT: &str = "unlock the OS keyring (your desktop session does at login; \
+     a keyring manager such as Seahorse can too) and try again, or set AXME_SECRET_STORAGE=file \
+     to keep new secrets in a 0600 file in the config dir";
+
 impl From<ConfigError> for CliError {
     fn from(err: ConfigError) -> Self {
         let message = err.to_string();
@@ -98,6 +103,13 @@ impl From<ConfigError> for CliError {
             }
             ConfigError::Keyring { .. } => CliError::failure(message).with_hint(
                 "set AXME_SECRET_STORAGE=file to keep secrets in a 0600 file in the config dir",
+            ),
+            ConfigError::KeyringLocked { .. } => {
+                CliError::failure(message).with_hint(KEYRING_LOCKED_HINT)
+            }
+            ConfigError::SecretsInKeyring { .. } => CliError::failure(message).with_hint(
+                "run it where the OS keyring is unlocked (e.g. your desktop session); to use \
+                 another key meanwhile without storing it, set AXME_API_KEY",
             ),
             ConfigError::NoConfigDir | ConfigError::Io { .. } | ConfigError::Corrupt { .. } => {
                 CliError::failure(message)

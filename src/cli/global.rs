@@ -7,7 +7,7 @@ use super::error::CliResult;
 use super::output::{ColorChoice, Output, OutputFormat};
 use crate::config::{
     self, ConfigError, ConfigFile, ConfigPaths, EffectiveContext, EnvOverrides, FlagOverrides,
-    SecretStore, StorageChoice,
+    SecretBackend, SecretStore, SecretWrite,
 };
 
 const HEADING: &str = "Global options";
@@ -93,32 +93,26 @@ impl Ctx {
         Ok(ConfigFile::load(&paths.config_json())?)
     }
 
-    /// Open the secret store named by `AXME_SECRET_STORAGE` (or probed). When the keyring was
-    /// wanted but not usable, say so once and remember that we did in config.json.
-    pub fn secret_store(
-        &self,
-        paths: &ConfigPaths,
-        config: &mut ConfigFile,
-    ) -> Result<SecretStore, ConfigError> {
-        let store = SecretStore::open(StorageChoice::from_env()?, paths.secrets_json())?;
-        tracing::debug!(backend = store.backend().name(), "secret store");
-        if let Some(reason) = store.fallback_reason()
-            && !config.file_store_notice_seen
-            && !self.out.quiet
-        {
-            self.out.notice(format!(
-                "note: the OS keyring is not usable here ({reason}); secrets are kept in {} \
-                 (mode 0600) instead. Set AXME_SECRET_STORAGE=file to choose this explicitly.",
-                store.file_path().display()
-            ));
-            // Remembering is a courtesy: if it fails the notice shows again next time. Not
-            // while an old config.json still holds secrets: saving would drop them unmigrated.
-            if !config.has_legacy_secrets() {
-                config.file_store_notice_seen = true;
-                let _ = config.save(&paths.config_json());
+    /// The secret store `AXME_SECRET_STORAGE` asks for (nothing is probed yet).
+    pub fn secret_store(&self, paths: &ConfigPaths) -> Result<SecretStore, ConfigError> {
+        SecretStore::from_env(paths)
+    }
+
+    /// Tell the user where written secrets went: a warning every time they went to the file
+    /// only because the keyring is not usable, a notice when they moved between stores.
+    pub fn report_writes(&self, store: &SecretStore, writes: &[SecretWrite]) {
+        for write in writes {
+            if let Some(why) = &write.fell_back {
+                self.out.warn(fallback_warning(store, write, why));
+            } else if let (Some(from), Some(to)) = (write.moved_from, write.backend) {
+                self.out.notice(format!(
+                    "note: moved the secrets of context {:?} from {} to {}",
+                    write.context,
+                    store_name(store, from),
+                    store_name(store, to)
+                ));
             }
         }
-        Ok(store)
     }
 
     /// The effective context (flag > env > stored context > default) every API command uses.
@@ -129,13 +123,31 @@ impl Ctx {
 
     pub fn effective_context_with(&self, flags: FlagOverrides) -> CliResult<EffectiveContext> {
         let paths = self.paths()?;
-        let mut config = self.load_config(&paths)?;
+        let config = self.load_config(&paths)?;
         let resolved = config::resolve(
-            &config.clone(),
+            &config,
             &flags,
             &EnvOverrides::from_process(),
-            |name| self.secret_store(&paths, &mut config)?.load(name),
+            |name, stored| self.secret_store(&paths)?.load(name, stored.secret_store()),
         )?;
         Ok(resolved)
+    }
+}
+
+/// The warning for secrets written to the file because the keyring is not usable.
+pub fn fallback_warning(store: &SecretStore, write: &SecretWrite, why: &str) -> String {
+    format!(
+        "the OS keyring is not usable here ({why}); the secrets of context {:?} were stored in \
+         {} (mode 0600) instead. Set AXME_SECRET_STORAGE=file to choose the file (and drop this \
+         warning), or AXME_SECRET_STORAGE=keyring to fail instead",
+        write.context,
+        store.file_path().display()
+    )
+}
+
+fn store_name(store: &SecretStore, backend: SecretBackend) -> String {
+    match backend {
+        SecretBackend::Keyring => "the OS keyring".into(),
+        SecretBackend::File => store.file_path().display().to_string(),
     }
 }

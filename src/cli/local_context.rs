@@ -40,12 +40,21 @@ impl<W: Write> LocalContextBanner<W> {
         };
         let url = url.replace("://0.0.0.0:", "://127.0.0.1:");
         match write_local_context(&url, &key) {
-            Ok(true) => tracing::info!(
-                context = LOCAL_CONTEXT_NAME,
-                %url,
-                "stored a `local` context with this server's admin key for the axme CLI"
-            ),
-            Ok(false) => {}
+            Ok(Some(writes)) => {
+                tracing::info!(
+                    context = LOCAL_CONTEXT_NAME,
+                    %url,
+                    "stored a `local` context with this server's admin key for the axme CLI"
+                );
+                for why in writes.iter().filter_map(|w| w.fell_back.as_deref()) {
+                    tracing::warn!(
+                        reason = why,
+                        "the OS keyring is not usable; the `local` context's key went to \
+                         secrets.json (mode 0600) instead (AXME_SECRET_STORAGE=file chooses it)"
+                    );
+                }
+            }
+            Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "could not store the `local` CLI context"),
         }
     }

@@ -58,14 +58,26 @@ impl Remote {
             let name = context.name.value.clone();
             let paths = ctx.paths().ok();
             Arc::new(move |s: &Session| {
-                if let Some(paths) = &paths
-                    && let Err(e) = crate::config::store_session(
+                let Some(paths) = &paths else { return };
+                let stored = crate::config::SecretStore::from_env(paths).and_then(|store| {
+                    let writes = crate::config::store_session(
                         paths,
+                        &store,
                         &name,
                         s.access_token.clone(),
                         s.refresh_token.clone(),
-                    )
-                {
+                    )?;
+                    for write in &writes {
+                        if let Some(why) = &write.fell_back {
+                            super::output::eprintln_safe(&format!(
+                                "warning: {}",
+                                super::global::fallback_warning(&store, write, why)
+                            ));
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = stored {
                     super::output::eprintln_safe(&format!(
                         "warning: could not store the refreshed session ({e}); run `axme login` if later commands fail"
                     ));

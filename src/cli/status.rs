@@ -6,12 +6,12 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::error::{CliError, CliResult};
+use super::error::{CliError, CliResult, KEYRING_LOCKED_HINT};
 use super::global::Ctx;
 use super::output::Style;
 use super::remote::{Remote, block_on, from_client};
 use crate::client::Client;
-use crate::config::{EnvOverrides, SecretStore, StorageChoice, resolve};
+use crate::config::{ConfigFile, EnvOverrides, KeyringState, SecretBackend, SecretStore, resolve};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -109,26 +109,21 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
         (Ok(_), None) => add("config", false, "unreadable".into()),
     }
 
-    // Secrets backend.
-    let store = paths
-        .as_ref()
-        .ok()
-        .map(|p| StorageChoice::from_env().and_then(|c| SecretStore::open(c, p.secrets_json())));
-    match &store {
-        Some(Ok(s)) => add(
-            "secrets",
-            true,
-            match s.fallback_reason() {
-                Some(why) => format!(
-                    "{} ({}; keyring unusable: {why})",
-                    s.backend().name(),
-                    s.file_path().display()
-                ),
-                None => s.backend().name().to_string(),
-            },
-        ),
-        Some(Err(e)) => add("secrets", false, e.to_string()),
-        None => add("secrets", false, "no config dir".into()),
+    // Secrets: the store writes go to, and the one holding the effective context's secrets.
+    let store = paths.as_ref().ok().map(SecretStore::from_env);
+    let mut hint = None;
+    match (&store, &config) {
+        (Some(Ok(s)), config) => {
+            let recorded = match config {
+                Some(Ok(c)) => effective_name(ctx, c).and_then(|n| c.get(&n)?.secret_store()),
+                _ => None,
+            };
+            let (ok, detail, advice) = secrets_check(s, recorded);
+            hint = advice;
+            add("secrets", ok, detail);
+        }
+        (Some(Err(e)), _) => add("secrets", false, e.to_string()),
+        (None, _) => add("secrets", false, "no config dir".into()),
     }
 
     // The effective context, without failing the whole report on a bad one.
@@ -137,7 +132,7 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
             c,
             &ctx.global.flag_overrides(),
             &EnvOverrides::from_process(),
-            |n| s.load(n),
+            |n, stored| s.load(n, stored.secret_store()),
         )
         .map_err(|e| e.to_string()),
         _ => Err("config or secrets unavailable".into()),
@@ -228,10 +223,68 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
     let failed = checks.iter().filter(|c| !c.ok && !c.skipped).count();
     let run = checks.iter().filter(|c| !c.skipped).count();
     if failed == 0 {
-        Ok(())
-    } else {
-        Err(CliError::failure(format!(
-            "{failed} of {run} checks failed"
-        )))
+        return Ok(());
     }
+    let failed = CliError::failure(format!("{failed} of {run} checks failed"));
+    Err(match hint {
+        Some(hint) => failed.with_hint(hint),
+        None => failed,
+    })
+}
+
+/// The context a command would use, by name (flag > env > active), as `resolve` picks it.
+fn effective_name(ctx: &Ctx, config: &ConfigFile) -> Option<String> {
+    ctx.global
+        .context
+        .clone()
+        .or(EnvOverrides::from_process().context)
+        .or_else(|| config.active().map(str::to_string))
+}
+
+/// Whether the secret store works: pass/fail, the detail, and a hint when it fails. The
+/// keyring must be usable when new secrets go there (asked for, or present though locked) or
+/// when the effective context's secrets are there. Locked fails: reading or storing a secret
+/// then fails, or waits for someone to unlock it.
+fn secrets_check(
+    store: &SecretStore,
+    recorded: Option<SecretBackend>,
+) -> (bool, String, Option<&'static str>) {
+    let file = store.file_path().display();
+    let target = match store.write_target() {
+        Ok(target) => target,
+        Err(e) => {
+            let hint = "AXME_SECRET_STORAGE=keyring insists on the keyring: start or unlock it, \
+                        or set AXME_SECRET_STORAGE=file";
+            return (false, e.to_string(), Some(hint));
+        }
+    };
+    let needs_keyring =
+        target.0 == SecretBackend::Keyring || recorded == Some(SecretBackend::Keyring);
+    match store.keyring_state() {
+        KeyringState::Locked if needs_keyring => {
+            let detail = "the OS keyring is locked: secrets cannot be read or stored there \
+                          until it is unlocked";
+            return (false, detail.into(), Some(KEYRING_LOCKED_HINT));
+        }
+        KeyringState::Unavailable(why) if needs_keyring => {
+            let detail = format!(
+                "the context's secrets are in the OS keyring, which is not usable here: {why}"
+            );
+            let hint = "run axme where the keyring is usable (e.g. your desktop session)";
+            return (false, detail, Some(hint));
+        }
+        _ => {}
+    }
+    let mut detail = match target {
+        (SecretBackend::Keyring, _) => "keyring".to_string(),
+        (SecretBackend::File, Some(why)) => format!("file ({file}; keyring not usable: {why})"),
+        (SecretBackend::File, None) => format!("file ({file})"),
+    };
+    if let Some(held) = recorded.filter(|b| *b != target.0) {
+        detail.push_str(&format!(
+            "; the context's secrets are still in the {} until its next write",
+            held.name()
+        ));
+    }
+    (true, detail, None)
 }

@@ -1,8 +1,10 @@
 //! `config.json`: the stored contexts, in the public CLI's layout, and never a secret.
 //!
 //! Layout: `{"active_context": "...", "contexts": {"<name>": {"base_url", "org_id",
-//! "workspace_id", "owner_agent", "environment"}}, "file_store_notice_seen": bool}`.
-//! Unknown keys (e.g. the public CLI's `last_login_email`) are kept on rewrite.
+//! "workspace_id", "owner_agent", "environment", "secret_store"}}}`. `secret_store` (`keyring`
+//! or `file`) is ours: where the context's secrets are; a context without it (written by an
+//! older version or the public CLI) has them looked up. Unknown keys (e.g. the public CLI's
+//! `last_login_email`) are kept on rewrite.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{ConfigError, ContextSecrets, write_atomic};
+use super::{ConfigError, ContextSecrets, SecretBackend, write_atomic};
 
 /// Where the gateway is when nothing says otherwise: a local `axme server`.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8100";
@@ -30,6 +32,10 @@ pub struct StoredContext {
     pub owner_agent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    /// Which store holds the context's secrets (never a secret itself); see
+    /// [`StoredContext::secret_store`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret_store: Option<String>,
     /// Secrets an old config.json may hold: read (so they keep working) but never written back;
     /// [`ConfigFile::take_legacy_secrets`] moves them to the secret store on the next save.
     #[serde(default, skip_serializing)]
@@ -49,6 +55,16 @@ impl StoredContext {
             base_url: base_url.into(),
             ..Default::default()
         }
+    }
+
+    /// The store config.json records for the context's secrets; `None` when it has none, or
+    /// names one this version does not know.
+    pub fn secret_store(&self) -> Option<SecretBackend> {
+        self.secret_store.as_deref().and_then(SecretBackend::parse)
+    }
+
+    pub fn set_secret_store(&mut self, backend: Option<SecretBackend>) {
+        self.secret_store = backend.map(|b| b.name().to_string());
     }
 
     /// Secrets found in an old config.json for this context, if any.
@@ -76,15 +92,8 @@ pub struct ConfigFile {
     pub active_context: String,
     #[serde(default)]
     pub contexts: BTreeMap<String, StoredContext>,
-    /// Set once the user was told where secrets are kept (so the notice shows once).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub file_store_notice_seen: bool,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }
 
 impl ConfigFile {
@@ -99,7 +108,11 @@ impl ConfigFile {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        serde_json::from_str(&text).map_err(|e| corrupt(path, &e))
+        let mut config: Self = serde_json::from_str(&text).map_err(|e| corrupt(path, &e))?;
+        // Earlier versions showed the file-store notice once and remembered it here; it now
+        // shows on every write that falls back, so the flag goes on the next save.
+        config.extra.remove("file_store_notice_seen");
+        Ok(config)
     }
 
     /// Write config.json atomically (0600). Legacy secrets are never serialized.

@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{
-    ConfigError, ConfigFile, ContextSecrets, DEFAULT_BASE_URL, DEFAULT_CONTEXT_NAME, StoredContext,
-    env,
+    ConfigError, ConfigFile, ContextSecrets, DEFAULT_BASE_URL, DEFAULT_CONTEXT_NAME, SecretBackend,
+    StoredContext, env,
 };
 
 /// Where a value came from.
@@ -80,20 +80,22 @@ pub struct EffectiveContext {
     /// too (an explicit key means an explicit identity: we do not mix it with a stored session).
     pub actor_token: Option<String>,
     pub refresh_token: Option<String>,
+    /// Which store config.json records for the stored context's secrets.
+    pub secret_store: Option<SecretBackend>,
     pub org_id: Option<Sourced<String>>,
     pub workspace_id: Option<Sourced<String>>,
     pub owner_agent: Option<Sourced<String>>,
     pub environment: Option<Sourced<String>>,
 }
 
-/// Resolve the effective context. `load_secrets` is called only when the stored context's
-/// secrets are needed (no API key from a flag or the environment), so an explicit key works
-/// even where the secret store does not.
+/// Resolve the effective context. `load_secrets` (given the stored context's name and entry)
+/// is called only when its secrets are needed (no API key from a flag or the environment), so
+/// an explicit key works even where the secret store does not.
 pub fn resolve(
     config: &ConfigFile,
     flags: &FlagOverrides,
     environment: &EnvOverrides,
-    load_secrets: impl FnOnce(&str) -> Result<ContextSecrets, ConfigError>,
+    load_secrets: impl FnOnce(&str, &StoredContext) -> Result<ContextSecrets, ConfigError>,
 ) -> Result<EffectiveContext, ConfigError> {
     let name = pick(&flags.context, &environment.context)
         .or_else(|| {
@@ -121,7 +123,7 @@ pub fn resolve(
     let (api_key, actor_token, refresh_token) = match pick(&flags.api_key, &environment.api_key) {
         Some(key) => (Some(key), None, None),
         None if stored.is_some() => {
-            let mut secrets = load_secrets(&name.value)?;
+            let mut secrets = load_secrets(&name.value, context)?;
             let legacy = context.legacy_secrets();
             secrets.api_key = secrets.api_key.or(legacy.api_key);
             secrets.actor_token = secrets.actor_token.or(legacy.actor_token);
@@ -142,6 +144,7 @@ pub fn resolve(
         api_key,
         actor_token,
         refresh_token,
+        secret_store: context.secret_store(),
         org_id: from_context(&context.org_id),
         workspace_id: from_context(&context.workspace_id),
         owner_agent: from_context(&context.owner_agent),
@@ -209,7 +212,7 @@ mod tests {
         config
     }
 
-    fn stored_key(_: &str) -> Result<ContextSecrets, ConfigError> {
+    fn stored_key(_: &str, _: &StoredContext) -> Result<ContextSecrets, ConfigError> {
         Ok(ContextSecrets {
             api_key: Some("stored-key".into()),
             ..Default::default()
@@ -264,7 +267,7 @@ mod tests {
             api_key: some("env-key"),
             ..Default::default()
         };
-        let r = resolve(&config, &FlagOverrides::default(), &env, |_| {
+        let r = resolve(&config, &FlagOverrides::default(), &env, |_, _| {
             Err(ConfigError::Keyring {
                 detail: "must not be called".into(),
             })

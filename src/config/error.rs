@@ -23,6 +23,16 @@ pub enum ConfigError {
     BadStorageChoice { value: String },
     /// The OS keyring was required (or chosen) but failed.
     Keyring { detail: String },
+    /// The OS keyring is locked, and using it failed (no one could unlock it).
+    KeyringLocked { detail: String },
+    /// A context's secrets are in the OS keyring, which cannot be used here; `consequence`
+    /// says what that means for this command.
+    SecretsInKeyring {
+        context: String,
+        /// "is locked", "is not usable here (why)".
+        state: String,
+        consequence: &'static str,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -49,6 +59,17 @@ impl fmt::Display for ConfigError {
             ConfigError::Keyring { detail } => {
                 write!(f, "the OS keyring is not usable: {detail}")
             }
+            ConfigError::KeyringLocked { detail } => {
+                write!(f, "the OS keyring is locked: {detail}")
+            }
+            ConfigError::SecretsInKeyring {
+                context,
+                state,
+                consequence,
+            } => write!(
+                f,
+                "context {context:?} keeps its secrets in the OS keyring, which {state}; {consequence}"
+            ),
         }
     }
 }

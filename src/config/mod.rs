@@ -7,8 +7,10 @@ mod atomic;
 mod contexts;
 mod effective;
 mod error;
+mod os_keyring;
 mod paths;
 mod scenario_agents;
+mod secret_file;
 mod secrets;
 mod store_context;
 
@@ -18,11 +20,15 @@ pub use effective::{
     EffectiveContext, EnvOverrides, FlagOverrides, Source, Sourced, normalize_base_url, resolve,
 };
 pub use error::ConfigError;
+pub use os_keyring::KeyringState;
 pub use paths::{ConfigPaths, config_dir};
 pub use scenario_agents::{ScenarioAgent, ScenarioAgents};
-pub use secrets::{ContextSecrets, SecretBackend, SecretStore, StorageChoice};
+pub use secrets::{
+    ContextSecrets, Presence, SecretBackend, SecretStore, SecretWrite, StorageChoice,
+};
 pub use store_context::{
-    ContextUpdate, LOCAL_CONTEXT_NAME, store_session, update_context, write_local_context,
+    ContextUpdate, LOCAL_CONTEXT_NAME, commit, set_secrets, store_session, update_context,
+    write_local_context,
 };
 
 /// Environment variable names, declared once so help text, code and tests agree.

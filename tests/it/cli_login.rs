@@ -14,7 +14,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The code the server logged for `email` after `after` bytes of its log.
-fn logged_code(server: &TestServer, email: &str) -> String {
+pub(crate) fn logged_code(server: &TestServer, email: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let log = server.stderr();

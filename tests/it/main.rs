@@ -12,6 +12,8 @@ mod cli_context;
 mod cli_help;
 mod cli_install;
 mod cli_intents;
+#[cfg(target_os = "linux")]
+mod cli_keyring;
 mod cli_listen;
 mod cli_login;
 mod cli_login_smtp;

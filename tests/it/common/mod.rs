@@ -3,6 +3,9 @@
 
 /// Running the CLI with a private config dir.
 pub mod cli;
+/// A private gnome-keyring on its own D-Bus session (Linux).
+#[cfg(target_os = "linux")]
+pub mod keyring;
 /// A fresh PostgreSQL database per test.
 pub mod pg;
 /// Starting the real gateway and talking HTTP to it.
@@ -13,5 +16,7 @@ pub mod sse;
 pub mod workflow;
 
 pub use cli::*;
+#[cfg(target_os = "linux")]
+pub use keyring::Keyring;
 pub use pg::PgDb;
 pub use server::*;
