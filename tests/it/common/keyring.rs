@@ -151,24 +151,41 @@ impl Keyring {
             .stdin(Stdio::null())
             .output()
             .expect("run secret-tool");
+        // "Not found" is a bare exit 1; anything on stderr means the lookup itself failed,
+        // which must not pass for "deleted".
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.trim().is_empty(),
+            "secret-tool lookup {account} failed: {stderr}\n--- session log ---\n{}",
+            self.log()
+        );
         let value = String::from_utf8_lossy(&out.stdout).trim().to_string();
         (out.status.success() && !value.is_empty()).then_some(value)
     }
 
+    /// One `dbus-send` call on the session; retried for a while (a loaded machine can make a
+    /// call time out), then the test fails with what dbus-send and the session said.
     fn dbus_send(&self, args: &[&str]) -> String {
-        let out = Command::new("dbus-send")
-            .args(["--session", "--print-reply=literal"])
-            .args(args)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run dbus-send");
-        assert!(
-            out.status.success(),
-            "dbus-send {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = Command::new("dbus-send")
+                .args(["--session", "--print-reply=literal"])
+                .args(args)
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run dbus-send");
+            if out.status.success() {
+                return String::from_utf8_lossy(&out.stdout).trim().to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "dbus-send {args:?} failed: {}\n--- session log ---\n{}",
+                String::from_utf8_lossy(&out.stderr),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// Lock the default collection through the Secret Service API (`Service.Lock`), as a
