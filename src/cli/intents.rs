@@ -190,7 +190,9 @@ async fn send(ctx: &Ctx, remote: &Remote, args: SendArgs) -> CliResult {
         Some(d) => {
             let d = chrono::Duration::from_std(d)
                 .map_err(|_| CliError::usage("--deadline is too far in the future"))?;
-            Some(crate::protocol::timestamp(chrono::Utc::now() + d))
+            Some(crate::protocol::Timestamp::from_datetime(
+                chrono::Utc::now() + d,
+            ))
         }
         None => None,
     };
@@ -330,8 +332,11 @@ async fn get(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
         ("type", intent.intent_type.clone()),
         ("to", shown_address(&intent.to_agent)),
         ("from", intent.from_agent.clone().unwrap_or_default()),
-        ("created", intent.created_at.clone()),
-        ("updated", intent.updated_at.clone().unwrap_or_default()),
+        ("created", intent.created_at.to_string()),
+        (
+            "updated",
+            intent.updated_at.map(|t| t.to_string()).unwrap_or_default(),
+        ),
     ];
     if let Some(r) = intent.waiting_reason {
         rows.push(("waiting", r.as_str().to_string()));
@@ -343,7 +348,7 @@ async fn get(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
         ));
     }
     if let Some(d) = &intent.deadline_at {
-        rows.push(("deadline", d.clone()));
+        rows.push(("deadline", d.to_string()));
     }
     if let Some(parent) = &intent.parent_intent_id {
         rows.push(("parent", parent.clone()));
@@ -401,7 +406,7 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
                     vec![
                         i.intent_id.clone(),
                         ctx.out.status(i.status),
-                        age(now, i.updated_at.as_deref().unwrap_or(&i.created_at)),
+                        age(now, i.updated_at.unwrap_or(i.created_at)),
                         i.intent_type.clone(),
                         shown_address(&i.to_agent),
                     ]
@@ -440,11 +445,8 @@ pub fn shown_address(address: &str) -> String {
 }
 
 /// `42s`, `5m`, `3h`, `2d` since `at`.
-fn age(now: chrono::DateTime<chrono::Utc>, at: &str) -> String {
-    let Ok(at) = chrono::DateTime::parse_from_rfc3339(at) else {
-        return "-".into();
-    };
-    let secs = (now - at.with_timezone(&chrono::Utc)).num_seconds().max(0);
+fn age(now: chrono::DateTime<chrono::Utc>, at: crate::protocol::Timestamp) -> String {
+    let secs = (now - at.datetime()).num_seconds().max(0);
     match secs {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m", s / 60),

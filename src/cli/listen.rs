@@ -117,16 +117,11 @@ pub async fn listen(ctx: &Ctx, client: &Client, args: ListenArgs) -> CliResult {
             return Ok(());
         };
         let delivery = stream.next().await.map_err(from_client)?;
-        if delivery
-            .status
-            .parse::<Status>()
-            .is_ok_and(Status::is_terminal)
-            || !seen.first_time(&delivery.intent_id)
-        {
+        if delivery.status.is_terminal() || !seen.first_time(&delivery.intent_id) {
             continue;
         }
         let Some(cmd) = &args.exec else {
-            print_delivery(&out, &delivery.intent_id, &delivery.status, &delivery.data)?;
+            print_delivery(&out, &delivery)?;
             if args.once {
                 return Ok(());
             }
@@ -151,21 +146,20 @@ pub async fn listen(ctx: &Ctx, client: &Client, args: ListenArgs) -> CliResult {
     }
 }
 
-fn print_delivery(out: &Output, id: &str, status: &str, data: &Value) -> CliResult {
+fn print_delivery(out: &Output, delivery: &crate::protocol::AgentDelivery) -> CliResult {
     if out.is_machine() {
-        return out.line(data.to_string());
+        // One delivery per line, as the gateway sent it.
+        let line = serde_json::to_string(delivery)
+            .map_err(|e| super::CliError::failure(format!("cannot encode output as JSON: {e}")))?;
+        return out.line(line);
     }
-    let text = |f: &str| {
-        data.get(f)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
     out.line(format!(
-        "{}  {id}  {status}  {}  {}",
+        "{}  {}  {}  {}  {}",
         stamp(),
-        text("intent_type"),
-        compact(data.get("payload").unwrap_or(&Value::Null))
+        delivery.intent_id,
+        delivery.status,
+        delivery.intent_type,
+        compact(&delivery.payload)
     ))
 }
 

@@ -10,11 +10,7 @@ use crate::protocol::{IntentEvent, Status};
 
 /// `12:00:01  #3  DELIVERED     intent.delivered   (holder)  detail`.
 pub fn event_line(out: &Output, event: &IntentEvent) -> String {
-    let time = event
-        .at
-        .get(11..19)
-        .filter(|_| event.at.len() >= 19)
-        .unwrap_or(&event.at);
+    let time = event.at.datetime().format("%H:%M:%S");
     let status = format!("{:<12}", status_label(event.status));
     let status = match status_style(event.status) {
         Some(s) => out.paint(&status, s),

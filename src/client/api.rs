@@ -58,11 +58,8 @@ impl Client {
             .await?;
         let created: CreateIntentResponse = super::decode("/v1/intents", value)?;
         let answered = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok());
-        let made = chrono::DateTime::parse_from_rfc3339(&created.created_at).ok();
-        let replayed = match (answered, made) {
-            (Some(a), Some(m)) => (a - m).num_milliseconds() > 1000,
-            _ => false,
-        };
+        let made = created.created_at.datetime();
+        let replayed = answered.is_some_and(|a| (a.to_utc() - made).num_milliseconds() > 1000);
         Ok((created, replayed))
     }
 

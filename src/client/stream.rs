@@ -14,10 +14,10 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use serde_json::Value;
 
 use super::retry::{Backoff, OnOutage, Persist};
 use super::{Client, ClientError, ClientResult, segment};
+pub use crate::protocol::AgentDelivery;
 use crate::protocol::IntentEvent;
 use crate::protocol::event::kind;
 use crate::protocol::sse::{Decoder, Frame};
@@ -223,17 +223,6 @@ impl IntentStream {
     }
 }
 
-/// One intent delivered to an agent.
-#[derive(Debug, Clone)]
-pub struct AgentDelivery {
-    pub intent_id: String,
-    /// The per-address delivery cursor.
-    pub seq: u64,
-    pub status: String,
-    /// The whole frame data (intent_type, payload, from_agent, …).
-    pub data: Value,
-}
-
 /// Intents delivered to one agent address, live, until an error it does not wait out.
 pub struct AgentStream {
     client: Client,
@@ -296,32 +285,22 @@ impl AgentStream {
                         if frame.event.as_deref() == Some(kind::STREAM_TIMEOUT) {
                             continue;
                         }
-                        let Ok(data) = serde_json::from_str::<Value>(&frame.data) else {
-                            continue;
-                        };
-                        let seq = data
-                            .get("seq")
-                            .and_then(Value::as_u64)
-                            .or_else(|| frame.id.as_deref().and_then(|i| i.trim().parse().ok()));
-                        let (Some(seq), Some(intent_id)) =
-                            (seq, data.get("intent_id").and_then(Value::as_str))
+                        let Ok(mut delivery) = serde_json::from_str::<AgentDelivery>(&frame.data)
                         else {
                             continue;
                         };
-                        if seq <= self.cursor {
+                        // A gateway that leaves `seq` out numbers the frame instead.
+                        if delivery.seq == 0 {
+                            match frame.id.as_deref().and_then(|i| i.trim().parse().ok()) {
+                                Some(seq) => delivery.seq = seq,
+                                None => continue,
+                            }
+                        }
+                        if delivery.seq <= self.cursor {
                             continue;
                         }
-                        self.cursor = seq;
-                        self.queue.push_back(AgentDelivery {
-                            intent_id: intent_id.to_string(),
-                            seq,
-                            status: data
-                                .get("status")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_string(),
-                            data,
-                        });
+                        self.cursor = delivery.seq;
+                        self.queue.push_back(delivery);
                     }
                 }
                 Ok(None) => self.conn = None,

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::Intent;
 use super::event::kind;
 use super::status::Status;
+use super::time::Timestamp;
 
 /// One intent delivered to an agent: the `data` of an agent-stream frame and the body of
 /// an HTTP push, the same object both ways. Fields are in the order the gateway has always
@@ -19,7 +20,7 @@ use super::status::Status;
 /// names its own type; everyone else keeps the JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentDelivery<P = Value> {
-    pub at: String,
+    pub at: Timestamp,
     #[serde(default)]
     pub correlation_id: Option<String>,
     #[serde(default = "delivered")]
@@ -35,6 +36,8 @@ pub struct AgentDelivery<P = Value> {
     /// gateway left it out; the frame's SSE `id` counts then.
     #[serde(default)]
     pub seq: u64,
+    /// The intent's status when it was written; a frame without one was delivered.
+    #[serde(default = "delivered_status")]
     pub status: Status,
     #[serde(default)]
     pub to_agent: String,
@@ -44,9 +47,13 @@ fn delivered() -> String {
     kind::DELIVERED.to_string()
 }
 
+fn delivered_status() -> Status {
+    Status::Delivered
+}
+
 impl AgentDelivery<Value> {
     /// The frame for `intent` at delivery cursor `seq`.
-    pub fn of(intent: &Intent, seq: u64, at: String) -> Self {
+    pub fn of(intent: &Intent, seq: u64, at: Timestamp) -> Self {
         AgentDelivery {
             at,
             correlation_id: intent.correlation_id.clone(),
@@ -139,7 +146,7 @@ mod tests {
     #[test]
     fn a_frame_keeps_the_bytes_it_always_had() {
         let frame = AgentDelivery {
-            at: "t".into(),
+            at: "2026-02-28T00:00:10Z".parse().unwrap(),
             correlation_id: None,
             event_type: kind::DELIVERED.into(),
             from_agent: Some("agent://o/w/a".into()),
@@ -152,7 +159,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&frame).unwrap(),
-            r#"{"at":"t","correlation_id":null,"event_type":"intent.delivered","from_agent":"agent://o/w/a","intent_id":"i","intent_type":"x.v1","payload":{"k":1},"seq":4,"status":"DELIVERED","to_agent":"agent://o/w/b"}"#
+            r#"{"at":"2026-02-28T00:00:10.000Z","correlation_id":null,"event_type":"intent.delivered","from_agent":"agent://o/w/a","intent_id":"i","intent_type":"x.v1","payload":{"k":1},"seq":4,"status":"DELIVERED","to_agent":"agent://o/w/b"}"#
         );
     }
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::status::{Status, WaitingReason};
 use super::task::HumanTask;
+use super::time::Timestamp;
 
 /// Event type names emitted by the gateway.
 pub mod kind {
@@ -48,8 +49,7 @@ pub struct IntentEvent {
     pub event_type: String,
     /// The intent's status after this event.
     pub status: Status,
-    /// RFC 3339 UTC timestamp.
-    pub at: String,
+    pub at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_reason: Option<WaitingReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::event::{IntentEvent, PendingWith};
 use super::status::{Status, WaitingReason};
 use super::task::HumanTask;
+use super::time::Timestamp;
 
 /// Largest accepted request payload (spec §5.5): larger bodies get 413.
 pub const MAX_PAYLOAD_BYTES: usize = 128 * 1024;
@@ -24,7 +25,7 @@ pub struct CreateIntentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline_at: Option<String>,
+    pub deadline_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remind_after_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,7 +46,7 @@ pub struct CreateIntentResponse {
     pub ok: bool,
     pub intent_id: String,
     pub status: Status,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// An intent as `GET /v1/intents/{id}` shows it. `lifecycle_status` mirrors `status`
@@ -71,15 +72,15 @@ pub struct Intent {
     pub pending_with: Option<PendingWith>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_status: Option<String>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline_at: Option<String>,
+    pub deadline_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due_at: Option<String>,
+    pub due_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remind_after_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@ pub mod scenario;
 pub mod sse;
 pub mod status;
 pub mod task;
+pub mod time;
 
 pub use address::{AgentAddress, AgentRef};
 pub use banner::{Banner, BannerReader};
@@ -25,13 +26,14 @@ pub use intent::{
 };
 pub use status::{Status, WaitingReason};
 pub use task::{HumanTask, TaskType};
+pub use time::Timestamp;
 
 /// RFC 3339 UTC timestamp with millisecond precision, as every timestamp on the wire.
 pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    Timestamp::from_datetime(at).to_string()
 }
 
 /// Now, formatted for the wire.
 pub fn now() -> String {
-    timestamp(chrono::Utc::now())
+    Timestamp::now().to_string()
 }

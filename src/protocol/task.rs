@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::event::PendingWith;
 use super::status::{Status, WaitingReason};
+use super::time::Timestamp;
 
 /// `task_type` (§8.1). Types this release does not know are kept by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,9 +173,9 @@ pub struct MyTask {
     #[serde(default)]
     pub allowed_outcomes: Option<Vec<String>>,
     #[serde(default)]
-    pub assigned_at: Option<String>,
+    pub assigned_at: Option<Timestamp>,
     #[serde(default)]
-    pub due_at: Option<String>,
+    pub due_at: Option<Timestamp>,
     #[serde(default)]
     pub from_agent: Option<String>,
     pub human_task: HumanTask,

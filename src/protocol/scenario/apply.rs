@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::delivery::DeliveryMode;
 use crate::protocol::event::PendingWith;
 use crate::protocol::status::Status;
+use crate::protocol::time::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyResponse {
@@ -17,9 +18,9 @@ pub struct ApplyResponse {
     #[serde(default)]
     pub compile_id: Option<String>,
     #[serde(default)]
-    pub created_at: Option<String>,
+    pub created_at: Option<Timestamp>,
     #[serde(default)]
-    pub deadline_at: Option<String>,
+    pub deadline_at: Option<Timestamp>,
     /// True when this answer is the replay of an earlier apply with the same key.
     #[serde(default)]
     pub idempotent: bool,

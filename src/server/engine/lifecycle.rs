@@ -10,7 +10,8 @@ use super::directory::Caller;
 use super::refusal::Refusal;
 use crate::protocol::event::kind;
 use crate::protocol::{
-    CreateIntentRequest, Intent, IntentEvent, PendingWith, ResumeBody, Status, WaitingReason,
+    CreateIntentRequest, Intent, IntentEvent, PendingWith, ResumeBody, Status, Timestamp,
+    WaitingReason,
 };
 use crate::server::store::{Decision, IntentMeta};
 
@@ -21,16 +22,16 @@ pub struct CreateInput {
     pub from_agent: String,
     pub to_agent: String,
     pub correlation_id: String,
-    pub now: String,
+    pub now: Timestamp,
 }
 
-pub fn blank_event(intent: &Intent, kind: &str, status: Status, now: &str) -> IntentEvent {
+pub fn blank_event(intent: &Intent, kind: &str, status: Status, now: &Timestamp) -> IntentEvent {
     IntentEvent {
         intent_id: intent.intent_id.clone(),
         seq: intent.last_seq.unwrap_or(0) + 1,
         event_type: kind.to_string(),
         status,
-        at: now.to_string(),
+        at: *now,
         waiting_reason: None,
         pending_with: None,
         actor: None,
@@ -65,7 +66,7 @@ fn apply(intent: &mut Intent, event: &IntentEvent) {
     if event.error.is_some() {
         intent.error = event.error.clone();
     }
-    intent.updated_at = Some(event.at.clone());
+    intent.updated_at = Some(event.at);
     intent.last_seq = Some(event.seq);
 }
 
@@ -92,10 +93,10 @@ pub fn create(input: CreateInput) -> (Intent, Vec<IntentEvent>) {
         lifecycle_waiting_reason: None,
         pending_with: None,
         legacy_status: None,
-        created_at: input.now.clone(),
+        created_at: input.now,
         updated_at: None,
         reply_to: r.reply_to,
-        due_at: r.deadline_at.clone(),
+        due_at: r.deadline_at,
         deadline_at: r.deadline_at,
         remind_after_seconds: r.remind_after_seconds,
         remind_interval_seconds: r.remind_interval_seconds,
@@ -199,7 +200,7 @@ pub fn resolve(
     meta: &IntentMeta,
     mut intent: Intent,
     input: ResolveInput,
-    now: &str,
+    now: &Timestamp,
 ) -> Result<Decision, Refusal> {
     authorize_change(caller, meta, &intent)?;
     // A terminal intent answers 409 whatever the body lacks; only then the conditional
@@ -249,7 +250,7 @@ pub fn resume(
     meta: &IntentMeta,
     mut intent: Intent,
     body: ResumeBody,
-    now: &str,
+    now: &Timestamp,
 ) -> Result<Decision, Refusal> {
     authorize_change(caller, meta, &intent)?;
     let mut events = Vec::with_capacity(1);
@@ -355,7 +356,7 @@ pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> Result<(
 
 /// First write of the intent to a live listener: SUBMITTED → DELIVERED. Anything else is
 /// left as it is (a redelivery).
-pub fn deliver(mut intent: Intent, now: &str) -> Decision {
+pub fn deliver(mut intent: Intent, now: &Timestamp) -> Decision {
     let mut events = Vec::new();
     if intent.status == Status::Submitted {
         let mut event = blank_event(&intent, kind::DELIVERED, Status::Delivered, now);
@@ -398,7 +399,7 @@ mod tests {
             from_agent: "agent://local/default/alice".into(),
             to_agent: "agent://local/default/bob".into(),
             correlation_id: "c".into(),
-            now: "t0".into(),
+            now: crate::protocol::Timestamp::now(),
         });
         let meta = IntentMeta {
             workspace_id: "w".into(),
@@ -414,12 +415,19 @@ mod tests {
         assert_eq!(events.len(), 2);
         assert_eq!(events[1].seq, 2);
         assert_eq!(intent.status, Status::Submitted);
-        let d = deliver(intent, "t1");
+        let d = deliver(intent, &crate::protocol::Timestamp::now());
         assert_eq!(d.events[0].seq, 3);
         assert_eq!(d.intent.status, Status::Delivered);
         let bob = caller("agent://local/default/bob", false);
         let body = ResumeBody::classify(json!({"action": "complete", "ok": true})).unwrap();
-        let d = resume(&bob, &meta, d.intent, body, "t2").unwrap();
+        let d = resume(
+            &bob,
+            &meta,
+            d.intent,
+            body,
+            &crate::protocol::Timestamp::now(),
+        )
+        .unwrap();
         assert_eq!(d.intent.status, Status::Completed);
         assert_eq!(d.intent.result, Some(json!({"ok": true})));
         let again = ResolveInput {
@@ -429,7 +437,14 @@ mod tests {
             error: None,
             reason: Some("x".into()),
         };
-        let err = resolve(&bob, &meta, d.intent, again, "t3").unwrap_err();
+        let err = resolve(
+            &bob,
+            &meta,
+            d.intent,
+            again,
+            &crate::protocol::Timestamp::now(),
+        )
+        .unwrap_err();
         assert!(matches!(err, Refusal::AlreadyTerminal { .. }));
     }
 
@@ -441,14 +456,35 @@ mod tests {
         assert_eq!(intent.status, Status::Waiting);
         let eve = caller("agent://local/default/eve", false);
         let body = ResumeBody::classify(json!({"action": "complete"})).unwrap();
-        let err = resume(&eve, &meta, intent.clone(), body, "t").unwrap_err();
+        let err = resume(
+            &eve,
+            &meta,
+            intent.clone(),
+            body,
+            &crate::protocol::Timestamp::now(),
+        )
+        .unwrap_err();
         assert!(matches!(err, Refusal::Forbidden(_)));
         let admin = caller("agent://local/default/admin", true);
         let bad = ResumeBody::classify(json!({"task_result": {"outcome": "maybe"}})).unwrap();
-        let err = resume(&admin, &meta, intent.clone(), bad, "t").unwrap_err();
+        let err = resume(
+            &admin,
+            &meta,
+            intent.clone(),
+            bad,
+            &crate::protocol::Timestamp::now(),
+        )
+        .unwrap_err();
         assert!(matches!(err, Refusal::InvalidField { .. }));
         let control = ResumeBody::classify(json!({"approve_current_step": true})).unwrap();
-        let d = resume(&admin, &meta, intent, control, "t").unwrap();
+        let d = resume(
+            &admin,
+            &meta,
+            intent,
+            control,
+            &crate::protocol::Timestamp::now(),
+        )
+        .unwrap();
         assert_eq!(d.intent.status, Status::InProgress);
     }
 }

@@ -128,8 +128,7 @@ impl Engine {
     ) -> StoreResult<()> {
         let at = intent
             .updated_at
-            .clone()
-            .unwrap_or_else(crate::protocol::now);
+            .map_or_else(crate::protocol::now, |at| at.to_string());
         let content = intent
             .result
             .clone()

@@ -14,7 +14,7 @@ use super::lifecycle::{blank_event, push};
 use super::reactor::{Engine, ORCHESTRATOR};
 use super::workflow;
 use crate::protocol::event::kind;
-use crate::protocol::{DeliveryMode, Intent, Status};
+use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
 use crate::server::store::{Decision, StoreResult, TimerRow, Tx};
 
 /// The `kind` column of each timer (stable: rows outlive a release).
@@ -160,7 +160,7 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Opt
 /// Timers a new intent starts with: its deadline and its first delivery check.
 pub fn initial_timers(engine: &Engine, intent: &Intent) -> Vec<TimerRow> {
     let mut timers = Vec::new();
-    if let Some(due) = intent.deadline_at.as_deref().and_then(parse_ms) {
+    if let Some(due) = intent.deadline_at.map(Timestamp::unix_ms) {
         timers.push(Timer::Deadline.row(&intent.intent_id, due));
     }
     if intent.status == Status::Submitted && intent.to_agent != ORCHESTRATOR {
@@ -191,7 +191,7 @@ pub fn millis(d: std::time::Duration) -> i64 {
 
 /// The deadline passed: a live intent ends TIMED_OUT.
 fn deadline_passed(tx: &mut dyn Tx, intent_id: &str) -> StoreResult<()> {
-    let now = crate::protocol::now();
+    let now = crate::protocol::Timestamp::now();
     tx.transition(
         intent_id,
         Box::new(move |_, mut current| {
@@ -263,7 +263,7 @@ pub fn count_failed_attempt(
 ) -> StoreResult<()> {
     let attempt = before + 1;
     if attempt >= engine.max_attempts(intent) {
-        let now = crate::protocol::now();
+        let now = crate::protocol::Timestamp::now();
         tx.transition(
             &intent.intent_id,
             Box::new(move |_, mut current| {

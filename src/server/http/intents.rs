@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, json_ok};
 use super::{AppState, validate};
-use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status};
+use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status, Timestamp};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
 use crate::server::engine::timers;
@@ -92,14 +92,14 @@ async fn create(
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let intent_id = uuid::Uuid::now_v7().to_string();
-    let now = crate::protocol::now();
+    let now = Timestamp::now();
     let (intent, events) = lifecycle::create(CreateInput {
         intent_id: intent_id.clone(),
         request,
         from_agent: caller.address.clone(),
         to_agent: to_agent.clone(),
         correlation_id,
-        now: now.clone(),
+        now,
     });
     let intent_json = encode(&intent)?;
     let mut encoded = Vec::with_capacity(events.len());
@@ -110,7 +110,7 @@ async fn create(
         ok: true,
         intent_id: intent_id.clone(),
         status: intent.status,
-        created_at: now.clone(),
+        created_at: now,
     })?;
     let new = NewIntent {
         meta: IntentMeta {
@@ -121,7 +121,7 @@ async fn create(
         intent_id,
         to_agent,
         status: intent.status,
-        created_at: now,
+        created_at: now.to_string(),
         intent_json,
         events: encoded,
         idempotency: idempotency.map(|key| IdempotencyKey {
@@ -315,7 +315,7 @@ async fn mutate(
 }
 
 fn resolve_decision(caller: Caller, input: ResolveInput, expected: Option<u64>) -> Decide {
-    let now = crate::protocol::now();
+    let now = Timestamp::now();
     Box::new(move |meta, intent| {
         lifecycle::authorize_change(&caller, meta, &intent)?;
         lifecycle::check_generation(&intent, expected)?;
@@ -382,7 +382,7 @@ async fn resume(
         .and_then(Value::as_u64);
     let dialect =
         ResumeBody::classify(body.clone()).map_err(|m| ApiError::invalid_field(field, m))?;
-    let now = crate::protocol::now();
+    let now = Timestamp::now();
     let actor = caller.clone();
     let decide: Decide = Box::new(move |meta, intent| {
         lifecycle::authorize_change(&actor, meta, &intent)?;

@@ -20,8 +20,8 @@ use super::extract::{JsonBody, json_of, json_value};
 use super::intents::encode;
 use super::validate;
 use crate::protocol::AgentRef;
-use crate::protocol::DeliveryMode;
 use crate::protocol::scenario::{self, ApplyResponse, Bundle, ProvisionedAgent};
+use crate::protocol::{DeliveryMode, Timestamp};
 use crate::server::engine::directory::{Caller, new_account_id};
 use crate::server::engine::lifecycle::{self, CreateInput};
 use crate::server::engine::reactor::ORCHESTRATOR;
@@ -155,15 +155,14 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
     Ok(out)
 }
 
-fn deadline_of(app: &AppState, bundle: &Bundle) -> Option<String> {
+fn deadline_of(app: &AppState, bundle: &Bundle, now: Timestamp) -> Option<Timestamp> {
     if let Some(at) = &bundle.intent.deadline_at {
         return chrono::DateTime::parse_from_rfc3339(at)
             .ok()
-            .map(|t| crate::protocol::timestamp(t.with_timezone(&chrono::Utc)));
+            .map(|t| Timestamp::from_datetime(t.with_timezone(&chrono::Utc)));
     }
     let seconds = bundle.intent.deadline_seconds?;
-    let at = chrono::Utc::now() + chrono::Duration::milliseconds(app.engine.scaled_ms(seconds));
-    Some(crate::protocol::timestamp(at))
+    Some(now.plus_ms(app.engine.scaled_ms(seconds)))
 }
 
 async fn apply(
@@ -228,7 +227,7 @@ async fn apply(
             )
         })
         .collect();
-    let now = crate::protocol::now();
+    let now = Timestamp::now();
     let parent_id = uuid::Uuid::now_v7().to_string();
     let compile_id = format!("cmp-{}", uuid::Uuid::new_v4().simple());
     let reply_to = match bundle.intent.reply_to.as_deref() {
@@ -251,7 +250,7 @@ async fn apply(
             to_agent: to_agent.clone(),
             payload: i.payload.clone(),
             reply_to: Some(reply_to),
-            deadline_at: deadline_of(&app, &bundle),
+            deadline_at: deadline_of(&app, &bundle, now),
             remind_after_seconds: i.remind_after_seconds,
             remind_interval_seconds: i.remind_interval_seconds,
             max_reminders: i.max_reminders,
@@ -263,7 +262,7 @@ async fn apply(
         from_agent: caller.address.clone(),
         to_agent: to_agent.clone(),
         correlation_id: uuid::Uuid::new_v4().to_string(),
-        now: now.clone(),
+        now,
     });
     if !direct {
         parent.compile_id = Some(compile_id.clone());
@@ -285,7 +284,7 @@ async fn apply(
         intent_id: parent_id.clone(),
         to_agent,
         status: parent.status,
-        created_at: now.clone(),
+        created_at: now.to_string(),
         intent_json: encode(&parent)?,
         events: encoded,
         idempotency: None,
@@ -340,7 +339,7 @@ async fn apply(
         .collect();
     let engine = app.engine.clone();
     let scenario_id = bundle.scenario_id.clone();
-    let deadline_at = parent.deadline_at.clone();
+    let deadline_at = parent.deadline_at;
     let job_key = idempotency.clone();
     let (response, created) = app
         .store

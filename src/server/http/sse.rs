@@ -364,7 +364,11 @@ async fn run_agent_stream(
                 continue;
             }
             leases.held.push(intent.intent_id.clone());
-            let delivery = AgentDelivery::of(&intent, row.delivery_cursor, crate::protocol::now());
+            let delivery = AgentDelivery::of(
+                &intent,
+                row.delivery_cursor,
+                crate::protocol::Timestamp::now(),
+            );
             let Ok(data) = serde_json::to_string(&delivery) else {
                 continue;
             };
@@ -416,7 +420,7 @@ async fn delivered(app: &AppState, status: Status, json: &str) -> Option<Intent>
     if status != Status::Submitted {
         return Some(intent);
     }
-    let now = crate::protocol::now();
+    let now = crate::protocol::Timestamp::now();
     match app
         .store
         .transition(

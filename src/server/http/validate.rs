@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, ApiResult};
-use crate::protocol::{CreateIntentRequest, HumanTask, Status};
+use crate::protocol::{CreateIntentRequest, HumanTask, Status, Timestamp};
 use crate::server::engine::lifecycle::ResolveInput;
 
 fn object<'a>(body: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
@@ -65,15 +65,18 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
         None | Some(Value::Null) => return Err(ApiError::invalid_field("payload", "is required")),
         Some(_) => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
     };
-    let deadline_at = opt_string(map, "deadline_at", 64)?;
-    if let Some(d) = &deadline_at
-        && chrono::DateTime::parse_from_rfc3339(d).is_err()
-    {
-        return Err(ApiError::invalid_field(
-            "deadline_at",
-            "must be an RFC 3339 timestamp",
-        ));
-    }
+    let deadline_at = match opt_string(map, "deadline_at", 64)? {
+        None => None,
+        Some(d) => match chrono::DateTime::parse_from_rfc3339(&d) {
+            Ok(at) => Some(Timestamp::from_datetime(at.to_utc())),
+            Err(_) => {
+                return Err(ApiError::invalid_field(
+                    "deadline_at",
+                    "must be an RFC 3339 timestamp",
+                ));
+            }
+        },
+    };
     let human_task = match map.get("human_task") {
         None | Some(Value::Null) => None,
         Some(Value::Object(t)) => Some(HumanTask::from(t.clone())),

@@ -68,7 +68,7 @@ fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
         from_agent: "agent://o/w/admin".into(),
         to_agent: "agent://o/w/bob".into(),
         correlation_id: "c".into(),
-        now: "t".into(),
+        now: crate::protocol::Timestamp::now(),
     });
     NewIntent {
         meta: IntentMeta {
@@ -132,7 +132,13 @@ fn complete(
         error: None,
         reason: None,
     };
-    lifecycle::resolve(&admin(), meta, intent, input, "t")
+    lifecycle::resolve(
+        &admin(),
+        meta,
+        intent,
+        input,
+        &crate::protocol::Timestamp::now(),
+    )
 }
 
 async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
@@ -169,7 +175,12 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
     let deliver = || {
         store.transition(
             "i1".into(),
-            Box::new(|_, intent| Ok(lifecycle::deliver(intent, "t"))),
+            Box::new(|_, intent| {
+                Ok(lifecycle::deliver(
+                    intent,
+                    &crate::protocol::Timestamp::now(),
+                ))
+            }),
         )
     };
     let (d1, d2) = (deliver(), deliver());
@@ -272,7 +283,10 @@ async fn jobs_commit_together_or_not_at_all(kind: Kind) {
     let store = place.open(Arc::new(Count::default())).await;
     let ok = store.run(|tx| {
         tx.create(new_intent("a", None, 0))?;
-        tx.transition("a", Box::new(|_, i| Ok(lifecycle::deliver(i, "t"))))?;
+        tx.transition(
+            "a",
+            Box::new(|_, i| Ok(lifecycle::deliver(i, &crate::protocol::Timestamp::now()))),
+        )?;
         tx.set_timer(TimerRow {
             intent_id: "a".into(),
             kind: "deadline".into(),

@@ -62,7 +62,7 @@ pub fn answer(
     caller_address: &str,
     mut intent: Intent,
     task: Map<String, Value>,
-    now: &str,
+    now: &crate::protocol::Timestamp,
 ) -> Result<Decision, Refusal> {
     lifecycle::check_transition(&intent, Status::InProgress)?;
     if intent.waiting_reason != Some(WaitingReason::WaitingForHuman) {
@@ -152,7 +152,7 @@ pub(super) fn remind(
         .clone()
         .or(state.escalate_to.clone())
         .unwrap_or(state.from_agent.clone());
-    let now = crate::protocol::now();
+    let now = crate::protocol::Timestamp::now();
     tx.transition(
         parent,
         Box::new(move |_, mut intent| {

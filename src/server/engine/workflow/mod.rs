@@ -27,7 +27,7 @@ use super::reactor::{Engine, ORCHESTRATOR};
 use super::timers::{self, Timer, now_ms};
 use crate::protocol::event::kind;
 use crate::protocol::scenario::{StepKind, StepSpec};
-use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
+use crate::protocol::{Intent, PendingWith, Status, Timestamp, WaitingReason};
 use crate::server::store::{IntentMeta, NewIntent, StoreError, StoreResult, Tx};
 
 /// Where an agent role's step intents go.
@@ -198,7 +198,7 @@ fn dispatch(
     step: &StepSpec,
     b: Binding,
 ) -> StoreResult<()> {
-    let now = crate::protocol::now();
+    let now = Timestamp::now();
     let mut payload = state.payload.as_object().cloned().unwrap_or_default();
     payload.insert("parent_payload".into(), state.payload.clone());
     payload.insert("parent_intent_id".into(), json!(state.parent_intent_id));
@@ -209,10 +209,9 @@ fn dispatch(
         "previous_results".into(),
         Value::Object(state.results.clone()),
     );
-    let deadline_at = step.step_deadline_seconds.map(|s| {
-        let at = chrono::Utc::now() + chrono::Duration::milliseconds(engine.scaled_ms(s));
-        crate::protocol::timestamp(at)
-    });
+    let deadline_at = step
+        .step_deadline_seconds
+        .map(|s| now.plus_ms(engine.scaled_ms(s)));
     let intent_id = uuid::Uuid::now_v7().to_string();
     let (mut intent, events) = lifecycle::create(lifecycle::CreateInput {
         intent_id: intent_id.clone(),
@@ -227,7 +226,7 @@ fn dispatch(
         from_agent: state.from_agent.clone(),
         to_agent: b.address.clone(),
         correlation_id: state.correlation_id.clone(),
-        now: now.clone(),
+        now,
     });
     intent.parent_intent_id = Some(state.parent_intent_id.clone());
     intent.step_id = Some(step.step_id.clone());
@@ -245,7 +244,7 @@ fn dispatch(
         intent_id: intent_id.clone(),
         to_agent: b.address.clone(),
         status: intent.status,
-        created_at: now,
+        created_at: now.to_string(),
         intent_json: StoreError::encode(&intent)?,
         events: encoded,
         idempotency: None,

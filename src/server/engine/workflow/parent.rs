@@ -21,7 +21,7 @@ pub(super) fn wait_parent(
     human_task: Option<HumanTask>,
     step_id: String,
 ) -> StoreResult<()> {
-    let now = crate::protocol::now();
+    let now = crate::protocol::Timestamp::now();
     tx.transition(
         parent,
         Box::new(move |_, mut intent| {
@@ -56,7 +56,7 @@ pub(super) fn end_parent(
     body: Value,
     details: Value,
 ) -> StoreResult<()> {
-    let now = crate::protocol::now();
+    let now = crate::protocol::Timestamp::now();
     tx.transition(
         parent,
         Box::new(move |_, mut intent| {
@@ -96,7 +96,7 @@ pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> StoreResult<()> {
     {
         return Ok(());
     }
-    let now = crate::protocol::now();
+    let now = crate::protocol::Timestamp::now();
     let reason = format!("parent intent ended {}", parent.status);
     tx.transition(
         &step_id,

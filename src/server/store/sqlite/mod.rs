@@ -418,7 +418,7 @@ mod tests {
             from_agent: "agent://o/w/admin".into(),
             to_agent: "agent://o/w/bob".into(),
             correlation_id: "c".into(),
-            now: "t".into(),
+            now: crate::protocol::Timestamp::now(),
         });
         NewIntent {
             meta: IntentMeta {
@@ -493,7 +493,12 @@ mod tests {
         fn deliver(s: &SqliteStore) -> StoreFuture<'_, Transitioned> {
             s.transition(
                 "i1".into(),
-                Box::new(|_, intent| Ok(lifecycle::deliver(intent, "t"))),
+                Box::new(|_, intent| {
+                    Ok(lifecycle::deliver(
+                        intent,
+                        &crate::protocol::Timestamp::now(),
+                    ))
+                }),
             )
         }
         // Jobs queue when created: two deliveries, then the resolve.
@@ -508,7 +513,13 @@ mod tests {
                     error: None,
                     reason: None,
                 };
-                lifecycle::resolve(&admin(), meta, intent, input, "t")
+                lifecycle::resolve(
+                    &admin(),
+                    meta,
+                    intent,
+                    input,
+                    &crate::protocol::Timestamp::now(),
+                )
             }),
         );
         let (a, b, c) = tokio::join!(first_delivery, second_delivery, resolve);

@@ -275,8 +275,7 @@ pub fn transition(
     let updated_at = decision
         .intent
         .updated_at
-        .clone()
-        .unwrap_or_else(crate::protocol::now);
+        .map_or_else(crate::protocol::now, |at| at.to_string());
     conn.prepare_cached(
         "UPDATE intents SET status = ?2, last_seq = ?3, updated_at = ?4, body = ?5 WHERE id = ?1",
     )?
