@@ -20,13 +20,22 @@ pub struct OwnServer {
 }
 
 impl OwnServer {
-    /// Starts `<this exe> server --ephemeral --listen 127.0.0.1:0 [--sync full]`.
+    /// Starts `<this exe> server --ephemeral --listen 127.0.0.1:0 --no-rate-limits …
+    /// [--sync full]`.
     pub fn start(sync_full: bool) -> Result<OwnServer, String> {
         let exe =
             std::env::current_exe().map_err(|e| format!("cannot find the axme executable: {e}"))?;
         let mut command = Command::new(exe);
         command
             .args(["server", "--ephemeral", "--listen", "127.0.0.1:0"])
+            // Limits lifted: one client on one address is the whole load here. The
+            // connection cap stays, below the descriptor limit.
+            .args([
+                "--no-rate-limits",
+                "--max-connections-per-client",
+                "1000000",
+            ])
+            .args(["--max-streams", "1000000", "--max-connections", "1000000"])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use super::error::{CliError, CliResult};
 use crate::server::engine::reactor::Timing;
+use crate::server::limits::{Limits, LoginLimits, RateLimits};
 use crate::server::mail::Mailer;
 use crate::server::store::pg::PgUrl;
 use crate::server::store::sqlite::SyncMode;
+use crate::server::tls::{TlsFiles, is_loopback};
 use crate::server::{Database, ServerConfig, Settings, default_db_path};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -22,7 +24,13 @@ pub enum SyncArg {
 #[derive(Debug, clap::Args)]
 pub struct ServerArgs {
     /// Address to listen on (port 0 picks a free port; the banner shows it).
-    #[arg(long, default_value = "127.0.0.1:8100", value_name = "ADDR:PORT")]
+    /// Beyond loopback it needs --tls-cert/--tls-key (or --insecure-http).
+    #[arg(
+        long,
+        default_value = "127.0.0.1:8100",
+        value_name = "ADDR:PORT",
+        overrides_with = "listen"
+    )]
     pub listen: String,
     /// The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data
     /// dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]),
@@ -81,6 +89,91 @@ pub struct ServerArgs {
         value_name = "ADDRESS"
     )]
     pub smtp_from: Option<String>,
+    /// Without --smtp-url, write login codes to this log even when listening beyond
+    /// loopback (by default a non-loopback gateway without SMTP refuses email sign-in).
+    #[arg(long)]
+    pub login_codes_in_log: bool,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Allow plain HTTP on a non-loopback --listen address (keys and payloads then cross
+    /// the network in clear). Without it such a bind needs --tls-cert/--tls-key.
+    #[arg(long)]
+    pub insecure_http: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Bounds of the gateway (SECURITY.md explains each).
+#[derive(Debug, clap::Args)]
+pub struct LimitArgs {
+    /// Request rate of a route class, per API key or per client address:
+    /// SCOPE.CLASS=N/s|N/min|N/h|off, SCOPE key or ip, CLASS read, write, stream or login;
+    /// repeatable. Defaults: key.read=2000/s key.write=1000/s key.stream=200/s
+    /// ip.read=5000/s ip.write=3000/s ip.stream=500/s ip.login=30/min.
+    #[arg(long = "rate-limit", value_name = "SCOPE.CLASS=RATE")]
+    pub rate_limit: Vec<String>,
+    /// Lift every request-rate and sign-in limit (benchmarks; `axme bench` does this for
+    /// the gateway it starts). Connection and stream caps stay.
+    #[arg(long)]
+    pub no_rate_limits: bool,
+    /// Sign-in codes (mails) per email address per hour.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub login_codes_per_hour: u32,
+    /// Wrong sign-in codes for one address within --login-lockout that lock it.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub login_lockout_failures: u32,
+    /// The window of --login-lockout-failures, and so the longest lock.
+    #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub login_lockout: Duration,
+    /// Open connections at once (kept below the descriptor limit); one more gets a 503.
+    #[arg(long, default_value_t = 20_000, value_name = "N")]
+    pub max_connections: usize,
+    /// Open connections per client address (IPv6: per /64); one more gets a 503.
+    #[arg(long, default_value_t = 2_000, value_name = "N")]
+    pub max_connections_per_client: usize,
+    /// Open SSE streams at once; one more gets a 503 with Retry-After.
+    #[arg(long, default_value_t = 16_000, value_name = "N")]
+    pub max_streams: usize,
+    /// Time to send a request head (and an idle keep-alive connection's life).
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+    /// Time to send a whole request body; a slower one gets 408 and loses the connection.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> CliResult<Limits> {
+        let mut rates = RateLimits::default();
+        for setting in &self.rate_limit {
+            rates.apply(setting).map_err(|e| {
+                CliError::usage(format!("--rate-limit {e}"))
+                    .with_hint("e.g. --rate-limit key.write=500/s or --rate-limit ip.login=off")
+            })?;
+        }
+        let mut login = LoginLimits {
+            codes_per_hour: self.login_codes_per_hour.max(1),
+            failures_before_lockout: self.login_lockout_failures.max(1),
+            lockout: self.login_lockout.max(Duration::from_secs(1)),
+        };
+        if self.no_rate_limits {
+            rates = RateLimits::off();
+            login = LoginLimits::off();
+        }
+        Ok(Limits {
+            rates,
+            login,
+            max_connections: self.max_connections.max(1),
+            max_connections_per_client: self.max_connections_per_client.max(1),
+            max_streams: self.max_streams,
+            header_timeout: self.header_timeout.max(Duration::from_millis(100)),
+            body_timeout: self.body_timeout.max(Duration::from_millis(100)),
+        })
+    }
 }
 
 /// The login-code mailer of `--smtp-url`/`--smtp-from`, or None to write codes to the log.
@@ -131,6 +224,21 @@ fn default_node_id() -> String {
 
 pub fn run(args: ServerArgs) -> CliResult {
     let mailer = mailer(args.smtp_url, args.smtp_from)?;
+    let limits = args.limits.limits()?;
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        _ => None,
+    };
+    let loopback = is_loopback(&args.listen);
+    if !loopback && tls.is_none() && !args.insecure_http {
+        return Err(CliError::usage(format!(
+            "refusing to serve plain HTTP on {}, which other machines can reach",
+            args.listen
+        ))
+        .with_hint(
+            "pass --tls-cert FILE --tls-key FILE, listen on 127.0.0.1, or accept the risk with --insecure-http",
+        ));
+    }
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -139,6 +247,12 @@ pub fn run(args: ServerArgs) -> CliResult {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
+    if !loopback && tls.is_none() {
+        tracing::warn!(
+            listen = %args.listen,
+            "--insecure-http: serving plain HTTP beyond loopback; API keys and payloads cross the network unencrypted"
+        );
+    }
     // Read here rather than by clap: an inherited AXME_DB_URL must not clash with the
     // --ephemeral of a child server (`axme bench`, `examples run`).
     let from_env = || {
@@ -160,6 +274,7 @@ pub fn run(args: ServerArgs) -> CliResult {
         listen: args.listen,
         database,
         node_id: args.node_id.unwrap_or_else(default_node_id),
+        tls,
         sync: match args.sync {
             SyncArg::Normal => SyncMode::Normal,
             SyncArg::Full => SyncMode::Full,
@@ -179,7 +294,9 @@ pub fn run(args: ServerArgs) -> CliResult {
                 },
                 default_max_delivery_attempts: 3,
             },
+            log_login_codes: loopback || args.login_codes_in_log,
             mailer,
+            limits,
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -59,10 +59,12 @@
 
 pub mod engine;
 pub mod http;
+pub mod limits;
 mod listener;
 pub mod mail;
 pub mod metrics;
 pub mod store;
+pub mod tls;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -98,6 +100,8 @@ pub struct ServerConfig {
     /// This node's name among several on one PostgreSQL database (`/health`, logs).
     pub node_id: String,
     pub sync: SyncMode,
+    /// Serve HTTPS with this certificate and key (`--tls-cert/--tls-key`).
+    pub tls: Option<tls::TlsFiles>,
     pub settings: Settings,
 }
 
@@ -112,6 +116,11 @@ pub struct Settings {
     pub timing: Timing,
     /// Where login codes go: mailed through this relay, or (None) written to the log.
     pub mailer: Option<mail::Mailer>,
+    /// Without a mailer, whether codes may go to the log: only on a loopback-bound
+    /// gateway or with `--login-codes-in-log`; else email sign-in is refused.
+    pub log_login_codes: bool,
+    /// Rates, sign-in attempts, connections, streams, body time (`limits`).
+    pub limits: limits::Limits,
 }
 
 impl Default for Settings {
@@ -121,6 +130,8 @@ impl Default for Settings {
             heartbeat: Duration::from_secs(15),
             timing: Timing::default(),
             mailer: None,
+            log_login_codes: true,
+            limits: limits::Limits::default(),
         }
     }
 }
@@ -134,6 +145,10 @@ pub struct App {
     pub engine: Arc<Engine>,
     pub scheduler: Arc<Scheduler>,
     pub settings: Settings,
+    /// Request-rate buckets (`http::throttle`).
+    pub limiter: limits::Limiter,
+    /// Sign-in attempts per email address (`http::auth`).
+    pub login_guard: limits::LoginGuard,
     /// Flips to `true` when shutdown begins; open streams end on it.
     pub shutdown: watch::Sender<bool>,
 }
@@ -346,10 +361,23 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         engine: engine.clone(),
         scheduler: scheduler.clone(),
         settings: config.settings.clone(),
+        limiter: limits::Limiter::new(config.settings.limits.rates.clone()),
+        login_guard: limits::LoginGuard::new(config.settings.limits.login.clone()),
         shutdown,
     });
     let admin_token = bootstrap(&app).await?;
 
+    let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
+    let fd_limit = listener::raise_fd_limit();
+    let max_connections =
+        listener::effective_max_connections(config.settings.limits.max_connections, fd_limit);
+    if max_connections < config.settings.limits.max_connections {
+        tracing::warn!(
+            max_connections,
+            fd_limit,
+            "the descriptor limit caps open connections below the setting"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -359,11 +387,13 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
 
     let login_codes = match &config.settings.mailer {
         Some(mailer) => format!("mailed via {}", mailer.endpoint()),
-        None => "written to this log".to_string(),
+        None if config.settings.log_login_codes => "written to this log".to_string(),
+        None => "off (no --smtp-url; see --login-codes-in-log)".to_string(),
     };
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
     let text = crate::protocol::Banner {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        url: format!("http://{local}"),
+        url: format!("{scheme}://{local}"),
         database: description,
         workspace: format!("agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}"),
         login_codes,
@@ -394,7 +424,21 @@ pub async fn serve(config: ServerConfig, banner: &mut dyn Write) -> Result<(), S
         tracing::info!("shutting down: ending open streams");
         let _ = stopping.shutdown.send(true);
     });
-    listener::serve(listener, router, stop).await;
+    tracing::info!(
+        rates = %config.settings.limits.rates.describe(),
+        max_connections,
+        max_streams = config.settings.limits.max_streams,
+        "limits"
+    );
+    listener::serve(
+        listener,
+        router,
+        acceptor,
+        &config.settings.limits,
+        max_connections,
+        stop,
+    )
+    .await;
     store
         .shutdown()
         .await

@@ -30,6 +30,7 @@ use super::extract::{JsonBody, json_of, json_value};
 use crate::protocol::AgentAddress;
 use crate::protocol::auth::{LoginIntent, LoginTokens};
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
+use crate::server::limits::LoginRefusal;
 use crate::server::mail::{MailError, Mailer};
 use crate::server::store::AccountRow;
 use crate::server::store::auth::{
@@ -82,6 +83,33 @@ fn str_field<'a>(body: &'a Value, field: &str) -> ApiResult<&'a str> {
         .ok_or_else(|| ApiError::invalid_field(field, "is required (a string)"))
 }
 
+/// 429 for an address that asked for too many codes or guessed wrong too often.
+fn login_refused(refusal: LoginRefusal) -> ApiError {
+    let (code, message, wait) = match refusal {
+        LoginRefusal::TooManyCodes { retry_after } => (
+            "login_rate_limited",
+            "too many sign-in codes for this address this hour",
+            retry_after,
+        ),
+        LoginRefusal::Locked { retry_after } => (
+            "login_locked",
+            "too many wrong codes for this address: sign-in is locked for a while",
+            retry_after,
+        ),
+    };
+    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let mut error = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        code,
+        "rate_limit",
+        format!("{message}; retry in {seconds} s"),
+    )
+    .with_details(json!({ "retry_after": seconds }))
+    .with_retry_after(seconds);
+    error.body.error.retryable = true;
+    error
+}
+
 fn unauthorized(code: &str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, "auth", message)
 }
@@ -99,7 +127,19 @@ async fn login_intent(
     if !plausible {
         return Err(ApiError::invalid_field("email", "is not an email address"));
     }
+    if app.settings.mailer.is_none() && !app.settings.log_login_codes {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "email_login_disabled",
+            "policy",
+            "email sign-in is off: this gateway has no mail relay, and it writes codes to its \
+             log only when it listens on loopback (or with --login-codes-in-log)",
+        ));
+    }
     let login_id = uuid::Uuid::new_v4().to_string();
+    app.login_guard
+        .issue(&email, &login_id)
+        .map_err(login_refused)?;
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
     let expires_at = unix_now() + CODE_TTL_SECONDS;
     // Stored before it is mailed, so the code works as soon as the mail arrives.
@@ -296,6 +336,9 @@ async fn verify(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let code = str_field(&body, "code")?;
+    app.login_guard
+        .before_check(&login_id)
+        .map_err(login_refused)?;
     let check = app
         .store
         .check_login_code(
@@ -306,8 +349,19 @@ async fn verify(
         )
         .await?;
     let email = match check {
-        CodeCheck::Valid { email } => email,
-        CodeCheck::Wrong { attempts_left } => {
+        CodeCheck::Valid { email } => {
+            app.login_guard
+                .after_check(&email, false)
+                .map_err(login_refused)?;
+            email
+        }
+        CodeCheck::Wrong {
+            email,
+            attempts_left,
+        } => {
+            app.login_guard
+                .after_check(&email, true)
+                .map_err(login_refused)?;
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_login_code",

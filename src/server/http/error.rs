@@ -17,6 +17,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Boxed: errors travel through many `Result`s and should stay small.
     pub body: Box<ErrorBody>,
+    /// `Retry-After` in whole seconds (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -26,7 +28,13 @@ impl ApiError {
         ApiError {
             status,
             body: Box::new(ErrorBody::new(code, category, message)),
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -78,6 +86,18 @@ impl ApiError {
             format!("request body is larger than {limit} bytes"),
         )
         .with_details(json!({ "max_bytes": limit }))
+    }
+}
+
+impl ApiError {
+    /// 408: the request body did not arrive within the body timeout.
+    pub fn body_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "timeout",
+            "the request body did not arrive in time",
+        )
     }
 }
 

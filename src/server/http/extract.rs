@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
+use super::throttle::Authenticated;
 use crate::protocol::intent::MAX_PAYLOAD_BYTES;
 use crate::server::engine::directory::{AuthFailure, Caller};
 
@@ -25,7 +26,13 @@ impl IntoResponse for ApiError {
                 .flatten();
         }
         let body = serde_json::to_vec(&self.body).unwrap_or_else(|_| b"{\"ok\":false}".to_vec());
-        json_bytes(self.status, body)
+        let mut response = json_bytes(self.status, body);
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -58,12 +65,16 @@ pub fn json_of<T: serde::Serialize>(body: &T) -> Response {
 
 /// The API key of a request: `x-api-key`, else `Authorization: Bearer <key>`.
 fn token_of(parts: &Parts) -> Option<&str> {
-    if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok())
+    token_of_headers(&parts.headers)
+}
+
+pub fn token_of_headers(headers: &HeaderMap) -> Option<&str> {
+    if let Some(v) = headers.get("x-api-key").and_then(|v| v.to_str().ok())
         && !v.trim().is_empty()
     {
         return Some(v.trim());
     }
-    let auth = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, value) = auth.trim().split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !value.trim().is_empty()).then(|| value.trim())
 }
@@ -72,6 +83,10 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        // Already authenticated by the rate limiter (`throttle`).
+        if let Some(Authenticated(caller)) = parts.extensions.get::<Authenticated>() {
+            return Ok(caller.clone());
+        }
         let Some(token) = token_of(parts) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -94,8 +109,40 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// A JSON request body of at most 128 KiB (spec §5.5): larger → 413, malformed → 422.
+/// A JSON request body of at most 128 KiB (spec §5.5) nested at most [`MAX_JSON_DEPTH`]
+/// deep: larger → 413, deeper or malformed → 422, too slow → 408.
 pub struct JsonBody(pub Value);
+
+/// How deep a request body's arrays and objects may nest. The client reads answers with
+/// serde_json's limit of 128, and an intent wraps its payload a few levels deeper, so
+/// anything the server accepts the CLI and agents can read back.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// The deepest nesting of arrays and objects in JSON text (strings skipped).
+pub fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
@@ -104,6 +151,13 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         let bytes = read_limited(req.into_body()).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(JsonBody(Value::Object(Default::default())));
+        }
+        if json_depth(&bytes) > MAX_JSON_DEPTH {
+            return Err(ApiError::invalid_field(
+                "body",
+                format!("nested more than {MAX_JSON_DEPTH} levels deep"),
+            )
+            .with_details(json!({ "field": "body", "max_depth": MAX_JSON_DEPTH })));
         }
         serde_json::from_slice(&bytes)
             .map(JsonBody)
@@ -121,8 +175,13 @@ async fn read_limited(body: Body) -> Result<Vec<u8>, ApiError> {
     let mut buf = Vec::new();
     let mut seen = 0usize;
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::invalid_field("body", format!("unreadable body: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            if super::body::is_timeout(&e) {
+                ApiError::body_timeout()
+            } else {
+                ApiError::invalid_field("body", format!("unreadable body: {e}"))
+            }
+        })?;
         seen += chunk.len();
         if seen <= MAX_PAYLOAD_BYTES {
             buf.extend_from_slice(&chunk);

@@ -1,5 +1,6 @@
 //! Health, metrics, OpenAPI and capabilities.
 
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -30,7 +31,16 @@ async fn health() -> Response {
 }
 
 async fn metrics(State(app): State<AppState>) -> Response {
-    let mut response = app.metrics.render().into_response();
+    let mut text = app.metrics.render();
+    text.push_str("# HELP axme_rate_limited_total Requests refused with 429, by bucket scope and route class.\n");
+    text.push_str("# TYPE axme_rate_limited_total counter\n");
+    for (scope, class, n) in app.limiter.refusals() {
+        let _ = writeln!(
+            text,
+            "axme_rate_limited_total{{scope=\"{scope}\",class=\"{class}\"}} {n}"
+        );
+    }
+    let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4"),

@@ -4,6 +4,7 @@
 mod accounts;
 mod agents;
 mod auth;
+mod body;
 mod delivery;
 pub mod error;
 pub mod extract;
@@ -12,6 +13,7 @@ mod meta;
 mod scenarios;
 mod sse;
 mod tasks;
+pub mod throttle;
 pub mod validate;
 
 use std::sync::Arc;
@@ -47,7 +49,15 @@ pub fn router(app: AppState) -> Router {
         .merge(tasks::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            throttle::throttle,
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), observe))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            body::guard_body,
+        ))
         .with_state(app)
 }
 

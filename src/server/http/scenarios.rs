@@ -37,7 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/scenarios/apply", post(apply))
 }
 
-async fn validate_bundle(JsonBody(body): JsonBody) -> ApiResult<Response> {
+/// Needs a key like every route but `/health`, `/metrics` and `/openapi.json`.
+async fn validate_bundle(_caller: Caller, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let report = scenario::validate(&body);
     Ok(json_value(
         &serde_json::to_value(report).unwrap_or(Value::Null),

@@ -60,6 +60,14 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
         ));
     }
     let to_agent = req_string(map, "to_agent", 3, 383)?.trim().to_string();
+    for (field, value) in [("intent_type", &intent_type), ("to_agent", &to_agent)] {
+        if value.chars().any(char::is_control) {
+            return Err(ApiError::invalid_field(
+                field,
+                "must not contain control characters (NUL, newlines…)",
+            ));
+        }
+    }
     let payload = match map.get("payload") {
         Some(Value::Object(p)) => Value::Object(p.clone()),
         None | Some(Value::Null) => return Err(ApiError::invalid_field("payload", "is required")),
@@ -172,6 +180,14 @@ mod tests {
 
     #[test]
     fn names_the_bad_field() {
+        let err =
+            create_request(&json!({"intent_type": "a\u{0}.v1", "to_agent": "bob", "payload": {}}))
+                .unwrap_err();
+        assert_eq!(err.body.error.details["field"], "intent_type");
+        let err =
+            create_request(&json!({"intent_type": "a.v1", "to_agent": "bo\u{0}b", "payload": {}}))
+                .unwrap_err();
+        assert_eq!(err.body.error.details["field"], "to_agent");
         let err = create_request(&json!({"intent_type": "a.v1", "to_agent": "bob"})).unwrap_err();
         assert_eq!(err.body.error.details["field"], "payload");
         let err = create_request(&json!({"intent_type": "a.v1", "to_agent": "bo", "payload": {}}))

@@ -15,8 +15,14 @@ pub struct LoginCodeRow {
 /// What checking a code found. Every wrong guess counts against the code.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CodeCheck {
-    Valid { email: String },
-    Wrong { attempts_left: u32 },
+    Valid {
+        email: String,
+    },
+    /// The address is told so that its failures can be counted (sign-in lockout).
+    Wrong {
+        email: String,
+        attempts_left: u32,
+    },
     Expired,
     AlreadyUsed,
     Locked,

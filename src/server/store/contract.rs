@@ -460,7 +460,10 @@ async fn login_codes_and_sessions(kind: Kind) {
     let check = |hash: u8, now: i64| store.check_login_code("l1".into(), [hash; 32], now, 3);
     assert_eq!(
         check(2, 10).await.unwrap(),
-        CodeCheck::Wrong { attempts_left: 2 }
+        CodeCheck::Wrong {
+            email: "a@example.com".into(),
+            attempts_left: 2
+        }
     );
     assert_eq!(
         check(1, 10).await.unwrap(),

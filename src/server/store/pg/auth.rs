@@ -73,6 +73,7 @@ pub fn check_code(
     )
     .map_err(storage)?;
     Ok(CodeCheck::Wrong {
+        email,
         attempts_left: max_attempts.saturating_sub(attempts + 1),
     })
 }

@@ -66,6 +66,7 @@ pub fn check_code(
         [login_id],
     )?;
     Ok(CodeCheck::Wrong {
+        email,
         attempts_left: max_attempts.saturating_sub(attempts + 1),
     })
 }

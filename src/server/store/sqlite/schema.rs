@@ -164,6 +164,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
 pub fn open_writer(path: &Path, sync: SyncMode) -> rusqlite::Result<Connection> {
+    owner_only(path);
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", sync.pragma())?;
@@ -175,6 +176,33 @@ pub fn open_writer(path: &Path, sync: SyncMode) -> rusqlite::Result<Connection> 
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     migrate(&conn)?;
     Ok(conn)
+}
+
+/// The database holds payloads and key hashes: it is created 0600 (SQLite gives its
+/// `-wal` and `-shm` files the database's mode), and files an earlier release left
+/// readable by others are narrowed to 0600.
+fn owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = Path::new(&name);
+            if let Ok(meta) = std::fs::metadata(file)
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// Opens the connection that copies the WAL back into the database file. `synchronous`
