@@ -2772,7 +2772,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__server)
-            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --time-scale --smtp-url --smtp-from --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2827,6 +2827,50 @@ _axme() {
                     return 0
                     ;;
                 --smtp-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-codes-per-hour)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-lockout-failures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-lockout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections-per-client)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-streams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
