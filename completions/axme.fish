@@ -27,7 +27,8 @@ end
 complete -c axme -n "__fish_axme_needs_command" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_needs_command" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_needs_command" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_needs_command" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -60,7 +61,8 @@ complete -c axme -n "__fish_axme_using_subcommand login" -l code -d 'The one-tim
 complete -c axme -n "__fish_axme_using_subcommand login" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand login" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand login" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand login" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand login" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -74,7 +76,8 @@ complete -c axme -n "__fish_axme_using_subcommand login" -s h -l help -d 'Print 
 complete -c axme -n "__fish_axme_using_subcommand logout" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand logout" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand logout" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand logout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand logout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand logout" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -87,7 +90,8 @@ complete -c axme -n "__fish_axme_using_subcommand logout" -s h -l help -d 'Print
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand whoami" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand whoami" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand whoami" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -101,7 +105,8 @@ complete -c axme -n "__fish_axme_using_subcommand status" -l samples -d 'Health 
 complete -c axme -n "__fish_axme_using_subcommand status" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand status" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand status" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -114,7 +119,8 @@ complete -c axme -n "__fish_axme_using_subcommand status" -s h -l help -d 'Print
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand doctor" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand doctor" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand doctor" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -127,7 +133,8 @@ complete -c axme -n "__fish_axme_using_subcommand doctor" -s h -l help -d 'Print
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_subcommand_from list show use set delete help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -146,7 +153,8 @@ complete -c axme -n "__fish_axme_using_subcommand context; and not __fish_seen_s
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -159,7 +167,8 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -173,7 +182,8 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from use" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -198,7 +208,8 @@ refresh-token\t''"
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -212,7 +223,8 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subcommand_from delete" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -231,7 +243,8 @@ complete -c axme -n "__fish_axme_using_subcommand context; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and not __fish_seen_subcommand_from send get list watch events cancel resume retry help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -258,7 +271,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from send" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -273,7 +287,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from get" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -290,7 +305,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -306,7 +322,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from watch" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -321,7 +338,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from events" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -335,7 +353,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from cancel" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -352,7 +371,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from resume" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -365,7 +385,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subcommand_from retry" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -387,7 +408,8 @@ complete -c axme -n "__fish_axme_using_subcommand intents; and __fish_seen_subco
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen_subcommand_from validate apply help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -403,7 +425,8 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and not __fish_seen
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -416,7 +439,8 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_subcommand_from apply" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -433,7 +457,8 @@ complete -c axme -n "__fish_axme_using_subcommand scenarios; and __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand agents; and not __fish_seen_subcommand_from list show listen help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -451,7 +476,8 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -464,7 +490,8 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -480,7 +507,8 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -498,7 +526,8 @@ complete -c axme -n "__fish_axme_using_subcommand agents; and __fish_seen_subcom
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_subcommand_from list show approve reject submit help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -517,7 +546,8 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and not __fish_seen_sub
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -530,7 +560,8 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -544,7 +575,8 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from approve" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -558,7 +590,8 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from reject" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -574,7 +607,8 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from submit" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -593,7 +627,8 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -609,7 +644,8 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -622,7 +658,8 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from run" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -663,7 +700,8 @@ complete -c axme -n "__fish_axme_using_subcommand server" -l body-timeout -d 'Ti
 complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand server" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand server" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand server" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -692,7 +730,8 @@ complete -c axme -n "__fish_axme_using_subcommand bench" -l server-pid -d 'Proce
 complete -c axme -n "__fish_axme_using_subcommand bench" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand bench" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand bench" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand bench" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -705,7 +744,8 @@ complete -c axme -n "__fish_axme_using_subcommand bench" -s h -l help -d 'Print 
 complete -c axme -n "__fish_axme_using_subcommand completions" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand completions" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand completions" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -719,7 +759,8 @@ complete -c axme -n "__fish_axme_using_subcommand man" -l out-dir -d 'Write ever
 complete -c axme -n "__fish_axme_using_subcommand man" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand man" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand man" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand man" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -732,7 +773,8 @@ complete -c axme -n "__fish_axme_using_subcommand man" -s h -l help -d 'Print he
 complete -c axme -n "__fish_axme_using_subcommand version" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand version" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand version" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables'
+complete -c axme -n "__fish_axme_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
 complete -c axme -n "__fish_axme_using_subcommand version" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'

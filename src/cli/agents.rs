@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::error::CliResult;
 use super::global::Ctx;
 use super::remote::{Remote, from_client, run_interruptible};
+use super::table::Col;
 use crate::client::Client;
 
 #[derive(Debug, Subcommand)]
@@ -60,19 +61,27 @@ async fn list(ctx: &Ctx, client: &Client, limit: u32) -> CliResult {
         ctx.out.notice("no agents in this workspace yet");
         return Ok(());
     }
+    let here = super::intents::workspace_prefix(ctx, client).await;
     let rows = agents
         .iter()
         .map(|a| {
             vec![
-                text(a, "address"),
+                super::intents::relative(&text(a, "address"), here.as_deref()),
                 text(a, "display_name"),
                 text(a, "status"),
                 text(a, "created_at"),
             ]
         })
         .collect();
-    ctx.out
-        .table(&["ADDRESS", "DISPLAY NAME", "STATUS", "CREATED"], rows)
+    ctx.out.table_cols(
+        &[
+            Col::new("ADDRESS"),
+            Col::new("DISPLAY NAME").drop(2).shrink(),
+            Col::new("STATUS"),
+            Col::new("CREATED").drop(1),
+        ],
+        rows,
+    )
 }
 
 async fn show(ctx: &Ctx, client: &Client, address: &str) -> CliResult {

@@ -12,7 +12,8 @@ use super::output::OutputFormat;
 use super::remote::{
     Remote, from_client, outcome, read_json_arg, read_json_object, run_interruptible,
 };
-use super::timeline::{self, compact, event_line, status_label};
+use super::table::Col;
+use super::timeline::{self, compact, event_line};
 use crate::client::{Client, IntentFilter};
 use crate::protocol::{CreateIntentRequest, Intent, ResolveRequest, Status};
 
@@ -152,15 +153,30 @@ pub struct ResumeArgs {
 pub fn run(ctx: &Ctx, command: IntentsCommand) -> CliResult {
     let remote = Remote::connect(ctx, true)?;
     run_interruptible(async move {
+        let c = &remote.client;
+        // Any unique prefix of an id names the intent (see ids.rs).
+        let full = |raw: String| async move { super::ids::resolve(c, &raw).await };
         match command {
             IntentsCommand::Send(args) => send(ctx, &remote, args).await,
-            IntentsCommand::Get(args) => get(ctx, &remote.client, &args.intent_id).await,
-            IntentsCommand::List(args) => list(ctx, &remote.client, args).await,
-            IntentsCommand::Watch(args) => watch(ctx, &remote.client, args).await,
-            IntentsCommand::Events(args) => events(ctx, &remote.client, args).await,
-            IntentsCommand::Cancel(args) => cancel(ctx, &remote.client, args).await,
-            IntentsCommand::Resume(args) => resume(ctx, &remote.client, args).await,
-            IntentsCommand::Retry(args) => retry(ctx, &remote.client, &args.intent_id).await,
+            IntentsCommand::Get(args) => get(ctx, c, &full(args.intent_id).await?).await,
+            IntentsCommand::List(args) => list(ctx, c, args).await,
+            IntentsCommand::Watch(mut args) => {
+                args.intent_id = full(args.intent_id).await?;
+                watch(ctx, c, args).await
+            }
+            IntentsCommand::Events(mut args) => {
+                args.intent_id = full(args.intent_id).await?;
+                events(ctx, c, args).await
+            }
+            IntentsCommand::Cancel(mut args) => {
+                args.intent_id = full(args.intent_id).await?;
+                cancel(ctx, c, args).await
+            }
+            IntentsCommand::Resume(mut args) => {
+                args.intent_id = full(args.intent_id).await?;
+                resume(ctx, c, args).await
+            }
+            IntentsCommand::Retry(args) => retry(ctx, c, &full(args.intent_id).await?).await,
         }
     })
 }
@@ -255,7 +271,7 @@ async fn submit(
     };
     let out = &ctx.out;
     match out.format {
-        OutputFormat::Text => {
+        OutputFormat::Text | OutputFormat::Wide => {
             out.line(&created.intent_id)?;
             if replayed {
                 out.notice(format!(
@@ -301,15 +317,17 @@ async fn finish(
     if print_final {
         let intent = client.get_intent(id).await.map_err(from_client)?;
         match ctx.out.format {
-            OutputFormat::Text => ctx.out.line(final_line(&intent))?,
+            OutputFormat::Text | OutputFormat::Wide => {
+                ctx.out.line(final_line(&ctx.out, &intent))?
+            }
             _ => ctx.out.json(&intent)?,
         }
     }
     outcome(status)
 }
 
-fn final_line(intent: &Intent) -> String {
-    let mut line = format!("{} {}", intent.intent_id, status_label(intent.status));
+fn final_line(out: &super::output::Output, intent: &Intent) -> String {
+    let mut line = format!("{} {}", intent.intent_id, out.status(intent.status));
     if let Some(result) = &intent.result {
         line.push_str(&format!("  result: {}", compact(result)));
     }
@@ -328,7 +346,7 @@ async fn get(ctx: &Ctx, client: &Client, id: &str) -> CliResult {
         .map_err(|e| CliError::failure(format!("unexpected intent from the gateway: {e}")))?;
     let mut rows: Vec<(&str, String)> = vec![
         ("intent", intent.intent_id.clone()),
-        ("status", status_label(intent.status)),
+        ("status", ctx.out.status(intent.status)),
         ("type", intent.intent_type.clone()),
         ("to", shown_address(&intent.to_agent)),
         ("from", intent.from_agent.clone().unwrap_or_default()),
@@ -397,23 +415,40 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
             "next_cursor": next_cursor,
         }))?,
         OutputFormat::Jsonl => ctx.out.json_list(&intents)?,
-        OutputFormat::Text if intents.is_empty() => ctx.out.notice("no intents"),
-        OutputFormat::Text => {
+        OutputFormat::Text | OutputFormat::Wide if intents.is_empty() => {
+            ctx.out.notice("no intents")
+        }
+        OutputFormat::Text | OutputFormat::Wide => {
             let now = chrono::Utc::now();
+            let here = workspace_prefix(ctx, client).await;
+            let ids: Vec<&str> = intents.iter().map(|i| i.intent_id.as_str()).collect();
             let rows = intents
                 .iter()
-                .map(|i| {
+                .zip(ctx.out.short_ids(&ids))
+                .map(|(i, id)| {
                     vec![
-                        i.intent_id.clone(),
+                        id,
                         ctx.out.status(i.status),
                         age(now, i.updated_at.unwrap_or(i.created_at)),
                         i.intent_type.clone(),
-                        shown_address(&i.to_agent),
+                        relative(&shown_address(&i.to_agent), here.as_deref()),
+                        relative(i.from_agent.as_deref().unwrap_or(""), here.as_deref()),
+                        i.created_at.clone(),
                     ]
                 })
                 .collect();
-            ctx.out
-                .table(&["ID", "STATUS", "AGE", "TYPE", "TO"], rows)?;
+            ctx.out.table_cols(
+                &[
+                    Col::new("ID"),
+                    Col::new("STATUS"),
+                    Col::new("AGE").drop(2),
+                    Col::new("TYPE").drop(1).shrink(),
+                    Col::new("TO").shrink(),
+                    Col::new("FROM").wide(),
+                    Col::new("CREATED").wide(),
+                ],
+                rows,
+            )?;
         }
     }
     if let Some(cursor) = &next_cursor {
@@ -432,6 +467,26 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
             .notice(format!("more: {more} --cursor {cursor}  (or --all)"));
     }
     Ok(())
+}
+
+/// `agent://org/ws/` of the context's own workspace, when text shows addresses relative to
+/// it (not with `-o wide`, which shows them whole). One request; None if it fails.
+pub async fn workspace_prefix(ctx: &Ctx, client: &Client) -> Option<String> {
+    if ctx.out.format != OutputFormat::Text {
+        return None;
+    }
+    let who = client.personal_context().await.ok()?;
+    let address = who.pointer("/principal/address")?.as_str()?;
+    let (prefix, _) = address.rsplit_once('/')?;
+    Some(format!("{prefix}/"))
+}
+
+/// `address` without the workspace prefix `here` (a bare name means "in this workspace").
+pub fn relative(address: &str, here: Option<&str>) -> String {
+    match here.and_then(|h| address.strip_prefix(h)) {
+        Some(name) if !name.is_empty() && !name.contains('/') => name.to_string(),
+        _ => address.to_string(),
+    }
 }
 
 /// Where an intent goes, as a person reads it: a workflow's parent is addressed to the
@@ -456,7 +511,7 @@ fn age(now: chrono::DateTime<chrono::Utc>, at: crate::protocol::Timestamp) -> St
 }
 
 async fn watch(ctx: &Ctx, client: &Client, args: WatchArgs) -> CliResult {
-    if ctx.out.format == OutputFormat::Text {
+    if ctx.out.is_text() {
         ctx.out.notice(format!(
             "watching {} (live; Ctrl-C stops watching, not the intent)",
             args.intent_id
@@ -481,7 +536,7 @@ async fn watch(ctx: &Ctx, client: &Client, args: WatchArgs) -> CliResult {
             }
         },
     };
-    if ctx.out.format == OutputFormat::Text {
+    if ctx.out.is_text() {
         ctx.out.notice(format!("ended {status}"));
     }
     if args.exit_status {
@@ -525,7 +580,7 @@ async fn cancel(ctx: &Ctx, client: &Client, args: CancelArgs) -> CliResult {
     ctx.out.line(format!(
         "{} {}",
         r.intent.intent_id,
-        status_label(r.intent.status)
+        ctx.out.status(r.intent.status)
     ))
 }
 
@@ -557,7 +612,7 @@ async fn resume(ctx: &Ctx, client: &Client, args: ResumeArgs) -> CliResult {
     if ctx.out.is_machine() {
         return ctx.out.json(&r.intent);
     }
-    ctx.out.line(final_line(&r.intent))
+    ctx.out.line(final_line(&ctx.out, &r.intent))
 }
 
 async fn retry(ctx: &Ctx, client: &Client, id: &str) -> CliResult {

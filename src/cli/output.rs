@@ -7,13 +7,16 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::error::{CliError, CliResult};
+use super::table::Col;
 use crate::config::env;
 
 /// `-o/--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Human-readable text and tables.
+    /// Human-readable text and tables (fitted to the terminal).
     Text,
+    /// Text with every table column and full ids, never shortened.
+    Wide,
     /// One JSON document (pretty-printed).
     Json,
     /// One compact JSON object per line (for streams and `jq -c`).
@@ -61,6 +64,8 @@ pub struct Output {
     pub verbose: u8,
     /// Spinners are drawn only on a terminal stderr, and not with `--quiet`.
     progress: bool,
+    /// stdout is a terminal: tables fit its width and ids are shortened.
+    pub tty: bool,
 }
 
 impl Output {
@@ -81,12 +86,34 @@ impl Output {
             verbose,
             // Verbose logs go to stderr too; a spinner would garble them.
             progress: std::io::stderr().is_terminal() && !quiet && verbose == 0,
+            tty: std::io::stdout().is_terminal(),
         }
     }
 
     /// True for `json`/`jsonl`: commands print data, not prose.
     pub fn is_machine(&self) -> bool {
-        self.format != OutputFormat::Text
+        !self.is_text()
+    }
+
+    /// Text or wide text.
+    pub fn is_text(&self) -> bool {
+        matches!(self.format, OutputFormat::Text | OutputFormat::Wide)
+    }
+
+    /// Shorten ids and fit tables: text on a terminal, not `-o wide`.
+    pub fn fits(&self) -> bool {
+        self.tty && self.format == OutputFormat::Text
+    }
+
+    /// `ids` as shown in a table: the shortest unique prefixes when fitting a terminal.
+    pub fn short_ids(&self, ids: &[&str]) -> Vec<String> {
+        if !self.fits() {
+            return ids.iter().map(|i| i.to_string()).collect();
+        }
+        let n = super::table::short_len(ids);
+        ids.iter()
+            .map(|i| i.get(..n).unwrap_or(i).to_string())
+            .collect()
     }
 
     /// A line of human output on stdout.
@@ -113,33 +140,30 @@ impl Output {
         }
     }
 
-    /// A table on stdout; headers in bold when colour is on.
-    pub fn table(&self, headers: &[&str], rows: Vec<Vec<String>>) -> CliResult {
-        use comfy_table::{Attribute, Cell, Table, presets};
-        let mut table = Table::new();
-        table.load_style(presets::NOTHING);
-        if self.color {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
-        }
-        let header = headers.iter().map(|h| {
-            let cell = Cell::new(h);
-            if self.color {
-                cell.add_attribute(Attribute::Bold)
-            } else {
-                cell
-            }
-        });
-        table.set_header(header.collect::<Vec<_>>());
-        table.add_rows(rows);
-        let text: Vec<String> = table.lines().map(|l| l.trim_end().to_string()).collect();
-        // comfy-table pads with one space on each side; drop the leading one.
-        let text: Vec<&str> = text
+    /// A table on stdout; headers in bold when colour is on; the last column is shortened
+    /// first on a narrow terminal.
+    pub fn table(&self, headers: &[&'static str], rows: Vec<Vec<String>>) -> CliResult {
+        let last = headers.len().saturating_sub(1);
+        let cols: Vec<Col> = headers
             .iter()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .enumerate()
+            .map(|(i, h)| {
+                if i == last {
+                    Col::new(h).shrink()
+                } else {
+                    Col::new(h)
+                }
+            })
             .collect();
-        self.line(text.join("\n"))
+        self.table_cols(&cols, rows)
+    }
+
+    /// A table with column rules (see table.rs).
+    pub fn table_cols(&self, cols: &[Col], rows: Vec<Vec<String>>) -> CliResult {
+        let limit = self.fits().then(super::table::terminal_width);
+        let wide = self.format == OutputFormat::Wide;
+        let lines = super::table::render(cols, &rows, wide, limit, self.color);
+        self.line(lines.join("\n"))
     }
 
     /// A notice on stderr (suppressed by `--quiet`).
@@ -195,6 +219,11 @@ impl Output {
 pub struct Spinner(Option<indicatif::ProgressBar>);
 
 impl Spinner {
+    /// Drawn at all (stderr is a terminal, not --quiet).
+    pub fn is_shown(&self) -> bool {
+        self.0.is_some()
+    }
+
     pub fn set_message(&self, message: impl Into<String>) {
         if let Some(bar) = &self.0 {
             bar.set_message(message.into());

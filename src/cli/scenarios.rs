@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use super::error::{CliError, CliResult};
 use super::global::Ctx;
-use super::output::OutputFormat;
 use super::provision::{local_errors, provision_agents, read_bundle};
 use super::remote::{Remote, from_client, outcome, run_interruptible};
 use super::timeline;
@@ -118,7 +117,7 @@ pub async fn apply(
     watch: bool,
     keys_kept: bool,
 ) -> CliResult {
-    let text_mode = ctx.out.format == OutputFormat::Text;
+    let text_mode = ctx.out.is_text();
     let scenario = bundle
         .get("scenario_id")
         .and_then(Value::as_str)

@@ -58,6 +58,27 @@ pub struct SubmitArgs {
 pub fn run(ctx: &Ctx, command: TasksCommand) -> CliResult {
     let remote = Remote::connect(ctx, true)?;
     let client = &remote.client;
+    // Any unique prefix of an id names the intent (see ids.rs).
+    let full = |raw: &str| block_on(super::ids::resolve(client, raw))?;
+    let command = match command {
+        TasksCommand::Show(mut a) => {
+            a.intent_id = full(&a.intent_id)?;
+            TasksCommand::Show(a)
+        }
+        TasksCommand::Approve(mut a) => {
+            a.intent_id = full(&a.intent_id)?;
+            TasksCommand::Approve(a)
+        }
+        TasksCommand::Reject(mut a) => {
+            a.intent_id = full(&a.intent_id)?;
+            TasksCommand::Reject(a)
+        }
+        TasksCommand::Submit(mut a) => {
+            a.intent_id = full(&a.intent_id)?;
+            TasksCommand::Submit(a)
+        }
+        other => other,
+    };
     match command {
         TasksCommand::List => list(ctx, client),
         TasksCommand::Show(args) => show(ctx, client, &args.intent_id),
@@ -119,12 +140,15 @@ fn list(ctx: &Ctx, client: &Client) -> CliResult {
         ctx.out.notice("no tasks are waiting for you");
         return Ok(());
     }
+    let ids: Vec<String> = tasks.iter().map(|t| text(t, "intent_id")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let rows = tasks
         .iter()
-        .map(|t| {
+        .zip(ctx.out.short_ids(&ids))
+        .map(|(t, id)| {
             let task = t.get("human_task").cloned().unwrap_or(Value::Null);
             vec![
-                text(t, "intent_id"),
+                id,
                 text(&task, "task_type"),
                 text(&task, "title"),
                 outcomes(&task).join(", "),

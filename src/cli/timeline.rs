@@ -66,10 +66,10 @@ pub fn status_label(status: Status) -> String {
     }
 }
 
-/// Long values are cut so one event stays one line.
+/// On a terminal, long values are cut so one event stays one line; piped, never.
 pub fn compact(value: &Value) -> String {
     let text = value.to_string();
-    if text.chars().count() > 160 {
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) && text.chars().count() > 160 {
         let cut: String = text.chars().take(157).collect();
         format!("{cut}…")
     } else {
@@ -97,19 +97,37 @@ pub async fn follow(
         Some(outage_notice(out, client.base_url())),
     );
     let mut last = None;
-    while let Some(event) = stream.next().await {
+    // While waiting silently (--wait), a terminal shows where the intent is, live.
+    let mut live = (!print).then(|| Live::new(out, intent_id, &current));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        let event = tokio::select! {
+            event = stream.next() => event,
+            _ = tick.tick(), if live.as_ref().is_some_and(Live::shown) => {
+                if let Some(live) = live.as_mut() {
+                    live.tick(client).await;
+                }
+                continue;
+            }
+        };
+        let Some(event) = event else { break };
         let event = event.map_err(from_client)?;
         if print {
             match out.format {
-                OutputFormat::Text => out.line(event_line(out, &event))?,
+                OutputFormat::Text | OutputFormat::Wide => out.line(event_line(out, &event))?,
                 _ => out.line(serde_json::to_string(&event).unwrap_or_default())?,
             }
+        }
+        if let Some(live) = live.as_mut() {
+            live.status = event.status;
+            live.draw();
         }
         last = Some(event.status);
         if event.is_terminal() {
             break;
         }
     }
+    drop(live);
     match last {
         Some(status) if status.is_terminal() => Ok(status),
         // Started after the end (since ≥ last seq): ask for the current state.
@@ -119,4 +137,75 @@ pub async fn follow(
             .map_err(from_client)?
             .status),
     }
+}
+
+/// The spinner line of `--wait`: status, time waited, delivery attempt n of m.
+struct Live {
+    spinner: super::output::Spinner,
+    intent_id: String,
+    status: Status,
+    started: std::time::Instant,
+    attempt: Option<(u32, u32)>,
+    ticks: u32,
+}
+
+impl Live {
+    fn new(out: &Output, intent_id: &str, intent: &crate::protocol::Intent) -> Live {
+        let live = Live {
+            spinner: out.spinner(""),
+            intent_id: intent_id.to_string(),
+            status: intent.status,
+            started: std::time::Instant::now(),
+            attempt: attempts(intent),
+            ticks: 0,
+        };
+        live.draw();
+        live
+    }
+
+    fn shown(&self) -> bool {
+        self.spinner.is_shown()
+    }
+
+    fn draw(&self) {
+        let mut text = format!(
+            "waiting for {}: {}  {}",
+            self.intent_id,
+            self.status,
+            super::remote::seconds(self.started.elapsed())
+        );
+        if let (Some((n, m)), Status::Submitted | Status::Created) = (self.attempt, self.status) {
+            // Gateways that count attempts on the intent show the count; else the limit.
+            text.push_str(&if n > 1 {
+                format!("  (no agent has taken it yet; delivery attempt {n} of {m})")
+            } else {
+                format!("  (no agent has taken it yet; up to {m} delivery attempts)")
+            });
+        }
+        self.spinner.set_message(text);
+    }
+
+    /// Every second: the time; every 3 s while nobody took the intent, its attempt count.
+    async fn tick(&mut self, client: &Client) {
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(3)
+            && matches!(self.status, Status::Submitted | Status::Created)
+            && let Ok(intent) = client.get_intent(&self.intent_id).await
+        {
+            self.attempt = attempts(&intent);
+        }
+        self.draw();
+    }
+}
+
+fn attempts(intent: &crate::protocol::Intent) -> Option<(u32, u32)> {
+    let max = intent.max_delivery_attempts.unwrap_or(3);
+    Some((
+        intent
+            .delivery_attempt
+            .unwrap_or(0)
+            .saturating_add(1)
+            .min(max),
+        max,
+    ))
 }

@@ -20,6 +20,7 @@ mod cli_login_smtp;
 mod cli_scenarios;
 mod cli_scripts;
 mod cli_shell;
+mod cli_terminal;
 mod server_agents;
 mod server_auth;
 mod server_authz;
