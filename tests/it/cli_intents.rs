@@ -277,12 +277,24 @@ fn agents_list_and_show() {
         "{}",
         list.stdout
     );
+    // Text shows addresses of this workspace as bare names; -o wide shows them whole.
+    let names: Vec<&str> = list
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     assert!(
-        list.stdout.contains("agent://local/default/admin"),
+        names.contains(&"admin") && names.contains(&"billing-bot"),
         "{}",
         list.stdout
     );
-    assert!(list.stdout.contains(&agent.address), "{}", list.stdout);
+    let wide = axme.run_with(&["agents", "list", "-o", "wide"], &env);
+    assert!(
+        wide.stdout.contains("agent://local/default/admin"),
+        "{}",
+        wide.stdout
+    );
+    assert!(wide.stdout.contains(&agent.address), "{}", wide.stdout);
     let json = axme.run_with(&["agents", "list", "--json"], &env).json();
     assert!(json.as_array().unwrap().len() >= 2);
     let show = axme.run_with(&["agents", "show", "billing-bot", "--json"], &env);
