@@ -433,7 +433,7 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
                         i.intent_type.clone(),
                         relative(&shown_address(&i.to_agent), here.as_deref()),
                         relative(i.from_agent.as_deref().unwrap_or(""), here.as_deref()),
-                        i.created_at.clone(),
+                        i.created_at.to_string(),
                     ]
                 })
                 .collect();
