@@ -32,6 +32,7 @@ mod server_idempotency;
 mod server_input;
 mod server_intents;
 mod server_limits;
+mod server_memory;
 mod server_push;
 mod server_python_sdk;
 mod server_resolve;

@@ -90,3 +90,15 @@ async fn nesting_past_the_limit_is_refused_and_anything_accepted_reads_back() {
         out.stdout
     );
 }
+
+#[tokio::test]
+async fn a_wrong_method_gets_405_with_allow() {
+    let server = TestServer::start();
+    let admin = server.admin();
+    let r = server
+        .call(Method::DELETE, "/v1/intents", Some(&admin), None)
+        .await;
+    r.expect_error(405, "method_not_allowed");
+    let allow = r.header("allow").unwrap_or_default();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow:?}");
+}

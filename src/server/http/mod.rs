@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 mod intents;
 mod meta;
+mod openapi;
 mod scenarios;
 mod sse;
 mod tasks;

@@ -3,7 +3,8 @@
 //!
 //! Filled only after a commit succeeded, so it never shows uncommitted state and is never
 //! the only copy (the database is the truth; a miss reads it). An entry is made only when
-//! an intent is created, so it always holds every event from seq 1; bounded, oldest out.
+//! an intent is created, so it always holds every event from seq 1. Bounded by count and
+//! by bytes (payloads and results can be 128 KiB each), oldest out.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -11,8 +12,13 @@ use std::sync::Mutex;
 use crate::protocol::Status;
 use crate::server::store::IntentRow;
 
-/// Intents kept at most (each a few KB at most: its JSON and a handful of events).
+/// Intents kept at most.
 const CAPACITY: usize = 4096;
+/// Bytes of JSON (row and events) kept at most: a hot read is worth little memory, and
+/// 4,096 intents with 120 KB payloads and results once held 2.2 GB here.
+const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// What an entry costs beyond its JSON text (map slot, id, vectors).
+const ENTRY_OVERHEAD: usize = 256;
 
 /// A committed change, staged by a write job and applied after its batch committed.
 pub enum HotUpdate {
@@ -35,11 +41,39 @@ struct Entry {
     events: Vec<(u64, String)>,
 }
 
+impl Entry {
+    fn bytes(&self) -> usize {
+        ENTRY_OVERHEAD
+            + self.row.json.len()
+            + self.events.iter().map(|(_, j)| j.len() + 32).sum::<usize>()
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     map: HashMap<String, Entry>,
     /// Creation order, for eviction.
     order: VecDeque<String>,
+    /// Sum of the entries' `bytes()`.
+    bytes: usize,
+}
+
+impl Inner {
+    fn remove(&mut self, intent_id: &str) {
+        if let Some(entry) = self.map.remove(intent_id) {
+            self.bytes = self.bytes.saturating_sub(entry.bytes());
+        }
+    }
+
+    /// Drops the oldest entries until both bounds hold.
+    fn evict(&mut self) {
+        while self.map.len() > CAPACITY || self.bytes > MAX_BYTES {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            self.remove(&old);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -67,14 +101,11 @@ impl HotIntents {
                     if !complete || inner.map.contains_key(&intent_id) {
                         continue;
                     }
+                    let entry = Entry { row, events };
+                    inner.bytes += entry.bytes();
                     inner.order.push_back(intent_id.clone());
-                    inner.map.insert(intent_id, Entry { row, events });
-                    while inner.map.len() > CAPACITY {
-                        let Some(old) = inner.order.pop_front() else {
-                            break;
-                        };
-                        inner.map.remove(&old);
-                    }
+                    inner.map.insert(intent_id, entry);
+                    inner.evict();
                 }
                 HotUpdate::Transitioned {
                     intent_id,
@@ -92,12 +123,16 @@ impl HotIntents {
                         .all(|(i, (s, _))| *s == last + 1 + i as u64);
                     if !follows {
                         // Never serve a log with a gap: forget the intent, reads go to disk.
-                        inner.map.remove(&intent_id);
+                        inner.remove(&intent_id);
                         continue;
                     }
+                    let before = entry.bytes();
                     entry.row.status = status;
                     entry.row.json = json;
                     entry.events.extend(events);
+                    let after = entry.bytes();
+                    inner.bytes = inner.bytes.saturating_sub(before) + after;
+                    inner.evict();
                 }
             }
         }
@@ -206,5 +241,38 @@ mod tests {
         assert!(hot.get_intent("i0").is_none());
         assert!(hot.get_intent(&format!("i{}", CAPACITY + 9)).is_some());
         assert_eq!(hot.inner.lock().unwrap().map.len(), CAPACITY);
+    }
+
+    #[test]
+    fn stays_within_its_bytes() {
+        let hot = HotIntents::default();
+        let big = "x".repeat(120_000);
+        let n = MAX_BYTES / 240_000 + 50;
+        for i in 0..n {
+            let mut r = row(Status::Submitted);
+            r.json = big.clone();
+            hot.apply(
+                [
+                    HotUpdate::Created {
+                        intent_id: format!("i{i}"),
+                        row: r,
+                        events: events(&[1]),
+                    },
+                    HotUpdate::Transitioned {
+                        intent_id: format!("i{i}"),
+                        status: Status::Completed,
+                        json: big.clone(),
+                        events: vec![(2, big.clone())],
+                    },
+                ]
+                .into_iter(),
+            );
+            let inner = hot.inner.lock().unwrap();
+            assert!(inner.bytes <= MAX_BYTES, "{} at {i}", inner.bytes);
+            let counted: usize = inner.map.values().map(Entry::bytes).sum();
+            assert_eq!(counted, inner.bytes);
+        }
+        assert!(hot.get_intent(&format!("i{}", n - 1)).is_some());
+        assert!(hot.get_intent("i0").is_none());
     }
 }
