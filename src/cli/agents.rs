@@ -67,6 +67,9 @@ async fn list(ctx: &Ctx, client: &Client, limit: u32) -> CliResult {
         .map(|a| {
             vec![
                 super::intents::relative(&text(a, "address"), here.as_deref()),
+                listeners_cell(a),
+                a.get("pending").map(Value::to_string).unwrap_or_default(),
+                text(a, "delivery_mode"),
                 text(a, "display_name"),
                 text(a, "status"),
                 text(a, "created_at"),
@@ -76,12 +79,57 @@ async fn list(ctx: &Ctx, client: &Client, limit: u32) -> CliResult {
     ctx.out.table_cols(
         &[
             Col::new("ADDRESS"),
-            Col::new("DISPLAY NAME").drop(2).shrink(),
-            Col::new("STATUS"),
+            Col::new("LISTENERS"),
+            Col::new("PENDING"),
+            Col::new("MODE").drop(2),
+            Col::new("DISPLAY NAME").drop(3).shrink(),
+            Col::new("STATUS").wide(),
             Col::new("CREATED").drop(1),
         ],
         rows,
     )
+}
+
+/// `2`, `1 (poll)`, `0`; empty when the gateway does not report listeners.
+fn listeners_cell(agent: &Value) -> String {
+    let Some(list) = agent.get("listeners").and_then(Value::as_array) else {
+        return String::new();
+    };
+    let polling = list
+        .iter()
+        .filter(|l| l.get("mode").and_then(Value::as_str) == Some("poll"))
+        .count();
+    match polling {
+        0 => list.len().to_string(),
+        p => format!("{} ({p} poll)", list.len()),
+    }
+}
+
+/// One line per live listener: how, since when, last seen.
+fn listener_lines(agent: &Value) -> Vec<String> {
+    let Some(list) = agent.get("listeners").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    if list.is_empty() {
+        return vec!["listeners none: nobody receives this agent's intents right now".into()];
+    }
+    list.iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let label = if i == 0 { "listeners" } else { "" };
+            let connected = l.get("connected").and_then(Value::as_bool) == Some(true);
+            format!(
+                "{label:<9} {} since {}, {}",
+                text(l, "mode"),
+                text(l, "since"),
+                if connected {
+                    "connected now".to_string()
+                } else {
+                    format!("last seen {}", text(l, "last_seen"))
+                }
+            )
+        })
+        .collect()
 }
 
 async fn show(ctx: &Ctx, client: &Client, address: &str) -> CliResult {
@@ -95,14 +143,22 @@ async fn show(ctx: &Ctx, client: &Client, address: &str) -> CliResult {
         ("display", "display_name"),
         ("account", "service_account_id"),
         ("status", "status"),
+        ("mode", "delivery_mode"),
         ("created", "created_at"),
         ("updated", "updated_at"),
     ];
-    let lines: Vec<String> = fields
+    let mut lines: Vec<String> = fields
         .iter()
         .map(|(label, field)| (label, text(&agent, field)))
         .filter(|(_, v)| !v.is_empty())
-        .map(|(label, v)| format!("{label:<8} {v}"))
+        .map(|(label, v)| format!("{label:<9} {v}"))
         .collect();
+    if agent.get("registered").and_then(Value::as_bool) == Some(false) {
+        lines.push("account   none: a key listens on this name without an agent account".into());
+    }
+    lines.extend(listener_lines(&agent));
+    if let Some(pending) = agent.get("pending").and_then(Value::as_u64) {
+        lines.push(format!("pending   {pending} intent(s) not ended yet"));
+    }
     ctx.out.line(lines.join("\n"))
 }

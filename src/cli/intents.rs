@@ -299,11 +299,45 @@ async fn submit(
             "replayed": replayed,
         }))?,
     }
+    if !replayed && !out.quiet {
+        warn_if_unheard(out, client, &request.to_agent).await;
+    }
     if !wait && !watch {
         return Ok(());
     }
     let status = timeline::follow(out, client, &created.intent_id, 0, watch).await?;
     finish(ctx, client, &created.intent_id, status, wait).await
+}
+
+/// Says at once when nobody will receive the intent: the target has no live listener (a
+/// gateway that reports listeners), or is no agent at all. Otherwise the intent would wait
+/// out its delivery attempts in silence.
+async fn warn_if_unheard(out: &super::output::Output, client: &Client, to: &str) {
+    let bare = !to.contains("://") && !to.contains('/');
+    match client.get_agent(to).await {
+        Ok(agent) => {
+            let mode = agent
+                .get("delivery_mode")
+                .and_then(Value::as_str)
+                .unwrap_or("stream");
+            let nobody = agent
+                .get("listeners")
+                .and_then(Value::as_array)
+                .is_some_and(|l| l.is_empty());
+            if nobody && matches!(mode, "stream" | "poll") {
+                out.warn(format!(
+                    "nobody is listening on {to} right now: the intent waits for a listener \
+                     (e.g. `axme agents listen {to} --exec CMD`) and fails after its delivery \
+                     attempts"
+                ));
+            }
+        }
+        Err(crate::client::ClientError::NotFound { .. }) if bare => out.warn(format!(
+            "there is no agent {to} in this workspace and nobody listens on it: the intent \
+             fails after its delivery attempts unless an agent starts listening"
+        )),
+        Err(_) => {}
+    }
 }
 
 /// After waiting: the final state (text line, or the intent as JSON), then the outcome code.

@@ -67,9 +67,14 @@ impl Client {
         path: &str,
         query: &[(&str, String)],
         wait_seconds: u64,
+        listener: Option<&str>,
     ) -> ClientResult<Connection> {
-        let resp = self
-            .builder(reqwest::Method::GET, path, None)
+        let mut req = self.builder(reqwest::Method::GET, path, None);
+        if let Some(id) = listener {
+            // Names this process, so its reconnects count as one listener on the gateway.
+            req = req.header("X-Axme-Listener", id);
+        }
+        let resp = req
             .header("accept", "text/event-stream")
             .query(query)
             .send()
@@ -145,7 +150,7 @@ impl IntentStream {
                 ];
                 match self
                     .client
-                    .open_stream(&path, &query, self.wait_seconds)
+                    .open_stream(&path, &query, self.wait_seconds, None)
                     .await
                 {
                     Ok(conn) => {
@@ -232,6 +237,8 @@ pub struct AgentStream {
     queue: VecDeque<AgentDelivery>,
     conn: Option<Connection>,
     reconnect: Backoff,
+    /// Sent as `X-Axme-Listener`: one id per stream, so the gateway counts it once.
+    listener: String,
 }
 
 impl AgentStream {
@@ -245,6 +252,7 @@ impl AgentStream {
             queue: VecDeque::new(),
             conn: None,
             reconnect: Backoff::new(Persist::Budget(RECONNECT_BUDGET), None),
+            listener: uuid::Uuid::new_v4().to_string(),
         }
     }
 
@@ -268,7 +276,7 @@ impl AgentStream {
                 ];
                 match self
                     .client
-                    .open_stream(&path, &query, self.wait_seconds)
+                    .open_stream(&path, &query, self.wait_seconds, Some(&self.listener))
                     .await
                 {
                     Ok(conn) => {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::delivery::DeliveryMode;
+use super::time::Timestamp;
 
 /// An entry of `GET /v1/agents` and the `agent` of `GET /v1/agents/{address}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +24,31 @@ pub struct AgentView {
     /// Only on the single-agent read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// axme extension: how the gateway delivers to this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_mode: Option<DeliveryMode>,
+    /// axme extension: who listens on this address now (stream and poll agents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<ListenerView>>,
+    /// axme extension: intents addressed here that have not ended (capped at 1,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<u64>,
+    /// axme extension: false for an address that has listeners but no service account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered: Option<bool>,
+}
+
+/// One live listener of an agent address (axme extension of the agents routes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListenerView {
+    /// Its first response on this address.
+    pub since: Timestamp,
+    /// Now while a response is open, else when the last one ended.
+    pub last_seen: Timestamp,
+    /// A response is open right now.
+    pub connected: bool,
+    /// `stream` (long waits) or `poll` (short ones).
+    pub mode: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -178,6 +178,9 @@ pub enum ResumeBody {
     Complete(serde_json::Map<String, Value>),
     /// An agent's failure: `{"action": "fail", "reason": …, …}`.
     Fail(serde_json::Map<String, Value>),
+    /// `{"action": "in_progress", …}` (axme extension): the handler started working on a
+    /// delivered intent, which becomes IN_PROGRESS.
+    Start(serde_json::Map<String, Value>),
     /// `{"approve_current_step": true, …}`: continue a waiting workflow gate.
     Control(serde_json::Map<String, Value>),
 }
@@ -200,7 +203,8 @@ impl ResumeBody {
                     Ok(ResumeBody::Complete(map))
                 }
                 Some("fail") | Some("failed") | Some("failure") => Ok(ResumeBody::Fail(map)),
-                _ => Err("action must be \"complete\" or \"fail\"".into()),
+                Some("in_progress") | Some("start") => Ok(ResumeBody::Start(map)),
+                _ => Err("action must be \"complete\", \"fail\" or \"in_progress\"".into()),
             };
         }
         if let Some(outcome) = map.remove("outcome") {

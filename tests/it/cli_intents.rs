@@ -273,7 +273,7 @@ fn agents_list_and_show() {
     list.assert_code(0);
     let header = list.stdout.lines().next().unwrap_or_default();
     assert!(
-        header.starts_with("ADDRESS") && header.contains("STATUS"),
+        header.starts_with("ADDRESS") && header.contains("LISTENERS"),
         "{}",
         list.stdout
     );

@@ -7,6 +7,7 @@
 mod common;
 
 mod bench_smoke;
+mod cli_agents_live;
 mod cli_completions;
 mod cli_context;
 mod cli_help;

@@ -283,6 +283,19 @@ pub fn resume(
             event.details = json!({});
             push(&mut intent, &mut events, event);
         }
+        ResumeBody::Start(fields) => {
+            // Already working (a retried start): nothing to record.
+            if intent.status != Status::InProgress {
+                check_transition(&intent, Status::InProgress)?;
+                let mut event = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, now);
+                event.actor = Some(caller.address.clone());
+                event.reason = fields
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                push(&mut intent, &mut events, event);
+            }
+        }
         ResumeBody::TaskResult(task) => {
             check_task_result(&intent, &task)?;
             check_transition(&intent, Status::Completed)?;

@@ -8,6 +8,7 @@
 pub mod directory;
 pub mod hub;
 pub mod lifecycle;
+pub mod listeners;
 pub mod push;
 pub mod reactor;
 pub mod refusal;

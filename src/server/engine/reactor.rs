@@ -5,7 +5,7 @@
 //! `reply_to` gets its inbox thread — all committed with the change that caused them.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -54,6 +54,8 @@ pub struct Engine {
     agents: RwLock<HashMap<String, AgentDeliveryRow>>,
     /// Intents written to a live stream right now: intent id → connection id.
     leases: Mutex<HashMap<String, u64>>,
+    /// Who listens on each agent address (shown by `GET /v1/agents…`).
+    pub listeners: Arc<super::listeners::Listeners>,
 }
 
 impl Engine {
@@ -62,6 +64,7 @@ impl Engine {
             timing,
             agents: RwLock::new(agents.into_iter().map(|a| (a.address.clone(), a)).collect()),
             leases: Mutex::new(HashMap::new()),
+            listeners: Arc::default(),
         }
     }
 

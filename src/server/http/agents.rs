@@ -12,9 +12,9 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Params, json_of};
 use crate::protocol::account::{AgentResponse, AgentView, AgentsResponse};
-use crate::protocol::{AgentAddress, AgentRef};
+use crate::protocol::{AgentAddress, AgentRef, DeliveryMode, Status};
 use crate::server::engine::directory::Caller;
-use crate::server::store::AccountRow;
+use crate::server::store::{AccountRow, DeliveryQuery};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,8 +31,59 @@ fn agent_view(app: &AppState, account: &AccountRow, with_updated: bool) -> Agent
         service_account_name: Some(account.name.clone()),
         status: Some("active".into()),
         updated_at: with_updated.then(|| account.updated_at.clone()),
+        delivery_mode: None,
+        listeners: None,
+        pending: None,
+        registered: None,
     }
 }
+
+/// An address with live listeners but no service account (e.g. an admin key listening on a
+/// name): shown so that `agents show` does not say "not found" while it serves.
+fn unregistered_view(address: &str) -> AgentView {
+    AgentView {
+        address: address.to_string(),
+        created_at: None,
+        display_name: None,
+        service_account_id: None,
+        service_account_name: None,
+        status: Some("active".into()),
+        updated_at: None,
+        delivery_mode: None,
+        listeners: None,
+        pending: None,
+        registered: Some(false),
+    }
+}
+
+/// The axme extension fields: delivery mode, live listeners, pending work.
+async fn with_live(app: &AppState, mut view: AgentView) -> AgentView {
+    view.delivery_mode = Some(
+        app.engine
+            .agent(&view.address)
+            .map_or(DeliveryMode::Stream, |a| a.delivery_mode),
+    );
+    view.listeners = Some(app.engine.listeners.of(&view.address));
+    let query = DeliveryQuery {
+        address: view.address.clone(),
+        after_cursor: 0,
+        statuses: Status::ALL
+            .into_iter()
+            .filter(|s| !s.is_terminal())
+            .collect(),
+        limit: PENDING_CAP,
+    };
+    view.pending = app
+        .store
+        .deliveries(query)
+        .await
+        .ok()
+        .map(|rows| rows.len() as u64);
+    view
+}
+
+/// Pending work is counted up to this many intents.
+const PENDING_CAP: u32 = 1000;
 
 /// `org_id`/`workspace_id` query parameters may only name the caller's own tenancy.
 pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
@@ -58,7 +109,7 @@ pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
 async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
     check_scope(&caller, &params)?;
     let limit = params.int("limit", 1, 1000)?.unwrap_or(100) as usize;
-    let agents = app
+    let mut views: Vec<AgentView> = app
         .directory
         .accounts_in(&caller.workspace_id)
         .iter()
@@ -66,6 +117,21 @@ async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> Ap
         .take(limit)
         .map(|a| agent_view(&app, a, false))
         .collect();
+    let prefix = format!(
+        "{}/",
+        AgentAddress::new(&caller.org_slug, &caller.workspace_slug, "x")
+            .to_string()
+            .trim_end_matches("/x")
+    );
+    for address in app.engine.listeners.addresses_under(&prefix) {
+        if views.len() < limit && !views.iter().any(|v| v.address == address) {
+            views.push(unregistered_view(&address));
+        }
+    }
+    let mut agents = Vec::with_capacity(views.len());
+    for view in views {
+        agents.push(with_live(&app, view).await);
+    }
     Ok(json_of(&AgentsResponse { agents, ok: true }))
 }
 
@@ -107,7 +173,16 @@ async fn agent_or_stream(
                 caller.address
             )));
         }
-        return super::sse::agent_stream(app, address, params, headers).await;
+        // A client may name itself, so its reconnects count as one listener.
+        let listener = headers
+            .get("x-axme-listener")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 100)
+            .map_or_else(
+                || caller.address.clone(),
+                |v| format!("{}#{v}", caller.address),
+            );
+        return super::sse::agent_stream(app, address, listener, params, headers).await;
     }
     let address = address_from_path(&caller, rest)?;
     let not_found = || ApiError::not_found("agent_not_found", format!("no agent at {address}"));
@@ -117,10 +192,15 @@ async fn agent_or_stream(
     let account = app
         .directory
         .account_named(&caller.workspace_id, &address.name)
-        .filter(|a| a.status == "active")
-        .ok_or_else(not_found)?;
+        .filter(|a| a.status == "active");
+    let full = address.to_string();
+    let view = match account {
+        Some(account) => agent_view(&app, &account, true),
+        None if !app.engine.listeners.of(&full).is_empty() => unregistered_view(&full),
+        None => return Err(not_found()),
+    };
     Ok(json_of(&AgentResponse {
-        agent: agent_view(&app, &account, true),
+        agent: with_live(&app, view).await,
         ok: true,
     }))
 }

@@ -282,13 +282,19 @@ async fn run_intent_stream(
 }
 
 /// `GET /v1/agents/{address}/intents/stream` after the address was resolved and checked.
+/// `listener` names who listens (see engine/listeners.rs).
 pub async fn agent_stream(
     app: AppState,
     address: String,
+    listener: String,
     params: Params,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let StreamParams { since, wait } = stream_params(&params, &headers)?;
+    let listening = app
+        .engine
+        .listeners
+        .open(&address, &listener, wait < Duration::from_secs(5));
     let statuses = match params.get("status") {
         Some(raw) => super::intents::parse_statuses(raw)?,
         None => Status::ALL
@@ -298,15 +304,10 @@ pub async fn agent_stream(
     };
     let subscription = app.hub.subscribe(Topic::Agent, &address);
     let (tx, rx) = mpsc::channel(32);
-    tokio::spawn(run_agent_stream(
-        app,
-        address,
-        since,
-        statuses,
-        wait,
-        tx,
-        subscription,
-    ));
+    tokio::spawn(async move {
+        run_agent_stream(app, address, since, statuses, wait, tx, subscription).await;
+        drop(listening);
+    });
     Ok(sse_response(rx))
 }
 

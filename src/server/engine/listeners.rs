@@ -1,0 +1,144 @@
+//! Who listens on each agent address. An agent's stream is a series of short responses (each
+//! ends after a delivery or `wait_seconds`), so a listener is known by a key (the
+//! `X-Axme-Listener` header a client sends, else the caller's address) and counts as live
+//! while a response is open or for [`GRACE`] after the last one: long enough to reconnect.
+//! `GET /v1/agents…` shows them (count, since, last seen, stream or poll). In-memory and per
+//! node: a listener on another node of a shared database is not seen here.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::protocol::Timestamp;
+use crate::protocol::account::ListenerView;
+
+/// How long a listener without an open response still counts as live.
+pub const GRACE: Duration = Duration::from_secs(30);
+
+struct Listener {
+    since: Timestamp,
+    last_seen: Timestamp,
+    seen_at: Instant,
+    open: u32,
+    polling: bool,
+}
+
+#[derive(Default)]
+pub struct Listeners {
+    by_address: Mutex<HashMap<String, HashMap<String, Listener>>>,
+}
+
+/// An open agent stream response; dropping it marks the listener's last sighting.
+pub struct Listening {
+    listeners: Arc<Listeners>,
+    address: String,
+    key: String,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let mut map = self.listeners.lock();
+        if let Some(l) = map
+            .get_mut(&self.address)
+            .and_then(|m| m.get_mut(&self.key))
+        {
+            l.open = l.open.saturating_sub(1);
+            l.last_seen = Timestamp::now();
+            l.seen_at = Instant::now();
+        }
+    }
+}
+
+impl Listeners {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<String, Listener>>> {
+        self.by_address
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A response of listener `key` on `address` opens (`polling`: short waits).
+    pub fn open(self: &Arc<Self>, address: &str, key: &str, polling: bool) -> Listening {
+        let now = Timestamp::now();
+        let mut map = self.lock();
+        let listeners = map.entry(address.to_string()).or_default();
+        listeners.retain(|_, l| l.open > 0 || l.seen_at.elapsed() < GRACE);
+        let l = listeners.entry(key.to_string()).or_insert(Listener {
+            since: now,
+            last_seen: now,
+            seen_at: Instant::now(),
+            open: 0,
+            polling,
+        });
+        l.open += 1;
+        l.last_seen = now;
+        l.seen_at = Instant::now();
+        l.polling = polling;
+        Listening {
+            listeners: self.clone(),
+            address: address.to_string(),
+            key: key.to_string(),
+        }
+    }
+
+    /// The live listeners of `address`, longest-serving first.
+    pub fn of(&self, address: &str) -> Vec<ListenerView> {
+        let map = self.lock();
+        let mut live: Vec<ListenerView> = map
+            .get(address)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|l| l.open > 0 || l.seen_at.elapsed() < GRACE)
+            .map(|l| ListenerView {
+                since: l.since,
+                last_seen: if l.open > 0 {
+                    Timestamp::now()
+                } else {
+                    l.last_seen
+                },
+                connected: l.open > 0,
+                mode: if l.polling { "poll" } else { "stream" }.to_string(),
+            })
+            .collect();
+        live.sort_by_key(|l| l.since.unix_ms());
+        live
+    }
+
+    /// Addresses under `prefix` (`agent://org/ws/`) with a live listener.
+    pub fn addresses_under(&self, prefix: &str) -> Vec<String> {
+        let map = self.lock();
+        let mut found: Vec<String> = map
+            .iter()
+            .filter(|(a, m)| {
+                a.starts_with(prefix)
+                    && m.values()
+                        .any(|l| l.open > 0 || l.seen_at.elapsed() < GRACE)
+            })
+            .map(|(a, _)| a.clone())
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listener_is_live_while_open_and_for_a_grace_after() {
+        let listeners = Arc::new(Listeners::default());
+        let a = "agent://o/w/echo";
+        let first = listeners.open(a, "k1", false);
+        let again = listeners.open(a, "k1", false);
+        let other = listeners.open(a, "k2", true);
+        let live = listeners.of(a);
+        assert_eq!(live.len(), 2);
+        assert!(live.iter().all(|l| l.connected));
+        drop((first, again, other));
+        let live = listeners.of(a);
+        assert_eq!(live.len(), 2, "still within the grace");
+        assert!(live.iter().all(|l| !l.connected));
+        assert_eq!(listeners.addresses_under("agent://o/w/"), [a]);
+        assert!(listeners.of("agent://o/w/none").is_empty());
+    }
+}
