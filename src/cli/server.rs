@@ -1,7 +1,8 @@
 //! `axme server`: flags of the embedded gateway.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::{CliError, CliResult};
@@ -270,34 +271,31 @@ pub fn run(args: ServerArgs) -> CliResult {
     };
     let keeps_address = matches!(database, Database::File(_) | Database::Postgres(_))
         && !args.listen.ends_with(":0");
-    let config = ServerConfig {
-        listen: args.listen,
-        database,
-        node_id: args.node_id.unwrap_or_else(default_node_id),
-        tls,
-        sync: match args.sync {
-            SyncArg::Normal => SyncMode::Normal,
-            SyncArg::Full => SyncMode::Full,
-        },
-        settings: Settings {
-            linger: Duration::from_millis(args.sse_linger_ms.min(1000)),
-            heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
-            timing: Timing {
-                delivery_first: args.delivery_attempt_interval,
-                delivery_retry: args.delivery_retry_interval,
-                push_retry: args.push_retry_interval,
-                push_timeout: args.push_timeout,
-                time_scale: if args.time_scale.is_finite() && args.time_scale > 0.0 {
-                    args.time_scale
-                } else {
-                    1.0
-                },
-                default_max_delivery_attempts: 3,
+    let mut config = ServerConfig::new(database);
+    config.node_id = args.node_id.unwrap_or_else(default_node_id);
+    config.tls = tls;
+    config.sync = match args.sync {
+        SyncArg::Normal => SyncMode::Normal,
+        SyncArg::Full => SyncMode::Full,
+    };
+    config.settings = Settings {
+        linger: Duration::from_millis(args.sse_linger_ms.min(1000)),
+        heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
+        timing: Timing {
+            delivery_first: args.delivery_attempt_interval,
+            delivery_retry: args.delivery_retry_interval,
+            push_retry: args.push_retry_interval,
+            push_timeout: args.push_timeout,
+            time_scale: if args.time_scale.is_finite() && args.time_scale > 0.0 {
+                args.time_scale
+            } else {
+                1.0
             },
-            log_login_codes: loopback || args.login_codes_in_log,
-            mailer,
-            limits,
+            default_max_delivery_attempts: 3,
         },
+        log_login_codes: loopback || args.login_codes_in_log,
+        mailer,
+        limits,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -306,10 +304,72 @@ pub fn run(args: ServerArgs) -> CliResult {
     // Writes the `local` CLI context on a database's first start (see cli/local_context.rs).
     let mut stdout =
         super::local_context::LocalContextBanner::new(std::io::stdout(), keeps_address);
-    let result = runtime.block_on(crate::server::serve(config, &mut stdout));
+    let result = runtime.block_on(serve(config, &args.listen, &mut stdout));
     // Do not wait for idle blocking-pool threads (database readers) to time out.
     runtime.shutdown_timeout(Duration::from_millis(200));
     result.map_err(CliError::failure)
+}
+
+/// Builds the gateway, binds `listen`, prints the banner and serves until SIGTERM or
+/// Ctrl-C.
+async fn serve(config: ServerConfig, listen: &str, banner: &mut dyn Write) -> Result<(), String> {
+    // Registered before the banner: a signal right after it must start a graceful
+    // shutdown, not kill the process.
+    let signals = ShutdownSignals::register()?;
+    let app = Arc::new(crate::server::build(config).await?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    // The admin key stays last: tools read the banner up to that line.
+    banner
+        .write_all(app.banner(local).render().as_bytes())
+        .and_then(|()| banner.flush())
+        .map_err(|e| format!("cannot write the banner: {e}"))?;
+    tracing::info!(%local, "listening");
+    crate::server::run(listener, app, signals.recv()).await
+}
+
+/// SIGTERM and Ctrl-C, registered before the banner is printed: a signal that arrives
+/// right after the banner must start a graceful shutdown, not kill the process.
+struct ShutdownSignals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn register() -> Result<Self, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind: SignalKind, name: &str| {
+                signal(kind).map_err(|e| format!("cannot listen for {name}: {e}"))
+            };
+            Ok(ShutdownSignals {
+                term: listen(SignalKind::terminate(), "SIGTERM")?,
+                interrupt: listen(SignalKind::interrupt(), "SIGINT")?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(ShutdownSignals {})
+    }
+
+    async fn recv(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The integration tests: one binary (the crate links once), one module per area.
 //!
-//! Every test drives the real `axme` binary — as a gateway on a free loopback port with a
-//! throwaway database, as the CLI with a private config dir, or both — through
-//! `common`. Tests that need no process boundary belong in the crate's own unit tests.
+//! Every test drives a real gateway over HTTP on a free loopback port with a throwaway
+//! database, through `common`: embedded in the test process (`TestServer::in_process`,
+//! `embedded_on` with a `ManualClock` for timers) when no process boundary matters, or the
+//! real `axme` binary (`TestServer::start…`) where it is the point: kill -9, signals, the
+//! banner, logs, several nodes, the CLI and the Python SDK.
 
 mod common;
 

@@ -30,7 +30,7 @@ fn cursor(frame: &sse::Frame) -> u64 {
 
 #[tokio::test]
 async fn replay_delivers_own_non_terminal_intents_and_marks_them_delivered() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let alpha = server.provision_agent(&admin, "alpha").await;
     let beta = server.provision_agent(&admin, "beta").await;
@@ -135,7 +135,7 @@ async fn replay_delivers_own_non_terminal_intents_and_marks_them_delivered() {
 
 #[tokio::test]
 async fn bare_name_resolves_in_the_callers_workspace() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "bare-agent").await;
     // A bare `to_agent` is stored as the full address in the sender's workspace.
@@ -176,7 +176,7 @@ async fn bare_name_resolves_in_the_callers_workspace() {
 
 #[tokio::test]
 async fn since_is_exclusive_with_stride_two() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "strider").await;
     let path = |q: &str| stream_path("local/default/strider", q);
@@ -243,7 +243,7 @@ async fn since_is_exclusive_with_stride_two() {
 
 #[tokio::test]
 async fn live_delivery_reaches_a_waiting_listener() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "listener").await;
 
@@ -288,7 +288,7 @@ async fn live_delivery_reaches_a_waiting_listener() {
 
 #[tokio::test]
 async fn listening_rights() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let alpha = server.provision_agent(&admin, "right-a").await;
     let _beta = server.provision_agent(&admin, "right-b").await;
@@ -345,7 +345,7 @@ async fn listening_rights() {
 
 #[tokio::test]
 async fn agents_registry_lists_admin_and_provisioned_agents() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "registry-x").await;
 
@@ -407,7 +407,7 @@ async fn agents_registry_lists_admin_and_provisioned_agents() {
 
 #[tokio::test]
 async fn two_listeners_deliver_once() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "twice").await;
     let path = stream_path("local/default/twice", "since=0&wait_seconds=10");
@@ -440,7 +440,7 @@ async fn two_listeners_deliver_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reconnecting_listener_loses_no_delivery() {
     const INTENTS: usize = 30;
-    let server = std::sync::Arc::new(TestServer::start());
+    let server = std::sync::Arc::new(TestServer::in_process());
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "busy").await;
 

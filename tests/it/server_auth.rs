@@ -7,7 +7,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn missing_and_invalid_keys_are_401_with_the_error_body() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let body = crate::common::intent_body("agent://local/default/x", json!({}));
 
     for (method, path, body) in [
@@ -46,7 +46,7 @@ async fn missing_and_invalid_keys_are_401_with_the_error_body() {
 
 #[tokio::test]
 async fn bearer_form_is_accepted() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let r = server
         .http
@@ -71,7 +71,7 @@ async fn bearer_form_is_accepted() {
 
 #[tokio::test]
 async fn revoked_key_stops_working_at_once() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "revokee").await;
     server.get("/v1/intents", &agent.key).await.expect_ok();
@@ -110,7 +110,7 @@ async fn revoked_key_stops_working_at_once() {
 
 #[tokio::test]
 async fn workspaces_are_isolated() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "iso-agent").await;
     let id = server
@@ -220,7 +220,7 @@ async fn workspaces_are_isolated() {
 
 #[tokio::test]
 async fn agent_keys_have_limited_rights() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let alpha = server.provision_agent(&admin, "limited-a").await;
     let _beta = server.provision_agent(&admin, "limited-b").await;

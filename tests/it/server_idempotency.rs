@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn idempotency_key_replays_and_conflicts() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let body = intent_body("agent://local/default/idem", json!({"x": 1}));
 
@@ -74,7 +74,7 @@ async fn idempotency_key_replays_and_conflicts() {
 
 #[tokio::test]
 async fn idempotency_compares_canonical_json() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let send = |raw: &'static str| {
         let server = &server;
@@ -111,7 +111,7 @@ async fn idempotency_compares_canonical_json() {
 
 #[tokio::test]
 async fn resolve_and_resume_replay_with_the_same_idempotency_key() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "idem-writes").await;
     let send = |path: String, key: String, body: Value| {
@@ -172,7 +172,7 @@ async fn resolve_and_resume_replay_with_the_same_idempotency_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_duplicates_create_one_intent() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let body = intent_body("agent://local/default/dupe", json!({"same": true}));
     let attempts = (0..12).map(|_| {

@@ -28,7 +28,7 @@ fn names_field(r: &Resp, field: &str) -> bool {
 
 #[tokio::test]
 async fn oversized_payload_is_413() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let big = "x".repeat(129 * 1024);
     let r = server
@@ -54,7 +54,7 @@ async fn oversized_payload_is_413() {
 
 #[tokio::test]
 async fn malformed_and_invalid_bodies_are_422_naming_the_field() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
 
     for raw in ["{", "not json", "", "[]", "null", "{\"intent_type\": }"] {
@@ -91,7 +91,7 @@ async fn malformed_and_invalid_bodies_are_422_naming_the_field() {
 
 #[tokio::test]
 async fn malformed_intent_ids_get_an_error_body() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     for path in [
         "/v1/intents/not-a-uuid",
@@ -125,7 +125,7 @@ async fn malformed_intent_ids_get_an_error_body() {
 
 #[tokio::test]
 async fn a_batch_of_odd_requests_never_gets_a_500() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let id = server
         .create_intent(&admin, "agent://local/default/odd", json!({}))

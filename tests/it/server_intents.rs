@@ -11,7 +11,7 @@ const ADMIN_ADDRESS: &str = "agent://local/default/admin";
 
 #[tokio::test]
 async fn lifecycle_create_deliver_resume_complete() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "worker").await;
     assert_eq!(agent.address, "agent://local/default/worker");
@@ -119,7 +119,7 @@ async fn lifecycle_create_deliver_resume_complete() {
 
 #[tokio::test]
 async fn list_filters_by_status_and_agent_and_pages_newest_first() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let mut ids = Vec::new();
     for i in 0..5 {
@@ -206,7 +206,7 @@ async fn list_filters_by_status_and_agent_and_pages_newest_first() {
 
 #[tokio::test]
 async fn events_since_is_exclusive() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let id = server
         .create_intent(&admin, "agent://local/default/since", json!({}))
@@ -238,7 +238,7 @@ async fn events_since_is_exclusive() {
 
 #[tokio::test]
 async fn list_defaults_to_fifty_per_page() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     for i in 0..55 {
         server

@@ -7,7 +7,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn terminal_intents_are_immutable() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let id = server
         .create_intent(&admin, "agent://local/default/term", json!({}))
@@ -75,7 +75,7 @@ async fn terminal_intents_are_immutable() {
 
 #[tokio::test]
 async fn concurrent_resolves_let_exactly_one_win() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let id = server
         .create_intent(&admin, "agent://local/default/race", json!({}))
@@ -111,7 +111,7 @@ async fn concurrent_resolves_let_exactly_one_win() {
 async fn resolve_requires_its_conditional_fields() {
     // Spec §3.7: `result` is required for COMPLETED, `error` for FAILED, `reason` for
     // CANCELED; a missing one is a 422. Each case gets a fresh intent.
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let mut wrong = Vec::new();
     for (body, field) in [
@@ -140,7 +140,7 @@ async fn resolve_requires_its_conditional_fields() {
 
 #[tokio::test]
 async fn resume_dialects_and_cancel() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "dialects").await;
 
@@ -210,7 +210,7 @@ async fn resume_dialects_and_cancel() {
 
 #[tokio::test]
 async fn task_result_outcome_must_be_allowed() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let mut body = intent_body("agent://local/default/human", json!({"doc": 1}));
     body["human_task"] = json!({

@@ -22,7 +22,7 @@ fn errors(v: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn five_broken_bundles_name_their_paths() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let good = shared_bundle();
 
@@ -81,7 +81,7 @@ async fn five_broken_bundles_name_their_paths() {
 /// Real bundles carry fields the schema forbids (§10.1, §12.2): they must apply.
 #[tokio::test]
 async fn lenient_runner_shaped_bundles_apply() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let bundle = json!({
         "scenario_id": "human.cli-review-demo.v1",
@@ -118,7 +118,7 @@ async fn lenient_runner_shaped_bundles_apply() {
 
 #[tokio::test]
 async fn apply_is_idempotent_under_a_key() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let bundle = shared_bundle();
     let send = || async {

@@ -1,13 +1,54 @@
 //! Timers (spec §7.2, §7.4, §8.4): deadlines, step deadlines, delivery attempts,
 //! reminders and escalation, and a workflow that survives `kill -9`.
+//!
+//! Tests that need no restart run an embedded gateway on a `ManualClock` with the default
+//! intervals (15 s delivery windows, seconds-long deadlines) and move the clock: the
+//! timers fire as soon as their time comes, in milliseconds of real time.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common::workflow::*;
 use crate::common::{TestServer, db_path, temp_dir};
+use axme::server::Settings;
+use axme::server::clock::{Clock, ManualClock};
+use axme::server::engine::reactor::Timing;
 use serde_json::{Value, json};
 
 const LIMIT: Duration = Duration::from_secs(20);
+
+/// An embedded gateway on a clock the test moves; delivery windows of `delivery_first`.
+fn on_manual_clock(delivery_first: Duration) -> (TestServer, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::starting_now());
+    let settings = Settings {
+        timing: Timing {
+            delivery_first,
+            ..Timing::default()
+        },
+        ..Settings::default()
+    };
+    (TestServer::embedded_on(settings, clock.clone()), clock)
+}
+
+/// Moves `clock` forward by `step` until intent `id` is terminal; returns it.
+async fn advance_until_terminal(
+    server: &TestServer,
+    clock: &ManualClock,
+    key: &str,
+    id: &str,
+    step: Duration,
+) -> Value {
+    let started = Instant::now();
+    loop {
+        let intent = server.intent(key, id).await;
+        if TERMINAL.contains(&intent["status"].as_str().unwrap_or_default()) {
+            return intent;
+        }
+        assert!(started.elapsed() < LIMIT, "still not terminal: {intent}");
+        clock.advance(step);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
 
 fn one_step(deadline: Option<u64>, attempts: u32) -> Value {
     let mut step = json!({"step_id": "work", "tool_id": "tool.agent.task.v1", "assigned_to": "w"});
@@ -22,25 +63,22 @@ fn one_step(deadline: Option<u64>, attempts: u32) -> Value {
     })
 }
 
-/// A step deadline with nobody answering: the step and its parent end TIMED_OUT within
-/// about a second of the deadline.
+/// A step deadline with nobody answering: the step and its parent end TIMED_OUT once the
+/// deadline passes.
 #[tokio::test]
 async fn a_step_deadline_times_the_parent_out() {
-    let server =
-        TestServer::start_with(&["--ephemeral", "--delivery-attempt-interval", "60s"], &[]);
+    let (server, clock) = on_manual_clock(Duration::from_secs(60));
     let admin = server.admin();
-    let started = Instant::now();
+    let started = clock.now_ms();
     let parent = apply(&server, &admin, &one_step(Some(1), 3)).await["intent_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
-    let took = started.elapsed();
+    let step = Duration::from_millis(250);
+    let done = advance_until_terminal(&server, &clock, &admin, &parent, step).await;
+    let took = clock.now_ms() - started;
     assert_eq!(done["status"], "TIMED_OUT", "{done}");
-    assert!(
-        took < Duration::from_millis(2500),
-        "timed out after {took:?}"
-    );
+    assert!((1000..=1250).contains(&took), "timed out after {took} ms");
     let kinds = event_kinds(&server, &admin, &parent).await;
     assert_eq!(
         kinds.last().map(String::as_str),
@@ -50,13 +88,12 @@ async fn a_step_deadline_times_the_parent_out() {
     assert_eq!(done["error"]["code"], "step_timeout");
 }
 
-/// A plain intent's `deadline_at` → TIMED_OUT (`intent.timed_out`) within a second.
+/// A plain intent's `deadline_at` → TIMED_OUT (`intent.timed_out`) when it passes.
 #[tokio::test]
 async fn an_intent_deadline_times_it_out() {
-    let server =
-        TestServer::start_with(&["--ephemeral", "--delivery-attempt-interval", "60s"], &[]);
+    let (server, clock) = on_manual_clock(Duration::from_secs(60));
     let admin = server.admin();
-    let deadline = chrono::Utc::now() + chrono::Duration::milliseconds(800);
+    let deadline = clock.now().plus_ms(800);
     let r = server
         .post(
             "/v1/intents",
@@ -65,43 +102,43 @@ async fn an_intent_deadline_times_it_out() {
                 "intent_type": "test.deadline.v1",
                 "to_agent": "agent://local/default/nobody",
                 "payload": {},
-                "deadline_at": deadline.to_rfc3339(),
+                "deadline_at": deadline.to_string(),
             }),
         )
         .await;
     r.expect_ok();
     let id = r.body["intent_id"].as_str().unwrap().to_string();
-    let done = wait_terminal(&server, &admin, &id, LIMIT).await;
+    clock.advance(Duration::from_millis(700));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.intent(&admin, &id).await["status"], "SUBMITTED");
+    let done =
+        advance_until_terminal(&server, &clock, &admin, &id, Duration::from_millis(200)).await;
     assert_eq!(done["status"], "TIMED_OUT");
-    let late = chrono::Utc::now() - deadline;
-    assert!(late < chrono::Duration::milliseconds(1000), "{late}");
+    let late = clock.now_ms() - deadline.unix_ms();
+    assert!((0..=200).contains(&late), "{late} ms late");
     // A finished intent refuses a late answer.
     resume(&server, &admin, &id, json!({"action": "complete"}))
         .await
         .expect_error_status(409);
 }
 
-/// Nobody listens: each attempt window passes, and after max_delivery_attempts the step
-/// and its parent end FAILED with `intent.delivery_failed`.
+/// Nobody listens: each attempt window passes (15 s, then 5 s each), and after
+/// max_delivery_attempts the step and its parent end FAILED with `intent.delivery_failed`.
 #[tokio::test]
 async fn no_listener_fails_after_the_configured_attempts() {
-    let server = TestServer::start_with(
-        &[
-            "--ephemeral",
-            "--delivery-attempt-interval",
-            "400ms",
-            "--delivery-retry-interval",
-            "300ms",
-        ],
-        &[],
-    );
+    let (server, clock) = on_manual_clock(Duration::from_secs(15));
     let admin = server.admin();
+    let started = clock.now_ms();
     let parent = apply(&server, &admin, &one_step(None, 3)).await["intent_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    let step = Duration::from_secs(1);
+    let done = advance_until_terminal(&server, &clock, &admin, &parent, step).await;
     assert_eq!(done["status"], "FAILED", "{done}");
+    // 15 s, then two 5 s windows.
+    let took = clock.now_ms() - started;
+    assert!((25_000..=27_000).contains(&took), "failed after {took} ms");
     let events = server.events(&admin, &parent, None).await;
     let last = events.last().unwrap();
     assert_eq!(last["event_type"], "intent.delivery_failed");
@@ -116,7 +153,7 @@ async fn no_listener_fails_after_the_configured_attempts() {
         )
         .await;
     let id = r.body["intent_id"].as_str().unwrap().to_string();
-    let done = wait_terminal(&server, &admin, &id, LIMIT).await;
+    let done = advance_until_terminal(&server, &clock, &admin, &id, step).await;
     assert_eq!(done["status"], "FAILED");
     assert_eq!(done["delivery_attempt"], 2);
     // An intent that a listener took in time is not failed.
@@ -125,14 +162,15 @@ async fn no_listener_fails_after_the_configured_attempts() {
         .await;
     let frame = expect_delivery(&server, &admin, "admin").await;
     assert_eq!(frame["intent_id"], json!(id));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    clock.advance(Duration::from_secs(60));
+    tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.intent(&admin, &id).await["status"], "DELIVERED");
 }
 
-/// Reminders and one escalation on a waiting human step, scaled down with --time-scale.
+/// Reminders (every 2 s) and one escalation on a waiting human step.
 #[tokio::test]
 async fn a_silent_human_step_is_reminded_then_escalated() {
-    let server = TestServer::start_with(&["--ephemeral", "--time-scale", "0.2"], &[]);
+    let (server, clock) = on_manual_clock(Duration::from_secs(15));
     let admin = server.admin();
     let bundle = json!({
         "scenario_id": "test.reminders.v1",
@@ -158,7 +196,8 @@ async fn a_silent_human_step_is_reminded_then_escalated() {
             break;
         }
         assert!(started.elapsed() < LIMIT, "no escalation: {kinds:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        clock.advance(Duration::from_millis(500));
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let events = server.events(&admin, &parent, None).await;
     let escalated = events
@@ -241,21 +280,24 @@ async fn a_deadline_armed_before_kill_9_fires_after_restart() {
     let dir = temp_dir();
     let path = db_path(&dir);
     let path_str = path.to_str().unwrap();
-    let mut server = TestServer::start_with(
-        &["--db", path_str, "--delivery-attempt-interval", "60s"],
-        &[],
-    );
+    // A 4 s step deadline at --time-scale 0.25: due 1 s after the apply.
+    let args = [
+        "--db",
+        path_str,
+        "--delivery-attempt-interval",
+        "60s",
+        "--time-scale",
+        "0.25",
+    ];
+    let mut server = TestServer::start_with(&args, &[]);
     let admin = server.admin();
-    let parent = apply(&server, &admin, &one_step(Some(2), 3)).await["intent_id"]
+    let parent = apply(&server, &admin, &one_step(Some(4), 3)).await["intent_id"]
         .as_str()
         .unwrap()
         .to_string();
     server.kill_hard();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    let server = TestServer::start_with(
-        &["--db", path_str, "--delivery-attempt-interval", "60s"],
-        &[],
-    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let server = TestServer::start_with(&args, &[]);
     let done = wait_terminal(&server, &admin, &parent, Duration::from_secs(5)).await;
     assert_eq!(done["status"], "TIMED_OUT", "{done}");
 }
@@ -263,18 +305,17 @@ async fn a_deadline_armed_before_kill_9_fires_after_restart() {
 /// The parent's own deadline ends it TIMED_OUT and cancels the step that still runs.
 #[tokio::test]
 async fn a_parent_deadline_cancels_the_running_step() {
-    let server =
-        TestServer::start_with(&["--ephemeral", "--delivery-attempt-interval", "60s"], &[]);
+    let (server, clock) = on_manual_clock(Duration::from_secs(60));
     let admin = server.admin();
     let mut bundle = one_step(None, 3);
-    let deadline = chrono::Utc::now() + chrono::Duration::milliseconds(1200);
-    bundle["intent"]["deadline_at"] = json!(deadline.to_rfc3339());
+    bundle["intent"]["deadline_at"] = json!(clock.now().plus_ms(1200).to_string());
     let parent = apply(&server, &admin, &bundle).await["intent_id"]
         .as_str()
         .unwrap()
         .to_string();
     let step = expect_delivery(&server, &admin, "sleepy").await;
-    let done = wait_terminal(&server, &admin, &parent, LIMIT).await;
+    let every = Duration::from_millis(300);
+    let done = advance_until_terminal(&server, &clock, &admin, &parent, every).await;
     assert_eq!(done["status"], "TIMED_OUT", "{done}");
     let step = server
         .intent(&admin, step["intent_id"].as_str().unwrap())

@@ -13,7 +13,7 @@ const LIMIT: Duration = Duration::from_secs(20);
 /// intent carrying the parent payload, completes it, and the parent COMPLETES.
 #[tokio::test]
 async fn the_shared_bundle_runs_end_to_end() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let applied = apply(&server, &admin, &shared_bundle()).await;
     let parent = applied["intent_id"].as_str().unwrap().to_string();
@@ -122,7 +122,7 @@ fn three_steps() -> Value {
 /// Three steps in array order; the second fails once and its retry succeeds.
 #[tokio::test]
 async fn a_failing_step_is_retried_and_the_workflow_continues() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let parent = apply(&server, &admin, &three_steps()).await["intent_id"]
         .as_str()
@@ -229,7 +229,7 @@ fn approval_bundle() -> Value {
 /// A human gate: listed in /v1/me/tasks, a bad outcome is 422, approval moves on.
 #[tokio::test]
 async fn a_human_approval_step_approved_then_one_rejected() {
-    let server = TestServer::start();
+    let server = TestServer::in_process();
     let admin = server.admin();
     let parent = apply(&server, &admin, &approval_bundle()).await["intent_id"]
         .as_str()

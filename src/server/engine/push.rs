@@ -43,11 +43,7 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
         return;
     }
     // The same object an agent stream frame carries, marked as the delivery it makes.
-    let mut frame = AgentDelivery::of(
-        &intent,
-        row.delivery_cursor,
-        crate::protocol::Timestamp::now(),
-    );
+    let mut frame = AgentDelivery::of(&intent, row.delivery_cursor, engine.now());
     frame.status = Status::Delivered;
     let Ok(body) = serde_json::to_string(&frame) else {
         return;
@@ -70,7 +66,7 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
         "push attempt"
     );
     if delivered {
-        let now = crate::protocol::Timestamp::now();
+        let now = engine.now();
         let done = store
             .transition(
                 intent_id,

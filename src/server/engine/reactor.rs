@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use super::timers::Timer;
 use super::workflow;
 use crate::protocol::event::kind;
-use crate::protocol::{DeliveryMode, Intent, Status};
+use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
+use crate::server::clock::SharedClock;
 use crate::server::store::{AgentDeliveryRow, Reactor, StoreResult, Transitioned, Tx};
 
 /// The internal orchestrator: parents of workflows are addressed to it, so no agent
@@ -50,6 +51,8 @@ impl Default for Timing {
 
 pub struct Engine {
     pub timing: Timing,
+    /// Where "now" comes from (timestamps, timer due times).
+    pub clock: SharedClock,
     /// Delivery settings per agent address (http push), loaded at start.
     agents: RwLock<HashMap<String, AgentDeliveryRow>>,
     /// Intents written to a live stream right now: intent id → connection id.
@@ -59,13 +62,22 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(timing: Timing, agents: Vec<AgentDeliveryRow>) -> Self {
+    pub fn new(timing: Timing, agents: Vec<AgentDeliveryRow>, clock: SharedClock) -> Self {
         Engine {
             timing,
+            clock,
             agents: RwLock::new(agents.into_iter().map(|a| (a.address.clone(), a)).collect()),
             leases: Mutex::new(HashMap::new()),
             listeners: Arc::default(),
         }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Seconds from a bundle, scaled, in milliseconds.
@@ -129,9 +141,7 @@ impl Engine {
         intent: &Intent,
         reply_to: &str,
     ) -> StoreResult<()> {
-        let at = intent
-            .updated_at
-            .map_or_else(crate::protocol::now, |at| at.to_string());
+        let at = intent.updated_at.unwrap_or_else(|| self.now()).to_string();
         let content = intent
             .result
             .clone()
@@ -186,7 +196,7 @@ impl Reactor for Engine {
                 workflow::step_ended(self, tx, parent, intent)?;
             }
             if intent.compile_id.is_some() {
-                workflow::parent_ended(tx, intent)?;
+                workflow::parent_ended(self, tx, intent)?;
             }
             return Ok(());
         }

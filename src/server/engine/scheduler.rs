@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 
 use super::push;
 use super::reactor::Engine;
-use super::timers::{self, millis, now_ms};
+use super::timers::{self, millis};
 use crate::server::store::Store;
 
 /// Timers claimed per transaction.
@@ -60,16 +60,15 @@ impl Scheduler {
                 Ok(next) => next,
                 Err(e) => {
                     tracing::warn!(error = %e, "scheduler could not read timers");
-                    Some(now_ms() + 1000)
+                    Some(engine.now_ms() + 1000)
                 }
             };
-            let now = now_ms();
+            let now = engine.now_ms();
             let until = next.unwrap_or(i64::MAX).min(now + millis(IDLE_CHECK));
             if until > now {
                 self.sleeping_until.store(until, Ordering::Relaxed);
-                let wait = Duration::from_millis(u64::try_from(until - now).unwrap_or(0));
                 tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
+                    () = engine.clock.sleep_until(until) => {}
                     _ = self.wake.notified() => {}
                     _ = shutdown.changed() => return,
                 }
@@ -79,7 +78,7 @@ impl Scheduler {
             let fire_engine = engine.clone();
             let claimed = store
                 .run(move |tx| {
-                    let due = tx.take_due_timers(now_ms(), BATCH)?;
+                    let due = tx.take_due_timers(fire_engine.now_ms(), BATCH)?;
                     let mut pushes = Vec::new();
                     for row in due {
                         match timers::fire(&fire_engine, tx, &row) {

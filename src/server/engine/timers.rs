@@ -144,7 +144,7 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Opt
     };
     let id = row.intent_id.as_str();
     match timer {
-        Timer::Deadline => deadline_passed(tx, id).map(|()| None),
+        Timer::Deadline => deadline_passed(engine, tx, id).map(|()| None),
         Timer::DeliveryAttempt { attempt } => delivery_window_passed(engine, tx, id, attempt),
         Timer::Retry { step } => workflow::retry_step(engine, tx, id, step).map(|()| None),
         Timer::Delay { step } => workflow::delay_ended(engine, tx, id, step).map(|()| None),
@@ -169,19 +169,10 @@ pub fn initial_timers(engine: &Engine, intent: &Intent) -> Vec<TimerRow> {
         } else {
             millis(engine.timing.delivery_first)
         };
-        timers.push(Timer::DeliveryAttempt { attempt: 0 }.row(&intent.intent_id, now_ms() + wait));
+        let due = engine.now_ms() + wait;
+        timers.push(Timer::DeliveryAttempt { attempt: 0 }.row(&intent.intent_id, due));
     }
     timers
-}
-
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-pub fn parse_ms(at: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .ok()
-        .map(|t| t.timestamp_millis())
 }
 
 /// A duration in whole milliseconds, saturating (settings are far below the limit).
@@ -190,8 +181,8 @@ pub fn millis(d: std::time::Duration) -> i64 {
 }
 
 /// The deadline passed: a live intent ends TIMED_OUT.
-fn deadline_passed(tx: &mut dyn Tx, intent_id: &str) -> StoreResult<()> {
-    let now = crate::protocol::Timestamp::now();
+fn deadline_passed(engine: &Engine, tx: &mut dyn Tx, intent_id: &str) -> StoreResult<()> {
+    let now = engine.now();
     tx.transition(
         intent_id,
         Box::new(move |_, mut current| {
@@ -240,7 +231,8 @@ fn delivery_window_passed(
     {
         // Re-arm first: if the push never reports back (crash), it is tried again.
         let lease = millis(engine.timing.push_timeout) + 1000;
-        tx.set_timer(Timer::DeliveryAttempt { attempt }.row(intent_id, now_ms() + lease))?;
+        let due = engine.now_ms() + lease;
+        tx.set_timer(Timer::DeliveryAttempt { attempt }.row(intent_id, due))?;
         return Ok(Some(PushJob {
             intent_id: intent.intent_id,
             url,
@@ -263,7 +255,7 @@ pub fn count_failed_attempt(
 ) -> StoreResult<()> {
     let attempt = before + 1;
     if attempt >= engine.max_attempts(intent) {
-        let now = crate::protocol::Timestamp::now();
+        let now = engine.now();
         tx.transition(
             &intent.intent_id,
             Box::new(move |_, mut current| {
@@ -297,7 +289,8 @@ pub fn count_failed_attempt(
     } else {
         millis(engine.timing.delivery_retry)
     };
-    tx.set_timer(Timer::DeliveryAttempt { attempt }.row(&intent.intent_id, now_ms() + wait))
+    let due = engine.now_ms() + wait;
+    tx.set_timer(Timer::DeliveryAttempt { attempt }.row(&intent.intent_id, due))
 }
 
 #[cfg(test)]

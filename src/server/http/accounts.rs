@@ -12,11 +12,11 @@ use super::agents::check_scope;
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, json_of};
 use super::validate;
+use crate::protocol::AgentRef;
 use crate::protocol::account::{
     CreateWorkspaceResponse, DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse,
     ServiceAccountView, ServiceAccountsResponse, WorkspaceView,
 };
-use crate::protocol::{AgentRef, now};
 use crate::server::engine::directory::{Caller, NewKey, new_account_id, new_key};
 use crate::server::store::{AccountRow, KeyRow, WorkspaceRow};
 
@@ -108,6 +108,7 @@ fn account_response(app: &AppState, account: &AccountRow) -> Response {
 }
 
 fn new_account(
+    at: &str,
     caller_org: &str,
     workspace_id: &str,
     name: &str,
@@ -115,7 +116,6 @@ fn new_account(
     description: Option<String>,
     is_admin: bool,
 ) -> AccountRow {
-    let at = now();
     AccountRow {
         sa_id: new_account_id(),
         org_id: caller_org.to_string(),
@@ -125,8 +125,8 @@ fn new_account(
         description,
         status: "active".into(),
         is_admin,
-        created_at: at.clone(),
-        updated_at: at,
+        created_at: at.to_string(),
+        updated_at: at.to_string(),
     }
 }
 
@@ -143,9 +143,10 @@ async fn create_workspace(
         workspace_id: uuid::Uuid::new_v4().to_string(),
         org_id: caller.org_id.clone(),
         slug: name.clone(),
-        created_at: now(),
+        created_at: app.now().to_string(),
     };
     let admin = new_account(
+        &app.now().to_string(),
         &caller.org_id,
         &workspace.workspace_id,
         "admin",
@@ -153,7 +154,7 @@ async fn create_workspace(
         None,
         true,
     );
-    let NewKey { row: key, token } = new_key(&admin.sa_id, &now());
+    let NewKey { row: key, token } = new_key(&admin.sa_id, &app.now().to_string());
     app.store
         .create_workspace(workspace.clone(), admin.clone(), key.clone())
         .await?;
@@ -209,6 +210,7 @@ async fn create_account(
     };
     validate::slug("name", &name)?;
     let account = new_account(
+        &app.now().to_string(),
         &caller.org_id,
         &caller.workspace_id,
         &name,
@@ -272,7 +274,7 @@ async fn create_key(
         return Err(ApiError::invalid_field("body", "must be a JSON object"));
     }
     let account = own_account(&app, &caller, &sa_id)?;
-    let NewKey { row, token } = new_key(&account.sa_id, &now());
+    let NewKey { row, token } = new_key(&account.sa_id, &app.now().to_string());
     app.store.create_key(row.clone()).await?;
     app.directory.add_key(row.clone());
     Ok(json_of(&KeyResponse {
@@ -290,7 +292,7 @@ async fn revoke_key(
     let account = own_account(&app, &caller, &sa_id)?;
     let key = app
         .store
-        .revoke_key(account.sa_id.clone(), key_id.clone(), now())
+        .revoke_key(account.sa_id.clone(), key_id.clone(), app.now().to_string())
         .await?
         .ok_or_else(|| {
             ApiError::not_found("key_not_found", format!("no key {key_id} on {sa_id}"))

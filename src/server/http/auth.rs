@@ -53,8 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/portal/personal/context", get(personal_context))
 }
 
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
+fn unix_now(app: &AppState) -> i64 {
+    app.now().unix_seconds()
 }
 
 fn access_ttl() -> i64 {
@@ -141,7 +141,7 @@ async fn login_intent(
         .issue(&email, &login_id)
         .map_err(login_refused)?;
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-    let expires_at = unix_now() + CODE_TTL_SECONDS;
+    let expires_at = unix_now(&app) + CODE_TTL_SECONDS;
     // Stored before it is mailed, so the code works as soon as the mail arrives.
     app.store
         .create_login_code(LoginCodeRow {
@@ -149,7 +149,7 @@ async fn login_intent(
             email: email.clone(),
             code_hash: code_hash(&login_id, &code),
             expires_at,
-            created_at: crate::protocol::now(),
+            created_at: app.now().to_string(),
         })
         .await?;
     let delivery = match &app.settings.mailer {
@@ -263,7 +263,7 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
         return Ok(user);
     }
     let (org_id, workspace_id) = default_workspace(app)?;
-    let at = crate::protocol::now();
+    let at = app.now().to_string();
     let account = AccountRow {
         sa_id: new_account_id(),
         org_id,
@@ -305,7 +305,7 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
         user_id: format!("usr_{}", uuid::Uuid::new_v4().simple()),
         email: email.to_string(),
         sa_id: account.sa_id,
-        created_at: crate::protocol::now(),
+        created_at: app.now().to_string(),
     };
     if let Err(err) = app.store.create_user(user.clone()).await {
         if let Some(user) = app.store.user_by_email(email.to_string()).await? {
@@ -317,10 +317,10 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
 }
 
 /// A fresh token pair: the tokens to hand out and the hashes to store.
-fn new_pair() -> (String, String, TokenPair) {
+fn new_pair(app: &AppState) -> (String, String, TokenPair) {
     let access = random_token(ACCESS_PREFIX);
     let refresh = random_token(REFRESH_PREFIX);
-    let now = unix_now();
+    let now = unix_now(app);
     let pair = TokenPair {
         access_hash: hash_secret(&access),
         access_expires_at: now + access_ttl(),
@@ -344,7 +344,7 @@ async fn verify(
         .check_login_code(
             login_id.clone(),
             code_hash(&login_id, code),
-            unix_now(),
+            app.now(),
             MAX_ATTEMPTS,
         )
         .await?;
@@ -400,10 +400,10 @@ async fn verify(
         }
     };
     let user = user_for(&app, &email).await?;
-    let NewKey { row: key, token } = new_key(&user.sa_id, &crate::protocol::now());
+    let NewKey { row: key, token } = new_key(&user.sa_id, &app.now().to_string());
     app.store.create_key(key.clone()).await?;
     app.directory.add_key(key.clone());
-    let (access, refresh, pair) = new_pair();
+    let (access, refresh, pair) = new_pair(&app);
     let session_id = format!("ses_{}", uuid::Uuid::new_v4().simple());
     app.store
         .create_session(
@@ -411,6 +411,7 @@ async fn verify(
             user.user_id.clone(),
             Some(key.key_id.clone()),
             pair,
+            app.now(),
         )
         .await?;
     let account = app.directory.account(&user.sa_id);
@@ -433,10 +434,10 @@ async fn verify(
 
 async fn refresh(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let presented = str_field(&body, "refresh_token")?;
-    let (access, refresh, pair) = new_pair();
+    let (access, refresh, pair) = new_pair(&app);
     match app
         .store
-        .rotate_refresh(hash_secret(presented), pair, unix_now())
+        .rotate_refresh(hash_secret(presented), pair, app.now())
         .await?
     {
         Rotation::Rotated(session) => Ok(json_of(&LoginTokens {
@@ -479,7 +480,7 @@ async fn session_of(app: &AppState, token: &str) -> ApiResult<SessionRow> {
         .session_by_token(hash_secret(token), false)
         .await?;
     match session {
-        Some(s) if !s.revoked && s.access_expires_at > unix_now() => Ok(s),
+        Some(s) if !s.revoked && s.access_expires_at > unix_now(app) => Ok(s),
         _ => Err(unauthorized(
             "invalid_actor_token",
             "the access token is invalid, expired or revoked",
@@ -510,15 +511,13 @@ async fn logout(
     let Some(session) = session else {
         return Ok(json_value(&json!({ "ok": true, "revoked": false })));
     };
-    app.store.revoke_session(session.session_id.clone()).await?;
+    app.store
+        .revoke_session(session.session_id.clone(), app.now())
+        .await?;
     if let Some(key_id) = &session.key_id
         && let Some(key) = app
             .store
-            .revoke_key(
-                session.sa_id.clone(),
-                key_id.clone(),
-                crate::protocol::now(),
-            )
+            .revoke_key(session.sa_id.clone(), key_id.clone(), app.now().to_string())
             .await?
     {
         app.directory.replace_key(key);

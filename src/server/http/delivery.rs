@@ -13,7 +13,7 @@ use super::scenarios::new_push_secret;
 use crate::protocol::DeliveryMode;
 use crate::protocol::account::{DeliverySettings, ServiceAccountResponse};
 use crate::server::engine::directory::Caller;
-use crate::server::engine::timers::{kind_name, now_ms};
+use crate::server::engine::timers::kind_name;
 use crate::server::store::AgentDeliveryRow;
 
 pub async fn patch_account(
@@ -81,11 +81,12 @@ pub async fn patch_account(
     let stored = row.clone();
     // Known before the commit, so a re-armed timer that fires at once already pushes.
     app.engine.set_agent(row);
+    let now = app.engine.now_ms();
     app.store
         .run(move |tx| {
             tx.put_agent_delivery(&stored)?;
             if stored.delivery_mode == DeliveryMode::Http {
-                tx.rearm_deliveries(&stored.address, kind_name::DELIVERY, now_ms())?;
+                tx.rearm_deliveries(&stored.address, kind_name::DELIVERY, now)?;
             }
             Ok(())
         })

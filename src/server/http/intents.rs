@@ -92,7 +92,7 @@ async fn create(
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let intent_id = uuid::Uuid::now_v7().to_string();
-    let now = Timestamp::now();
+    let now = app.engine.now();
     let (intent, events) = lifecycle::create(CreateInput {
         intent_id: intent_id.clone(),
         request,
@@ -314,8 +314,12 @@ async fn mutate(
     }
 }
 
-fn resolve_decision(caller: Caller, input: ResolveInput, expected: Option<u64>) -> Decide {
-    let now = Timestamp::now();
+fn resolve_decision(
+    caller: Caller,
+    input: ResolveInput,
+    expected: Option<u64>,
+    now: Timestamp,
+) -> Decide {
     Box::new(move |meta, intent| {
         lifecycle::authorize_change(&caller, meta, &intent)?;
         lifecycle::check_generation(&intent, expected)?;
@@ -332,7 +336,7 @@ async fn resolve(
 ) -> ApiResult<Response> {
     let intent_id = checked_id(&raw_id)?;
     let (input, expected) = validate::resolve_request(&body)?;
-    let decide = resolve_decision(caller.clone(), input, expected);
+    let decide = resolve_decision(caller.clone(), input, expected, app.engine.now());
     let request = (&headers, &body, "resolve");
     mutate(&app, &caller, request, intent_id, decide, render_resolve).await
 }
@@ -360,7 +364,7 @@ async fn cancel(
         error: None,
         reason: Some(reason),
     };
-    let decide = resolve_decision(caller.clone(), input, None);
+    let decide = resolve_decision(caller.clone(), input, None, app.engine.now());
     let request = (&headers, &body, "cancel");
     mutate(&app, &caller, request, intent_id, decide, render_resolve).await
 }
@@ -382,7 +386,7 @@ async fn resume(
         .and_then(Value::as_u64);
     let dialect =
         ResumeBody::classify(body.clone()).map_err(|m| ApiError::invalid_field(field, m))?;
-    let now = Timestamp::now();
+    let now = app.engine.now();
     let actor = caller.clone();
     let decide: Decide = Box::new(move |meta, intent| {
         lifecycle::authorize_change(&actor, meta, &intent)?;

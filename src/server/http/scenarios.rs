@@ -100,7 +100,7 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
                 )));
             }
             resolved.exists = existing.is_some();
-            let at = crate::protocol::now();
+            let at = app.now().to_string();
             let account = existing.unwrap_or_else(|| AccountRow {
                 sa_id: new_account_id(),
                 org_id: caller.org_id.clone(),
@@ -228,7 +228,7 @@ async fn apply(
             )
         })
         .collect();
-    let now = Timestamp::now();
+    let now = app.engine.now();
     let parent_id = uuid::Uuid::now_v7().to_string();
     let compile_id = format!("cmp-{}", uuid::Uuid::new_v4().simple());
     let reply_to = match bundle.intent.reply_to.as_deref() {

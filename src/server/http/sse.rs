@@ -365,11 +365,7 @@ async fn run_agent_stream(
                 continue;
             }
             leases.held.push(intent.intent_id.clone());
-            let delivery = AgentDelivery::of(
-                &intent,
-                row.delivery_cursor,
-                crate::protocol::Timestamp::now(),
-            );
+            let delivery = AgentDelivery::of(&intent, row.delivery_cursor, app.engine.now());
             let Ok(data) = serde_json::to_string(&delivery) else {
                 continue;
             };
@@ -421,7 +417,7 @@ async fn delivered(app: &AppState, status: Status, json: &str) -> Option<Intent>
     if status != Status::Submitted {
         return Some(intent);
     }
-    let now = crate::protocol::Timestamp::now();
+    let now = app.engine.now();
     match app
         .store
         .transition(

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::pg::{PgStore, testdb::TestDb};
 use super::sqlite::{SqliteStore, SyncMode};
 use super::*;
-use crate::protocol::{CreateIntentRequest, Status};
+use crate::protocol::{CreateIntentRequest, Status, Timestamp};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
 
@@ -457,7 +457,8 @@ async fn login_codes_and_sessions(kind: Kind) {
         })
         .await
         .unwrap();
-    let check = |hash: u8, now: i64| store.check_login_code("l1".into(), [hash; 32], now, 3);
+    let at = |seconds: i64| Timestamp::from_unix_ms(seconds * 1000).unwrap();
+    let check = |hash: u8, now: i64| store.check_login_code("l1".into(), [hash; 32], at(now), 3);
     assert_eq!(
         check(2, 10).await.unwrap(),
         CodeCheck::Wrong {
@@ -497,7 +498,7 @@ async fn login_codes_and_sessions(kind: Kind) {
         refresh_expires_at: 500,
     };
     store
-        .create_session("s1".into(), "u1".into(), Some("k1".into()), pair(1))
+        .create_session("s1".into(), "u1".into(), Some("k1".into()), pair(1), at(1))
         .await
         .unwrap();
     let by_access = store
@@ -508,7 +509,10 @@ async fn login_codes_and_sessions(kind: Kind) {
     assert_eq!(by_access.email, "a@example.com");
     assert!(!by_access.revoked);
     assert!(matches!(
-        store.rotate_refresh([101; 32], pair(2), 10).await.unwrap(),
+        store
+            .rotate_refresh([101; 32], pair(2), at(10))
+            .await
+            .unwrap(),
         Rotation::Rotated(_)
     ));
     assert!(
@@ -519,7 +523,10 @@ async fn login_codes_and_sessions(kind: Kind) {
             .is_some()
     );
     assert!(matches!(
-        store.rotate_refresh([101; 32], pair(3), 10).await.unwrap(),
+        store
+            .rotate_refresh([101; 32], pair(3), at(10))
+            .await
+            .unwrap(),
         Rotation::Reused
     ));
     let ended = store

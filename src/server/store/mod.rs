@@ -19,7 +19,7 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status};
+use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status, Timestamp};
 use crate::server::engine::refusal::Refusal;
 pub use error::{Duplicate, StoreError, StoreResult};
 
@@ -362,7 +362,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         login_id: String,
         code_hash: [u8; 32],
-        now: i64,
+        now: Timestamp,
         max_attempts: u32,
     ) -> StoreFuture<'_, auth::CodeCheck>;
 
@@ -376,6 +376,7 @@ pub trait Store: Send + Sync + 'static {
         user_id: String,
         key_id: Option<String>,
         tokens: auth::TokenPair,
+        now: Timestamp,
     ) -> StoreFuture<'_, ()>;
 
     /// The session of an access token (`refresh` false) or a refresh token (`refresh` true).
@@ -390,10 +391,14 @@ pub trait Store: Send + Sync + 'static {
         &self,
         presented: [u8; 32],
         next: auth::TokenPair,
-        now: i64,
+        now: Timestamp,
     ) -> StoreFuture<'_, auth::Rotation>;
 
-    fn revoke_session(&self, session_id: String) -> StoreFuture<'_, Option<auth::SessionRow>>;
+    fn revoke_session(
+        &self,
+        session_id: String,
+        now: Timestamp,
+    ) -> StoreFuture<'_, Option<auth::SessionRow>>;
 }
 
 impl dyn Store {

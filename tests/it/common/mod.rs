@@ -3,6 +3,8 @@
 
 /// Running the CLI with a private config dir.
 pub mod cli;
+/// The gateway in the test process, on a clock the test moves.
+pub mod embedded;
 /// A private gnome-keyring on its own D-Bus session (Linux).
 #[cfg(target_os = "linux")]
 pub mod keyring;

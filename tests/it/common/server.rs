@@ -18,20 +18,23 @@ use serde_json::{Value, json};
 /// How long a server may take to print its banner (debug build on a busy 2-core box).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(40);
 
-/// One running `axme server` child process; killed on drop.
+/// One running gateway: an `axme server` child process (killed on drop), or one embedded
+/// in the test process (`TestServer::embedded`, stopped on drop).
 pub struct TestServer {
-    child: Option<Child>,
+    pub(super) child: Option<Child>,
+    /// The in-process gateway, when there is no child.
+    pub(super) embedded: Option<super::embedded::Embedded>,
     /// Base URL from the banner, e.g. `http://127.0.0.1:43123`.
     pub url: String,
     /// The admin key printed on the first start of a database (None on a later start).
     pub admin_key: Option<String>,
     /// The whole banner as printed on stdout.
     pub banner: String,
-    stderr: Arc<Mutex<String>>,
+    pub(super) stderr: Arc<Mutex<String>>,
     pub http: reqwest::Client,
     /// The database of a `start()` under `AXME_TEST_STORE=postgres`; dropped after the
     /// server stopped (fields drop after `Drop::drop`).
-    own_db: Option<super::pg::PgDb>,
+    pub(super) own_db: Option<super::pg::PgDb>,
 }
 
 impl TestServer {
@@ -166,6 +169,7 @@ impl TestServer {
             stderr,
             http,
             own_db: None,
+            embedded: None,
         }
     }
 
@@ -345,6 +349,9 @@ impl Drop for TestServer {
         // Graceful first, so `--ephemeral` databases get removed; SIGKILL if it hangs.
         if self.child.is_some() && self.terminate(Duration::from_secs(3)).is_none() {
             self.kill_hard();
+        }
+        if let Some(embedded) = self.embedded.take() {
+            embedded.stop();
         }
     }
 }

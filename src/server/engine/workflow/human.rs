@@ -10,7 +10,7 @@ use crate::protocol::{HumanTask, Intent, Status, TaskType, WaitingReason};
 use crate::server::engine::lifecycle::{self, blank_event, push};
 use crate::server::engine::reactor::{Engine, ORCHESTRATOR};
 use crate::server::engine::refusal::Refusal;
-use crate::server::engine::timers::{Timer, kind_name, now_ms};
+use crate::server::engine::timers::{Timer, kind_name};
 use crate::server::store::{Decision, StoreResult, Tx};
 
 /// The step's task, with the defaults a human step gets: a title, an approval with the
@@ -152,7 +152,7 @@ pub(super) fn remind(
         .clone()
         .or(state.escalate_to.clone())
         .unwrap_or(state.from_agent.clone());
-    let now = crate::protocol::Timestamp::now();
+    let now = engine.now();
     tx.transition(
         parent,
         Box::new(move |_, mut intent| {
@@ -179,7 +179,7 @@ pub(super) fn remind(
         }),
     )?;
     if !escalate {
-        let due = now_ms() + engine.scaled_ms(interval);
+        let due = engine.now_ms() + engine.scaled_ms(interval);
         let next = Timer::Reminder {
             step: index,
             count: count + 1,

@@ -20,14 +20,14 @@ use serde_json::{Map, Value, json};
 use human::default_task;
 pub use human::{answer, human_answered};
 pub use parent::parent_ended;
-use parent::{end_parent, parent_live, wait_parent};
+use parent::{Wait, end_parent, parent_live, wait_parent};
 
 use super::lifecycle;
 use super::reactor::{Engine, ORCHESTRATOR};
-use super::timers::{self, Timer, now_ms};
+use super::timers::{self, Timer};
 use crate::protocol::event::kind;
 use crate::protocol::scenario::{StepKind, StepSpec};
-use crate::protocol::{Intent, PendingWith, Status, Timestamp, WaitingReason};
+use crate::protocol::{Intent, PendingWith, Status, WaitingReason};
 use crate::server::store::{IntentMeta, NewIntent, StoreError, StoreResult, Tx};
 
 /// Where an agent role's step intents go.
@@ -100,7 +100,7 @@ fn enter(
     index: usize,
 ) -> StoreResult<()> {
     let Some(step) = state.steps.get(index).cloned() else {
-        return finish(tx, state);
+        return finish(engine, tx, state);
     };
     state.current = Some(index);
     state.step_intent = None;
@@ -141,20 +141,23 @@ fn enter(
                 name: task.title.clone(),
             };
             wait_parent(
+                engine,
                 tx,
                 &parent,
-                kind::HUMAN_TASK_ASSIGNED,
-                WaitingReason::WaitingForHuman,
-                pending,
-                Some(task),
-                step.step_id.clone(),
+                Wait {
+                    event_kind: kind::HUMAN_TASK_ASSIGNED,
+                    reason: WaitingReason::WaitingForHuman,
+                    pending,
+                    human_task: Some(task),
+                    step_id: step.step_id.clone(),
+                },
             )?;
             if let Some(seconds) = step.step_deadline_seconds {
-                let due = now_ms() + engine.scaled_ms(seconds);
+                let due = engine.now_ms() + engine.scaled_ms(seconds);
                 tx.set_timer(Timer::StepDeadline { step: index }.row(&parent, due))?;
             }
             if let Some(after) = step.remind_after_seconds.or(state.remind_after_seconds) {
-                let due = now_ms() + engine.scaled_ms(after);
+                let due = engine.now_ms() + engine.scaled_ms(after);
                 tx.set_timer(
                     Timer::Reminder {
                         step: index,
@@ -172,15 +175,18 @@ fn enter(
                 name: Some("agent_core".into()),
             };
             wait_parent(
+                engine,
                 tx,
                 &parent,
-                kind::WAITING,
-                WaitingReason::WaitingForTime,
-                pending,
-                None,
-                step.step_id.clone(),
+                Wait {
+                    event_kind: kind::WAITING,
+                    reason: WaitingReason::WaitingForTime,
+                    pending,
+                    human_task: None,
+                    step_id: step.step_id.clone(),
+                },
             )?;
-            let due = now_ms() + engine.scaled_ms(*seconds);
+            let due = engine.now_ms() + engine.scaled_ms(*seconds);
             tx.set_timer(Timer::Delay { step: index }.row(&parent, due))
         }
         StepKind::Instant { runtime_type } => {
@@ -198,7 +204,7 @@ fn dispatch(
     step: &StepSpec,
     b: Binding,
 ) -> StoreResult<()> {
-    let now = Timestamp::now();
+    let now = engine.now();
     let mut payload = state.payload.as_object().cloned().unwrap_or_default();
     payload.insert("parent_payload".into(), state.payload.clone());
     payload.insert("parent_intent_id".into(), json!(state.parent_intent_id));
@@ -258,13 +264,16 @@ fn dispatch(
         name: Some(step.step_id.clone()),
     };
     wait_parent(
+        engine,
         tx,
         &state.parent_intent_id.clone(),
-        kind::WAITING,
-        WaitingReason::WaitingForAgent,
-        pending,
-        None,
-        step.step_id.clone(),
+        Wait {
+            event_kind: kind::WAITING,
+            reason: WaitingReason::WaitingForAgent,
+            pending,
+            human_task: None,
+            step_id: step.step_id.clone(),
+        },
     )
 }
 
@@ -287,11 +296,11 @@ fn succeed(
     state.attempt = 0;
     match next_index(state, index, &step.on_success.clone()) {
         Some(next) => enter(engine, tx, state, next),
-        None => finish(tx, state),
+        None => finish(engine, tx, state),
     }
 }
 
-fn finish(tx: &mut dyn Tx, state: &mut WorkflowState) -> StoreResult<()> {
+fn finish(engine: &Engine, tx: &mut dyn Tx, state: &mut WorkflowState) -> StoreResult<()> {
     state.current = None;
     state.step_intent = None;
     let last = state
@@ -305,6 +314,7 @@ fn finish(tx: &mut dyn Tx, state: &mut WorkflowState) -> StoreResult<()> {
     let mut result = last;
     result.insert("step_results".into(), Value::Object(state.results.clone()));
     end_parent(
+        engine,
         tx,
         &state.parent_intent_id.clone(),
         Status::Completed,
@@ -326,7 +336,7 @@ fn fail(
     if agent_step && !matches!(failure, Failure::Rejected(_)) && state.attempt < step.max_retries {
         state.attempt += 1;
         state.step_intent = None;
-        let due = now_ms() + engine.scaled_ms(step.retry_delay_seconds);
+        let due = engine.now_ms() + engine.scaled_ms(step.retry_delay_seconds);
         return tx.set_timer(Timer::Retry { step: index }.row(&state.parent_intent_id, due));
     }
     state.attempt = 0;
@@ -342,6 +352,7 @@ fn fail(
     let step_id = step.step_id.clone();
     match failure {
         Failure::Timeout => end_parent(
+            engine,
             tx,
             &parent,
             Status::TimedOut,
@@ -350,6 +361,7 @@ fn fail(
             json!({"step_id": step_id, "reason": "step_timeout"}),
         ),
         Failure::Delivery(attempt) => end_parent(
+            engine,
             tx,
             &parent,
             Status::Failed,
@@ -358,6 +370,7 @@ fn fail(
             json!({"step_id": step_id, "delivery_attempt": attempt}),
         ),
         Failure::Error(error) => end_parent(
+            engine,
             tx,
             &parent,
             Status::Failed,
@@ -368,6 +381,7 @@ fn fail(
         Failure::Rejected(answer) => {
             let outcome = answer.get("outcome").cloned().unwrap_or(Value::Null);
             end_parent(
+                engine,
                 tx,
                 &parent,
                 Status::Failed,

@@ -7,21 +7,34 @@ use super::load;
 use crate::protocol::event::kind;
 use crate::protocol::{HumanTask, Intent, PendingWith, Status, WaitingReason};
 use crate::server::engine::lifecycle::{blank_event, push};
-use crate::server::engine::reactor::ORCHESTRATOR;
+use crate::server::engine::reactor::{Engine, ORCHESTRATOR};
 use crate::server::store::{Decision, StoreResult, Tx};
+
+/// What a parent waits on next: the event that says so, why, for whom, and the step.
+pub(super) struct Wait {
+    pub event_kind: &'static str,
+    pub reason: WaitingReason,
+    pub pending: PendingWith,
+    pub human_task: Option<HumanTask>,
+    pub step_id: String,
+}
 
 /// Moves the parent to WAITING with a new holder (through IN_PROGRESS when it already
 /// waits, since WAITING → WAITING is no transition).
 pub(super) fn wait_parent(
+    engine: &Engine,
     tx: &mut dyn Tx,
     parent: &str,
-    event_kind: &'static str,
-    reason: WaitingReason,
-    pending: PendingWith,
-    human_task: Option<HumanTask>,
-    step_id: String,
+    wait: Wait,
 ) -> StoreResult<()> {
-    let now = crate::protocol::Timestamp::now();
+    let now = engine.now();
+    let Wait {
+        event_kind,
+        reason,
+        pending,
+        human_task,
+        step_id,
+    } = wait;
     tx.transition(
         parent,
         Box::new(move |_, mut intent| {
@@ -49,6 +62,7 @@ pub(super) fn wait_parent(
 }
 
 pub(super) fn end_parent(
+    engine: &Engine,
     tx: &mut dyn Tx,
     parent: &str,
     status: Status,
@@ -56,7 +70,7 @@ pub(super) fn end_parent(
     body: Value,
     details: Value,
 ) -> StoreResult<()> {
-    let now = crate::protocol::Timestamp::now();
+    let now = engine.now();
     tx.transition(
         parent,
         Box::new(move |_, mut intent| {
@@ -83,7 +97,7 @@ pub(super) fn end_parent(
 }
 
 /// The parent ended (completed, deadline, canceled): cancel a step still running.
-pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> StoreResult<()> {
+pub fn parent_ended(engine: &Engine, tx: &mut dyn Tx, parent: &Intent) -> StoreResult<()> {
     let Some(state) = load(tx, &parent.intent_id)? else {
         return Ok(());
     };
@@ -96,7 +110,7 @@ pub fn parent_ended(tx: &mut dyn Tx, parent: &Intent) -> StoreResult<()> {
     {
         return Ok(());
     }
-    let now = crate::protocol::Timestamp::now();
+    let now = engine.now();
     let reason = format!("parent intent ended {}", parent.status);
     tx.transition(
         &step_id,

@@ -318,10 +318,11 @@ impl Store for PgStore {
         &self,
         login_id: String,
         code_hash: [u8; 32],
-        now: i64,
+        now: crate::protocol::Timestamp,
         max_attempts: u32,
     ) -> StoreFuture<'_, CodeCheck> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
+        let now = now.unix_seconds();
         self.write(move |conn, _| {
             Ok(Staged::quiet(auth::check_code(
                 conn,
@@ -348,8 +349,9 @@ impl Store for PgStore {
         user_id: String,
         key_id: Option<String>,
         tokens: TokenPair,
+        now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, ()> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
         self.write(move |conn, _| {
             Ok(Staged::quiet(auth::insert_session(
                 conn,
@@ -374,9 +376,10 @@ impl Store for PgStore {
         &self,
         presented: [u8; 32],
         next: TokenPair,
-        now: i64,
+        now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, Rotation> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
+        let now = now.unix_seconds();
         self.write(move |conn, _| {
             Ok(Staged::quiet(auth::rotate(
                 conn, &presented, &next, now, &at,
@@ -384,8 +387,12 @@ impl Store for PgStore {
         })
     }
 
-    fn revoke_session(&self, session_id: String) -> StoreFuture<'_, Option<SessionRow>> {
-        let at = crate::protocol::now();
+    fn revoke_session(
+        &self,
+        session_id: String,
+        now: crate::protocol::Timestamp,
+    ) -> StoreFuture<'_, Option<SessionRow>> {
+        let at = now.to_string();
         self.write(move |conn, _| Ok(Staged::quiet(auth::revoke(conn, &session_id, &at)?)))
     }
 }

@@ -341,7 +341,8 @@ pub fn transition(
     let updated_at = decision
         .intent
         .updated_at
-        .map_or_else(crate::protocol::now, |at| at.to_string());
+        .unwrap_or(decision.intent.created_at)
+        .to_string();
     conn.execute(
         "UPDATE intents SET status = $2, last_seq = $3, updated_at = $4, body = $5 WHERE id = $1",
         &[

@@ -309,10 +309,11 @@ impl Store for SqliteStore {
         &self,
         login_id: String,
         code_hash: [u8; 32],
-        now: i64,
+        now: crate::protocol::Timestamp,
         max_attempts: u32,
     ) -> StoreFuture<'_, crate::server::store::auth::CodeCheck> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
+        let now = now.unix_seconds();
         self.write(move |conn, _| {
             Ok(Staged::quiet(auth::check_code(
                 conn,
@@ -342,8 +343,9 @@ impl Store for SqliteStore {
         user_id: String,
         key_id: Option<String>,
         tokens: crate::server::store::auth::TokenPair,
+        now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, ()> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
         self.write(move |conn, _| {
             Ok(Staged::quiet(auth::insert_session(
                 conn,
@@ -368,9 +370,10 @@ impl Store for SqliteStore {
         &self,
         presented: [u8; 32],
         next: crate::server::store::auth::TokenPair,
-        now: i64,
+        now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, crate::server::store::auth::Rotation> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
+        let now = now.unix_seconds();
         self.write(move |conn, _| {
             Ok(Staged::quiet(auth::rotate(
                 conn, &presented, &next, now, &at,
@@ -381,8 +384,9 @@ impl Store for SqliteStore {
     fn revoke_session(
         &self,
         session_id: String,
+        now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, Option<crate::server::store::auth::SessionRow>> {
-        let at = crate::protocol::now();
+        let at = now.to_string();
         self.write(move |conn, _| Ok(Staged::quiet(auth::revoke(conn, &session_id, &at)?)))
     }
 }

@@ -1,0 +1,297 @@
+//! [`App`]: everything a request handler can reach, and [`build`], which opens the
+//! database and assembles it. Binding a socket and handling signals are the caller's
+//! (`axme server` in cli/server.rs); tests build an `App` in their own process.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{Notify, watch};
+
+use super::clock::SharedClock;
+use super::engine::directory::{Directory, new_account_id, new_key};
+use super::engine::hub::Hub;
+use super::engine::reactor::Engine;
+use super::engine::scheduler::Scheduler;
+use super::limits;
+use super::metrics::Metrics;
+use super::store::pg::PgStore;
+use super::store::sqlite::SqliteStore;
+use super::store::{self, AccountRow, CommitObserver, Notice, OrgRow, Store, WorkspaceRow};
+use super::{DEFAULT_ORG, DEFAULT_WORKSPACE, Database, ServerConfig, Settings};
+use crate::protocol::{Banner, Timestamp};
+
+/// Everything a request handler can reach.
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub directory: Directory,
+    pub hub: Arc<Hub>,
+    pub metrics: Arc<Metrics>,
+    pub engine: Arc<Engine>,
+    pub scheduler: Arc<Scheduler>,
+    pub settings: Settings,
+    /// Request-rate buckets (`http::throttle`).
+    pub limiter: limits::Limiter,
+    /// Sign-in attempts per email address (`http::auth`).
+    pub login_guard: limits::LoginGuard,
+    /// Flips to `true` when shutdown begins; open streams end on it.
+    pub shutdown: watch::Sender<bool>,
+    /// TLS of `--tls-cert/--tls-key`; None serves plain HTTP.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Where the data lives, as the banner says it.
+    pub database: String,
+    /// The admin key made on the first start of a database (never stored); shown once.
+    pub first_admin_key: Option<String>,
+    /// Another node changed tenants, keys or agent settings: reload them (`run`).
+    pub(super) directory_stale: Arc<Notify>,
+    /// An ephemeral database's directory, removed when the app is dropped.
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl App {
+    pub fn clock(&self) -> &SharedClock {
+        &self.engine.clock
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.engine.now()
+    }
+
+    /// The startup banner for a server listening on `local`.
+    pub fn banner(&self, local: SocketAddr) -> Banner {
+        let login_codes = match &self.settings.mailer {
+            Some(mailer) => format!("mailed via {}", mailer.endpoint()),
+            None if self.settings.log_login_codes => "written to this log".to_string(),
+            None => "off (no --smtp-url; see --login-codes-in-log)".to_string(),
+        };
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        Banner {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            url: format!("{scheme}://{local}"),
+            database: self.database.clone(),
+            workspace: format!("agent://{DEFAULT_ORG}/{DEFAULT_WORKSPACE}"),
+            login_codes,
+            admin_key: self.first_admin_key.clone(),
+        }
+    }
+}
+
+struct Observer {
+    hub: Arc<Hub>,
+    metrics: Arc<Metrics>,
+    scheduler: Arc<Scheduler>,
+    /// Another node changed tenants, keys or agent settings: reload them.
+    directory_stale: Arc<tokio::sync::Notify>,
+}
+
+impl store::pg::listen::Remote for Observer {
+    fn remote(&self, notices: &[Notice], directory_changed: bool) {
+        self.hub.publish_notices(notices);
+        for notice in notices {
+            if let Notice::Timer(due) = notice {
+                self.scheduler.armed(*due);
+            }
+        }
+        if directory_changed {
+            self.directory_stale.notify_one();
+        }
+    }
+
+    fn resync(&self) {
+        self.hub.publish_all();
+        self.scheduler.armed(i64::MIN);
+        self.directory_stale.notify_one();
+    }
+}
+
+impl CommitObserver for Observer {
+    fn committed(&self, notices: &[Notice], jobs: usize, events: usize) {
+        self.hub.publish_notices(notices);
+        for notice in notices {
+            if let Notice::Timer(due) = notice {
+                self.scheduler.armed(*due);
+            }
+        }
+        self.metrics.batch(jobs, events);
+    }
+}
+
+/// Opens (or creates) the database, loads tenants, keys and agent settings, and makes the
+/// default workspace and its admin on a new database. Nothing runs yet: [`super::run`]
+/// serves it.
+pub async fn build(config: ServerConfig) -> Result<App, String> {
+    let clock = config.clock.clone();
+    let tls = config.tls.as_ref().map(super::tls::acceptor).transpose()?;
+    let (path, temp_dir, description) = match &config.database {
+        Database::Postgres(_) => (PathBuf::new(), None, String::new()),
+        Database::File(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            let d = format!(
+                "{} (sqlite, synchronous={})",
+                path.display(),
+                config.sync.pragma()
+            );
+            (path.clone(), None, d)
+        }
+        Database::Ephemeral => {
+            sweep_stale_ephemeral();
+            let dir = tempfile::Builder::new()
+                .prefix(EPHEMERAL_PREFIX)
+                .tempdir()
+                .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+            let _ = std::fs::write(dir.path().join(PID_FILE), std::process::id().to_string());
+            let path = dir.path().join("axme.db");
+            let d = format!(
+                "ephemeral ({}, sqlite, synchronous={}; removed at exit)",
+                path.display(),
+                config.sync.pragma()
+            );
+            (path, Some(dir), d)
+        }
+    };
+
+    let hub = Arc::new(Hub::default());
+    let metrics = Arc::new(Metrics::default());
+    let scheduler = Arc::new(Scheduler::default());
+    let directory_stale = Arc::new(Notify::new());
+    let observer = Arc::new(Observer {
+        hub: hub.clone(),
+        metrics: metrics.clone(),
+        scheduler: scheduler.clone(),
+        directory_stale: directory_stale.clone(),
+    });
+    let engine = Arc::new(Engine::new(
+        config.settings.timing.clone(),
+        Vec::new(),
+        clock,
+    ));
+    let (store, description): (Arc<dyn Store>, String) = match &config.database {
+        Database::Postgres(url) => {
+            let remote: Arc<dyn store::pg::listen::Remote> = observer.clone();
+            let store = PgStore::open(
+                url,
+                &config.node_id,
+                observer,
+                Some(engine.clone()),
+                Some(remote),
+            )
+            .await?;
+            let where_ = url.settings()?.describe();
+            let d = format!("{where_} (postgres, node {})", config.node_id);
+            (Arc::new(store), d)
+        }
+        _ => {
+            let store = SqliteStore::open_with(&path, config.sync, observer, Some(engine.clone()))
+                .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
+            (Arc::new(store), description)
+        }
+    };
+    for row in store
+        .agent_deliveries()
+        .await
+        .map_err(|e| format!("cannot read the database: {e}"))?
+    {
+        engine.set_agent(row);
+    }
+    let snapshot = store
+        .load_directory()
+        .await
+        .map_err(|e| format!("cannot read the database: {e}"))?;
+    let (shutdown, _) = watch::channel(false);
+    let mut app = App {
+        store,
+        directory: Directory::from_snapshot(snapshot),
+        hub,
+        metrics,
+        engine,
+        scheduler,
+        limiter: limits::Limiter::new(config.settings.limits.rates.clone()),
+        login_guard: limits::LoginGuard::new(config.settings.limits.login.clone()),
+        settings: config.settings,
+        shutdown,
+        tls,
+        database: description,
+        first_admin_key: None,
+        directory_stale,
+        _temp_dir: temp_dir,
+    };
+    app.first_admin_key = bootstrap(&app).await?;
+    Ok(app)
+}
+
+/// Creates org `local`, workspace `default` and its admin on a new database; returns the
+/// admin token, which is never stored.
+async fn bootstrap(app: &App) -> Result<Option<String>, String> {
+    if !app.directory.is_empty() {
+        return Ok(None);
+    }
+    let at = app.now().to_string();
+    let org = OrgRow {
+        org_id: uuid::Uuid::new_v4().to_string(),
+        slug: DEFAULT_ORG.into(),
+        created_at: at.clone(),
+    };
+    let workspace = WorkspaceRow {
+        workspace_id: uuid::Uuid::new_v4().to_string(),
+        org_id: org.org_id.clone(),
+        slug: DEFAULT_WORKSPACE.into(),
+        created_at: at.clone(),
+    };
+    let admin = AccountRow {
+        sa_id: new_account_id(),
+        org_id: org.org_id.clone(),
+        workspace_id: workspace.workspace_id.clone(),
+        name: "admin".into(),
+        display_name: Some("Workspace admin".into()),
+        description: None,
+        status: "active".into(),
+        is_admin: true,
+        created_at: at.clone(),
+        updated_at: at.clone(),
+    };
+    let key = new_key(&admin.sa_id, &at);
+    app.store
+        .bootstrap(
+            org.clone(),
+            workspace.clone(),
+            admin.clone(),
+            key.row.clone(),
+        )
+        .await
+        .map_err(|e| format!("could not initialize the database: {e}"))?;
+    app.directory.add_org(org);
+    app.directory.add_workspace(workspace);
+    app.directory.add_account(admin);
+    app.directory.add_key(key.row);
+    Ok(Some(key.token))
+}
+
+const EPHEMERAL_PREFIX: &str = "axme-ephemeral-";
+const PID_FILE: &str = "server.pid";
+
+/// Removes ephemeral databases left behind by servers that were killed (`kill -9` gives
+/// them no chance to clean up): directories whose recorded process no longer runs.
+fn sweep_stale_ephemeral() {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !name.to_string_lossy().starts_with(EPHEMERAL_PREFIX) {
+                continue;
+            }
+            let Ok(pid) = std::fs::read_to_string(entry.path().join(PID_FILE)) else {
+                continue;
+            };
+            let alive = std::path::Path::new("/proc").join(pid.trim()).exists();
+            if !pid.trim().is_empty() && !alive {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
