@@ -453,6 +453,18 @@ pub fn whoami(ctx: &Ctx, _args: WhoamiArgs) -> CliResult {
                 .and_then(Value::as_bool)
                 .map(|a| if a { "yes".into() } else { "no".into() }),
         ),
+        ("role", text(&who, &["principal", "role"])),
+        (
+            "scopes",
+            who.pointer("/principal/scopes")
+                .and_then(Value::as_array)
+                .map(|s| {
+                    s.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
+        ),
         ("gateway", Some(remote.client.base_url().to_string())),
         ("context", Some(remote.context.name.value.clone())),
     ];

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::access::{Role, Scopes};
 use super::delivery::DeliveryMode;
 use super::time::Timestamp;
 
@@ -99,6 +100,9 @@ pub struct ServiceAccountView {
     pub name: String,
     #[serde(default)]
     pub org_id: Option<String>,
+    /// `admin`, `member` or `agent` (what the account sees; see `protocol::access`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     pub service_account_id: String,
     #[serde(default)]
     pub status: Option<String>,
@@ -120,6 +124,9 @@ pub struct KeyView {
     pub key_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
+    /// What the key may do (within its account's role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Scopes>,
     pub service_account_id: String,
     #[serde(default)]
     pub status: Option<String>,

@@ -1,6 +1,7 @@
 //! The wire contract shared by the client and the gateway: one definition of each type.
 //! Pure data and codecs, no I/O.
 
+pub mod access;
 pub mod account;
 pub mod address;
 pub mod auth;

@@ -19,6 +19,7 @@ use super::store::pg::PgStore;
 use super::store::sqlite::SqliteStore;
 use super::store::{self, AccountRow, CommitObserver, Notice, OrgRow, Store, WorkspaceRow};
 use super::{DEFAULT_ORG, DEFAULT_WORKSPACE, Database, ServerConfig, Settings};
+use crate::protocol::access::Role;
 use crate::protocol::{Banner, Timestamp};
 
 /// Everything a request handler can reach.
@@ -248,7 +249,7 @@ async fn bootstrap(app: &App) -> Result<Option<String>, String> {
         display_name: Some("Workspace admin".into()),
         description: None,
         status: "active".into(),
-        is_admin: true,
+        role: Role::Admin,
         created_at: at.clone(),
         updated_at: at.clone(),
     };

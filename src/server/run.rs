@@ -87,9 +87,20 @@ async fn reload_directory(app: Arc<App>) {
             () = app.directory_stale.notified() => {}
             () = stopping(&app) => return,
         }
-        match app.store.load_directory().await {
-            Ok(snapshot) => app.directory.replace(snapshot),
-            Err(e) => tracing::warn!(error = %e, "could not reload the directory"),
+        // A local change while the snapshot was read may be missing from it: read again.
+        loop {
+            let seen = app.directory.generation();
+            match app.store.load_directory().await {
+                Ok(snapshot) => {
+                    if app.directory.replace_if_unchanged(snapshot, seen) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not reload the directory");
+                    break;
+                }
+            }
         }
         match app.store.agent_deliveries().await {
             Ok(rows) => rows.into_iter().for_each(|row| app.engine.set_agent(row)),

@@ -10,6 +10,7 @@ use std::sync::RwLock;
 use sha2::{Digest, Sha256};
 
 use crate::protocol::AgentAddress;
+use crate::protocol::access::{Role, Scopes};
 use crate::server::store::{AccountRow, DirectorySnapshot, KeyRow, OrgRow, WorkspaceRow};
 
 pub const TOKEN_PREFIX: &str = "axme_sa_";
@@ -24,12 +25,19 @@ pub struct Caller {
     pub org_slug: String,
     pub workspace_id: String,
     pub workspace_slug: String,
-    pub is_admin: bool,
+    /// The account's role: what it sees.
+    pub role: Role,
+    /// The key's scopes, within the role's ceiling: what it may do.
+    pub scopes: Scopes,
     /// `agent://org/workspace/name`.
     pub address: String,
 }
 
 impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
     /// The address of `name` in the caller's workspace.
     pub fn address_in_workspace(&self, name: &str) -> String {
         AgentAddress::new(&self.org_slug, &self.workspace_slug, name).to_string()
@@ -50,6 +58,9 @@ struct State {
     workspace_by_slug: HashMap<(String, String), String>,
     accounts: HashMap<String, AccountRow>,
     keys: HashMap<String, Vec<KeyRow>>,
+    /// Bumped by every local change, so a reload read before one cannot undo it (a key
+    /// revoked here must not come back from an older snapshot).
+    generation: u64,
 }
 
 #[derive(Default)]
@@ -101,6 +112,7 @@ pub fn new_key(sa_id: &str, now: &str) -> NewKey {
             created_at: now.to_string(),
             expires_at: None,
             revoked_at: None,
+            scopes: None,
         },
         token,
     }
@@ -128,10 +140,31 @@ impl Directory {
     }
 
     /// Replaces everything with a fresh snapshot (another node changed tenants or keys).
-    pub fn replace(&self, snapshot: DirectorySnapshot) {
+    /// The count of local changes so far; see [`Directory::replace_if_unchanged`].
+    pub fn generation(&self) -> u64 {
+        self.read().generation
+    }
+
+    /// Replaces everything with `snapshot` (another node changed tenants or keys), unless
+    /// a local change happened since `seen` (its [`Directory::generation`] when the
+    /// snapshot's read began): the snapshot may predate it, so the caller reads again.
+    pub fn replace_if_unchanged(&self, snapshot: DirectorySnapshot, seen: u64) -> bool {
         let fresh = Directory::from_snapshot(snapshot);
-        let state = fresh.state.into_inner().unwrap_or_else(|p| p.into_inner());
-        *self.write() = state;
+        let mut state = fresh.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut current = self.write();
+        if current.generation != seen {
+            return false;
+        }
+        state.generation = seen;
+        *current = state;
+        true
+    }
+
+    /// The state, for a local change.
+    fn change(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        let mut s = self.write();
+        s.generation += 1;
+        s
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
@@ -155,27 +188,25 @@ impl Directory {
     }
 
     pub fn add_org(&self, org: OrgRow) {
-        self.write().orgs.insert(org.org_id.clone(), org);
+        self.change().orgs.insert(org.org_id.clone(), org);
     }
 
     pub fn add_workspace(&self, ws: WorkspaceRow) {
-        Self::index_workspace(&mut self.write(), ws);
+        Self::index_workspace(&mut self.change(), ws);
     }
 
     pub fn add_account(&self, account: AccountRow) {
-        self.write().accounts.insert(account.sa_id.clone(), account);
+        self.change()
+            .accounts
+            .insert(account.sa_id.clone(), account);
     }
 
     pub fn add_key(&self, key: KeyRow) {
-        self.write()
-            .keys
-            .entry(key.sa_id.clone())
-            .or_default()
-            .push(key);
+        self.replace_key(key);
     }
 
     pub fn replace_key(&self, key: KeyRow) {
-        let mut s = self.write();
+        let mut s = self.change();
         let keys = s.keys.entry(key.sa_id.clone()).or_default();
         keys.retain(|k| k.key_id != key.key_id);
         keys.push(key);
@@ -203,21 +234,25 @@ impl Directory {
         if account.status != "active" {
             return Err(AuthFailure::Invalid);
         }
-        Self::caller(&s, account, &key.key_id).ok_or(AuthFailure::Invalid)
+        Self::caller(&s, account, key).ok_or(AuthFailure::Invalid)
     }
 
-    fn caller(s: &State, account: &AccountRow, key_id: &str) -> Option<Caller> {
+    fn caller(s: &State, account: &AccountRow, key: &KeyRow) -> Option<Caller> {
         let ws = s.workspaces.get(&account.workspace_id)?;
         let org = s.orgs.get(&account.org_id)?;
         Some(Caller {
             sa_id: account.sa_id.clone(),
-            key_id: key_id.to_string(),
+            key_id: key.key_id.clone(),
             name: account.name.clone(),
             org_id: org.org_id.clone(),
             org_slug: org.slug.clone(),
             workspace_id: ws.workspace_id.clone(),
             workspace_slug: ws.slug.clone(),
-            is_admin: account.is_admin,
+            role: account.role,
+            scopes: key
+                .scopes
+                .unwrap_or(Scopes::ALL)
+                .intersect(account.role.ceiling()),
             address: AgentAddress::new(&org.slug, &ws.slug, &account.name).to_string(),
         })
     }
@@ -311,7 +346,7 @@ mod tests {
                 display_name: None,
                 description: None,
                 status: "active".into(),
-                is_admin: true,
+                role: Role::Admin,
                 created_at: now.clone(),
                 updated_at: now,
             }],
@@ -326,12 +361,30 @@ mod tests {
         let dir = Directory::from_snapshot(snap);
         let caller = dir.authenticate(&token).unwrap();
         assert_eq!(caller.address, "agent://local/default/admin");
-        assert!(caller.is_admin);
+        assert!(caller.is_admin());
+        assert_eq!(caller.scopes, Scopes::ALL);
         assert!(dir.authenticate("axme_sa_abc_wrong").is_err());
         assert!(dir.authenticate("nonsense").is_err());
         let mut key = dir.keys_of("sa_abc").remove(0);
         key.status = "revoked".into();
         dir.replace_key(key);
+        assert!(dir.authenticate(&token).is_err());
+    }
+
+    /// A reload read before a local revocation must not bring the key back.
+    #[test]
+    fn a_stale_reload_does_not_undo_a_local_change() {
+        let (snap, token) = snapshot();
+        let dir = Directory::from_snapshot(snap.clone());
+        let seen = dir.generation();
+        let mut key = dir.keys_of("sa_abc").remove(0);
+        key.status = "revoked".into();
+        dir.replace_key(key);
+        assert!(!dir.replace_if_unchanged(snap.clone(), seen));
+        assert!(dir.authenticate(&token).is_err());
+        let mut fresh = snap;
+        fresh.keys[0].status = "revoked".into();
+        assert!(dir.replace_if_unchanged(fresh, dir.generation()));
         assert!(dir.authenticate(&token).is_err());
     }
 }

@@ -144,18 +144,7 @@ pub fn authorize_change(
     meta: &IntentMeta,
     intent: &Intent,
 ) -> Result<(), Refusal> {
-    if !meta.visible_to(&caller.workspace_id) {
-        return Err(Refusal::IntentNotFound {
-            intent_id: intent.intent_id.clone(),
-        });
-    }
-    if caller.is_admin || caller.address == intent.to_agent || caller.sa_id == meta.sender_sa_id {
-        return Ok(());
-    }
-    Err(Refusal::Forbidden(format!(
-        "{} may not change intent {}: only its receiver, its sender or an admin may",
-        caller.address, intent.intent_id
-    )))
+    super::access::may_change(caller, meta, &intent.intent_id)
 }
 
 pub fn check_transition(intent: &Intent, next: Status) -> Result<(), Refusal> {
@@ -394,7 +383,12 @@ mod tests {
             org_slug: "local".into(),
             workspace_id: "w".into(),
             workspace_slug: "default".into(),
-            is_admin: admin,
+            role: if admin {
+                crate::protocol::access::Role::Admin
+            } else {
+                crate::protocol::access::Role::Agent
+            },
+            scopes: crate::protocol::access::Scopes::ALL,
             address: address.into(),
         }
     }
@@ -418,6 +412,7 @@ mod tests {
             workspace_id: "w".into(),
             to_workspace_id: Some("w".into()),
             sender_sa_id: "sa_agent://local/default/alice".into(),
+            to_agent: "agent://local/default/bob".into(),
         };
         (intent, events, meta)
     }

@@ -5,6 +5,7 @@
 //! steps; `scheduler` claims due timer rows; `push` is HTTP delivery. A decision that
 //! says no returns a `refusal::Refusal`; the HTTP status is chosen in http/.
 
+pub mod access;
 pub mod directory;
 pub mod hub;
 pub mod lifecycle;

@@ -13,6 +13,19 @@ pub enum Refusal {
     /// Visible, but this caller may not do that.
     #[error("{0}")]
     Forbidden(String),
+    /// The caller's key lacks the scope this needs.
+    #[error(
+        "this key lacks the scope '{scope}' (see its scopes with GET /v1/portal/personal/context)"
+    )]
+    MissingScope { scope: &'static str },
+    /// The receiver of another workspace takes nothing from outside its workspace.
+    #[error(
+        "{receiver} accepts intents only from its own workspace; its receive policy can admit {sender}"
+    )]
+    ReceiverClosed { receiver: String, sender: String },
+    /// The receiver's allowlist does not name the sender.
+    #[error("{sender} is not in the receive allowlist of {receiver}")]
+    NotInAllowlist { receiver: String, sender: String },
     #[error("intent {intent_id} is already {status}; a finished intent cannot change")]
     AlreadyTerminal { intent_id: String, status: Status },
     #[error("intent {intent_id} cannot go from {from} to {to}")]

@@ -13,10 +13,12 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, json_of};
 use super::validate;
 use crate::protocol::AgentRef;
+use crate::protocol::access::{Role, Scope, Scopes};
 use crate::protocol::account::{
     CreateWorkspaceResponse, DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse,
     ServiceAccountView, ServiceAccountsResponse, WorkspaceView,
 };
+use crate::server::engine::access;
 use crate::server::engine::directory::{Caller, NewKey, new_account_id, new_key};
 use crate::server::store::{AccountRow, KeyRow, WorkspaceRow};
 
@@ -38,14 +40,50 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// Changing accounts, keys and agents takes an admin role and the `agents:admin` scope.
 pub(super) fn require_admin(caller: &Caller) -> ApiResult<()> {
-    if caller.is_admin {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "this needs an admin key of the workspace",
-        ))
+    Ok(access::administers(caller)?)
+}
+
+/// `role` of a new account: `agent` unless the body names another.
+fn role_of(body: &Value) -> ApiResult<Role> {
+    match body.get("role") {
+        None | Some(Value::Null) => Ok(Role::Agent),
+        Some(Value::String(s)) => s.parse().map_err(|e| ApiError::invalid_field("role", e)),
+        Some(_) => Err(ApiError::invalid_field(
+            "role",
+            "must be admin, member or agent",
+        )),
     }
+}
+
+/// `scopes` of a new key (an array of names, or one string of names); `None` when absent:
+/// the key holds all its account's role allows. More than the role allows is refused.
+fn scopes_of(body: &Value, role: Role) -> ApiResult<Option<Scopes>> {
+    let scopes = match body.get("scopes") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => Scopes::parse_list(s),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().ok_or("must be scope names").map(str::to_string))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(str::to_string)
+            .and_then(|names| Scopes::parse_list(&names.join(" "))),
+        Some(_) => Err("must be an array of scope names".to_string()),
+    }
+    .map_err(|e| ApiError::invalid_field("scopes", e))?;
+    if !scopes.is_subset_of(role.ceiling()) {
+        let extra: Vec<&str> = scopes
+            .iter()
+            .filter(|s| !role.ceiling().has(*s))
+            .map(|s| s.as_str())
+            .collect();
+        return Err(ApiError::invalid_field(
+            "scopes",
+            format!("a {role} account cannot hold {}", extra.join(", ")),
+        ));
+    }
+    Ok(Some(scopes))
 }
 
 fn opt_str(body: &Value, field: &str, max: usize) -> ApiResult<Option<String>> {
@@ -79,6 +117,7 @@ pub(super) fn account_view(app: &AppState, a: &AccountRow) -> ServiceAccountView
         id: Some(a.sa_id.clone()),
         name: a.name.clone(),
         org_id: Some(a.org_id.clone()),
+        role: Some(a.role),
         service_account_id: a.sa_id.clone(),
         status: Some(a.status.clone()),
         updated_at: Some(a.updated_at.clone()),
@@ -86,8 +125,13 @@ pub(super) fn account_view(app: &AppState, a: &AccountRow) -> ServiceAccountView
     }
 }
 
-fn key_view(key: &KeyRow, token: Option<&str>) -> KeyView {
+fn key_view(app: &AppState, key: &KeyRow, token: Option<&str>) -> KeyView {
+    let role = app
+        .directory
+        .account(&key.sa_id)
+        .map_or(Role::Agent, |a| a.role);
     KeyView {
+        scopes: Some(key.scopes.unwrap_or(Scopes::ALL).intersect(role.ceiling())),
         created_at: Some(key.created_at.clone()),
         expires_at: key.expires_at.clone(),
         key_hint: Some(key.key_hint.clone()),
@@ -114,7 +158,7 @@ fn new_account(
     name: &str,
     display_name: Option<String>,
     description: Option<String>,
-    is_admin: bool,
+    role: Role,
 ) -> AccountRow {
     AccountRow {
         sa_id: new_account_id(),
@@ -124,7 +168,7 @@ fn new_account(
         display_name,
         description,
         status: "active".into(),
-        is_admin,
+        role,
         created_at: at.to_string(),
         updated_at: at.to_string(),
     }
@@ -152,7 +196,7 @@ async fn create_workspace(
         "admin",
         None,
         None,
-        true,
+        Role::Admin,
     );
     let NewKey { row: key, token } = new_key(&admin.sa_id, &app.now().to_string());
     app.store
@@ -162,7 +206,7 @@ async fn create_workspace(
     app.directory.add_account(admin.clone());
     app.directory.add_key(key.clone());
     Ok(json_of(&CreateWorkspaceResponse {
-        admin_key: key_view(&key, Some(&token)),
+        admin_key: key_view(&app, &key, Some(&token)),
         ok: true,
         service_account: account_view(&app, &admin),
         workspace: WorkspaceView {
@@ -216,7 +260,7 @@ async fn create_account(
         &name,
         opt_str(&body, "display_name", 255)?,
         opt_str(&body, "description", 2000)?,
-        false,
+        role_of(&body)?,
     );
     app.store.create_account(account.clone()).await?;
     app.directory.add_account(account.clone());
@@ -229,10 +273,14 @@ async fn list_accounts(
     params: Params,
 ) -> ApiResult<Response> {
     check_scope(&caller, &params)?;
+    access::require(&caller, Scope::AgentsRead)?;
+    // Delivery settings are the administrators' business: others see their own account.
+    let admin = access::administers(&caller).is_ok();
     let service_accounts = app
         .directory
         .accounts_in(&caller.workspace_id)
         .iter()
+        .filter(|a| admin || a.sa_id == caller.sa_id)
         .map(|a| account_view(&app, a))
         .collect();
     Ok(json_of(&ServiceAccountsResponse {
@@ -259,6 +307,10 @@ async fn get_account(
     caller: Caller,
     Path(sa_id): Path<String>,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::AgentsRead)?;
+    if sa_id != caller.sa_id {
+        require_admin(&caller)?;
+    }
     let account = own_account(&app, &caller, &sa_id)?;
     Ok(account_response(&app, &account))
 }
@@ -274,11 +326,12 @@ async fn create_key(
         return Err(ApiError::invalid_field("body", "must be a JSON object"));
     }
     let account = own_account(&app, &caller, &sa_id)?;
-    let NewKey { row, token } = new_key(&account.sa_id, &app.now().to_string());
+    let NewKey { mut row, token } = new_key(&account.sa_id, &app.now().to_string());
+    row.scopes = scopes_of(&body, account.role)?;
     app.store.create_key(row.clone()).await?;
     app.directory.add_key(row.clone());
     Ok(json_of(&KeyResponse {
-        key: key_view(&row, Some(&token)),
+        key: key_view(&app, &row, Some(&token)),
         ok: true,
     }))
 }
@@ -299,7 +352,7 @@ async fn revoke_key(
         })?;
     app.directory.replace_key(key.clone());
     Ok(json_of(&KeyResponse {
-        key: key_view(&key, None),
+        key: key_view(&app, &key, None),
         ok: true,
     }))
 }

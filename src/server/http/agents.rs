@@ -11,8 +11,10 @@ use serde_json::json;
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Params, json_of};
+use crate::protocol::access::Scope;
 use crate::protocol::account::{AgentResponse, AgentView, AgentsResponse};
 use crate::protocol::{AgentAddress, AgentRef, DeliveryMode, Status};
+use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::store::{AccountRow, DeliveryQuery};
 
@@ -108,6 +110,7 @@ pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
 
 async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
     check_scope(&caller, &params)?;
+    access::require(&caller, Scope::AgentsRead)?;
     let limit = params.int("limit", 1, 1000)?.unwrap_or(100) as usize;
     let mut views: Vec<AgentView> = app
         .directory
@@ -167,7 +170,8 @@ async fn agent_or_stream(
         let own_workspace =
             address.org == caller.org_slug && address.workspace == caller.workspace_slug;
         let address = address.to_string();
-        if address != caller.address && !(caller.is_admin && own_workspace) {
+        access::require(&caller, Scope::Deliveries)?;
+        if address != caller.address && !(caller.is_admin() && own_workspace) {
             return Err(ApiError::forbidden(format!(
                 "{} may not listen on {address}: an agent key listens on its own address only",
                 caller.address
@@ -184,6 +188,7 @@ async fn agent_or_stream(
             );
         return super::sse::agent_stream(app, address, listener, params, headers).await;
     }
+    access::require(&caller, Scope::AgentsRead)?;
     let address = address_from_path(&caller, rest)?;
     let not_found = || ApiError::not_found("agent_not_found", format!("no agent at {address}"));
     if address.org != caller.org_slug || address.workspace != caller.workspace_slug {

@@ -28,6 +28,7 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, json_of, json_value};
 use crate::protocol::AgentAddress;
+use crate::protocol::access::Role;
 use crate::protocol::auth::{LoginIntent, LoginTokens};
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
 use crate::server::limits::LoginRefusal;
@@ -275,7 +276,11 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
         // Without SMTP a code reaches only the server's operator (its log), so the
         // signed-in user administers the local workspace like the banner's admin key.
         // With SMTP anyone with a mailbox can sign in: an ordinary account.
-        is_admin: app.settings.mailer.is_none(),
+        role: if app.settings.mailer.is_none() {
+            Role::Admin
+        } else {
+            Role::Member
+        },
         created_at: at.clone(),
         updated_at: at,
     };
@@ -579,7 +584,9 @@ async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> Ap
             "address": app.directory.address_of(&account),
             "service_account_id": account.sa_id,
             "name": account.name,
-            "is_admin": account.is_admin,
+            "is_admin": account.role == Role::Admin,
+            "role": account.role,
+            "scopes": caller.as_ref().map_or(account.role.ceiling(), |c| c.scopes),
         },
         "account": session.as_ref().map(|s| json!({
             "email": s.email, "user_id": s.user_id, "session_id": s.session_id,

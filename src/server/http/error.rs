@@ -107,6 +107,24 @@ impl From<Refusal> for ApiError {
         match refusal {
             Refusal::IntentNotFound { .. } => Self::not_found("intent_not_found", message),
             Refusal::Forbidden(_) => Self::forbidden(message),
+            Refusal::MissingScope { scope } => {
+                Self::new(StatusCode::FORBIDDEN, "insufficient_scope", "auth", message)
+                    .with_details(json!({ "scope": scope }))
+            }
+            Refusal::ReceiverClosed { receiver, sender } => Self::new(
+                StatusCode::FORBIDDEN,
+                "receiver_agent_closed",
+                "policy",
+                message,
+            )
+            .with_details(json!({ "receiver": receiver, "sender": sender })),
+            Refusal::NotInAllowlist { receiver, sender } => Self::new(
+                StatusCode::FORBIDDEN,
+                "sender_not_in_receive_allowlist",
+                "policy",
+                message,
+            )
+            .with_details(json!({ "receiver": receiver, "sender": sender })),
             Refusal::AlreadyTerminal { status, .. } => {
                 Self::conflict("intent_already_terminal", message)
                     .with_details(json!({ "status": status }))

@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, json_ok};
 use super::{AppState, validate};
+use crate::protocol::access::Scope;
 use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status, Timestamp};
+use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
 use crate::server::engine::timers;
@@ -84,6 +86,7 @@ async fn create(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsWrite)?;
     let idempotency = idempotency_key(&headers)?;
     let request = validate::create_request(&body)?;
     let (to_agent, to_workspace_id) = resolve_address(&app, &caller, &request.to_agent);
@@ -117,9 +120,9 @@ async fn create(
             workspace_id: caller.workspace_id.clone(),
             to_workspace_id,
             sender_sa_id: caller.sa_id.clone(),
+            to_agent,
         },
         intent_id,
-        to_agent,
         status: intent.status,
         created_at: now.to_string(),
         intent_json,
@@ -154,9 +157,10 @@ async fn get_one(
     caller: Caller,
     Path(raw_id): Path<String>,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsRead)?;
     let intent_id = checked_id(&raw_id)?;
     match app.store.get_intent(intent_id.clone()).await? {
-        Some(row) if row.meta.visible_to(&caller.workspace_id) => {
+        Some(row) if access::sees(&caller, &row.meta) => {
             Ok(json_ok(format!("{{\"ok\":true,\"intent\":{}}}", row.json)))
         }
         _ => Err(ApiError::intent_not_found(&intent_id)),
@@ -175,6 +179,7 @@ pub fn parse_statuses(raw: &str) -> ApiResult<Vec<Status>> {
 }
 
 async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsRead)?;
     let statuses = params
         .get("status")
         .map(parse_statuses)
@@ -198,6 +203,7 @@ async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> Ap
         .store
         .list_intents(ListQuery {
             workspace_id: caller.workspace_id.clone(),
+            party: access::list_filter(&caller),
             statuses,
             to_agent,
             before,
@@ -228,10 +234,11 @@ async fn events(
     Path(raw_id): Path<String>,
     params: Params,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsRead)?;
     let intent_id = checked_id(&raw_id)?;
     let since = params.int("since", 0, i64::MAX as u64)?.unwrap_or(0);
     match app.store.events_after(intent_id.clone(), since).await? {
-        Some((row, events)) if row.meta.visible_to(&caller.workspace_id) => Ok(json_ok(format!(
+        Some((row, events)) if access::sees(&caller, &row.meta) => Ok(json_ok(format!(
             "{{\"ok\":true,\"events\":[{}]}}",
             events.join(",")
         ))),
@@ -334,6 +341,7 @@ async fn resolve(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsWrite)?;
     let intent_id = checked_id(&raw_id)?;
     let (input, expected) = validate::resolve_request(&body)?;
     let decide = resolve_decision(caller.clone(), input, expected, app.engine.now());
@@ -348,6 +356,7 @@ async fn cancel(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsWrite)?;
     let intent_id = checked_id(&raw_id)?;
     let reason = body
         .get("reason")
@@ -376,6 +385,10 @@ async fn resume(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    // Answering a human task takes `tasks` (or `intents:write`); anything else `intents:write`.
+    if !caller.scopes.has(Scope::Tasks) {
+        access::require(&caller, Scope::IntentsWrite)?;
+    }
     let intent_id = checked_id(&raw_id)?;
     let field = ["task_result", "action", "outcome"]
         .into_iter()
@@ -398,6 +411,7 @@ async fn resume(
                     && intent.waiting_reason
                         == Some(crate::protocol::WaitingReason::WaitingForHuman) =>
             {
+                answers_tasks(&actor)?;
                 crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
             }
             // `approve_current_step` on a human gate: the same as answering "approved".
@@ -408,13 +422,26 @@ async fn resume(
                     && fields.get("approve_current_step").and_then(Value::as_bool)
                         == Some(true) =>
             {
+                answers_tasks(&actor)?;
                 let mut task = serde_json::Map::new();
                 task.insert("outcome".into(), Value::String("approved".into()));
                 crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
             }
-            dialect => lifecycle::resume(&actor, meta, intent, dialect, &now),
+            dialect => {
+                access::require(&actor, Scope::IntentsWrite)?;
+                lifecycle::resume(&actor, meta, intent, dialect, &now)
+            }
         }
     });
     let request = (&headers, &body, "resume");
     mutate(&app, &caller, request, intent_id, decide, render_resume).await
+}
+
+/// A human task is answered with the `tasks` scope or `intents:write`.
+fn answers_tasks(caller: &Caller) -> Result<(), crate::server::engine::refusal::Refusal> {
+    if caller.scopes.has(Scope::Tasks) {
+        Ok(())
+    } else {
+        access::require(caller, Scope::IntentsWrite)
+    }
 }

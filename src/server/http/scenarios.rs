@@ -20,8 +20,10 @@ use super::extract::{JsonBody, json_of, json_value};
 use super::intents::encode;
 use super::validate;
 use crate::protocol::AgentRef;
+use crate::protocol::access::{Role, Scope};
 use crate::protocol::scenario::{self, ApplyResponse, Bundle, ProvisionedAgent};
 use crate::protocol::{DeliveryMode, Timestamp};
+use crate::server::engine::access;
 use crate::server::engine::directory::{Caller, new_account_id};
 use crate::server::engine::lifecycle::{self, CreateInput};
 use crate::server::engine::reactor::ORCHESTRATOR;
@@ -94,7 +96,7 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
                     format!("agent '{name}' does not exist and create_if_missing is false"),
                 ));
             }
-            if existing.is_none() && !caller.is_admin {
+            if existing.is_none() && access::administers(caller).is_err() {
                 return Err(ApiError::forbidden(format!(
                     "{path}: creating agent '{name}' needs an admin key of the workspace"
                 )));
@@ -109,7 +111,7 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
                 display_name: a.display_name.clone(),
                 description: None,
                 status: "active".into(),
-                is_admin: false,
+                role: Role::Agent,
                 created_at: at.clone(),
                 updated_at: at,
             });
@@ -129,7 +131,7 @@ fn resolve_agents(app: &AppState, caller: &Caller, bundle: &Bundle) -> ApiResult
                     out.push(resolved);
                     continue;
                 }
-                if resolved.exists && !caller.is_admin {
+                if resolved.exists && access::administers(caller).is_err() {
                     return Err(ApiError::forbidden(format!(
                         "{path}: changing the delivery of existing agent '{name}' needs an admin key of the workspace"
                     )));
@@ -172,6 +174,7 @@ async fn apply(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsWrite)?;
     let (bundle, report) = scenario::normalize(&body);
     let bundle = match bundle {
         Some(b) if report.errors.is_empty() => b,
@@ -281,9 +284,9 @@ async fn apply(
             workspace_id: caller.workspace_id.clone(),
             to_workspace_id,
             sender_sa_id: caller.sa_id.clone(),
+            to_agent,
         },
         intent_id: parent_id.clone(),
-        to_agent,
         status: parent.status,
         created_at: now.to_string(),
         intent_json: encode(&parent)?,

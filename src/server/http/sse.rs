@@ -23,9 +23,11 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::Params;
 use super::intents::checked_id;
+use crate::protocol::access::Scope;
 use crate::protocol::event::kind;
 use crate::protocol::sse::{HEARTBEAT, encode_frame};
 use crate::protocol::{AgentDelivery, Intent, Status};
+use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::hub::{Subscription, Topic};
 use crate::server::engine::lifecycle;
@@ -133,13 +135,14 @@ async fn intent_stream(
     params: Params,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::IntentsRead)?;
     let intent_id = checked_id(&raw_id)?;
     let StreamParams { since, wait } = stream_params(&params, &headers)?;
     // Subscribe before the first read, so nothing committed after it can be missed.
     let subscription = app.hub.subscribe(Topic::Intent, &intent_id);
     let published = subscription.published();
     let first = match app.store.events_after(intent_id.clone(), since).await? {
-        Some((row, events)) if row.meta.visible_to(&caller.workspace_id) => (row, events),
+        Some((row, events)) if access::sees(&caller, &row.meta) => (row, events),
         _ => return Err(ApiError::intent_not_found(&intent_id)),
     };
     let (tx, rx) = mpsc::channel(32);

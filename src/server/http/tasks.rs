@@ -11,8 +11,10 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Params, json_of, json_ok};
+use crate::protocol::access::Scope;
 use crate::protocol::task::{MyTask, TasksResponse};
 use crate::protocol::{AgentRef, Intent, Status, WaitingReason};
+use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::store::ListQuery;
 
@@ -23,11 +25,15 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/inbox/{thread_id}", get(thread))
 }
 
+/// The human tasks the caller sees: on intents it sent or that are addressed to it (an
+/// admin: its workspace's).
 async fn my_tasks(State(app): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    access::require(&caller, Scope::Tasks)?;
     let page = app
         .store
         .list_intents(ListQuery {
             workspace_id: caller.workspace_id.clone(),
+            party: access::list_filter(&caller),
             statuses: vec![Status::Waiting],
             to_agent: None,
             before: None,
@@ -80,7 +86,7 @@ fn owner(caller: &Caller, raw: Option<&str>) -> ApiResult<String> {
     let own_workspace =
         address.org == caller.org_slug && address.workspace == caller.workspace_slug;
     let address = address.to_string();
-    if address == caller.address || (caller.is_admin && own_workspace) {
+    if address == caller.address || (caller.is_admin() && own_workspace) {
         Ok(address)
     } else {
         Err(ApiError::forbidden(format!(
@@ -91,6 +97,7 @@ fn owner(caller: &Caller, raw: Option<&str>) -> ApiResult<String> {
 }
 
 async fn inbox(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+    access::require(&caller, Scope::Inbox)?;
     let owner = owner(&caller, params.get("owner_agent"))?;
     let status = params.get("status").map(str::to_string);
     let threads = app.store.inbox_threads(owner).await?;
@@ -117,6 +124,7 @@ async fn thread(
     Path(thread_id): Path<String>,
     params: Params,
 ) -> ApiResult<Response> {
+    access::require(&caller, Scope::Inbox)?;
     let not_found =
         || ApiError::not_found("thread_not_found", format!("no inbox thread {thread_id}"));
     let (stored_owner, body) = app

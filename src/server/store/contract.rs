@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::pg::{PgStore, testdb::TestDb};
 use super::sqlite::{SqliteStore, SyncMode};
 use super::*;
+use crate::protocol::access::{Role, Scope, Scopes};
 use crate::protocol::{CreateIntentRequest, Status, Timestamp};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
@@ -75,9 +76,9 @@ fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
             workspace_id: "w".into(),
             to_workspace_id: Some("w".into()),
             sender_sa_id: "sa_admin".into(),
+            to_agent: "agent://o/w/bob".into(),
         },
         intent_id: id.into(),
-        to_agent: "agent://o/w/bob".into(),
         status: intent.status,
         created_at: "t".into(),
         intent_json: serde_json::to_string(&intent).unwrap(),
@@ -105,7 +106,8 @@ fn admin() -> Caller {
         org_slug: "o".into(),
         workspace_id: "w".into(),
         workspace_slug: "w".into(),
-        is_admin: true,
+        role: Role::Admin,
+        scopes: Scopes::ALL,
         address: "agent://o/w/admin".into(),
     }
 }
@@ -230,6 +232,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
     let page = store
         .list_intents(ListQuery {
             workspace_id: "w".into(),
+            party: None,
             statuses: Vec::new(),
             to_agent: None,
             before: None,
@@ -242,6 +245,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
     let completed = store
         .list_intents(ListQuery {
             workspace_id: "w".into(),
+            party: None,
             statuses: vec![Status::Completed],
             to_agent: Some("agent://o/w/bob".into()),
             before: None,
@@ -253,6 +257,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
     let older = store
         .list_intents(ListQuery {
             workspace_id: "w".into(),
+            party: None,
             statuses: Vec::new(),
             to_agent: None,
             before: Some(page.rows[0].0),
@@ -262,6 +267,26 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
         .unwrap();
     assert_eq!(older.rows.len(), 1);
     assert!(older.rows[0].1.contains("\"i1\""));
+    // A non-admin's list: only what it sent or receives.
+    let party = |sa_id: &str, address: &str| ListQuery {
+        workspace_id: "w".into(),
+        party: Some(Party {
+            sa_id: sa_id.into(),
+            address: address.into(),
+        }),
+        statuses: Vec::new(),
+        to_agent: None,
+        before: None,
+        limit: 10,
+    };
+    let sent = store.list_intents(party("sa_admin", "agent://o/w/x")).await;
+    assert_eq!(sent.unwrap().rows.len(), 2);
+    let received = store.list_intents(party("sa_bob", "agent://o/w/bob")).await;
+    assert_eq!(received.unwrap().rows.len(), 2);
+    let stranger = store.list_intents(party("sa_eve", "agent://o/w/eve")).await;
+    assert!(stranger.unwrap().rows.is_empty());
+    let row = store.get_intent("i1".into()).await.unwrap().unwrap();
+    assert_eq!(row.meta.to_agent, "agent://o/w/bob");
     store.shutdown().await.unwrap();
     drop(store);
 
@@ -378,7 +403,11 @@ async fn tenants_and_keys(kind: Kind) {
         display_name: None,
         description: Some("d".into()),
         status: "active".into(),
-        is_admin: id == "sa1",
+        role: if id == "sa1" {
+            Role::Admin
+        } else {
+            Role::Agent
+        },
         created_at: "t".into(),
         updated_at: "t".into(),
     };
@@ -391,6 +420,7 @@ async fn tenants_and_keys(kind: Kind) {
         created_at: "t".into(),
         expires_at: None,
         revoked_at: None,
+        scopes: None,
     };
     store
         .bootstrap(
@@ -410,6 +440,16 @@ async fn tenants_and_keys(kind: Kind) {
         "{taken}"
     );
     store.create_account(account("sa2", "bob")).await.unwrap();
+    let scoped = Scopes::of(&[Scope::IntentsRead, Scope::Tasks]);
+    store
+        .create_key(KeyRow {
+            key_id: "k2".into(),
+            sa_id: "sa2".into(),
+            scopes: Some(scoped),
+            ..key.clone()
+        })
+        .await
+        .unwrap();
     let (row, created) = store
         .run(move |tx| {
             let (row, created) = tx.ensure_account(&account("sa3", "bob"))?;
@@ -436,10 +476,15 @@ async fn tenants_and_keys(kind: Kind) {
     assert_eq!(snapshot.orgs, vec![org]);
     assert_eq!(snapshot.workspaces, vec![ws]);
     assert_eq!(snapshot.accounts.len(), 2);
-    assert!(snapshot.accounts[0].is_admin);
-    assert_eq!(snapshot.keys.len(), 1);
-    assert_eq!(snapshot.keys[0].secret_hash, [7; 32]);
-    assert_eq!(snapshot.keys[0].status, "revoked");
+    assert_eq!(snapshot.accounts[0].role, Role::Admin);
+    assert_eq!(snapshot.accounts[1].role, Role::Agent);
+    assert_eq!(snapshot.keys.len(), 2);
+    let k1 = snapshot.keys.iter().find(|k| k.key_id == "k1").unwrap();
+    assert_eq!(k1.secret_hash, [7; 32]);
+    assert_eq!(k1.status, "revoked");
+    assert_eq!(k1.scopes, None);
+    let k2 = snapshot.keys.iter().find(|k| k.key_id == "k2").unwrap();
+    assert_eq!(k2.scopes, Some(scoped));
     store.shutdown().await.unwrap();
 }
 

@@ -19,6 +19,7 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::protocol::access::{Role, Scopes};
 use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status, Timestamp};
 use crate::server::engine::refusal::Refusal;
 pub use error::{Duplicate, StoreError, StoreResult};
@@ -32,6 +33,8 @@ pub struct IntentMeta {
     pub workspace_id: String,
     pub to_workspace_id: Option<String>,
     pub sender_sa_id: String,
+    /// The receiver's address as stored (`agent://…`, or any string for an unknown one).
+    pub to_agent: String,
 }
 
 impl IntentMeta {
@@ -64,7 +67,6 @@ pub struct IdempotencyKey {
 pub struct NewIntent {
     pub meta: IntentMeta,
     pub intent_id: String,
-    pub to_agent: String,
     pub status: Status,
     pub created_at: String,
     pub intent_json: String,
@@ -181,11 +183,21 @@ pub struct Transitioned {
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     pub workspace_id: String,
+    /// Only intents this party sent or that are addressed to it (a non-admin caller).
+    pub party: Option<Party>,
     pub statuses: Vec<Status>,
     pub to_agent: Option<String>,
     /// Only rows older than this position (the list cursor).
     pub before: Option<i64>,
     pub limit: u32,
+}
+
+/// A service account as one end of an intent: its id (the sender side) and its address
+/// (the receiver side).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    pub sa_id: String,
+    pub address: String,
 }
 
 #[derive(Debug, Clone)]
@@ -226,7 +238,7 @@ pub struct AccountRow {
     pub display_name: Option<String>,
     pub description: Option<String>,
     pub status: String,
-    pub is_admin: bool,
+    pub role: Role,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -242,6 +254,8 @@ pub struct KeyRow {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// What the key may do, within its account's role; `None`: all the role allows.
+    pub scopes: Option<Scopes>,
 }
 
 /// Everything about tenants and credentials, loaded once at start-up.

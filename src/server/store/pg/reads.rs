@@ -13,6 +13,7 @@ use tokio_postgres::{Row, Statement};
 
 use super::connect::PgSettings;
 use crate::protocol::Status;
+use crate::protocol::access::{Role, Scopes};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
     ListQuery, OrgRow, WorkspaceRow,
@@ -20,13 +21,13 @@ use crate::server::store::{
 use crate::server::store::{StoreError, StoreResult};
 
 pub const KEY_COLUMNS: &str =
-    "key_id, sa_id, secret_hash, key_hint, status, created_at, expires_at, revoked_at";
+    "key_id, sa_id, secret_hash, key_hint, status, created_at, expires_at, revoked_at, scopes";
 
 pub const ACCOUNT_COLUMNS: &str = "sa_id, org_id, workspace_id, name, display_name, \
-     description, status, is_admin, created_at, updated_at";
+     description, status, role, created_at, updated_at";
 
 const INTENT_COLUMNS: &str =
-    "id, workspace_id, to_workspace_id, sender_sa_id, status, delivery_cursor, body";
+    "id, workspace_id, to_workspace_id, sender_sa_id, status, delivery_cursor, body, to_agent";
 
 pub fn key_row(r: &Row) -> KeyRow {
     let hash: Vec<u8> = r.get(2);
@@ -43,6 +44,7 @@ pub fn key_row(r: &Row) -> KeyRow {
         created_at: r.get(5),
         expires_at: r.get(6),
         revoked_at: r.get(7),
+        scopes: Scopes::from_stored(r.get::<_, Option<&str>>(8)),
     }
 }
 
@@ -55,7 +57,7 @@ pub fn account_row(r: &Row) -> AccountRow {
         display_name: r.get(4),
         description: r.get(5),
         status: r.get(6),
-        is_admin: r.get(7),
+        role: r.get::<_, &str>(7).parse().unwrap_or(Role::Agent),
         created_at: r.get(8),
         updated_at: r.get(9),
     }
@@ -74,6 +76,7 @@ fn intent_row(r: &Row) -> StoreResult<(i64, IntentRow)> {
                 workspace_id: r.get(1),
                 to_workspace_id: r.get(2),
                 sender_sa_id: r.get(3),
+                to_agent: r.get(7),
             },
             status,
             delivery_cursor: u64::try_from(cursor).unwrap_or(0),
@@ -194,7 +197,7 @@ impl Readers {
             return Ok(None);
         };
         let (_, intent) = intent_row(&r)?;
-        Ok(Some((intent, r.get(7))))
+        Ok(Some((intent, r.get(8))))
     }
 
     pub async fn list_intents(&self, q: &ListQuery) -> StoreResult<ListPage> {
@@ -207,6 +210,7 @@ impl Readers {
                      AND (cardinality($2::text[]) = 0 OR status = ANY($2)) \
                      AND ($3::text IS NULL OR to_agent = $3) \
                      AND ($4::bigint IS NULL OR id < $4) \
+                     AND ($6::text IS NULL OR sender_sa_id = $6 OR to_agent = $7) \
                      ORDER BY id DESC LIMIT $5"
                 ),
                 &[
@@ -215,6 +219,8 @@ impl Readers {
                     &q.to_agent,
                     &q.before,
                     &i64::from(q.limit),
+                    &q.party.as_ref().map(|p| p.sa_id.as_str()),
+                    &q.party.as_ref().map(|p| p.address.as_str()),
                 ],
             )
             .await?;

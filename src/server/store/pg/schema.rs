@@ -156,6 +156,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         expires_ms BIGINT NOT NULL
     );
     "#,
+    // 2: least privilege (issue 10): account roles, key scopes (NULL: all the role
+    //    allows), agents' receive policies (JSON bodies).
+    r#"
+    ALTER TABLE service_accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'agent';
+    UPDATE service_accounts SET role = 'admin' WHERE is_admin;
+    UPDATE service_accounts SET role = 'member'
+        WHERE NOT is_admin AND sa_id IN (SELECT sa_id FROM users);
+    ALTER TABLE api_keys ADD COLUMN scopes TEXT;
+    CREATE TABLE receive_policies (
+        address      TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        body         TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

@@ -10,6 +10,7 @@ use postgres::Row;
 use super::conn::{PgConn, is_unique_violation, storage};
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
+use crate::protocol::access::Role;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta,
     KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, TimerRow, Transitioned, Tx, WorkspaceRow,
@@ -97,8 +98,8 @@ pub fn insert_workspace(conn: &mut PgConn, ws: &WorkspaceRow) -> StoreResult<()>
 pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
-         description, status, is_admin, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         description, status, is_admin, created_at, updated_at, role) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         &[
             &a.sa_id,
             &a.org_id,
@@ -107,9 +108,10 @@ pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> StoreResult<()> {
             &a.display_name,
             &a.description,
             &a.status,
-            &a.is_admin,
+            &(a.role == Role::Admin),
             &a.created_at,
             &a.updated_at,
+            &a.role.as_str(),
         ],
     )
     .map_err(|e| {
@@ -126,7 +128,7 @@ pub fn insert_account(conn: &mut PgConn, a: &AccountRow) -> StoreResult<()> {
 pub fn insert_key(conn: &mut PgConn, k: &KeyRow) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO api_keys (key_id, sa_id, secret_hash, key_hint, status, created_at, \
-         expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         expires_at, revoked_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
             &k.key_id,
             &k.sa_id,
@@ -136,6 +138,7 @@ pub fn insert_key(conn: &mut PgConn, k: &KeyRow) -> StoreResult<()> {
             &k.created_at,
             &k.expires_at,
             &k.revoked_at,
+            &k.scopes.map(|s| s.to_string()),
         ],
     )
     .map_err(storage)?;
@@ -235,7 +238,7 @@ pub fn create_intent(
                 &n.meta.workspace_id,
                 &n.meta.to_workspace_id,
                 &n.meta.sender_sa_id,
-                &n.to_agent,
+                &n.meta.to_agent,
                 &n.status.as_str(),
                 &last_seq,
                 &n.created_at,
@@ -247,7 +250,7 @@ pub fn create_intent(
     let rowid: i64 = row.get(0);
     insert_events(conn, rowid, &n.events)?;
     state.created.push(rowid);
-    let mut notices = vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)];
+    let mut notices = vec![Notice::Agent(n.meta.to_agent), Notice::Intent(n.intent_id)];
     for timer in &n.timers {
         insert_timer(conn, timer)?;
         notices.push(Notice::Timer(timer.due_ms));
@@ -283,11 +286,14 @@ pub fn insert_timer(conn: &mut PgConn, t: &TimerRow) -> StoreResult<()> {
     Ok(())
 }
 
-fn meta_of(row: &Row, first: usize) -> IntentMeta {
+/// The meta of a row whose workspace, receiver workspace and sender are columns `first`,
+/// `first + 1`, `first + 2`, and whose `to_agent` is column `to_agent`.
+fn meta_of(row: &Row, first: usize, to_agent: usize) -> IntentMeta {
     IntentMeta {
         workspace_id: row.get(first),
         to_workspace_id: row.get(first + 1),
         sender_sa_id: row.get(first + 2),
+        to_agent: row.get(to_agent),
     }
 }
 
@@ -305,7 +311,7 @@ pub fn transition(
     // only while holding it, and it is held until commit.
     let row = conn
         .query_opt(
-            "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body \
+            "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body, to_agent \
              FROM intents WHERE intent_id = $1 FOR UPDATE",
             &[&intent_id],
         )
@@ -314,7 +320,7 @@ pub fn transition(
         return Err(StoreError::IntentNotFound(intent_id.to_string()));
     };
     let rowid: i64 = row.get(0);
-    let meta = meta_of(&row, 1);
+    let meta = meta_of(&row, 1, 6);
     let last_seq: i64 = row.get(4);
     let current = parse_intent(row.get(5))?;
     let previous = current.status;
@@ -373,14 +379,14 @@ impl Tx for PgTx<'_> {
         let row = self
             .conn
             .query_opt(
-                "SELECT workspace_id, to_workspace_id, sender_sa_id, body FROM intents \
+                "SELECT workspace_id, to_workspace_id, sender_sa_id, body, to_agent FROM intents \
                  WHERE intent_id = $1",
                 &[&intent_id],
             )
             .map_err(storage)?;
         match row {
             None => Ok(None),
-            Some(row) => Ok(Some((meta_of(&row, 0), parse_intent(row.get(3))?))),
+            Some(row) => Ok(Some((meta_of(&row, 0, 4), parse_intent(row.get(3))?))),
         }
     }
 
@@ -484,8 +490,8 @@ impl Tx for PgTx<'_> {
             .conn
             .execute(
                 "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
-                 description, status, is_admin, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 description, status, is_admin, created_at, updated_at, role) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (workspace_id, name) DO NOTHING",
                 &[
                     &a.sa_id,
@@ -495,9 +501,10 @@ impl Tx for PgTx<'_> {
                     &a.display_name,
                     &a.description,
                     &a.status,
-                    &a.is_admin,
+                    &(a.role == Role::Admin),
                     &a.created_at,
                     &a.updated_at,
+                    &a.role.as_str(),
                 ],
             )
             .map_err(storage)?;

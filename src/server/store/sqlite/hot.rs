@@ -170,6 +170,7 @@ mod tests {
                 workspace_id: "w".into(),
                 to_workspace_id: None,
                 sender_sa_id: "sa".into(),
+                to_agent: "agent://o/w/a".into(),
             },
             status,
             delivery_cursor: 2,

@@ -429,9 +429,9 @@ mod tests {
                 workspace_id: "w".into(),
                 to_workspace_id: Some("w".into()),
                 sender_sa_id: "sa_admin".into(),
+                to_agent: "agent://o/w/bob".into(),
             },
             intent_id: id.into(),
-            to_agent: "agent://o/w/bob".into(),
             status: intent.status,
             created_at: "t".into(),
             intent_json: serde_json::to_string(&intent).unwrap(),
@@ -459,7 +459,8 @@ mod tests {
             org_slug: "o".into(),
             workspace_id: "w".into(),
             workspace_slug: "w".into(),
-            is_admin: true,
+            role: crate::protocol::access::Role::Admin,
+            scopes: crate::protocol::access::Scopes::ALL,
             address: "agent://o/w/admin".into(),
         }
     }

@@ -3,16 +3,17 @@
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value as SqlValue};
 
 use crate::protocol::Status;
+use crate::protocol::access::{Role, Scopes};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
     ListQuery, OrgRow, WorkspaceRow,
 };
 
 pub const KEY_COLUMNS: &str =
-    "key_id, sa_id, secret_hash, key_hint, status, created_at, expires_at, revoked_at";
+    "key_id, sa_id, secret_hash, key_hint, status, created_at, expires_at, revoked_at, scopes";
 
 const INTENT_COLUMNS: &str =
-    "id, workspace_id, to_workspace_id, sender_sa_id, status, delivery_cursor, body";
+    "id, workspace_id, to_workspace_id, sender_sa_id, status, delivery_cursor, body, to_agent";
 
 pub fn key_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
     let hash: Vec<u8> = r.get(2)?;
@@ -29,6 +30,7 @@ pub fn key_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
         created_at: r.get(5)?,
         expires_at: r.get(6)?,
         revoked_at: r.get(7)?,
+        scopes: Scopes::from_stored(r.get::<_, Option<String>>(8)?.as_deref()),
     })
 }
 
@@ -45,6 +47,7 @@ fn intent_row(r: &Row<'_>) -> rusqlite::Result<(i64, IntentRow)> {
                 workspace_id: r.get(1)?,
                 to_workspace_id: r.get(2)?,
                 sender_sa_id: r.get(3)?,
+                to_agent: r.get(7)?,
             },
             status,
             delivery_cursor: r.get::<_, i64>(5)?.max(0) as u64,
@@ -105,6 +108,15 @@ pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPa
     if let Some(to) = &q.to_agent {
         args.push(SqlValue::Text(to.clone()));
         sql.push_str(&format!(" AND to_agent = ?{}", args.len()));
+    }
+    if let Some(party) = &q.party {
+        args.push(SqlValue::Text(party.sa_id.clone()));
+        args.push(SqlValue::Text(party.address.clone()));
+        sql.push_str(&format!(
+            " AND (sender_sa_id = ?{} OR to_agent = ?{})",
+            args.len() - 1,
+            args.len()
+        ));
     }
     if let Some(before) = q.before {
         args.push(SqlValue::Integer(before));
@@ -185,7 +197,7 @@ pub fn load_directory(conn: &Connection) -> rusqlite::Result<DirectorySnapshot> 
 
 /// The columns [`account_row`] reads, in its order.
 pub(super) const ACCOUNT_COLUMNS: &str = "sa_id, org_id, workspace_id, name, display_name, \
-     description, status, is_admin, created_at, updated_at";
+     description, status, role, created_at, updated_at";
 
 /// One `service_accounts` row selected with [`ACCOUNT_COLUMNS`].
 pub(super) fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
@@ -197,7 +209,7 @@ pub(super) fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow>
         display_name: r.get(4)?,
         description: r.get(5)?,
         status: r.get(6)?,
-        is_admin: r.get(7)?,
+        role: r.get::<_, String>(7)?.parse().unwrap_or(Role::Agent),
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
     })

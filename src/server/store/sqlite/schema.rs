@@ -160,6 +160,20 @@ const MIGRATIONS: &[&str] = &[
         session_id   TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 4: least privilege (issue 10): account roles, key scopes (NULL: all the role
+    //    allows), agents' receive policies (JSON bodies).
+    r#"
+    ALTER TABLE service_accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'agent';
+    UPDATE service_accounts SET role = 'admin' WHERE is_admin = 1;
+    UPDATE service_accounts SET role = 'member'
+        WHERE is_admin = 0 AND sa_id IN (SELECT sa_id FROM users);
+    ALTER TABLE api_keys ADD COLUMN scopes TEXT;
+    CREATE TABLE receive_policies (
+        address      TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        body         TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

@@ -63,7 +63,7 @@ impl Tx for SqliteTx<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT workspace_id, to_workspace_id, sender_sa_id, body FROM intents \
+                "SELECT workspace_id, to_workspace_id, sender_sa_id, body, to_agent FROM intents \
                  WHERE intent_id = ?1",
             )?
             .query_row([intent_id], |r| {
@@ -72,6 +72,7 @@ impl Tx for SqliteTx<'_> {
                         workspace_id: r.get(0)?,
                         to_workspace_id: r.get(1)?,
                         sender_sa_id: r.get(2)?,
+                        to_agent: r.get(4)?,
                     },
                     r.get::<_, String>(3)?,
                 ))

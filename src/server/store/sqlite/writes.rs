@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::hot::HotUpdate;
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
+use crate::protocol::access::Role;
 use crate::server::store::{
     AccountRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta, IntentRow, KeyRow,
     NewIntent, Notice, OrgRow, StoreError, StoreResult, Transitioned, WorkspaceRow,
@@ -49,8 +50,8 @@ pub fn insert_workspace(conn: &Connection, ws: &WorkspaceRow) -> StoreResult<()>
 pub fn insert_account(conn: &Connection, a: &AccountRow) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO service_accounts (sa_id, org_id, workspace_id, name, display_name, \
-         description, status, is_admin, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         description, status, is_admin, created_at, updated_at, role) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         a.sa_id,
@@ -60,9 +61,10 @@ pub fn insert_account(conn: &Connection, a: &AccountRow) -> StoreResult<()> {
         a.display_name,
         a.description,
         a.status,
-        a.is_admin,
+        a.role == Role::Admin,
         a.created_at,
-        a.updated_at
+        a.updated_at,
+        a.role.as_str()
     ])
     .map_err(|e| {
         duplicate_or(e, || Duplicate::Account {
@@ -75,7 +77,7 @@ pub fn insert_account(conn: &Connection, a: &AccountRow) -> StoreResult<()> {
 pub fn insert_key(conn: &Connection, k: &KeyRow) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO api_keys (key_id, sa_id, secret_hash, key_hint, status, created_at, \
-         expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         expires_at, revoked_at, scopes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         k.key_id,
@@ -85,7 +87,8 @@ pub fn insert_key(conn: &Connection, k: &KeyRow) -> StoreResult<()> {
         k.status,
         k.created_at,
         k.expires_at,
-        k.revoked_at
+        k.revoked_at,
+        k.scopes.map(|s| s.to_string())
     ])?;
     Ok(())
 }
@@ -172,7 +175,7 @@ pub fn create_intent(
         n.meta.workspace_id,
         n.meta.to_workspace_id,
         n.meta.sender_sa_id,
-        n.to_agent,
+        n.meta.to_agent,
         n.status.as_str(),
         last_seq as i64,
         cursor as i64,
@@ -194,7 +197,7 @@ pub fn create_intent(
         },
         events: n.events.clone(),
     });
-    let mut notices = vec![Notice::Agent(n.to_agent), Notice::Intent(n.intent_id)];
+    let mut notices = vec![Notice::Agent(n.meta.to_agent), Notice::Intent(n.intent_id)];
     for timer in &n.timers {
         super::tx::insert_timer(conn, timer)?;
         notices.push(Notice::Timer(timer.due_ms));
@@ -230,7 +233,7 @@ pub fn transition(
 ) -> StoreResult<Staged<Transitioned>> {
     let row = conn
         .prepare_cached(
-            "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body \
+            "SELECT id, workspace_id, to_workspace_id, sender_sa_id, last_seq, body, to_agent \
              FROM intents WHERE intent_id = ?1",
         )?
         .query_row([intent_id], |r| {
@@ -240,6 +243,7 @@ pub fn transition(
                     workspace_id: r.get(1)?,
                     to_workspace_id: r.get(2)?,
                     sender_sa_id: r.get(3)?,
+                    to_agent: r.get(6)?,
                 },
                 r.get::<_, i64>(4)?,
                 r.get::<_, String>(5)?,
