@@ -163,4 +163,19 @@ async fn apply_is_idempotent_under_a_key() {
     other["workflow"]["steps"][0]["assigned_to"] = json!("report_service");
     let r = server.post("/v1/scenarios/apply", &agent.key, &other).await;
     r.expect_error_status(403);
+    // A malformed key is refused as it is on /v1/intents, not silently ignored.
+    for route in ["/v1/scenarios/apply", "/v1/intents"] {
+        let r = server
+            .http
+            .post(server.endpoint(route))
+            .header("x-api-key", &admin)
+            .header("idempotency-key", "   ")
+            .json(&bundle)
+            .send()
+            .await
+            .unwrap();
+        let r = crate::common::Resp::read(r).await;
+        r.expect_error(422, "schema_invalid");
+        assert_eq!(r.body["error"]["details"]["field"], "Idempotency-Key");
+    }
 }

@@ -231,3 +231,19 @@ impl Params {
         }
     }
 }
+
+/// The `Idempotency-Key` header (spec §5.1), the one parser every route uses: absent is
+/// None; present, it must be 1 to 255 visible ASCII characters (surrounding spaces are
+/// trimmed), else 422.
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(v) if !v.trim().is_empty() && v.len() <= 255 => Ok(Some(v.trim().to_string())),
+        _ => Err(ApiError::invalid_field(
+            "Idempotency-Key",
+            "must be 1 to 255 visible ASCII characters",
+        )),
+    }
+}

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, json_ok};
+use super::extract::{JsonBody, Params, idempotency_key, json_ok};
 use super::{AppState, validate};
 use crate::protocol::access::Scope;
 use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status, Timestamp};
@@ -54,19 +54,6 @@ pub fn resolve_address(app: &AppState, caller: &Caller, raw: &str) -> (String, O
             Some(caller.workspace_id.clone()),
         ),
         None => (raw.to_string(), None),
-    }
-}
-
-fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
-    let Some(value) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    match value.to_str() {
-        Ok(v) if !v.trim().is_empty() && v.len() <= 255 => Ok(Some(v.trim().to_string())),
-        _ => Err(ApiError::invalid_field(
-            "Idempotency-Key",
-            "must be 1 to 255 visible ASCII characters",
-        )),
     }
 }
 
