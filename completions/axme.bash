@@ -2772,7 +2772,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__server)
-            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --redeliver-after --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2815,6 +2815,10 @@ _axme() {
                     return 0
                     ;;
                 --push-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redeliver-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

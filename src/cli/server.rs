@@ -68,6 +68,11 @@ pub struct ServerArgs {
     /// Timeout of one HTTP push request.
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub push_timeout: Duration,
+    /// The answer lease: an intent handed to an agent (stream or push) whose handler has
+    /// not answered (progress, resume, resolve) within this time is delivered again, to a
+    /// listener of the same address, and again after each further lease.
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub redeliver_after: Duration,
     /// Multiplies every duration a scenario gives in seconds (step deadlines, retry delays,
     /// reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test.
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
@@ -292,6 +297,7 @@ pub fn run(args: ServerArgs) -> CliResult {
                 1.0
             },
             default_max_delivery_attempts: 3,
+            redeliver_after: args.redeliver_after.max(Duration::from_millis(100)),
         },
         log_login_codes: loopback || args.login_codes_in_log,
         mailer,

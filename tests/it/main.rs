@@ -34,6 +34,7 @@ mod server_hardening;
 mod server_idempotency;
 mod server_input;
 mod server_intents;
+mod server_lease;
 mod server_limits;
 mod server_memory;
 mod server_push;

@@ -204,3 +204,42 @@ async fn no_push_to_a_callback_set_for_another_workspace() {
         "pushed to a foreign callback"
     );
 }
+
+/// A push agent that answers 2xx and then never resumes is pushed the intent again after
+/// the answer lease; completed, it is pushed no more.
+#[tokio::test]
+async fn a_pushed_intent_never_answered_is_pushed_again_after_the_lease() {
+    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", "1s"], &[]);
+    let admin = server.admin();
+    let (url, shared) = receiver(0).await;
+    let applied = apply(&server, &admin, &push_bundle(&url)).await;
+    let parent = applied["intent_id"].as_str().unwrap().to_string();
+
+    wait_requests(&shared, 2).await;
+    let requests = shared.lock().unwrap().requests.clone();
+    let frames: Vec<Value> = requests
+        .iter()
+        .map(|(_, body)| serde_json::from_slice(body).unwrap())
+        .collect();
+    assert_eq!(frames[0]["intent_id"], frames[1]["intent_id"]);
+    assert_eq!(frames[1]["status"], "DELIVERED");
+    let step_id = frames[0]["intent_id"].as_str().unwrap().to_string();
+    complete(&server, &admin, &step_id, json!({"ack": true})).await;
+    assert_eq!(
+        wait_terminal(&server, &admin, &parent, LIMIT).await["status"],
+        "COMPLETED"
+    );
+    let pushed = shared.lock().unwrap().requests.len();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        shared.lock().unwrap().requests.len(),
+        pushed,
+        "pushed after completion"
+    );
+    let kinds = event_kinds(&server, &admin, &step_id).await;
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "intent.delivered").count(),
+        1,
+        "{kinds:?}"
+    );
+}

@@ -2,7 +2,8 @@
 //! signed `X-Axme-Signature: sha256=<hex HMAC-SHA256(secret, body)>`. A 2xx marks the
 //! intent DELIVERED; anything else counts a failed attempt (backoff, then FAILED with
 //! `intent.delivery_failed`). The attempt's timer was re-armed before the POST, so a crash
-//! mid-push only means the push is tried again.
+//! mid-push only means the push is tried again. A DELIVERED intent whose answer lease
+//! ended is pushed again (`timers::redeliver`); that push's outcome changes nothing.
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
         url,
         secret,
         attempt,
+        redelivery,
     } = job;
     let Ok(Some(row)) = store.get_intent(intent_id.clone()).await else {
         return;
@@ -39,7 +41,13 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
     let Ok(intent) = serde_json::from_str::<Intent>(&row.json) else {
         return;
     };
-    if intent.status != Status::Submitted {
+    let due = match intent.status {
+        Status::Submitted => true,
+        // The answer lease ended: the agent took it once and never answered.
+        Status::Delivered => redelivery,
+        _ => false,
+    };
+    if !due {
         return;
     }
     // The same object an agent stream frame carries, marked as the delivery it makes.
@@ -65,6 +73,10 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
         delivered,
         "push attempt"
     );
+    if redelivery {
+        // The intent is DELIVERED already and its lease was re-armed: nothing to count.
+        return;
+    }
     if delivered {
         let now = engine.now();
         let done = store

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::timers::Timer;
+use super::timers::{self, Timer};
 use super::workflow;
 use crate::protocol::event::kind;
 use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
@@ -34,6 +34,9 @@ pub struct Timing {
     /// Multiplies every duration a bundle gives in seconds (deadlines, retries, reminders).
     pub time_scale: f64,
     pub default_max_delivery_attempts: u32,
+    /// The answer lease: a DELIVERED intent whose handler has not answered (progress,
+    /// resume, resolve) this long after it was handed over is delivered again.
+    pub redeliver_after: Duration,
 }
 
 impl Default for Timing {
@@ -45,6 +48,7 @@ impl Default for Timing {
             push_timeout: Duration::from_secs(10),
             time_scale: 1.0,
             default_max_delivery_attempts: 3,
+            redeliver_after: Duration::from_secs(300),
         }
     }
 }
@@ -205,6 +209,14 @@ impl Reactor for Engine {
                 &intent.intent_id,
                 Timer::DeliveryAttempt { attempt: 0 }.kind(),
             )?;
+        }
+        // The answer lease: armed when the intent is handed over, cleared by the handler's
+        // first answer; if it expires, the intent is delivered again (`timers::redeliver`).
+        if intent.status == Status::Delivered && done.previous != Status::Delivered {
+            let due = timers::now_ms() + timers::millis(self.timing.redeliver_after);
+            tx.set_timer(Timer::Redeliver.row(&intent.intent_id, due))?;
+        } else if done.previous == Status::Delivered && intent.status != Status::Delivered {
+            tx.clear_timer(&intent.intent_id, Timer::Redeliver.kind())?;
         }
         if intent.compile_id.is_some()
             && let Some(answer) = done.events.iter().rev().find(|e| {

@@ -5,7 +5,8 @@
 //! Where an intent times out: [`Timer::Deadline`] → [`deadline_passed`]. Where delivery is
 //! retried: [`Timer::DeliveryAttempt`] → [`delivery_window_passed`] (stream/poll windows,
 //! HTTP push leases and backoff) and [`count_failed_attempt`]. Workflow timers (retry, delay,
-//! step deadline, reminder/escalation) act on the parent through `workflow`.
+//! step deadline, reminder/escalation) act on the parent through `workflow`. Where a
+//! DELIVERED intent nobody answers is handed over again: [`Timer::Redeliver`] → [`redeliver`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -25,6 +26,7 @@ pub mod kind_name {
     pub const DELAY: &str = "delay";
     pub const STEP_DEADLINE: &str = "step_deadline";
     pub const REMINDER: &str = "reminder";
+    pub const REDELIVER: &str = "redeliver";
 }
 
 /// A timer of one intent; at most one of each kind per intent (re-arming replaces it).
@@ -44,6 +46,9 @@ pub enum Timer {
     /// Workflow parent: reminder `count + 1` of human step `step`, or, past the last
     /// reminder, its escalation.
     Reminder { step: usize, count: u32 },
+    /// The answer lease of a DELIVERED intent ended with no answer from its handler:
+    /// deliver it again.
+    Redeliver,
 }
 
 /// The `data` column: what each kind carries. Missing fields read as absent, so rows
@@ -68,13 +73,14 @@ impl Timer {
             Timer::Delay { .. } => kind_name::DELAY,
             Timer::StepDeadline { .. } => kind_name::STEP_DEADLINE,
             Timer::Reminder { .. } => kind_name::REMINDER,
+            Timer::Redeliver => kind_name::REDELIVER,
         }
     }
 
     /// The row that arms this timer for `intent_id` at `due_ms` (Unix ms).
     pub fn row(self, intent_id: &str, due_ms: i64) -> TimerRow {
         let data = match self {
-            Timer::Deadline => None,
+            Timer::Deadline | Timer::Redeliver => None,
             Timer::DeliveryAttempt { attempt } => Some(Data {
                 attempt: Some(attempt),
                 ..Data::default()
@@ -119,6 +125,7 @@ impl Timer {
                 step: data.step?,
                 count: data.count.unwrap_or(0),
             },
+            kind_name::REDELIVER => Timer::Redeliver,
             _ => return None,
         })
     }
@@ -133,6 +140,9 @@ pub struct PushJob {
     pub secret: Option<String>,
     /// Failed attempts so far.
     pub attempt: u32,
+    /// The intent was pushed before and its answer lease ended: push the DELIVERED intent
+    /// again (a failure here only waits for the next lease).
+    pub redelivery: bool,
 }
 
 /// Applies one due timer (already removed from the table). Returns a push to run after
@@ -154,6 +164,7 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Opt
         Timer::Reminder { step, count } => {
             workflow::remind(engine, tx, id, step, count).map(|()| None)
         }
+        Timer::Redeliver => redeliver(engine, tx, id),
     }
 }
 
@@ -238,9 +249,48 @@ fn delivery_window_passed(
             url,
             secret: agent.secret,
             attempt,
+            redelivery: false,
         }));
     }
     count_failed_attempt(engine, tx, &intent, attempt)?;
+    Ok(None)
+}
+
+/// The answer lease of a DELIVERED intent ended: its handler took it and never answered
+/// (crashed, hung, or its process was killed). It gets a new delivery cursor, so every
+/// listener of its address, whatever cursor it resumes from, receives it again; an http
+/// agent gets it pushed again. The lease starts over; the intent's deadline, if any, is
+/// what finally ends an intent nobody answers.
+fn redeliver(engine: &Engine, tx: &mut dyn Tx, intent_id: &str) -> StoreResult<Option<PushJob>> {
+    let Some((meta, intent)) = tx.intent(intent_id)? else {
+        return Ok(None);
+    };
+    if intent.status != Status::Delivered {
+        return Ok(None);
+    }
+    tracing::info!(
+        intent_id,
+        to_agent = intent.to_agent,
+        "no answer from the handler within the lease; delivering again"
+    );
+    tx.redeliver(intent_id)?;
+    let due = now_ms() + millis(engine.timing.redeliver_after);
+    tx.set_timer(Timer::Redeliver.row(intent_id, due))?;
+    if let Some(agent) = engine.agent(&intent.to_agent)
+        && agent.delivery_mode == DeliveryMode::Http
+        && let (Some(url), true) = (
+            agent.callback_url.clone(),
+            meta.to_workspace_id.as_deref() == Some(agent.workspace_id.as_str()),
+        )
+    {
+        return Ok(Some(PushJob {
+            intent_id: intent.intent_id,
+            url,
+            secret: agent.secret,
+            attempt: intent.delivery_attempt.unwrap_or(1),
+            redelivery: true,
+        }));
+    }
     Ok(None)
 }
 
@@ -315,6 +365,7 @@ mod tests {
             Timer::Delay { step: 3 },
             Timer::StepDeadline { step: 0 },
             Timer::Reminder { step: 4, count: 2 },
+            Timer::Redeliver,
         ] {
             assert_eq!(Timer::decode(&timer.row("i", 5)), Some(timer));
         }

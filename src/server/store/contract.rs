@@ -381,6 +381,50 @@ async fn jobs_commit_together_or_not_at_all(kind: Kind) {
     store.shutdown().await.unwrap();
 }
 
+/// Redelivery (the answer lease ended): the intent gets a cursor after every cursor handed
+/// out so far, so a listener resuming from any earlier cursor receives it again.
+async fn redelivery_moves_the_cursor_to_the_end(kind: Kind) {
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    for id in ["r1", "r2"] {
+        store.create_intent(new_intent(id, None, 0)).await.unwrap();
+    }
+    let deliver = |_: &IntentMeta, i| Ok(lifecycle::deliver(i, &crate::protocol::Timestamp::now()));
+    store
+        .transition("r1".into(), Box::new(deliver))
+        .await
+        .unwrap();
+    let before = store.get_intent("r2".into()).await.unwrap().unwrap();
+    let found = store
+        .run(|tx| Ok((tx.redeliver("r1")?, tx.redeliver("missing")?)))
+        .await
+        .unwrap();
+    assert_eq!(found, (true, false));
+    let rows = store
+        .deliveries(DeliveryQuery {
+            address: "agent://o/w/bob".into(),
+            after_cursor: before.delivery_cursor,
+            statuses: vec![Status::Submitted, Status::Delivered],
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].json.contains("\"r1\""));
+    assert_eq!(rows[0].status, Status::Delivered);
+    assert!(rows[0].delivery_cursor > before.delivery_cursor);
+    let r1 = store.get_intent("r1".into()).await.unwrap().unwrap();
+    assert_eq!(r1.delivery_cursor, rows[0].delivery_cursor);
+    // Later intents still come after it.
+    store
+        .create_intent(new_intent("r3", None, 0))
+        .await
+        .unwrap();
+    let r3 = store.get_intent("r3".into()).await.unwrap().unwrap();
+    assert!(r3.delivery_cursor > r1.delivery_cursor);
+    store.shutdown().await.unwrap();
+}
+
 async fn tenants_and_keys(kind: Kind) {
     let place = Place::new(kind);
     let store = place.open(Arc::new(Count::default())).await;
@@ -601,6 +645,7 @@ macro_rules! both_stores {
 both_stores!(
     writes_are_gapless_idempotent_and_survive_reopen,
     jobs_commit_together_or_not_at_all,
+    redelivery_moves_the_cursor_to_the_end,
     tenants_and_keys,
     login_codes_and_sessions,
 );

@@ -124,6 +124,10 @@ pub trait Tx {
     /// Moves the `kind` timers of `address`'s SUBMITTED intents to `due_ms`; returns how
     /// many (a new push callback should not wait for the current attempt window).
     fn rearm_deliveries(&mut self, address: &str, kind: &str, due_ms: i64) -> StoreResult<usize>;
+    /// Gives the intent a new delivery cursor (after every cursor handed out so far) and
+    /// wakes its address's streams, so every listener receives it again, whatever cursor
+    /// it resumes from. False when there is no such intent.
+    fn redeliver(&mut self, intent_id: &str) -> StoreResult<bool>;
     fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str)
     -> StoreResult<()>;
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>>;

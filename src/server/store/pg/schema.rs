@@ -170,6 +170,14 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         body         TEXT NOT NULL
     );
     "#,
+    // 3: the answer lease (issue 10): intents an earlier release left DELIVERED get one, so
+    // one whose handler died before this upgrade is delivered again (in 5 minutes).
+    r#"
+    INSERT INTO timers (intent_id, kind, due_ms, data)
+        SELECT intent_id, 'redeliver', (extract(epoch FROM now()) * 1000)::bigint + 300000, 'null'
+        FROM intents WHERE status = 'DELIVERED'
+        ON CONFLICT DO NOTHING;
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

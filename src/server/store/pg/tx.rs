@@ -563,6 +563,24 @@ impl Tx for PgTx<'_> {
         Ok(usize::try_from(moved).unwrap_or(usize::MAX))
     }
 
+    fn redeliver(&mut self, intent_id: &str) -> StoreResult<bool> {
+        // The row is locked until commit; its new cursor is handed out at the end of the
+        // batch, under the counter's lock, like a new intent's.
+        let row = self
+            .conn
+            .query_opt(
+                "SELECT id, to_agent FROM intents WHERE intent_id = $1 FOR UPDATE",
+                &[&intent_id],
+            )
+            .map_err(storage)?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        self.state.created.push(row.get(0));
+        self.notices.push(Notice::Agent(row.get(1)));
+        Ok(true)
+    }
+
     fn put_thread(
         &mut self,
         thread_id: &str,

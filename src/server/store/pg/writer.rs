@@ -30,7 +30,8 @@ const MAX_BATCH: usize = 1024;
 pub struct WriterState {
     /// The engine's hook, run on every transition inside its transaction.
     pub reactor: Option<Arc<dyn Reactor>>,
-    /// Intent rows created in this transaction; they get delivery cursors at its end.
+    /// Intent rows created (or redelivered) in this transaction; they get delivery cursors
+    /// at its end.
     pub created: Vec<i64>,
     /// The directory (tenants, keys) changed: other nodes reload theirs.
     pub directory_changed: bool,

@@ -33,6 +33,8 @@ pub enum HotUpdate {
         json: String,
         events: Vec<(u64, String)>,
     },
+    /// The intent got a new delivery cursor (redelivery).
+    Requeued { intent_id: String, cursor: u64 },
 }
 
 struct Entry {
@@ -133,6 +135,11 @@ impl HotIntents {
                     let after = entry.bytes();
                     inner.bytes = inner.bytes.saturating_sub(before) + after;
                     inner.evict();
+                }
+                HotUpdate::Requeued { intent_id, cursor } => {
+                    if let Some(entry) = inner.map.get_mut(&intent_id) {
+                        entry.row.delivery_cursor = cursor;
+                    }
                 }
             }
         }

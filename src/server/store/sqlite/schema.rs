@@ -174,6 +174,13 @@ const MIGRATIONS: &[&str] = &[
         body         TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 5: the answer lease (issue 10): intents an earlier release left DELIVERED get one, so
+    // one whose handler died before this upgrade is delivered again (in 5 minutes).
+    r#"
+    INSERT OR IGNORE INTO timers (intent_id, kind, due_ms, data)
+        SELECT intent_id, 'redeliver', CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000, 'null'
+        FROM intents WHERE status = 'DELIVERED';
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
@@ -319,6 +326,42 @@ mod tests {
             .query_row("SELECT v FROM keep_me", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, "x");
+    }
+
+    /// Intents an earlier release left DELIVERED get an answer lease on upgrade.
+    #[test]
+    fn delivered_intents_get_a_lease_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);
+                 INSERT INTO schema_version (version) VALUES (3);",
+            )
+            .unwrap();
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            for (id, status) in [("a", "DELIVERED"), ("b", "IN_PROGRESS"), ("c", "DELIVERED")] {
+                conn.execute(
+                    "INSERT INTO intents (intent_id, workspace_id, sender_sa_id, to_agent, \
+                     status, last_seq, delivery_cursor, created_at, updated_at, body) \
+                     VALUES (?1, 'w', 's', 'agent://o/w/x', ?2, 2, 2, 't', 't', '{}')",
+                    [id, status],
+                )
+                .unwrap();
+            }
+        }
+        let conn = open_writer(&path, SyncMode::Normal).unwrap();
+        let leased: Vec<String> = conn
+            .prepare("SELECT intent_id FROM timers WHERE kind = 'redeliver' ORDER BY intent_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(leased, ["a", "c"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::hot::HotUpdate;
 use super::reads::{ACCOUNT_COLUMNS, account_row};
 use super::writer::{Staged, WriterState};
 use super::writes;
@@ -223,6 +224,26 @@ impl Tx for SqliteTx<'_> {
             self.notices.push(Notice::Timer(due_ms));
         }
         Ok(moved)
+    }
+
+    fn redeliver(&mut self, intent_id: &str) -> StoreResult<bool> {
+        let cursor = self.state.next_cursor();
+        let to_agent: Option<String> = self
+            .conn
+            .prepare_cached(
+                "UPDATE intents SET delivery_cursor = ?2 WHERE intent_id = ?1 RETURNING to_agent",
+            )?
+            .query_row(params![intent_id, cursor as i64], |r| r.get(0))
+            .optional()?;
+        let Some(to_agent) = to_agent else {
+            return Ok(false);
+        };
+        self.state.hot.push(HotUpdate::Requeued {
+            intent_id: intent_id.to_string(),
+            cursor,
+        });
+        self.notices.push(Notice::Agent(to_agent));
+        Ok(true)
     }
 
     fn put_thread(

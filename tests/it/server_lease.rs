@@ -1,0 +1,98 @@
+//! The answer lease (issue 10, point 8): an intent handed to an agent whose handler never
+//! answers is delivered again after `--redeliver-after`, to another listener of the same
+//! address (whatever cursor it resumes from) or pushed again; it completes once, and once
+//! answered it is never delivered again.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::workflow::{complete, event_kinds, wait_terminal};
+use crate::common::{TestServer, sse};
+
+const LIMIT: Duration = Duration::from_secs(20);
+const LEASE: &str = "1s";
+
+/// One stream response of `name` from `since`; its intent frames' data.
+async fn take(server: &TestServer, key: &str, name: &str, since: u64, wait: u64) -> Vec<Value> {
+    let path = format!("/v1/agents/{name}/intents/stream?since={since}&wait_seconds={wait}");
+    let s = sse::get(server, &path, key, &[], Duration::from_secs(wait + 10)).await;
+    assert_eq!(s.status, 200, "{}", s.raw);
+    s.intent_frames().iter().map(|f| f.json()).collect()
+}
+
+fn cursor(frame: &Value) -> u64 {
+    frame["seq"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("frame without a cursor: {frame}"))
+}
+
+#[tokio::test]
+async fn an_intent_whose_handler_dies_is_delivered_again_and_completed_once() {
+    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", LEASE], &[]);
+    let admin = server.admin();
+    let worker = server.provision_agent(&admin, "worker").await;
+    let id = server
+        .create_intent(&admin, &worker.address, json!({"n": 1}))
+        .await;
+
+    // Handler A takes the intent and dies: its response ends, it never answers.
+    let first = take(&server, &worker.key, "worker", 0, 5).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0]["intent_id"], json!(id));
+    let taken_at = Instant::now();
+    assert_eq!(server.intent(&admin, &id).await["status"], "DELIVERED");
+
+    // Listener B resumes after A's cursor: without the lease it would never see the intent.
+    let again = take(&server, &worker.key, "worker", cursor(&first[0]), 10).await;
+    assert_eq!(again.len(), 1, "delivered again after the lease: {again:?}");
+    assert_eq!(again[0]["intent_id"], json!(id));
+    assert_eq!(again[0]["status"], "DELIVERED");
+    assert!(cursor(&again[0]) > cursor(&first[0]), "{again:?}");
+    assert!(
+        taken_at.elapsed() >= Duration::from_millis(900),
+        "not before the lease ended ({:?})",
+        taken_at.elapsed()
+    );
+
+    complete(&server, &worker.key, &id, json!({"done": true})).await;
+    assert_eq!(
+        wait_terminal(&server, &admin, &id, LIMIT).await["status"],
+        "COMPLETED"
+    );
+    let kinds = event_kinds(&server, &admin, &id).await;
+    let count = |k: &str| kinds.iter().filter(|e| *e == k).count();
+    assert_eq!(count("intent.delivered"), 1, "{kinds:?}");
+    assert_eq!(count("intent.completed"), 1, "{kinds:?}");
+
+    // Answered: the lease is gone, so the intent never gets a newer cursor.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let path = format!(
+        "/v1/agents/worker/intents/stream?since={}&wait_seconds=1&status=COMPLETED",
+        cursor(&again[0])
+    );
+    let s = sse::get(&server, &path, &worker.key, &[], LIMIT).await;
+    assert!(
+        s.intent_frames().is_empty(),
+        "redelivered after completion: {}",
+        s.raw
+    );
+}
+
+/// A listener that stays connected and answers is not disturbed by leases of other intents,
+/// and an intent answered within its lease is delivered exactly once.
+#[tokio::test]
+async fn an_intent_answered_within_its_lease_is_delivered_once() {
+    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", "2s"], &[]);
+    let admin = server.admin();
+    let worker = server.provision_agent(&admin, "prompt").await;
+    let id = server
+        .create_intent(&admin, &worker.address, json!({}))
+        .await;
+    let first = take(&server, &worker.key, "prompt", 0, 5).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    complete(&server, &worker.key, &id, json!({"ok": true})).await;
+    // Wait past the lease: nothing comes after the first delivery's cursor.
+    let later = take(&server, &worker.key, "prompt", cursor(&first[0]), 3).await;
+    assert!(later.is_empty(), "{later:?}");
+}
