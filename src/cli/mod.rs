@@ -86,7 +86,7 @@ enum Command {
     #[command(subcommand, alias = "example")]
     Examples(examples::ExamplesCommand),
     /// Run the embedded AXP gateway in the foreground.
-    Server(server::ServerArgs),
+    Server(Box<server::ServerArgs>),
     /// Measure the gateway's throughput and latency.
     Bench(bench::BenchArgs),
     /// Print a shell completion script.
@@ -167,7 +167,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Agents(command) => agents::run(&ctx, command),
         Command::Tasks(command) => tasks::run(&ctx, command),
         Command::Examples(command) => examples::run(&ctx, command),
-        Command::Server(args) => server::run(args),
+        Command::Server(args) => server::run(*args),
         Command::Bench(args) => bench::run(&ctx, args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
