@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::workflow::{complete, event_kinds, wait_terminal};
+use crate::common::workflow::{complete, event_kinds, resume, wait_terminal};
 use crate::common::{TestServer, sse};
 
 const LIMIT: Duration = Duration::from_secs(20);
-const LEASE: &str = "1s";
+const LEASE: &str = "500ms";
 
 /// One stream response of `name` from `since`; its intent frames' data.
 async fn take(server: &TestServer, key: &str, name: &str, since: u64, wait: u64) -> Vec<Value> {
@@ -50,7 +50,7 @@ async fn an_intent_whose_handler_dies_is_delivered_again_and_completed_once() {
     assert_eq!(again[0]["status"], "DELIVERED");
     assert!(cursor(&again[0]) > cursor(&first[0]), "{again:?}");
     assert!(
-        taken_at.elapsed() >= Duration::from_millis(900),
+        taken_at.elapsed() >= Duration::from_millis(450),
         "not before the lease ended ({:?})",
         taken_at.elapsed()
     );
@@ -66,7 +66,7 @@ async fn an_intent_whose_handler_dies_is_delivered_again_and_completed_once() {
     assert_eq!(count("intent.completed"), 1, "{kinds:?}");
 
     // Answered: the lease is gone, so the intent never gets a newer cursor.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
     let path = format!(
         "/v1/agents/worker/intents/stream?since={}&wait_seconds=1&status=COMPLETED",
         cursor(&again[0])
@@ -79,20 +79,32 @@ async fn an_intent_whose_handler_dies_is_delivered_again_and_completed_once() {
     );
 }
 
-/// A listener that stays connected and answers is not disturbed by leases of other intents,
-/// and an intent answered within its lease is delivered exactly once.
+/// The handler's progress (`{"action":"in_progress"}`, sent by `agents listen` when its
+/// handler starts) ends the lease: the intent is not delivered again while it runs.
 #[tokio::test]
-async fn an_intent_answered_within_its_lease_is_delivered_once() {
-    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", "2s"], &[]);
+async fn progress_ends_the_lease() {
+    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", LEASE], &[]);
     let admin = server.admin();
-    let worker = server.provision_agent(&admin, "prompt").await;
+    let worker = server.provision_agent(&admin, "busy").await;
     let id = server
         .create_intent(&admin, &worker.address, json!({}))
         .await;
-    let first = take(&server, &worker.key, "prompt", 0, 5).await;
+    let first = take(&server, &worker.key, "busy", 0, 5).await;
     assert_eq!(first.len(), 1, "{first:?}");
-    complete(&server, &worker.key, &id, json!({"ok": true})).await;
-    // Wait past the lease: nothing comes after the first delivery's cursor.
-    let later = take(&server, &worker.key, "prompt", cursor(&first[0]), 3).await;
-    assert!(later.is_empty(), "{later:?}");
+    resume(&server, &worker.key, &id, json!({"action": "in_progress"}))
+        .await
+        .expect_ok();
+    assert_eq!(server.intent(&admin, &id).await["status"], "IN_PROGRESS");
+    // Past the lease: nothing after the first delivery's cursor, in any live status.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let path = format!(
+        "/v1/agents/busy/intents/stream?since={}&wait_seconds=1&status=DELIVERED,IN_PROGRESS",
+        cursor(&first[0])
+    );
+    let s = sse::get(&server, &path, &worker.key, &[], LIMIT).await;
+    assert!(
+        s.intent_frames().is_empty(),
+        "redelivered while in progress: {}",
+        s.raw
+    );
 }

@@ -209,7 +209,7 @@ async fn no_push_to_a_callback_set_for_another_workspace() {
 /// the answer lease; completed, it is pushed no more.
 #[tokio::test]
 async fn a_pushed_intent_never_answered_is_pushed_again_after_the_lease() {
-    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", "1s"], &[]);
+    let server = TestServer::start_with(&["--ephemeral", "--redeliver-after", "500ms"], &[]);
     let admin = server.admin();
     let (url, shared) = receiver(0).await;
     let applied = apply(&server, &admin, &push_bundle(&url)).await;
@@ -230,7 +230,7 @@ async fn a_pushed_intent_never_answered_is_pushed_again_after_the_lease() {
         "COMPLETED"
     );
     let pushed = shared.lock().unwrap().requests.len();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(
         shared.lock().unwrap().requests.len(),
         pushed,

@@ -213,7 +213,7 @@ impl Reactor for Engine {
         // The answer lease: armed when the intent is handed over, cleared by the handler's
         // first answer; if it expires, the intent is delivered again (`timers::redeliver`).
         if intent.status == Status::Delivered && done.previous != Status::Delivered {
-            let due = timers::now_ms() + timers::millis(self.timing.redeliver_after);
+            let due = self.now_ms() + timers::millis(self.timing.redeliver_after);
             tx.set_timer(Timer::Redeliver.row(&intent.intent_id, due))?;
         } else if done.previous == Status::Delivered && intent.status != Status::Delivered {
             tx.clear_timer(&intent.intent_id, Timer::Redeliver.kind())?;

@@ -274,7 +274,7 @@ fn redeliver(engine: &Engine, tx: &mut dyn Tx, intent_id: &str) -> StoreResult<O
         "no answer from the handler within the lease; delivering again"
     );
     tx.redeliver(intent_id)?;
-    let due = now_ms() + millis(engine.timing.redeliver_after);
+    let due = engine.now_ms() + millis(engine.timing.redeliver_after);
     tx.set_timer(Timer::Redeliver.row(intent_id, due))?;
     if let Some(agent) = engine.agent(&intent.to_agent)
         && agent.delivery_mode == DeliveryMode::Http
