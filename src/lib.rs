@@ -15,3 +15,5 @@ pub mod client;
 pub mod config;
 pub mod protocol;
 pub mod server;
+
+pub(crate) mod num;

@@ -10,7 +10,8 @@ pub struct Samples(Vec<u32>);
 
 impl Samples {
     pub fn push(&mut self, d: Duration) {
-        self.0.push(d.as_micros().min(u32::MAX as u128) as u32);
+        self.0
+            .push(u32::try_from(d.as_micros()).unwrap_or(u32::MAX));
     }
 
     pub fn extend(&mut self, other: Samples) {
@@ -32,15 +33,18 @@ impl Samples {
                 return None;
             }
             // Nearest rank: the smallest sample with at least q of all samples at or below it.
-            let rank = ((q * self.0.len() as f64).ceil() as usize).clamp(1, self.0.len());
-            Some(self.0[rank - 1] as f64 / 1000.0)
+            let rank = crate::num::usize_from_u64(crate::num::u64_from_f64(
+                (q * crate::num::f64_from_usize(self.0.len())).ceil(),
+            ))
+            .clamp(1, self.0.len());
+            Some(f64::from(self.0[rank - 1]) / 1000.0)
         };
         Percentiles {
             samples: self.0.len(),
             p50_ms: at(0.50).map(round3),
             p90_ms: at(0.90).map(round3),
             p99_ms: at(0.99).map(round3),
-            max_ms: self.0.last().map(|&m| round3(m as f64 / 1000.0)),
+            max_ms: self.0.last().map(|&m| round3(f64::from(m) / 1000.0)),
         }
     }
 }

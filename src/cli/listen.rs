@@ -251,7 +251,7 @@ impl Job {
                 "status": status,
                 "exit_code": code,
                 "stopped": stopped,
-                "duration_ms": took.as_millis() as u64,
+                "duration_ms": crate::num::u64_from_u128(took.as_millis()),
             })
             .to_string()
         } else {

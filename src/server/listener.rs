@@ -113,7 +113,9 @@ pub fn raise_fd_limit() -> Option<u64> {
 /// The connection cap actually used: the setting, kept below the descriptor limit.
 pub fn effective_max_connections(setting: usize, fd_limit: Option<u64>) -> usize {
     match fd_limit {
-        Some(fds) => setting.min(fds.saturating_sub(FD_RESERVE).max(16) as usize),
+        Some(fds) => setting.min(crate::num::usize_from_u64(
+            fds.saturating_sub(FD_RESERVE).max(16),
+        )),
         None => setting,
     }
 }

@@ -90,13 +90,13 @@ impl Metrics {
                 "axme_intents_created_total",
                 "counter",
                 "Intents created.",
-                self.intents_created.load(Ordering::Relaxed) as i64,
+                crate::num::i64_from_u64(self.intents_created.load(Ordering::Relaxed)),
             ),
             (
                 "axme_events_appended_total",
                 "counter",
                 "Lifecycle events committed.",
-                self.events_appended.load(Ordering::Relaxed) as i64,
+                crate::num::i64_from_u64(self.events_appended.load(Ordering::Relaxed)),
             ),
             (
                 "axme_sse_streams_open",

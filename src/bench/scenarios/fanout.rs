@@ -40,7 +40,7 @@ pub struct FanoutFigures {
 }
 
 fn mb(bytes: Option<u64>) -> Option<f64> {
-    bytes.map(|b| round3(b as f64 / (1024.0 * 1024.0)))
+    bytes.map(|b| round3(crate::num::f64_from_u64(b) / (1024.0 * 1024.0)))
 }
 
 pub async fn run(run: Arc<Run>) -> Result<FanoutFigures, String> {
@@ -52,7 +52,7 @@ pub async fn run(run: Arc<Run>) -> Result<FanoutFigures, String> {
     let intent_id = create_intent(&mut setup, &body).await?;
     let rss_before = run.server_pid.and_then(resident_bytes);
 
-    run.progress.set_length(wanted as u64);
+    run.progress.set_length(u64::from(wanted));
     run.progress.set_message("connecting watchers");
     let connected = Arc::new(AtomicUsize::new(0));
     let gate = Arc::new(Semaphore::new(CONNECTING_AT_ONCE.min(cores() * 128)));
@@ -112,7 +112,9 @@ pub async fn run(run: Arc<Run>) -> Result<FanoutFigures, String> {
     }
     let per_watcher = match (rss_before, rss_with) {
         (Some(b), Some(w)) if watchers_connected > 0 => Some(round3(
-            w.saturating_sub(b) as f64 / 1024.0 / watchers_connected as f64,
+            crate::num::f64_from_u64(w.saturating_sub(b))
+                / 1024.0
+                / crate::num::f64_from_u64(watchers_connected),
         )),
         _ => None,
     };

@@ -84,10 +84,10 @@ pub async fn run(run: Arc<Run>) -> Result<LatencyFigures, String> {
         stopped,
     ));
     let ticker = track_progress(&run, start, end);
-    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
     let mut intents = tokio::task::JoinSet::new();
     let mut n = 0u64;
-    let cap = rate as u64 * (run.options.duration.as_secs() + 2) + 1000;
+    let cap = u64::from(rate) * (run.options.duration.as_secs() + 2) + 1000;
     while Instant::now() < end && n < cap {
         tick.tick().await;
         n += 1;

@@ -67,7 +67,7 @@ impl Figures {
                 BarCheck::at_least(
                     "watchers_received",
                     10_000.0,
-                    Some(f.watchers_received as f64),
+                    Some(crate::num::f64_from_u64(f.watchers_received)),
                 ),
                 BarCheck::at_most(
                     "server_rss_with_watchers_mb",
@@ -226,7 +226,7 @@ async fn drain(conn: &mut Conn) -> std::io::Result<()> {
 /// Moves the progress bar along the measured window until it ends.
 pub fn track_progress(run: &Run, start: Instant, end: Instant) -> tokio::task::JoinHandle<()> {
     let progress = run.progress.clone();
-    let total = end.saturating_duration_since(start).as_millis().max(1) as u64;
+    let total = crate::num::u64_from_u128(end.saturating_duration_since(start).as_millis().max(1));
     progress.set_length(total);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -238,7 +238,9 @@ pub fn track_progress(run: &Run, start: Instant, end: Instant) -> tokio::task::J
                 continue;
             }
             progress.set_message("measuring");
-            progress.set_position(now.duration_since(start).as_millis().min(total as u128) as u64);
+            progress.set_position(
+                crate::num::u64_from_u128(now.duration_since(start).as_millis()).min(total),
+            );
             if now >= end {
                 progress.set_message("finishing");
                 return;
@@ -252,5 +254,5 @@ pub fn per_second(count: u64, window: Duration) -> f64 {
     if secs <= 0.0 {
         return 0.0;
     }
-    (count as f64 / secs).round()
+    (crate::num::f64_from_u64(count) / secs).round()
 }

@@ -19,14 +19,16 @@ pub(super) fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
 /// A non-negative whole number; numeric strings and floats are accepted (runner output).
 pub(super) fn number(map: &Map<String, Value>, key: &str) -> Option<u64> {
     match map.get(key)? {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.ceil() as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| *f >= 0.0)
+                .map(|f| crate::num::u64_from_f64(f.ceil()))
+        }),
         Value::String(s) => s
             .trim()
             .parse::<f64>()
             .ok()
-            .map(|f| f.max(0.0).ceil() as u64),
+            .map(|f| crate::num::u64_from_f64(f.max(0.0).ceil())),
         _ => None,
     }
 }

@@ -79,7 +79,7 @@ impl Drop for Subscription {
 
 impl Hub {
     fn shard(&self, key: &(Topic, String)) -> &Shard {
-        let index = (self.hasher.hash_one(key) as usize) % SHARDS;
+        let index = crate::num::bucket(self.hasher.hash_one(key), SHARDS);
         &self.shards[index]
     }
 

@@ -86,9 +86,11 @@ impl Engine {
 
     /// Seconds from a bundle, scaled, in milliseconds.
     pub fn scaled_ms(&self, seconds: u64) -> i64 {
-        (seconds as f64 * 1000.0 * self.timing.time_scale)
-            .round()
-            .max(1.0) as i64
+        crate::num::i64_from_f64(
+            (crate::num::f64_from_u64(seconds) * 1000.0 * self.timing.time_scale)
+                .round()
+                .max(1.0),
+        )
     }
 
     pub fn agent(&self, address: &str) -> Option<AgentDeliveryRow> {

@@ -111,7 +111,7 @@ pub fn check_scope(caller: &Caller, params: &Params) -> ApiResult<()> {
 async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
     check_scope(&caller, &params)?;
     access::require(&caller, Scope::AgentsRead)?;
-    let limit = params.int("limit", 1, 1000)?.unwrap_or(100) as usize;
+    let limit = crate::num::usize_from_u64(params.int("limit", 1, 1000)?.unwrap_or(100));
     let mut views: Vec<AgentView> = app
         .directory
         .accounts_in(&caller.workspace_id)

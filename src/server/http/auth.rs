@@ -98,7 +98,7 @@ fn login_refused(refusal: LoginRefusal) -> ApiError {
             retry_after,
         ),
     };
-    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let seconds = crate::num::u64_from_f64(wait.as_secs_f64().ceil().max(1.0));
     let mut error = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         code,

@@ -172,7 +172,7 @@ async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> Ap
         .map(parse_statuses)
         .transpose()?
         .unwrap_or_default();
-    let limit = params.int("limit", 1, 500)?.unwrap_or(50) as u32;
+    let limit = crate::num::u32_from_u64(params.int("limit", 1, 500)?.unwrap_or(50));
     let before = match params.get("cursor") {
         None => None,
         Some(c) => Some(

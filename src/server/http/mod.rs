@@ -95,7 +95,7 @@ async fn observe(State(app): State<AppState>, request: Request, next: Next) -> R
         %method,
         route,
         status,
-        latency_us = started.elapsed().as_micros() as u64,
+        latency_us = crate::num::u64_from_u128(started.elapsed().as_micros()),
         trace_id = trace.to_str().unwrap_or(""),
         request_id = request_id.to_str().unwrap_or(""),
         "request"

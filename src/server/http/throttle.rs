@@ -48,7 +48,7 @@ pub async fn throttle(State(app): State<AppState>, mut request: Request, next: N
     }
     if class == Class::Stream {
         let open = app.metrics.open_streams.load(Ordering::Relaxed);
-        if open >= 0 && open as usize >= app.settings.limits.max_streams {
+        if usize::try_from(open).is_ok_and(|open| open >= app.settings.limits.max_streams) {
             return too_many_streams(app.settings.limits.max_streams);
         }
     }

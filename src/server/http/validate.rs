@@ -95,7 +95,7 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
             ));
         }
     };
-    let u32_max = u32::MAX as u64;
+    let u32_max = u64::from(u32::MAX);
     Ok(CreateIntentRequest {
         intent_type,
         correlation_id: opt_string(map, "correlation_id", 255)?.filter(|c| !c.trim().is_empty()),
@@ -106,9 +106,10 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
         deadline_at,
         remind_after_seconds: opt_positive(map, "remind_after_seconds", u32_max)?,
         remind_interval_seconds: opt_positive(map, "remind_interval_seconds", u32_max)?,
-        max_reminders: opt_positive(map, "max_reminders", 1000)?.map(|n| n as u32),
+        max_reminders: opt_positive(map, "max_reminders", 1000)?.map(crate::num::u32_from_u64),
         escalate_to: opt_string(map, "escalate_to", 383)?,
-        max_delivery_attempts: opt_positive(map, "max_delivery_attempts", 1000)?.map(|n| n as u32),
+        max_delivery_attempts: opt_positive(map, "max_delivery_attempts", 1000)?
+            .map(crate::num::u32_from_u64),
         human_task,
     })
 }

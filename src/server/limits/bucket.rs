@@ -126,7 +126,7 @@ impl Limiter {
         let refill = rate.refill();
         let mut hasher = DefaultHasher::new();
         (class, &who).hash(&mut hasher);
-        let shard = &self.shards[hasher.finish() as usize % SHARDS];
+        let shard = &self.shards[crate::num::bucket(hasher.finish(), SHARDS)];
         let mut map = match shard.lock() {
             Ok(map) => map,
             Err(poisoned) => poisoned.into_inner(),
@@ -146,12 +146,12 @@ impl Limiter {
             bucket.tokens -= 1.0;
         }
         let missing = capacity - bucket.tokens;
-        let seconds = |tokens: f64| (tokens.max(0.0) / refill).ceil() as u64;
+        let seconds = |tokens: f64| crate::num::u64_from_f64((tokens.max(0.0) / refill).ceil());
         Decision {
             allowed,
             scope,
             limit: rate.count,
-            remaining: bucket.tokens.floor().max(0.0) as u32,
+            remaining: crate::num::u32_from_u64(crate::num::u64_from_f64(bucket.tokens.floor())),
             reset: seconds(missing),
             retry_after: seconds(1.0 - bucket.tokens).max(1),
         }
@@ -238,7 +238,7 @@ mod tests {
     fn the_table_stays_bounded() {
         let l = limiter("ip.read=5/s");
         let t0 = Instant::now();
-        for i in 0..(SHARDS * SHARD_CAPACITY * 2) as u32 {
+        for i in 0..u32::try_from(SHARDS * SHARD_CAPACITY * 2).unwrap() {
             let ip = IpAddr::from(i.to_be_bytes());
             l.check_at(
                 Class::Read,

@@ -86,7 +86,7 @@ pub(super) fn end_parent(
                 e.error = Some(body);
             }
             if let Some(attempt) = details.get("delivery_attempt").and_then(Value::as_u64) {
-                intent.delivery_attempt = Some(attempt as u32);
+                intent.delivery_attempt = Some(crate::num::u32_from_u64(attempt));
             }
             e.details = details;
             push(&mut intent, &mut events, e);

@@ -286,7 +286,7 @@ impl Store for SqliteStore {
         self.write(move |conn, _| {
             let deleted = conn
                 .prepare_cached("DELETE FROM idempotency WHERE created_at < unixepoch() - ?1")?
-                .execute([age_seconds.min(i64::MAX as u64) as i64])?;
+                .execute([crate::num::i64_from_u64(age_seconds)])?;
             Ok(Staged::quiet(deleted))
         })
     }

@@ -50,7 +50,7 @@ fn intent_row(r: &Row<'_>) -> rusqlite::Result<(i64, IntentRow)> {
                 to_agent: r.get(7)?,
             },
             status,
-            delivery_cursor: r.get::<_, i64>(5)?.max(0) as u64,
+            delivery_cursor: crate::num::u64_from_i64(r.get::<_, i64>(5)?),
             json: r.get(6)?,
         },
     ))
@@ -80,7 +80,7 @@ pub fn events_after(
     )?;
     let events = stmt
         .query_map(
-            rusqlite::params![rowid, since.min(i64::MAX as u64) as i64],
+            rusqlite::params![rowid, crate::num::i64_from_u64(since)],
             |r| r.get(0),
         )?
         .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -122,7 +122,7 @@ pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPa
         args.push(SqlValue::Integer(before));
         sql.push_str(&format!(" AND id < ?{}", args.len()));
     }
-    args.push(SqlValue::Integer(q.limit as i64));
+    args.push(SqlValue::Integer(i64::from(q.limit)));
     sql.push_str(&format!(" ORDER BY id DESC LIMIT ?{}", args.len()));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
@@ -145,8 +145,8 @@ pub fn deliveries(conn: &Connection, q: &DeliveryQuery) -> rusqlite::Result<Vec<
         .query_map(
             rusqlite::params![
                 q.address,
-                q.after_cursor.min(i64::MAX as u64) as i64,
-                q.limit as i64
+                crate::num::i64_from_u64(q.after_cursor),
+                i64::from(q.limit)
             ],
             intent_row,
         )?

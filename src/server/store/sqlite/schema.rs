@@ -259,7 +259,7 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let current: Option<i64> = conn
         .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
         .ok();
-    let current = current.unwrap_or(0).max(0) as usize;
+    let current = usize::try_from(current.unwrap_or(0)).unwrap_or(0);
     if current > MIGRATIONS.len() {
         // Written by a newer axme: its tables may mean things this build does not know.
         return Err(rusqlite::Error::InvalidParameterName(format!(
@@ -274,7 +274,10 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
-        tx.execute("UPDATE schema_version SET version = ?1", [index as i64 + 1])?;
+        tx.execute(
+            "UPDATE schema_version SET version = ?1",
+            [i64::try_from(index + 1).unwrap_or(i64::MAX)],
+        )?;
         tx.commit()?;
         tracing::info!(version = index + 1, "applied schema migration");
     }
@@ -294,10 +297,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, SyncMode::Normal).unwrap();
-        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(
+            schema_version(&conn).unwrap(),
+            i64::try_from(MIGRATIONS.len()).unwrap()
+        );
         drop(conn);
         let conn = open_writer(&path, SyncMode::Full).unwrap();
-        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(
+            schema_version(&conn).unwrap(),
+            i64::try_from(MIGRATIONS.len()).unwrap()
+        );
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
@@ -321,7 +330,10 @@ mod tests {
                 .unwrap();
         }
         let conn = open_writer(&path, SyncMode::Normal).unwrap();
-        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(
+            schema_version(&conn).unwrap(),
+            i64::try_from(MIGRATIONS.len()).unwrap()
+        );
         let kept: String = conn
             .query_row("SELECT v FROM keep_me", [], |r| r.get(0))
             .unwrap();

@@ -233,7 +233,9 @@ impl Tx for SqliteTx<'_> {
             .prepare_cached(
                 "UPDATE intents SET delivery_cursor = ?2 WHERE intent_id = ?1 RETURNING to_agent",
             )?
-            .query_row(params![intent_id, cursor as i64], |r| r.get(0))
+            .query_row(params![intent_id, crate::num::i64_from_u64(cursor)], |r| {
+                r.get(0)
+            })
             .optional()?;
         let Some(to_agent) = to_agent else {
             return Ok(false);

@@ -43,7 +43,7 @@ impl WriterState {
             |r| r.get(0),
         )?;
         Ok(WriterState {
-            last_cursor: last.max(0) as u64,
+            last_cursor: crate::num::u64_from_i64(last),
             reactor: None,
             hot: Vec::new(),
         })

@@ -177,8 +177,8 @@ pub fn create_intent(
         n.meta.sender_sa_id,
         n.meta.to_agent,
         n.status.as_str(),
-        last_seq as i64,
-        cursor as i64,
+        crate::num::i64_from_u64(last_seq),
+        crate::num::i64_from_u64(cursor),
         n.created_at,
         n.intent_json
     ])?;
@@ -220,7 +220,7 @@ fn insert_events<'a>(
         "INSERT INTO intent_events (intent_rowid, seq, body) VALUES (?1, ?2, ?3)",
     )?;
     for (seq, json) in events {
-        stmt.execute(params![rowid, seq as i64, json])?;
+        stmt.execute(params![rowid, crate::num::i64_from_u64(seq), json])?;
     }
     Ok(())
 }
@@ -270,7 +270,7 @@ pub fn transition(
     let mut encoded = Vec::with_capacity(decision.events.len());
     for (i, event) in decision.events.iter().enumerate() {
         // The log has no gaps: the engine must continue exactly after the stored seq.
-        if event.seq != last_seq as u64 + 1 + i as u64 {
+        if event.seq != crate::num::u64_from_i64(last_seq) + 1 + crate::num::u64_from_usize(i) {
             return Err(StoreError::internal("event sequence out of order"));
         }
         encoded.push((event.seq, StoreError::encode(event)?));
@@ -287,7 +287,7 @@ pub fn transition(
     .execute(params![
         rowid,
         decision.intent.status.as_str(),
-        new_last as i64,
+        crate::num::i64_from_u64(new_last),
         updated_at,
         intent_json
     ])?;
