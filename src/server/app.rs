@@ -41,6 +41,10 @@ pub struct App {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Where the data lives, as the banner says it.
     pub database: String,
+    /// `sqlite` or `postgres` (`/health`).
+    pub store_kind: &'static str,
+    /// This node's name among several on one database (`/health`, `/metrics`).
+    pub node_id: String,
     /// The admin key made on the first start of a database (never stored); shown once.
     pub first_admin_key: Option<String>,
     /// Another node changed tenants, keys or agent settings: reload them (`run`).
@@ -215,6 +219,11 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
         shutdown,
         tls,
         database: description,
+        store_kind: match config.database {
+            Database::Postgres(_) => "postgres",
+            Database::File(_) | Database::Ephemeral => "sqlite",
+        },
+        node_id: config.node_id.clone(),
         first_admin_key: None,
         directory_stale,
         _temp_dir: temp_dir,

@@ -29,6 +29,7 @@ mod server_auth;
 mod server_authz;
 mod server_basics;
 mod server_cluster;
+mod server_cluster_failover;
 mod server_durability;
 mod server_hardening;
 mod server_idempotency;

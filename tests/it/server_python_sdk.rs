@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use crate::common::TestServer;
+use crate::common::{Agent, TestServer};
 
 const SDK_REQUIREMENT: &str = "axme==0.2.0";
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
@@ -85,29 +85,27 @@ fn ensure_venv() -> PathBuf {
     venv
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn official_python_sdk_drives_the_server() {
+/// The venv, or None where python3 is missing outside CI (the test then skips).
+pub fn sdk_venv() -> Option<PathBuf> {
     if !python3_available() {
         if std::env::var_os("CI").is_none() {
             eprintln!("SKIPPED: python3 is not installed (and CI is unset)");
-            return;
+            return None;
         }
         panic!("python3 is required in CI for the Python SDK test");
     }
-    let venv = tokio::task::spawn_blocking(ensure_venv)
-        .await
-        .expect("venv task");
+    Some(ensure_venv())
+}
 
-    let server = TestServer::start();
-    let admin = server.admin();
-    let agent = server.provision_agent(&admin, "sdk-agent").await;
+/// Runs `sdk_scenario.py` against `server` with `admin`'s and `agent`'s keys (made on any
+/// node of its database) and asserts it passed.
+pub async fn run_sdk_scenario(venv: &Path, server: &TestServer, admin: &str, agent: &Agent) {
     assert!(!agent.org_id.is_empty() && !agent.workspace_id.is_empty());
-
     let script = manifest_dir().join("tests/it/python/sdk_scenario.py");
-    let mut cmd = tokio::process::Command::new(venv_python(&venv));
+    let mut cmd = tokio::process::Command::new(venv_python(venv));
     cmd.arg(&script)
         .env("AXME_TEST_BASE_URL", &server.url)
-        .env("AXME_TEST_ADMIN_KEY", &admin)
+        .env("AXME_TEST_ADMIN_KEY", admin)
         .env("AXME_TEST_AGENT_KEY", &agent.key)
         .env("AXME_TEST_AGENT_ADDRESS", &agent.address)
         .env("AXME_TEST_ORG_ID", &agent.org_id)
@@ -128,4 +126,18 @@ async fn official_python_sdk_drives_the_server() {
         show(&output)
     );
     println!("{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_python_sdk_drives_the_server() {
+    let Some(venv) = tokio::task::spawn_blocking(sdk_venv)
+        .await
+        .expect("venv task")
+    else {
+        return;
+    };
+    let server = TestServer::start();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "sdk-agent").await;
+    run_sdk_scenario(&venv, &server, &admin, &agent).await;
 }

@@ -22,16 +22,28 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/capabilities", get(capabilities))
 }
 
-async fn health() -> Response {
+/// Liveness, with what a load balancer or an operator checks: which database and node.
+async fn health(State(app): State<AppState>) -> Response {
     json_value(&json!({
         "ok": true,
         "service": "axme-server",
         "version": env!("CARGO_PKG_VERSION"),
+        "database": app.store_kind,
+        "node_id": app.node_id,
     }))
 }
 
 async fn metrics(State(app): State<AppState>) -> Response {
     let mut text = app.metrics.render();
+    // Each node is scraped on its own; this names it (join on `node` across a cluster).
+    text.push_str("# HELP axme_node_info The node serving these metrics and its database.\n");
+    text.push_str("# TYPE axme_node_info gauge\n");
+    let _ = writeln!(
+        text,
+        "axme_node_info{{node=\"{}\",database=\"{}\"}} 1",
+        app.node_id.replace(['\\', '"', '\n'], "_"),
+        app.store_kind
+    );
     text.push_str("# HELP axme_rate_limited_total Requests refused with 429, by bucket scope and route class.\n");
     text.push_str("# TYPE axme_rate_limited_total counter\n");
     for (scope, class, n) in app.limiter.refusals() {
