@@ -27,6 +27,7 @@ mod cli_terminal;
 mod server_agents;
 mod server_auth;
 mod server_authz;
+mod server_authz_matrix;
 mod server_basics;
 mod server_cluster;
 mod server_cluster_failover;

@@ -193,11 +193,10 @@ async fn no_push_to_a_callback_set_for_another_workspace() {
     let (url, shared) = receiver(0).await;
     let mut bundle = push_bundle(&url);
     bundle["agents"][0]["address"] = json!(format!("{}/victim", other.address_prefix));
-    let applied = apply(&server, &admin, &bundle).await;
-    assert!(
-        applied["agents"][0]["callback_secret"].is_null(),
-        "{applied}"
-    );
+    // Another workspace's agents are closed to this one: the bundle is refused.
+    let r = server.post("/v1/scenarios/apply", &admin, &bundle).await;
+    r.expect_error(403, "receiver_agent_closed");
+    assert!(!r.text.contains("whsec_"), "{}", r.text);
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert!(
         shared.lock().unwrap().requests.is_empty(),

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod hub;
 pub mod lifecycle;
 pub mod listeners;
+pub mod policy;
 pub mod push;
 pub mod reactor;
 pub mod refusal;

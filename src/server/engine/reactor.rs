@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::timers::{self, Timer};
 use super::workflow;
+use crate::protocol::access::ReceivePolicy;
 use crate::protocol::event::kind;
 use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
 use crate::server::clock::SharedClock;
@@ -63,6 +64,8 @@ pub struct Engine {
     leases: Mutex<HashMap<String, u64>>,
     /// Who listens on each agent address (shown by `GET /v1/agents…`).
     pub listeners: Arc<super::listeners::Listeners>,
+    /// Receive policies per agent address, as stored (absent: closed to other workspaces).
+    policies: RwLock<HashMap<String, ReceivePolicy>>,
 }
 
 impl Engine {
@@ -73,6 +76,7 @@ impl Engine {
             agents: RwLock::new(agents.into_iter().map(|a| (a.address.clone(), a)).collect()),
             leases: Mutex::new(HashMap::new()),
             listeners: Arc::default(),
+            policies: RwLock::default(),
         }
     }
 
@@ -100,6 +104,31 @@ impl Engine {
     pub fn set_agent(&self, row: AgentDeliveryRow) {
         if let Ok(mut map) = self.agents.write() {
             map.insert(row.address.clone(), row);
+        }
+    }
+
+    /// The receive policy of `address` (closed to other workspaces when none was set).
+    pub fn receive_policy(&self, address: &str) -> ReceivePolicy {
+        self.policies
+            .read()
+            .ok()
+            .and_then(|map| map.get(address).cloned())
+            .unwrap_or_else(|| ReceivePolicy::default_for(address))
+    }
+
+    /// Replaces every known policy (at start, and when another node changed one).
+    pub fn set_policies(&self, policies: Vec<ReceivePolicy>) {
+        if let Ok(mut map) = self.policies.write() {
+            *map = policies
+                .into_iter()
+                .map(|p| (p.address.clone(), p))
+                .collect();
+        }
+    }
+
+    pub fn set_policy(&self, policy: ReceivePolicy) {
+        if let Ok(mut map) = self.policies.write() {
+            map.insert(policy.address.clone(), policy);
         }
     }
 

@@ -16,6 +16,7 @@ use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status, Timest
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
+use crate::server::engine::policy;
 use crate::server::engine::timers;
 use crate::server::store::{
     CreateOutcome, Decide, IdempotencyKey, IntentMeta, ListQuery, NewIntent, StoreError,
@@ -57,6 +58,25 @@ pub fn resolve_address(app: &AppState, caller: &Caller, raw: &str) -> (String, O
     }
 }
 
+/// The receiver's policy admits the caller (always within its own workspace).
+pub fn receiver_admits(
+    app: &AppState,
+    caller: &Caller,
+    to_agent: &str,
+    to_workspace_id: Option<&str>,
+) -> ApiResult<()> {
+    if to_workspace_id.is_none_or(|ws| ws == caller.workspace_id) {
+        return Ok(());
+    }
+    let policy = app.engine.receive_policy(to_agent);
+    Ok(policy::admits(
+        &policy,
+        to_workspace_id,
+        &caller.workspace_id,
+        &caller.address,
+    )?)
+}
+
 /// Hash of the body with sorted keys (serde_json's default map is ordered), ignoring the
 /// server-derived `from_agent`.
 fn canonical_hash(body: &Value) -> [u8; 32] {
@@ -77,6 +97,12 @@ async fn create(
     let idempotency = idempotency_key(&headers)?;
     let request = validate::create_request(&body)?;
     let (to_agent, to_workspace_id) = resolve_address(&app, &caller, &request.to_agent);
+    receiver_admits(&app, &caller, &to_agent, to_workspace_id.as_deref())?;
+    // A completion thread lands in `reply_to`'s inbox: the same rule as a send.
+    if let Some(reply_to) = request.reply_to.as_deref() {
+        let (address, workspace) = resolve_address(&app, &caller, reply_to);
+        receiver_admits(&app, &caller, &address, workspace.as_deref())?;
+    }
     let correlation_id = request
         .correlation_id
         .clone()

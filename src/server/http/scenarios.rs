@@ -71,6 +71,8 @@ fn resolve_agents(
             Some(AgentRef::Full(addr)) => app.directory.workspace_of(&addr),
             _ => None,
         };
+        // Naming another workspace's agent sends it the step intents: its policy decides.
+        super::intents::receiver_admits(app, caller, &address, to_workspace_id.as_deref())?;
         let mut resolved = ResolvedAgent {
             role: a.role.clone(),
             address: address.clone(),
@@ -190,7 +192,11 @@ async fn apply(
     }
     let reply_to = match bundle.intent.reply_to.as_deref() {
         None | Some("self" | "initiator_inbox") => caller.address.clone(),
-        Some(other) => super::intents::resolve_address(&app, &caller, other).0,
+        Some(other) => {
+            let (address, workspace) = super::intents::resolve_address(&app, &caller, other);
+            super::intents::receiver_admits(&app, &caller, &address, workspace.as_deref())?;
+            address
+        }
     };
     let applicant = Applicant {
         sa_id: caller.sa_id.clone(),

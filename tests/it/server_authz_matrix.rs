@@ -1,0 +1,480 @@
+//! The authorization matrix (issue 10, proof): every route the gateway serves × seven
+//! callers, each cell asserting allow or deny (status and error code).
+//!
+//! The routes come from the served `/openapi.json`, whose own test fails for a served route
+//! it lacks; this test fails for a documented route without a row here. So a new route
+//! cannot ship without someone deciding who may call it.
+//!
+//! The subject of every row is the agent `alpha` of the default workspace and what concerns
+//! it: an intent a member sent to it, its account, its key, its inbox. Each cell gets fresh
+//! subjects, so an allowed change in one cell never decides the next.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::common::{Agent, TestServer, urlencode};
+use crate::server_authz::account_with_key;
+
+/// Who calls, in the column order of [`ROWS`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    /// The default workspace's admin key (the banner's).
+    Admin,
+    /// A person's key: an account of role `member`.
+    Member,
+    /// The key of `alpha`, the agent the row concerns.
+    Agent,
+    /// The key of `beta`, another agent of the same workspace.
+    OtherAgent,
+    /// The admin key of another workspace.
+    OtherWorkspace,
+    /// A revoked admin key.
+    Revoked,
+    /// No key at all.
+    NoKey,
+}
+
+const CALLERS: [Who; 7] = [
+    Who::Admin,
+    Who::Member,
+    Who::Agent,
+    Who::OtherAgent,
+    Who::OtherWorkspace,
+    Who::Revoked,
+    Who::NoKey,
+];
+
+/// One cell: allowed (a 2xx), or refused with this status and error code.
+#[derive(Debug, Clone, Copy)]
+enum Cell {
+    Ok,
+    No(u16, &'static str),
+}
+
+use Cell::{No, Ok};
+
+const DENIED: Cell = No(403, "policy_denied");
+const GONE: Cell = No(401, "invalid_platform_api_key");
+const NO_KEY: Cell = No(401, "missing_platform_api_key");
+const NO_INTENT: Cell = No(404, "intent_not_found");
+const NO_ACCOUNT: Cell = No(404, "service_account_not_found");
+const CLOSED: Cell = No(403, "receiver_agent_closed");
+
+/// `(method, path as documented, [admin, member, agent, other agent, other workspace,
+/// revoked, no key])`.
+type Row = (&'static str, &'static str, [Cell; 7]);
+
+const ROWS: &[Row] = &[
+    ("get", "/health", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    ("get", "/metrics", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    ("get", "/openapi.json", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    (
+        "get",
+        "/v1/capabilities",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    // A send to alpha; another workspace's agents are closed to it by default.
+    (
+        "post",
+        "/v1/intents",
+        [Ok, Ok, Ok, Ok, CLOSED, GONE, NO_KEY],
+    ),
+    // Everyone lists what it sees (the filter is asserted in server_authz).
+    ("get", "/v1/intents", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    // The intent the member sent to alpha: its parties and the admin see it.
+    (
+        "get",
+        "/v1/intents/{intent_id}",
+        [Ok, Ok, Ok, NO_INTENT, NO_INTENT, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/intents/{intent_id}/events",
+        [Ok, Ok, Ok, NO_INTENT, NO_INTENT, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/intents/{intent_id}/events/stream",
+        [Ok, Ok, Ok, NO_INTENT, NO_INTENT, GONE, NO_KEY],
+    ),
+    // Changes: its receiver, its sender or an admin.
+    (
+        "post",
+        "/v1/intents/{intent_id}/resolve",
+        [Ok, Ok, Ok, DENIED, NO_INTENT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/intents/{intent_id}/resume",
+        [Ok, Ok, Ok, DENIED, NO_INTENT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/intents/{intent_id}/cancel",
+        [Ok, Ok, Ok, DENIED, NO_INTENT, GONE, NO_KEY],
+    ),
+    ("get", "/v1/agents", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    (
+        "get",
+        "/v1/agents/{address}",
+        [Ok, Ok, Ok, Ok, No(404, "agent_not_found"), GONE, NO_KEY],
+    ),
+    // Alpha's deliveries: alpha itself, or its workspace's admin.
+    (
+        "get",
+        "/v1/agents/{address}/intents/stream",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    // A workspace of the caller's organisation, made by an admin.
+    (
+        "post",
+        "/v1/workspaces",
+        [Ok, DENIED, DENIED, DENIED, Ok, GONE, NO_KEY],
+    ),
+    // Accounts are made by admins, in their own workspace.
+    (
+        "post",
+        "/v1/service-accounts",
+        [Ok, DENIED, DENIED, DENIED, Ok, GONE, NO_KEY],
+    ),
+    // An admin lists its workspace; others their own account.
+    (
+        "get",
+        "/v1/service-accounts",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    // Alpha's account: alpha or its admin; another workspace's admin does not find it.
+    (
+        "get",
+        "/v1/service-accounts/{sa_id}",
+        [Ok, DENIED, Ok, DENIED, NO_ACCOUNT, GONE, NO_KEY],
+    ),
+    (
+        "patch",
+        "/v1/service-accounts/{sa_id}",
+        [Ok, DENIED, DENIED, DENIED, NO_ACCOUNT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/service-accounts/{sa_id}/keys",
+        [Ok, DENIED, DENIED, DENIED, NO_ACCOUNT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/service-accounts/{sa_id}/keys/{key_id}/revoke",
+        [Ok, DENIED, DENIED, DENIED, NO_ACCOUNT, GONE, NO_KEY],
+    ),
+    // Sign-in needs no key, and a key changes nothing.
+    (
+        "post",
+        "/v1/auth/login-intent",
+        [Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+    ),
+    (
+        "post",
+        "/v1/auth/login-intent/{login_id}/verify",
+        [WRONG_CODE; 7],
+    ),
+    ("post", "/v1/auth/refresh", [BAD_REFRESH; 7]),
+    ("post", "/v1/auth/logout", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    (
+        "get",
+        "/v1/portal/personal/context",
+        [Ok, Ok, Ok, Ok, Ok, GONE, No(401, "missing_actor_token")],
+    ),
+    (
+        "post",
+        "/v1/scenarios/validate",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    // A workflow whose step goes to alpha (settings unchanged): anyone of its workspace
+    // who may send; another workspace is refused like a direct send.
+    (
+        "post",
+        "/v1/scenarios/apply",
+        [Ok, Ok, Ok, Ok, CLOSED, GONE, NO_KEY],
+    ),
+    ("get", "/v1/me/tasks", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    // Alpha's inbox (`owner_agent` names it): alpha or its admin.
+    (
+        "get",
+        "/v1/inbox",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    // A thread of alpha's inbox: others are not told it exists.
+    (
+        "get",
+        "/v1/inbox/{thread_id}",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+];
+
+const WRONG_CODE: Cell = No(404, "login_not_found");
+const BAD_REFRESH: Cell = No(401, "invalid_refresh_token");
+const NO_THREAD: Cell = No(404, "thread_not_found");
+
+/// The callers' keys and the subjects every row is about.
+struct World {
+    server: TestServer,
+    admin: String,
+    member: Agent,
+    alpha: Agent,
+    beta: Agent,
+    other_ws: String,
+    revoked: String,
+}
+
+impl World {
+    async fn new() -> World {
+        let mut settings = axme::server::Settings::default();
+        // Hundreds of requests from one address in a second: not what this test is about.
+        settings.limits.rates = axme::server::limits::RateLimits::off();
+        settings.limits.login = axme::server::limits::LoginLimits::off();
+        let server = TestServer::embedded(settings);
+        let admin = server.admin();
+        let member = account_with_key(&server, &admin, "mia", "member", None).await;
+        let alpha = server.provision_agent(&admin, "alpha").await;
+        let beta = server.provision_agent(&admin, "beta").await;
+        let other_ws = server.create_workspace(&admin, "elsewhere").await.admin_key;
+        let gone = account_with_key(&server, &admin, "former", "admin", None).await;
+        server
+            .post(
+                &format!(
+                    "/v1/service-accounts/{}/keys/{}/revoke",
+                    gone.sa_id, gone.key_id
+                ),
+                &admin,
+                &json!({}),
+            )
+            .await
+            .expect_ok();
+        World {
+            server,
+            admin,
+            member,
+            alpha,
+            beta,
+            other_ws,
+            revoked: gone.key,
+        }
+    }
+
+    fn key(&self, who: Who) -> Option<&str> {
+        match who {
+            Who::Admin => Some(&self.admin),
+            Who::Member => Some(&self.member.key),
+            Who::Agent => Some(&self.alpha.key),
+            Who::OtherAgent => Some(&self.beta.key),
+            Who::OtherWorkspace => Some(&self.other_ws),
+            Who::Revoked => Some(&self.revoked),
+            Who::NoKey => None,
+        }
+    }
+
+    /// A fresh intent from the member to alpha.
+    async fn intent_to_alpha(&self) -> String {
+        self.server
+            .create_intent(&self.member.key, &self.alpha.address, json!({"n": 1}))
+            .await
+    }
+
+    /// A fresh finished intent whose completion landed in alpha's inbox: its thread id.
+    async fn thread_of_alpha(&self) -> String {
+        let mut body = crate::common::intent_body(&self.beta.address, json!({}));
+        body["reply_to"] = json!(self.alpha.address);
+        let r = self
+            .server
+            .post("/v1/intents", &self.alpha.key, &body)
+            .await;
+        r.expect_ok();
+        let id = crate::common::str_field(&r.body, "intent_id");
+        self.server
+            .post(
+                &format!("/v1/intents/{id}/resolve"),
+                &self.beta.key,
+                &json!({"status": "COMPLETED", "result": {}}),
+            )
+            .await
+            .expect_ok();
+        id
+    }
+
+    /// The concrete request of a row for one cell: path and body.
+    async fn request(&self, method: &str, route: &str, cell: usize) -> (String, Option<Value>) {
+        let alpha = urlencode(&self.alpha.address);
+        let sa = &self.alpha.sa_id;
+        let with_id = |id: &str| route.replace("{intent_id}", id);
+        match (method, route) {
+            ("post", "/v1/intents") => (
+                route.into(),
+                Some(crate::common::intent_body(&self.alpha.address, json!({}))),
+            ),
+            ("get", "/v1/intents/{intent_id}/events/stream") => (
+                format!("{}?wait_seconds=1", with_id(&self.intent_to_alpha().await)),
+                None,
+            ),
+            (_, p) if p.starts_with("/v1/intents/{intent_id}") => {
+                let body = match p.rsplit('/').next() {
+                    Some("resolve") => Some(json!({"status": "COMPLETED", "result": {}})),
+                    Some("resume") => Some(json!({"result": {"done": true}})),
+                    Some("cancel") => Some(json!({"reason": "matrix"})),
+                    _ => None,
+                };
+                (with_id(&self.intent_to_alpha().await), body)
+            }
+            ("get", "/v1/agents/{address}") => (format!("/v1/agents/{alpha}"), None),
+            ("get", "/v1/agents/{address}/intents/stream") => (
+                format!("/v1/agents/{alpha}/intents/stream?wait_seconds=1"),
+                None,
+            ),
+            ("post", "/v1/workspaces") => {
+                (route.into(), Some(json!({"name": format!("ws{cell}")})))
+            }
+            ("post", "/v1/service-accounts") => {
+                (route.into(), Some(json!({"name": format!("made{cell}")})))
+            }
+            ("get" | "patch", "/v1/service-accounts/{sa_id}") => (
+                format!("/v1/service-accounts/{sa}"),
+                (method == "patch").then(|| json!({"delivery_mode": "stream"})),
+            ),
+            ("post", "/v1/service-accounts/{sa_id}/keys") => {
+                (format!("/v1/service-accounts/{sa}/keys"), Some(json!({})))
+            }
+            ("post", "/v1/service-accounts/{sa_id}/keys/{key_id}/revoke") => {
+                let k = self
+                    .server
+                    .post(
+                        &format!("/v1/service-accounts/{sa}/keys"),
+                        &self.admin,
+                        &json!({}),
+                    )
+                    .await;
+                k.expect_ok();
+                let key_id = crate::common::str_field(&k.body["key"], "key_id");
+                (
+                    format!("/v1/service-accounts/{sa}/keys/{key_id}/revoke"),
+                    Some(json!({})),
+                )
+            }
+            ("post", "/v1/auth/login-intent") => (
+                route.into(),
+                Some(json!({"email": format!("matrix{cell}@example.com")})),
+            ),
+            ("post", "/v1/auth/login-intent/{login_id}/verify") => (
+                format!("/v1/auth/login-intent/{}/verify", uuid_like(cell)),
+                Some(json!({"code": "000000"})),
+            ),
+            ("post", "/v1/auth/refresh") => (
+                route.into(),
+                Some(json!({"refresh_token": "axme_rt_nothing"})),
+            ),
+            ("post", "/v1/auth/logout") => (
+                route.into(),
+                Some(json!({"refresh_token": "axme_rt_nothing"})),
+            ),
+            ("post", "/v1/scenarios/validate" | "/v1/scenarios/apply") => {
+                (route.into(), Some(self.bundle()))
+            }
+            ("get", "/v1/inbox") => (format!("/v1/inbox?owner_agent={alpha}"), None),
+            ("get", "/v1/inbox/{thread_id}") => {
+                (format!("/v1/inbox/{}", self.thread_of_alpha().await), None)
+            }
+            _ => (route.into(), (method != "get").then(|| json!({}))),
+        }
+    }
+
+    /// A one-step workflow for alpha, named by its full address, its settings unchanged.
+    fn bundle(&self) -> Value {
+        json!({
+            "scenario_id": "test.matrix.v1",
+            "agents": [{"role": "a", "address": self.alpha.address}],
+            "workflow": {"steps": [{"step_id": "s", "tool_id": "tool.agent.task.v1", "assigned_to": "a"}]},
+            "intent": {"type": "intent.matrix.v1", "payload": {}}
+        })
+    }
+}
+
+fn uuid_like(n: usize) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+/// `(method, path)` of every operation in the served `/openapi.json`.
+async fn documented(server: &TestServer) -> BTreeSet<(String, String)> {
+    let r = server
+        .call(reqwest::Method::GET, "/openapi.json", None, None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let paths = r.body["paths"].as_object().expect("paths in /openapi.json");
+    paths
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .into_iter()
+                .flat_map(|o| o.keys())
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_route_times_every_caller() {
+    let world = World::new().await;
+    let rows: BTreeSet<(String, String)> = ROWS
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(rows.len(), ROWS.len(), "a route has two rows");
+    let served = documented(&world.server).await;
+    let missing: Vec<_> = served.difference(&rows).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix (decide who may call them): {missing:?}"
+    );
+    let stale: Vec<_> = rows.difference(&served).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes no longer served: {stale:?}"
+    );
+
+    let mut wrong = Vec::new();
+    for (method, route, cells) in ROWS {
+        let runs = CALLERS
+            .iter()
+            .zip(cells)
+            .enumerate()
+            .map(|(i, (who, cell))| {
+                let world = &world;
+                async move {
+                    let (path, body) = world.request(method, route, i).await;
+                    let verb = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+                        .expect("an HTTP method");
+                    let r = world
+                        .server
+                        .call(verb, &path, world.key(*who), body.as_ref())
+                        .await;
+                    let fine = match cell {
+                        Ok => (200..300).contains(&r.status),
+                        No(status, code) => {
+                            r.status == *status && r.body["error"]["code"] == json!(code)
+                        }
+                    };
+                    (!fine).then(|| {
+                        format!(
+                            "{} {route} as {who:?}: expected {cell:?}, got {} {}",
+                            method.to_uppercase(),
+                            r.status,
+                            r.text.chars().take(300).collect::<String>()
+                        )
+                    })
+                }
+            });
+        wrong.extend(
+            futures_util::future::join_all(runs)
+                .await
+                .into_iter()
+                .flatten(),
+        );
+    }
+    assert!(wrong.is_empty(), "wrong cells:\n{}", wrong.join("\n"));
+}
