@@ -44,6 +44,7 @@ mod server_python_sdk;
 mod server_resolve;
 mod server_scenarios;
 mod server_smoke;
+mod server_soak;
 mod server_sse;
 mod server_timers;
 mod server_tls;

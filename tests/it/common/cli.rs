@@ -112,10 +112,21 @@ pub fn free_port() -> u16 {
 /// `axme server` on a fixed port and database, with its config dir set to `config_dir` (so the
 /// `local` context it may write lands there). Returns the child and its banner.
 pub fn spawn_server_at(port: u16, db: &Path, config_dir: &Path) -> (std::process::Child, String) {
+    spawn_server_with(port, db, config_dir, &[])
+}
+
+/// `spawn_server_at` with extra server arguments.
+pub fn spawn_server_with(
+    port: u16,
+    db: &Path,
+    config_dir: &Path,
+    extra: &[&str],
+) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = Command::new(BIN)
         .args(["server", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db)
+        .args(extra)
         .env("AXME_CONFIG_DIR", config_dir)
         .env("AXME_SECRET_STORAGE", "file")
         .env("NO_COLOR", "1")
