@@ -221,6 +221,9 @@ async fn send(ctx: &Ctx, remote: &Remote, args: SendArgs) -> CliResult {
         to_agent: args.to.trim().to_string(),
         payload,
         deadline_at,
+        // Sent beside the absolute time, for our gateway's idempotency fingerprint: the same
+        // command re-run with the same key then replays instead of differing in deadline_at.
+        deadline_seconds: args.deadline.map(|d| d.as_secs().max(1)),
         ..Default::default()
     };
     let key = args

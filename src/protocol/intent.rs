@@ -26,6 +26,11 @@ pub struct CreateIntentRequest {
     pub reply_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_at: Option<Timestamp>,
+    /// Our extension: the deadline relative to the request's arrival, as `axme intents send
+    /// --deadline 5m` means it. The idempotency fingerprint takes it instead of
+    /// `deadline_at`, so re-running the same command with the same key replays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remind_after_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +126,20 @@ pub struct Intent {
 pub struct GetIntentResponse {
     pub ok: bool,
     pub intent: Intent,
+}
+
+/// The fields `GET /v1/intents/{id}` repeats beside `intent` (spec §12.6): the poll, http
+/// and inbox example agents read `payload` and the status off the top level.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IntentMirror {
+    pub intent_id: String,
+    pub intent_type: String,
+    pub status: Status,
+    pub lifecycle_status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_waiting_reason: Option<WaitingReason>,
+    #[serde(default)]
+    pub payload: Value,
 }
 
 /// `GET /v1/intents?status=&to_agent=&limit=&cursor=`.

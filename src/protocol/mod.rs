@@ -22,7 +22,8 @@ pub use delivery::{AgentDelivery, DeliveryMode};
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{EventsResponse, IntentEvent, PendingWith};
 pub use intent::{
-    CreateIntentRequest, CreateIntentResponse, GetIntentResponse, Intent, ListIntentsResponse,
+    CreateIntentRequest, CreateIntentResponse, GetIntentResponse, Intent, IntentMirror,
+    ListIntentsResponse,
     ResolveRequest, ResolveResponse, ResumeBody, ResumeResponse,
 };
 pub use status::{Status, WaitingReason};

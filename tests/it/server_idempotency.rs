@@ -219,3 +219,79 @@ async fn concurrent_duplicates_create_one_intent() {
         list.text
     );
 }
+
+/// What the sender meant is fingerprinted, not the `correlation_id` a client generates per
+/// call (the Python SDK does) nor the `deadline_at` a relative deadline yields per run: a
+/// retry replays the original intent, which keeps its original correlation id.
+#[tokio::test]
+async fn fingerprint_ignores_generated_correlation_and_relative_deadline() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let send = |body: Value| {
+        let server = &server;
+        let admin = admin.clone();
+        async move {
+            let r = server
+                .http
+                .post(server.endpoint("/v1/intents"))
+                .header("x-api-key", admin)
+                .header("Idempotency-Key", "meant-0001")
+                .json(&body)
+                .send()
+                .await
+                .expect("request");
+            crate::common::Resp::read(r).await
+        }
+    };
+    let mut body = intent_body("agent://local/default/meant", json!({"x": 1}));
+    body["deadline_seconds"] = json!(300);
+    body["correlation_id"] = json!(uuid::Uuid::new_v4().to_string());
+    body["deadline_at"] = json!("2030-01-01T00:00:00Z");
+    let first = send(body.clone()).await;
+    first.expect_ok();
+    let id = str_field(&first.body, "intent_id");
+    let original = server.intent(&admin, &id).await;
+
+    let mut retry = body.clone();
+    retry["correlation_id"] = json!(uuid::Uuid::new_v4().to_string());
+    retry["deadline_at"] = json!("2030-01-01T00:00:07Z");
+    let again = send(retry.clone()).await;
+    again.expect_ok();
+    assert_eq!(again.body, first.body, "the retry replays the original answer");
+    let after = server.intent(&admin, &id).await;
+    assert_eq!(after["correlation_id"], original["correlation_id"]);
+    assert_eq!(after["correlation_id"], body["correlation_id"]);
+    assert_eq!(after["deadline_at"], original["deadline_at"]);
+
+    // Another relative deadline, or another payload, is another request.
+    let mut other = retry.clone();
+    other["deadline_seconds"] = json!(600);
+    send(other).await.expect_error(409, "idempotency_conflict");
+    let mut other = retry;
+    other["payload"] = json!({"x": 2});
+    send(other).await.expect_error(409, "idempotency_conflict");
+}
+
+/// `deadline_seconds` alone sets `deadline_at` relative to the request's arrival.
+#[tokio::test]
+async fn deadline_seconds_sets_the_deadline() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let mut body = intent_body("agent://local/default/rel", json!({}));
+    body["deadline_seconds"] = json!(120);
+    let r = server.post("/v1/intents", &admin, &body).await;
+    r.expect_ok();
+    let id = str_field(&r.body, "intent_id");
+    let intent = server.intent(&admin, &id).await;
+    let at = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{v}: {e}"))
+    };
+    let gap = at(&intent["deadline_at"]) - at(&intent["created_at"]);
+    assert_eq!(gap.num_seconds(), 120, "{intent}");
+    body["deadline_seconds"] = json!(0);
+    server
+        .post("/v1/intents", &admin, &body)
+        .await
+        .expect_error_status(422);
+}

@@ -57,6 +57,12 @@ async fn lifecycle_create_deliver_resume_complete() {
         "from_agent comes from the key"
     );
     assert_eq!(intent["payload"], json!({"n": 1}));
+    // The example agents read `payload` and the status off the top level (spec §12.6).
+    let whole = server.get(&format!("/v1/intents/{id}"), &admin).await;
+    whole.expect_ok();
+    for field in ["intent_id", "intent_type", "status", "lifecycle_status", "payload"] {
+        assert_eq!(whole.body[field], intent[field], "top-level {field}: {}", whole.text);
+    }
     assert!(
         intent["correlation_id"]
             .as_str()

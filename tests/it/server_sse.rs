@@ -330,7 +330,9 @@ async fn terminal_intent_replays_then_closes() {
         .collect();
     assert_eq!(ids, (1..=frames.len() as u64).collect::<Vec<_>>());
 
-    // Past the terminal event there is nothing to replay; the stream still ends.
+    // Past the terminal event there is nothing to replay: the stream idles like any other
+    // for `wait_seconds`, then ends with `stream.timeout` (a watcher that reconnects on
+    // timeout must not spin).
     let n = frames.len();
     let s = sse::get(
         &server,
@@ -342,6 +344,17 @@ async fn terminal_intent_replays_then_closes() {
     .await;
     assert!(s.ended, "{}", s.raw);
     assert!(s.intent_frames().is_empty(), "{}", s.raw);
+    let open = s.open_for();
+    assert!(
+        open >= Duration::from_millis(800) && open < Duration::from_secs(4),
+        "wait_seconds=1 held a finished intent's stream {open:?}"
+    );
+    let frames = s.frames();
+    let last = frames
+        .last()
+        .unwrap_or_else(|| panic!("no frames:\n{}", s.raw));
+    assert_eq!(last.event.as_deref(), Some("stream.timeout"), "{}", s.raw);
+    assert_eq!(last.json()["next_seq"], json!(n));
 }
 
 #[tokio::test]

@@ -12,7 +12,9 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, idempotency_key, json_ok};
 use super::{AppState, validate};
 use crate::protocol::access::Scope;
-use crate::protocol::{AgentRef, CreateIntentResponse, ResumeBody, Status, Timestamp};
+use crate::protocol::{
+    AgentRef, CreateIntentResponse, IntentMirror, ResumeBody, Status, Timestamp,
+};
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
@@ -87,6 +89,21 @@ fn canonical_hash(body: &Value) -> [u8; 32] {
     Sha256::digest(body.to_string().as_bytes()).into()
 }
 
+/// Fingerprint of a create request: what the sender meant. The SDK makes a new
+/// `correlation_id` on every call, so it is left out (a replay answers the original intent,
+/// with its original one); a relative `deadline_seconds` stands for the `deadline_at`
+/// computed from it, which differs on every run.
+fn create_fingerprint(body: &Value) -> [u8; 32] {
+    let mut body = body.clone();
+    if let Some(map) = body.as_object_mut() {
+        map.remove("correlation_id");
+        if map.get("deadline_seconds").is_some_and(|d| !d.is_null()) {
+            map.remove("deadline_at");
+        }
+    }
+    canonical_hash(&body)
+}
+
 async fn create(
     State(app): State<AppState>,
     caller: Caller,
@@ -95,7 +112,11 @@ async fn create(
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsWrite)?;
     let idempotency = idempotency_key(&headers)?;
-    let request = validate::create_request(&body)?;
+    let mut request = validate::create_request(&body)?;
+    let now = app.engine.now();
+    if let (None, Some(seconds)) = (&request.deadline_at, request.deadline_seconds) {
+        request.deadline_at = Some(now.plus_ms(crate::num::i64_from_u64(seconds.saturating_mul(1000))));
+    }
     let (to_agent, to_workspace_id) = resolve_address(&app, &caller, &request.to_agent);
     receiver_admits(&app, &caller, &to_agent, to_workspace_id.as_deref())?;
     // A completion thread lands in `reply_to`'s inbox: the same rule as a send.
@@ -108,7 +129,6 @@ async fn create(
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let intent_id = uuid::Uuid::now_v7().to_string();
-    let now = app.engine.now();
     let (intent, events) = lifecycle::create(CreateInput {
         intent_id: intent_id.clone(),
         request,
@@ -144,7 +164,7 @@ async fn create(
             sa_id: caller.sa_id.clone(),
             endpoint: CREATE_ENDPOINT.to_string(),
             key,
-            body_hash: canonical_hash(&body),
+            body_hash: create_fingerprint(&body),
         }),
         response_json,
         timers: timers::initial_timers(&app.engine, &intent),
@@ -173,11 +193,23 @@ async fn get_one(
     access::require(&caller, Scope::IntentsRead)?;
     let intent_id = checked_id(&raw_id)?;
     match app.store.get_intent(intent_id.clone()).await? {
-        Some(row) if access::sees(&caller, &row.meta) => {
-            Ok(json_ok(format!("{{\"ok\":true,\"intent\":{}}}", row.json)))
-        }
+        Some(row) if access::sees(&caller, &row.meta) => Ok(json_ok(with_mirror(&row.json)?)),
         _ => Err(ApiError::intent_not_found(&intent_id)),
     }
+}
+
+/// `{"ok":true,"intent":{…}}` plus the top-level mirror of `payload` and the status
+/// fields that example agents read there (spec §12.6).
+fn with_mirror(intent_json: &str) -> ApiResult<String> {
+    let mirror: IntentMirror =
+        serde_json::from_str(intent_json).map_err(|e| ApiError::internal(e.to_string()))?;
+    let mirror = encode(&mirror)?;
+    // `mirror` is a non-empty object: splice its fields after `intent`.
+    let fields = mirror
+        .strip_prefix('{')
+        .and_then(|m| m.strip_suffix('}'))
+        .unwrap_or_default();
+    Ok(format!("{{\"ok\":true,\"intent\":{intent_json},{fields}}}"))
 }
 
 pub fn parse_statuses(raw: &str) -> ApiResult<Vec<Status>> {

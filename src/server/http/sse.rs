@@ -155,11 +155,8 @@ async fn intent_stream(
     if replay.terminal {
         return Ok(sse_response(rx));
     }
-    if first.1.is_empty() && first.0.status.is_terminal() {
-        // Nothing more can happen to a finished intent: do not hold the client.
-        let _ = tx.try_send(Bytes::from(timeout_frame(cursor)));
-        return Ok(sse_response(rx));
-    }
+    // A finished intent with nothing after the cursor idles like any other stream, up to
+    // `wait_seconds`: answering at once made reconnecting watchers spin.
     let linger = (!first.1.is_empty()).then(|| Instant::now() + app.settings.linger);
     if replay.unreadable {
         cursor = u64::MAX;
@@ -253,22 +250,16 @@ async fn run_intent_stream(
             continue;
         }
         published = now_published;
-        let Ok(Some((row, events))) = app.store.events_after(intent_id.clone(), cursor).await
+        let Ok(Some((_, events))) = app.store.events_after(intent_id.clone(), cursor).await
         else {
             return;
         };
-        let ended = events.is_empty() && row.status.is_terminal() && linger_until.is_none();
         let replay = Replay::of(&events, cursor);
         if !replay.frames.is_empty() && tx.send(Bytes::from(replay.frames)).await.is_err() {
             return;
         }
         cursor = replay.cursor;
         if replay.terminal || replay.unreadable {
-            return;
-        }
-        if ended {
-            // Nothing more can happen to a finished intent: do not hold the client.
-            let _ = tx.send(Bytes::from(timeout_frame(cursor))).await;
             return;
         }
         if !events.is_empty() && linger_until.is_none() {

@@ -104,6 +104,8 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
         from_agent: None,
         reply_to: opt_string(map, "reply_to", 383)?,
         deadline_at,
+        // Ten years at most: the deadline must stay a valid time.
+        deadline_seconds: opt_positive(map, "deadline_seconds", 315_360_000)?,
         remind_after_seconds: opt_positive(map, "remind_after_seconds", u32_max)?,
         remind_interval_seconds: opt_positive(map, "remind_interval_seconds", u32_max)?,
         max_reminders: opt_positive(map, "max_reminders", 1000)?.map(crate::num::u32_from_u64),

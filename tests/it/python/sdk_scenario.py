@@ -92,6 +92,8 @@ def run() -> None:
     check(got["intent_id"] == intent_id, f"agent get_intent: {got}")
     check(got["payload"] == {"report": "q3"}, f"payload: {got}")
     check(got["lifecycle_status"] == got["status"], f"status fields: {got}")
+    top = seen["intent"]
+    check(top.get("payload") == {"report": "q3"}, f"top-level payload (spec 12.6): {top}")
     check(seen["resume"].get("ok") is True, f"resume: {seen['resume']}")
     check(seen["resume"].get("applied") is True, f"resume applied: {seen['resume']}")
     step("listen + get_intent + resume_intent(complete) as the agent")
@@ -129,6 +131,13 @@ def run() -> None:
         raise AssertionError("a reused key with another body was accepted")
     except AxmeValidationError as exc:
         check(exc.status_code == 409, f"conflict status {exc.status_code}")
+    # A retry after a crash: send_intent makes a new correlation_id per call, and the same
+    # Idempotency-Key still replays the original intent with its original correlation id.
+    retried = admin.send_intent(body, idempotency_key="sdk-idem-0002")
+    check(admin.send_intent(body, idempotency_key="sdk-idem-0002") == retried, "sdk retry")
+    original = admin.get_intent(retried)["intent"]["correlation_id"]
+    check(admin.send_intent(body, idempotency_key="sdk-idem-0002") == retried, "sdk retry 2")
+    check(admin.get_intent(retried)["intent"]["correlation_id"] == original, "correlation kept")
     step("idempotency replay and conflict")
 
     # resolve twice: the second terminal change is a 409 raised as a validation error.
