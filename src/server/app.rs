@@ -201,6 +201,12 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
     {
         engine.set_agent(row);
     }
+    engine.set_policies(
+        store
+            .receive_policies()
+            .await
+            .map_err(|e| format!("cannot read the database: {e}"))?,
+    );
     let snapshot = store
         .load_directory()
         .await

@@ -106,6 +106,10 @@ async fn reload_directory(app: Arc<App>) {
             Ok(rows) => rows.into_iter().for_each(|row| app.engine.set_agent(row)),
             Err(e) => tracing::warn!(error = %e, "could not reload agent settings"),
         }
+        match app.store.receive_policies().await {
+            Ok(policies) => app.engine.set_policies(policies),
+            Err(e) => tracing::warn!(error = %e, "could not reload receive policies"),
+        }
     }
 }
 

@@ -59,6 +59,7 @@ const GONE: Cell = No(401, "invalid_platform_api_key");
 const NO_KEY: Cell = No(401, "missing_platform_api_key");
 const NO_INTENT: Cell = No(404, "intent_not_found");
 const NO_ACCOUNT: Cell = No(404, "service_account_not_found");
+const NO_AGENT: Cell = No(404, "agent_not_found");
 const CLOSED: Cell = No(403, "receiver_agent_closed");
 
 /// `(method, path as documented, [admin, member, agent, other agent, other workspace,
@@ -118,7 +119,29 @@ const ROWS: &[Row] = &[
     (
         "get",
         "/v1/agents/{address}",
-        [Ok, Ok, Ok, Ok, No(404, "agent_not_found"), GONE, NO_KEY],
+        [Ok, Ok, Ok, Ok, NO_AGENT, GONE, NO_KEY],
+    ),
+    // Alpha's receive policy: alpha and its admin read it, only the admin changes it
+    // (kept closed here, so the cross-workspace cells below stay what they say).
+    (
+        "get",
+        "/v1/agents/{address}/policy",
+        [Ok, DENIED, Ok, DENIED, NO_AGENT, GONE, NO_KEY],
+    ),
+    (
+        "put",
+        "/v1/agents/{address}/policy",
+        [Ok, DENIED, DENIED, DENIED, NO_AGENT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/agents/{address}/policy/entries",
+        [Ok, DENIED, DENIED, DENIED, NO_AGENT, GONE, NO_KEY],
+    ),
+    (
+        "delete",
+        "/v1/agents/{address}/policy/entries/{entry_id}",
+        [Ok, DENIED, DENIED, DENIED, NO_AGENT, GONE, NO_KEY],
     ),
     // Alpha's deliveries: alpha itself, or its workspace's admin.
     (
@@ -324,6 +347,36 @@ impl World {
                 (with_id(&self.intent_to_alpha().await), body)
             }
             ("get", "/v1/agents/{address}") => (format!("/v1/agents/{alpha}"), None),
+            ("get", "/v1/agents/{address}/policy") => (format!("/v1/agents/{alpha}/policy"), None),
+            ("put", "/v1/agents/{address}/policy") => (
+                format!("/v1/agents/{alpha}/policy"),
+                Some(json!({"policy_type": "closed"})),
+            ),
+            ("post", "/v1/agents/{address}/policy/entries") => (
+                format!("/v1/agents/{alpha}/policy/entries"),
+                Some(json!({"sender_pattern": format!("agent://local/ws{cell}/*")})),
+            ),
+            ("delete", "/v1/agents/{address}/policy/entries/{entry_id}") => {
+                let r = self
+                    .server
+                    .post(
+                        &format!("/v1/agents/{alpha}/policy/entries"),
+                        &self.admin,
+                        &json!({"sender_pattern": format!("agent://local/gone{cell}/*")}),
+                    )
+                    .await;
+                r.expect_ok();
+                let entry = r.body["policy"]["entries"]
+                    .as_array()
+                    .and_then(|e| {
+                        e.iter().find(|e| {
+                            e["sender_pattern"] == json!(format!("agent://local/gone{cell}/*"))
+                        })
+                    })
+                    .map(|e| crate::common::str_field(e, "entry_id"))
+                    .unwrap_or_else(|| panic!("no entry in {}", r.text));
+                (format!("/v1/agents/{alpha}/policy/entries/{entry}"), None)
+            }
             ("get", "/v1/agents/{address}/intents/stream") => (
                 format!("/v1/agents/{alpha}/intents/stream?wait_seconds=1"),
                 None,

@@ -19,9 +19,13 @@ use crate::server::engine::directory::Caller;
 use crate::server::store::{AccountRow, DeliveryQuery};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/agents", get(list))
-        .route("/v1/agents/{*rest}", get(agent_or_stream))
+    Router::new().route("/v1/agents", get(list)).route(
+        "/v1/agents/{*rest}",
+        get(agent_or_stream)
+            .put(super::policy::put_policy)
+            .post(super::policy::post_entry)
+            .delete(super::policy::delete_entry),
+    )
 }
 
 fn agent_view(app: &AppState, account: &AccountRow, with_updated: bool) -> AgentView {
@@ -165,6 +169,9 @@ async fn agent_or_stream(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let rest = rest.trim_start_matches('/');
+    if let Some(super::policy::PolicyPath::Policy(raw)) = super::policy::PolicyPath::parse(rest) {
+        return super::policy::read(&app, &caller, &raw);
+    }
     if let Some(raw) = rest.strip_suffix("/intents/stream") {
         let address = address_from_path(&caller, raw)?;
         let own_workspace =

@@ -383,9 +383,12 @@ async fn resolve(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
+    params: Params,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    // An owner scope (§4.3) must be one the caller acts for (400 on a conflict, else 403).
+    super::owner::scope(&caller, &params, &headers)?;
     access::require(&caller, Scope::IntentsWrite)?;
     let intent_id = checked_id(&raw_id)?;
     let (input, expected) = validate::resolve_request(&body)?;
@@ -398,9 +401,12 @@ async fn cancel(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
+    params: Params,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    // An owner scope (§4.3) must be one the caller acts for (400 on a conflict, else 403).
+    super::owner::scope(&caller, &params, &headers)?;
     access::require(&caller, Scope::IntentsWrite)?;
     let intent_id = checked_id(&raw_id)?;
     let reason = body
@@ -427,9 +433,12 @@ async fn resume(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
+    params: Params,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
+    // An owner scope (§4.3) must be one the caller acts for (400 on a conflict, else 403).
+    super::owner::scope(&caller, &params, &headers)?;
     // Answering a human task takes `tasks` (or `intents:write`); anything else `intents:write`.
     if !caller.scopes.has(Scope::Tasks) {
         access::require(&caller, Scope::IntentsWrite)?;

@@ -11,6 +11,8 @@ pub mod extract;
 mod intents;
 mod meta;
 mod openapi;
+mod owner;
+mod policy;
 mod scenarios;
 mod sse;
 mod tasks;

@@ -87,19 +87,19 @@ pub const ROUTES: &[Route] = &[
         "post",
         "/v1/intents/{intent_id}/resolve",
         "Resolve: COMPLETED, FAILED or CANCELED",
-        &[],
+        &["owner_agent"],
     ),
     op(
         "post",
         "/v1/intents/{intent_id}/resume",
         "Resume: agent result, task result or control",
-        &[],
+        &["owner_agent"],
     ),
     op(
         "post",
         "/v1/intents/{intent_id}/cancel",
         "Cancel (resolve CANCELED)",
-        &[],
+        &["owner_agent"],
     ),
     op(
         "get",
@@ -108,6 +108,30 @@ pub const ROUTES: &[Route] = &[
         &["org_id", "workspace_id", "limit"],
     ),
     op("get", "/v1/agents/{address}", "Get an agent", &[]),
+    op(
+        "get",
+        "/v1/agents/{address}/policy",
+        "An agent's receive policy (who of other workspaces may send to it)",
+        &[],
+    ),
+    op(
+        "put",
+        "/v1/agents/{address}/policy",
+        "Set an agent's receive policy type (and entries)",
+        &[],
+    ),
+    op(
+        "post",
+        "/v1/agents/{address}/policy/entries",
+        "Add a sender pattern to a receive policy",
+        &[],
+    ),
+    op(
+        "delete",
+        "/v1/agents/{address}/policy/entries/{entry_id}",
+        "Remove a sender pattern from a receive policy",
+        &[],
+    ),
     op(
         "get",
         "/v1/agents/{address}/intents/stream",
@@ -239,7 +263,7 @@ pub fn document() -> Value {
         if !route.auth {
             op["security"] = json!([]);
         }
-        if matches!(route.method, "post" | "patch") {
+        if matches!(route.method, "post" | "patch" | "put") {
             op["requestBody"] = json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}});
         }
         let entry = paths

@@ -4,6 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Value, json};
@@ -11,12 +12,13 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{Params, json_of, json_ok};
+use super::owner;
 use crate::protocol::access::Scope;
 use crate::protocol::task::{MyTask, TasksResponse};
 use crate::protocol::{AgentRef, Intent, Status, WaitingReason};
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
-use crate::server::store::ListQuery;
+use crate::server::store::{ListQuery, Party};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -26,14 +28,46 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The human tasks the caller sees: on intents it sent or that are addressed to it (an
-/// admin: its workspace's).
-async fn my_tasks(State(app): State<AppState>, caller: Caller) -> ApiResult<Response> {
+/// admin: its workspace's). With an owner scope (§4.3), those of that owner.
+async fn my_tasks(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     access::require(&caller, Scope::Tasks)?;
+    let party = match owner::named(&caller, &params, &headers)? {
+        None => access::list_filter(&caller),
+        Some(_) => {
+            let address = owner::scope(&caller, &params, &headers)?;
+            let sa_id = AgentRef::parse(&address)
+                .and_then(|r| match r {
+                    AgentRef::Full(a) => app.directory.account_named(&caller.workspace_id, &a.name),
+                    AgentRef::Bare(name) => {
+                        app.directory.account_named(&caller.workspace_id, &name)
+                    }
+                })
+                .map(|a| a.sa_id)
+                .unwrap_or_default();
+            Some(Party { sa_id, address })
+        }
+    };
+    let statuses = params
+        .get("status")
+        .map(super::intents::parse_statuses)
+        .transpose()?
+        .unwrap_or_default();
+    if statuses.iter().any(|s| *s != Status::Waiting) {
+        return Ok(json_of(&TasksResponse {
+            ok: true,
+            tasks: Vec::new(),
+        }));
+    }
     let page = app
         .store
         .list_intents(ListQuery {
             workspace_id: caller.workspace_id.clone(),
-            party: access::list_filter(&caller),
+            party,
             statuses: vec![Status::Waiting],
             to_agent: None,
             before: None,
@@ -67,38 +101,14 @@ async fn my_tasks(State(app): State<AppState>, caller: Caller) -> ApiResult<Resp
     Ok(json_of(&TasksResponse { ok: true, tasks }))
 }
 
-/// The inbox owner a request names (default: the caller); only the owner itself or an
-/// admin of the owner's workspace may read it.
-fn owner(caller: &Caller, raw: Option<&str>) -> ApiResult<String> {
-    let address = match raw.map(AgentRef::parse) {
-        None => return Ok(caller.address.clone()),
-        Some(Some(AgentRef::Full(a))) => a,
-        Some(Some(AgentRef::Bare(name))) => {
-            crate::protocol::AgentAddress::new(&caller.org_slug, &caller.workspace_slug, &name)
-        }
-        Some(None) => {
-            return Err(ApiError::invalid_field(
-                "owner_agent",
-                "is not an agent address",
-            ));
-        }
-    };
-    let own_workspace =
-        address.org == caller.org_slug && address.workspace == caller.workspace_slug;
-    let address = address.to_string();
-    if address == caller.address || (caller.is_admin() && own_workspace) {
-        Ok(address)
-    } else {
-        Err(ApiError::forbidden(format!(
-            "{} may not read the inbox of {address}",
-            caller.address
-        )))
-    }
-}
-
-async fn inbox(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+async fn inbox(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
-    let owner = owner(&caller, params.get("owner_agent"))?;
+    let owner = owner::scope(&caller, &params, &headers)?;
     let status = params.get("status").map(str::to_string);
     let threads = app.store.inbox_threads(owner).await?;
     let threads: Vec<&String> = threads
@@ -123,6 +133,7 @@ async fn thread(
     caller: Caller,
     Path(thread_id): Path<String>,
     params: Params,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
     let not_found =
@@ -132,11 +143,11 @@ async fn thread(
         .inbox_thread(thread_id.clone())
         .await?
         .ok_or_else(not_found)?;
-    let allowed = owner(
-        &caller,
-        Some(params.get("owner_agent").unwrap_or(&stored_owner)),
-    )
-    .is_ok_and(|o| o == stored_owner);
+    // An owner named and not the thread's, or one the caller may not act for: as if the
+    // thread did not exist (spec §9.1).
+    let named = owner::named(&caller, &params, &headers)?;
+    let allowed = named.as_ref().is_none_or(|o| *o == stored_owner)
+        && owner::may_act_for(&caller, &stored_owner);
     if !allowed {
         return Err(not_found());
     }

@@ -627,6 +627,36 @@ async fn login_codes_and_sessions(kind: Kind) {
     store.shutdown().await.unwrap();
 }
 
+/// Receive policies: written in a job, read back inside one and after a reopen.
+async fn receive_policies_persist(kind: Kind) {
+    use crate::protocol::access::{PolicyEntry, PolicyType, ReceivePolicy};
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    assert!(store.receive_policies().await.unwrap().is_empty());
+    let mut policy = ReceivePolicy::default_for("agent://o/w/bob");
+    policy.policy_type = PolicyType::Allowlist;
+    policy.entries.push(PolicyEntry {
+        entry_id: "e1".into(),
+        sender_pattern: "agent://o/other/*".into(),
+        created_at: None,
+    });
+    let written = policy.clone();
+    let read = store
+        .run(move |tx| {
+            let before = tx.receive_policy(&written.address)?;
+            tx.put_receive_policy("w", &written)?;
+            Ok((before, tx.receive_policy(&written.address)?))
+        })
+        .await
+        .unwrap();
+    assert_eq!(read, (None, Some(policy.clone())));
+    store.shutdown().await.unwrap();
+    drop(store);
+    let store = place.open(Arc::new(Count::default())).await;
+    assert_eq!(store.receive_policies().await.unwrap(), vec![policy]);
+    store.shutdown().await.unwrap();
+}
+
 macro_rules! both_stores {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -648,4 +678,5 @@ both_stores!(
     redelivery_moves_the_cursor_to_the_end,
     tenants_and_keys,
     login_codes_and_sessions,
+    receive_policies_persist,
 );

@@ -19,7 +19,7 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::protocol::access::{Role, Scopes};
+use crate::protocol::access::{ReceivePolicy, Role, Scopes};
 use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status, Timestamp};
 use crate::server::engine::refusal::Refusal;
 pub use error::{Duplicate, StoreError, StoreResult};
@@ -91,6 +91,14 @@ pub struct TimerRow {
     pub data: String,
 }
 
+/// Stored policy bodies; one that no longer reads is left out (its agent is closed).
+pub fn parse_policies(bodies: &[String]) -> Vec<ReceivePolicy> {
+    bodies
+        .iter()
+        .filter_map(|b| serde_json::from_str(b).ok())
+        .collect()
+}
+
 /// How an agent receives its intents (spec §7.1), kept per address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentDeliveryRow {
@@ -121,6 +129,10 @@ pub trait Tx {
     /// whether it was created.
     fn ensure_account(&mut self, account: &AccountRow) -> StoreResult<(AccountRow, bool)>;
     fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> StoreResult<()>;
+    /// The stored receive policy of `address` (locked until commit where the store can).
+    fn receive_policy(&mut self, address: &str) -> StoreResult<Option<ReceivePolicy>>;
+    fn put_receive_policy(&mut self, workspace_id: &str, policy: &ReceivePolicy)
+    -> StoreResult<()>;
     /// Moves the `kind` timers of `address`'s SUBMITTED intents to `due_ms`; returns how
     /// many (a new push callback should not wait for the current attempt window).
     fn rearm_deliveries(&mut self, address: &str, kind: &str, due_ms: i64) -> StoreResult<usize>;
@@ -358,6 +370,9 @@ pub trait Store: Send + Sync + 'static {
     fn next_timer_due(&self) -> StoreFuture<'_, Option<i64>>;
 
     fn agent_deliveries(&self) -> StoreFuture<'_, Vec<AgentDeliveryRow>>;
+
+    /// Every stored receive policy (loaded at start and on another node's change).
+    fn receive_policies(&self) -> StoreFuture<'_, Vec<ReceivePolicy>>;
 
     /// Inbox threads of `owner` as JSON, newest first.
     fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>>;

@@ -33,6 +33,7 @@ use super::{
     DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
     Reactor, Render, Store, StoreFuture, Transitioned, TxJob, TxValue, WorkspaceRow,
 };
+use crate::protocol::access::ReceivePolicy;
 use crate::server::store::StoreResult;
 use conn::{PgConn, storage};
 
@@ -227,6 +228,17 @@ impl Store for PgStore {
                 .query_opt("SELECT MIN(due_ms) FROM timers", &[])
                 .await?;
             Ok(row.and_then(|r| r.get(0)))
+        })
+    }
+
+    fn receive_policies(&self) -> StoreFuture<'_, Vec<ReceivePolicy>> {
+        Box::pin(async move {
+            let rows = self
+                .readers
+                .query("SELECT body FROM receive_policies", &[])
+                .await?;
+            let bodies: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+            Ok(crate::server::store::parse_policies(&bodies))
         })
     }
 

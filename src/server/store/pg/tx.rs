@@ -10,7 +10,7 @@ use postgres::Row;
 use super::conn::{PgConn, is_unique_violation, storage};
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
-use crate::protocol::access::Role;
+use crate::protocol::access::{ReceivePolicy, Role};
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta,
     KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, TimerRow, Transitioned, Tx, WorkspaceRow,
@@ -524,6 +524,40 @@ impl Tx for PgTx<'_> {
             .map_err(storage)?
             .ok_or_else(|| StoreError::internal("account vanished"))?;
         Ok((super::reads::account_row(&row), false))
+    }
+
+    fn receive_policy(&mut self, address: &str) -> StoreResult<Option<ReceivePolicy>> {
+        let row = self
+            .conn
+            .query_opt(
+                "SELECT body FROM receive_policies WHERE address = $1 FOR UPDATE",
+                &[&address],
+            )
+            .map_err(storage)?;
+        row.map(|r| {
+            serde_json::from_str(r.get::<_, &str>(0))
+                .map_err(|e| StoreError::internal(format!("stored receive policy unreadable: {e}")))
+        })
+        .transpose()
+    }
+
+    fn put_receive_policy(
+        &mut self,
+        workspace_id: &str,
+        policy: &ReceivePolicy,
+    ) -> StoreResult<()> {
+        let body = StoreError::encode(policy)?;
+        self.conn
+            .execute(
+                "INSERT INTO receive_policies (address, workspace_id, body) VALUES ($1, $2, $3) \
+                 ON CONFLICT (address) DO UPDATE SET workspace_id = excluded.workspace_id, \
+                 body = excluded.body",
+                &[&policy.address, &workspace_id, &body],
+            )
+            .map_err(storage)?;
+        // Other nodes reload their policies with the directory.
+        self.state.directory_changed = true;
+        Ok(())
     }
 
     fn put_agent_delivery(&mut self, row: &AgentDeliveryRow) -> StoreResult<()> {

@@ -23,6 +23,7 @@ use super::{
     Reactor, Render, Store, StoreError, StoreFuture, StoreResult, Transitioned, TxJob, TxValue,
     WorkspaceRow,
 };
+use crate::protocol::access::ReceivePolicy;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -231,6 +232,16 @@ impl Store for SqliteStore {
         self.read(|conn| {
             conn.prepare_cached("SELECT MIN(due_ms) FROM timers")?
                 .query_row([], |r| r.get(0))
+        })
+    }
+
+    fn receive_policies(&self) -> StoreFuture<'_, Vec<ReceivePolicy>> {
+        self.read(|conn| {
+            let bodies = conn
+                .prepare("SELECT body FROM receive_policies")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(super::parse_policies(&bodies))
         })
     }
 

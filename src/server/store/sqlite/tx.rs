@@ -11,6 +11,7 @@ use super::reads::{ACCOUNT_COLUMNS, account_row};
 use super::writer::{Staged, WriterState};
 use super::writes;
 use crate::protocol::Intent;
+use crate::protocol::access::ReceivePolicy;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
     Notice, Reactor, Render, StoreError, StoreResult, TimerRow, Transitioned, Tx,
@@ -209,6 +210,35 @@ impl Tx for SqliteTx<'_> {
                 row.callback_url,
                 row.secret
             ])?;
+        Ok(())
+    }
+
+    fn receive_policy(&mut self, address: &str) -> StoreResult<Option<ReceivePolicy>> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM receive_policies WHERE address = ?1")?
+            .query_row([address], |r| r.get(0))
+            .optional()?;
+        body.map(|b| {
+            serde_json::from_str(&b)
+                .map_err(|e| StoreError::internal(format!("stored receive policy unreadable: {e}")))
+        })
+        .transpose()
+    }
+
+    fn put_receive_policy(
+        &mut self,
+        workspace_id: &str,
+        policy: &ReceivePolicy,
+    ) -> StoreResult<()> {
+        let body = StoreError::encode(policy)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO receive_policies (address, workspace_id, body) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (address) DO UPDATE SET workspace_id = excluded.workspace_id, \
+                 body = excluded.body",
+            )?
+            .execute(params![policy.address, workspace_id, body])?;
         Ok(())
     }
 

@@ -1,0 +1,75 @@
+//! Owner scope (spec §4.3): `owner_agent` (query) or `x-owner-agent` (header) names whose
+//! inbox, tasks or intents a request acts on; absent, the caller's own address. Both given
+//! and different → 400 `owner_scope_conflict`; an owner the caller may not act for → 403.
+//! A key acts for its own agent; an admin also for any agent of its workspace.
+
+use axum::http::{HeaderMap, StatusCode};
+
+use super::error::{ApiError, ApiResult};
+use super::extract::Params;
+use crate::protocol::{AgentAddress, AgentRef};
+use crate::server::engine::directory::Caller;
+
+/// The owner the request names, as a full address, if it names one.
+pub fn named(caller: &Caller, params: &Params, headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let query = params.get("owner_agent");
+    let header = headers
+        .get("x-owner-agent")
+        .map(|v| {
+            v.to_str()
+                .map_err(|_| ApiError::invalid_field("x-owner-agent", "is not text"))
+        })
+        .transpose()?
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let query = query
+        .map(|q| canonical(caller, q, "owner_agent"))
+        .transpose()?;
+    let header = header
+        .map(|h| canonical(caller, h, "x-owner-agent"))
+        .transpose()?;
+    match (query, header) {
+        (Some(q), Some(h)) if q != h => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "owner_scope_conflict",
+            "validation",
+            format!("owner_agent ({q}) and x-owner-agent ({h}) name different owners"),
+        )
+        .with_details(serde_json::json!({ "owner_agent": q, "x-owner-agent": h }))),
+        (q, h) => Ok(q.or(h)),
+    }
+}
+
+/// The owner a request acts for: the one it names (checked) or the caller itself.
+pub fn scope(caller: &Caller, params: &Params, headers: &HeaderMap) -> ApiResult<String> {
+    match named(caller, params, headers)? {
+        None => Ok(caller.address.clone()),
+        Some(owner) if may_act_for(caller, &owner) => Ok(owner),
+        Some(owner) => Err(ApiError::forbidden(format!(
+            "{} may not act for {owner}: a key acts for its own agent, an admin for its workspace's",
+            caller.address
+        ))),
+    }
+}
+
+/// The caller's own address, or (an admin) any address of its workspace.
+pub fn may_act_for(caller: &Caller, owner: &str) -> bool {
+    owner == caller.address
+        || (caller.is_admin()
+            && AgentRef::parse(owner).is_some_and(|r| match r {
+                AgentRef::Full(a) => {
+                    a.org == caller.org_slug && a.workspace == caller.workspace_slug
+                }
+                AgentRef::Bare(_) => true,
+            }))
+}
+
+fn canonical(caller: &Caller, raw: &str, field: &str) -> ApiResult<String> {
+    match AgentRef::parse(raw.trim()) {
+        Some(AgentRef::Full(a)) => Ok(a.to_string()),
+        Some(AgentRef::Bare(name)) => {
+            Ok(AgentAddress::new(&caller.org_slug, &caller.workspace_slug, &name).to_string())
+        }
+        None => Err(ApiError::invalid_field(field, "is not an agent address")),
+    }
+}
