@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn banner_names_the_address_database_and_workspace() {
-    let server = TestServer::start();
+    // An ephemeral SQLite database, whatever AXME_TEST_STORE says: its banner is the point.
+    let server = TestServer::start_with(&["--ephemeral"], &[]);
     assert!(
         server.url.starts_with("http://127.0.0.1:"),
         "{}",
@@ -259,7 +260,7 @@ fn ephemeral_path(server: &TestServer) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn ephemeral_database_is_removed_at_exit() {
-    let mut server = TestServer::start();
+    let mut server = TestServer::start_with(&["--ephemeral"], &[]);
     let path = ephemeral_path(&server);
     assert!(path.exists(), "{path:?} exists while running");
     server.get("/v1/intents", &server.admin()).await.expect_ok();

@@ -17,6 +17,8 @@ use crate::server::store::Store;
 
 /// Timers claimed per transaction.
 const BATCH: u32 = 200;
+/// Pause after a claim that found due timers all held by another node.
+const BUSY_ELSEWHERE: Duration = Duration::from_millis(50);
 /// Even with nothing armed, look again this often (cheap; guards against a lost wake-up).
 const IDLE_CHECK: Duration = Duration::from_secs(30);
 
@@ -79,6 +81,7 @@ impl Scheduler {
             let claimed = store
                 .run(move |tx| {
                     let due = tx.take_due_timers(fire_engine.now_ms(), BATCH)?;
+                    let claimed = due.len();
                     let mut pushes = Vec::new();
                     for row in due {
                         match timers::fire(&fire_engine, tx, &row) {
@@ -93,13 +96,22 @@ impl Scheduler {
                             ),
                         }
                     }
-                    Ok(pushes)
+                    Ok((pushes, claimed))
                 })
                 .await;
             match claimed {
-                Ok(pushes) => {
+                Ok((pushes, claimed)) => {
                     for job in pushes {
                         tokio::spawn(push::run(store.clone(), engine.clone(), http.clone(), job));
+                    }
+                    if claimed == 0 {
+                        // Due, but another node holds them (PostgreSQL, SKIP LOCKED): it
+                        // is firing them or changing their intents; look again shortly
+                        // rather than spin.
+                        tokio::select! {
+                            () = tokio::time::sleep(BUSY_ELSEWHERE) => {}
+                            _ = shutdown.changed() => return,
+                        }
                     }
                 }
                 Err(e) => {

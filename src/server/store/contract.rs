@@ -57,7 +57,7 @@ impl Place {
     }
 }
 
-fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
+pub(super) fn new_intent(id: &str, key: Option<&str>, body_hash: u8) -> NewIntent {
     let (intent, events) = lifecycle::create(CreateInput {
         intent_id: id.into(),
         request: CreateIntentRequest {

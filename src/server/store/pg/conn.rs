@@ -15,6 +15,10 @@ pub type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 pub struct PgConn {
     pub client: postgres::Client,
     statements: HashMap<String, Statement>,
+    /// A statement failed since [`PgConn::clear_failed`]: PostgreSQL then refuses
+    /// everything up to the next rollback (and turns COMMIT into ROLLBACK), so the writer
+    /// must not report such a job as committed, even if it went on after the error.
+    failed: bool,
 }
 
 impl PgConn {
@@ -22,26 +26,46 @@ impl PgConn {
         PgConn {
             client,
             statements: HashMap::new(),
+            failed: false,
         }
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// After a rollback (to a savepoint): the transaction works again.
+    pub fn clear_failed(&mut self) {
+        self.failed = false;
+    }
+
+    fn note<T>(&mut self, result: Result<T, postgres::Error>) -> Result<T, postgres::Error> {
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
     }
 
     fn prepared(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(sql)?;
+        let statement = self.client.prepare(sql);
+        let statement = self.note(statement)?;
         self.statements.insert(sql.to_string(), statement.clone());
         Ok(statement)
     }
 
     pub fn execute(&mut self, sql: &str, params: Params<'_>) -> Result<u64, postgres::Error> {
         let statement = self.prepared(sql)?;
-        self.client.execute(&statement, params)
+        let result = self.client.execute(&statement, params);
+        self.note(result)
     }
 
     pub fn query(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>, postgres::Error> {
         let statement = self.prepared(sql)?;
-        self.client.query(&statement, params)
+        let result = self.client.query(&statement, params);
+        self.note(result)
     }
 
     pub fn query_opt(
@@ -50,12 +74,14 @@ impl PgConn {
         params: Params<'_>,
     ) -> Result<Option<Row>, postgres::Error> {
         let statement = self.prepared(sql)?;
-        self.client.query_opt(&statement, params)
+        let result = self.client.query_opt(&statement, params);
+        self.note(result)
     }
 
     /// Statements without parameters, as one simple-protocol round trip.
     pub fn batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
-        self.client.batch_execute(sql)
+        let result = self.client.batch_execute(sql);
+        self.note(result)
     }
 }
 

@@ -9,6 +9,8 @@
 //! - [`notify`]: what a commit tells the other nodes (`NOTIFY`, ids only).
 
 mod auth;
+#[cfg(test)]
+mod cluster_tests;
 mod conn;
 pub mod connect;
 pub mod listen;

@@ -438,16 +438,34 @@ impl Tx for PgTx<'_> {
     }
 
     fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> StoreResult<Vec<TimerRow>> {
-        // SKIP LOCKED: timers another node's scheduler is firing right now are its own;
-        // the delete commits with their effects, so each fires once across the cluster.
+        // Lock order across nodes: an intent's row before its timers, as every transition
+        // does (it locks the intent, then its reactor sets or clears the timers). So the
+        // claim locks both the timer and its intent with SKIP LOCKED: a timer whose intent
+        // another node is changing right now is left for a later claim instead of waiting
+        // on it while that node waits on the timer (a deadlock). The delete commits with
+        // the timers' effects, so each fires once across the cluster; a node that dies
+        // mid-claim rolls back and its timers are claimed again by the others.
         let rows = self
             .conn
             .query(
-                "DELETE FROM timers WHERE (intent_id, kind) IN (\
-                   SELECT intent_id, kind FROM timers WHERE due_ms <= $1 \
-                   ORDER BY due_ms LIMIT $2 FOR UPDATE SKIP LOCKED) \
-                 RETURNING intent_id, kind, due_ms, data",
+                "WITH due AS (\
+                   SELECT t.intent_id, t.kind FROM intents i \
+                   JOIN timers t ON t.intent_id = i.intent_id \
+                   WHERE t.due_ms <= $1 ORDER BY t.due_ms LIMIT $2 \
+                   FOR UPDATE OF i, t SKIP LOCKED) \
+                 DELETE FROM timers USING due \
+                 WHERE timers.intent_id = due.intent_id AND timers.kind = due.kind \
+                 RETURNING timers.intent_id, timers.kind, timers.due_ms, timers.data",
                 &[&now_ms, &i64::from(limit)],
+            )
+            .map_err(storage)?;
+        // A due timer of no intent could never be claimed above (and would keep the
+        // scheduler awake): it goes, as firing it would change nothing.
+        self.conn
+            .execute(
+                "DELETE FROM timers t WHERE t.due_ms <= $1 \
+                 AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.intent_id = t.intent_id)",
+                &[&now_ms],
             )
             .map_err(storage)?;
         let mut timers: Vec<TimerRow> = rows

@@ -58,6 +58,8 @@ type Reply = Box<dyn FnOnce(StoreResult<()>) + Send>;
 
 struct JobOutcome {
     keep: bool,
+    /// Kept by the job, but a statement of it failed: rolled back, answered with an error.
+    swallowed: bool,
     notices: Vec<Notice>,
     events: usize,
     reply: Reply,
@@ -127,6 +129,7 @@ impl Writer {
                     events,
                 }) => JobOutcome {
                     keep: true,
+                    swallowed: false,
                     notices,
                     events,
                     reply: Box::new(move |committed| {
@@ -135,6 +138,7 @@ impl Writer {
                 },
                 Err(refusal) => JobOutcome {
                     keep: false,
+                    swallowed: false,
                     notices: Vec::new(),
                     events: 0,
                     reply: Box::new(move |_| {
@@ -240,6 +244,7 @@ impl Run {
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
+        conn.clear_failed();
         let state = &mut self.state;
         state.created.clear();
         state.directory_changed = false;
@@ -257,7 +262,15 @@ impl Run {
             let created_before = state.created.len();
             let directory_before = state.directory_changed;
             let savepoint = !savepoints || conn.batch("SAVEPOINT job").is_ok();
-            let outcome = job(Some((&mut *conn, &mut *state)));
+            conn.clear_failed();
+            let mut outcome = job(Some((&mut *conn, &mut *state)));
+            if outcome.keep && conn.failed() {
+                // The job went on after a statement failed (e.g. the scheduler, which
+                // skips a timer that errs): nothing after that error would commit.
+                tracing::warn!("a write job continued after a database error; rolled back");
+                outcome.keep = false;
+                outcome.swallowed = true;
+            }
             if !outcome.keep {
                 state.created.truncate(created_before);
                 state.directory_changed = directory_before;
@@ -268,6 +281,9 @@ impl Run {
                 } else {
                     conn.batch("ROLLBACK TO job; RELEASE job")
                 };
+                if closed.is_ok() {
+                    conn.clear_failed();
+                }
                 if let Err(e) = closed {
                     tracing::error!(error = %e, "savepoint failed");
                     broken = true;
@@ -296,7 +312,14 @@ impl Run {
                     self.observer.committed(&notices, count, events);
                 }
                 for outcome in outcomes {
-                    (outcome.reply)(Ok(()));
+                    let answer = if outcome.swallowed {
+                        Err(StoreError::Unavailable(
+                            "the write met a conflict and was rolled back; retry".into(),
+                        ))
+                    } else {
+                        Ok(())
+                    };
+                    (outcome.reply)(answer);
                 }
             }
             Err(e) => {
