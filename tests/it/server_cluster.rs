@@ -21,19 +21,8 @@ async fn a_key_made_on_a_works_on_c_and_an_intent_sent_on_a_reaches_an_agent_on_
 
     // Made on A after B and C loaded their directories: they learn it by notification.
     let agent = a.provision_agent(&admin, "worker").await;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let r = c.get("/v1/agents", &agent.key).await;
-        if r.status == 200 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "C never accepted A's new key: {}",
-            r.text
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_accepted(&b, &agent.key, Duration::from_secs(5)).await;
+    wait_accepted(&c, &agent.key, Duration::from_secs(5)).await;
 
     // The agent listens on B (a long wait); the intent is sent on A.
     let stream_url = b.endpoint(&format!(
