@@ -256,6 +256,9 @@ _axme() {
             axme__subcmd__help__subcmd__scenarios,validate)
                 cmd="axme__subcmd__help__subcmd__scenarios__subcmd__validate"
                 ;;
+            axme__subcmd__help__subcmd__server,migrate)
+                cmd="axme__subcmd__help__subcmd__server__subcmd__migrate"
+                ;;
             axme__subcmd__help__subcmd__tasks,approve)
                 cmd="axme__subcmd__help__subcmd__tasks__subcmd__approve"
                 ;;
@@ -342,6 +345,18 @@ _axme() {
                 ;;
             axme__subcmd__scenarios__subcmd__help,validate)
                 cmd="axme__subcmd__scenarios__subcmd__help__subcmd__validate"
+                ;;
+            axme__subcmd__server,help)
+                cmd="axme__subcmd__server__subcmd__help"
+                ;;
+            axme__subcmd__server,migrate)
+                cmd="axme__subcmd__server__subcmd__migrate"
+                ;;
+            axme__subcmd__server__subcmd__help,help)
+                cmd="axme__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            axme__subcmd__server__subcmd__help,migrate)
+                cmd="axme__subcmd__server__subcmd__help__subcmd__migrate"
                 ;;
             axme__subcmd__tasks,approve)
                 cmd="axme__subcmd__tasks__subcmd__approve"
@@ -1790,8 +1805,22 @@ _axme() {
             return 0
             ;;
         axme__subcmd__help__subcmd__server)
-            opts=""
+            opts="migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__server__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2772,7 +2801,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__server)
-            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --redeliver-after --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --redeliver-after --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2875,6 +2904,94 @@ _axme() {
                     return 0
                     ;;
                 --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text wide json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__server__subcmd__help)
+            opts="migrate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__server__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__server__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__server__subcmd__migrate)
+            opts="-o -q -v -h --from --to --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -672,50 +672,70 @@ complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subc
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the built-in examples'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c axme -n "__fish_axme_using_subcommand server" -l listen -d 'Address to listen on (port 0 picks a free port; the banner shows it). Beyond loopback it needs --tls-cert/--tls-key (or --insecure-http)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l db -d 'The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]), which several nodes may share. Also AXME_DB_URL' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l node-id -d 'This node\'s name when several share one PostgreSQL database [default: the host name and process id]' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l sync -d 'Durability of each commit' -r -f -a "normal\t'WAL + synchronous=NORMAL: commits survive a crash of the process (kill -9)'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l listen -d 'Address to listen on (port 0 picks a free port; the banner shows it). Beyond loopback it needs --tls-cert/--tls-key (or --insecure-http)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l db -d 'The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]), which several nodes may share. Also AXME_DB_URL' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l node-id -d 'This node\'s name when several share one PostgreSQL database [default: the host name and process id]' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l sync -d 'Durability of each commit' -r -f -a "normal\t'WAL + synchronous=NORMAL: commits survive a crash of the process (kill -9)'
 full\t'WAL + synchronous=FULL: commits also survive power loss'"
-complete -c axme -n "__fish_axme_using_subcommand server" -l sse-linger-ms -d 'How long (ms) a stream that sent something stays open for more before it ends' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l heartbeat-seconds -d 'Seconds between heartbeat comments on idle streams' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l delivery-attempt-interval -d 'How long a new intent may wait for a live listener before its first delivery attempt counts as failed (stream/poll agents)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l delivery-retry-interval -d 'Window of each later delivery attempt; after max_delivery_attempts (default 3) failed attempts the intent ends FAILED (intent.delivery_failed)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l push-retry-interval -d 'First retry delay of a failed HTTP push; later retries wait 4x and 20x as long' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l push-timeout -d 'Timeout of one HTTP push request' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l redeliver-after -d 'The answer lease: an intent handed to an agent (stream or push) whose handler has not answered (progress, resume, resolve) within this time is delivered again, to a listener of the same address, and again after each further lease' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l time-scale -d 'Multiplies every duration a scenario gives in seconds (step deadlines, retry delays, reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l smtp-url -d 'SMTP relay that mails login codes: smtp://host:port (plain), smtp+starttls://host:port or smtps://host:port (implicit TLS); user and password may sit in the URL, or the password in AXME_SMTP_PASSWORD. Without it, login codes are written to this log' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l smtp-from -d 'Sender address of login mails (required with --smtp-url)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l tls-cert -d 'Serve HTTPS with this PEM certificate chain (needs --tls-key)' -r -F
-complete -c axme -n "__fish_axme_using_subcommand server" -l tls-key -d 'The PEM private key of --tls-cert' -r -F
-complete -c axme -n "__fish_axme_using_subcommand server" -l rate-limit -d 'Request rate of a route class, per API key or per client address: SCOPE.CLASS=N/s|N/min|N/h|off, SCOPE key or ip, CLASS read, write, stream or login; repeatable. Defaults: key.read=2000/s key.write=1000/s key.stream=200/s ip.read=5000/s ip.write=3000/s ip.stream=500/s ip.login=30/min' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l login-codes-per-hour -d 'Sign-in codes (mails) per email address per hour' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l login-lockout-failures -d 'Wrong sign-in codes for one address within --login-lockout that lock it' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l login-lockout -d 'The window of --login-lockout-failures, and so the longest lock' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l max-connections -d 'Open connections at once (kept below the descriptor limit); one more gets a 503' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l max-connections-per-client -d 'Open connections per client address (IPv6: per /64); one more gets a 503' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l max-streams -d 'Open SSE streams at once; one more gets a 503 with Retry-After' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l header-timeout -d 'Time to send a request head (and an idle keep-alive connection\'s life)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l body-timeout -d 'Time to send a whole request body; a slower one gets 408 and loses the connection' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
-complete -c axme -n "__fish_axme_using_subcommand server" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l sse-linger-ms -d 'How long (ms) a stream that sent something stays open for more before it ends' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l heartbeat-seconds -d 'Seconds between heartbeat comments on idle streams' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l delivery-attempt-interval -d 'How long a new intent may wait for a live listener before its first delivery attempt counts as failed (stream/poll agents)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l delivery-retry-interval -d 'Window of each later delivery attempt; after max_delivery_attempts (default 3) failed attempts the intent ends FAILED (intent.delivery_failed)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l push-retry-interval -d 'First retry delay of a failed HTTP push; later retries wait 4x and 20x as long' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l push-timeout -d 'Timeout of one HTTP push request' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l redeliver-after -d 'The answer lease: an intent handed to an agent (stream or push) whose handler has not answered (progress, resume, resolve) within this time is delivered again, to a listener of the same address, and again after each further lease' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l time-scale -d 'Multiplies every duration a scenario gives in seconds (step deadlines, retry delays, reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l smtp-url -d 'SMTP relay that mails login codes: smtp://host:port (plain), smtp+starttls://host:port or smtps://host:port (implicit TLS); user and password may sit in the URL, or the password in AXME_SMTP_PASSWORD. Without it, login codes are written to this log' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l smtp-from -d 'Sender address of login mails (required with --smtp-url)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l tls-cert -d 'Serve HTTPS with this PEM certificate chain (needs --tls-key)' -r -F
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l tls-key -d 'The PEM private key of --tls-cert' -r -F
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l rate-limit -d 'Request rate of a route class, per API key or per client address: SCOPE.CLASS=N/s|N/min|N/h|off, SCOPE key or ip, CLASS read, write, stream or login; repeatable. Defaults: key.read=2000/s key.write=1000/s key.stream=200/s ip.read=5000/s ip.write=3000/s ip.stream=500/s ip.login=30/min' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l login-codes-per-hour -d 'Sign-in codes (mails) per email address per hour' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l login-lockout-failures -d 'Wrong sign-in codes for one address within --login-lockout that lock it' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l login-lockout -d 'The window of --login-lockout-failures, and so the longest lock' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l max-connections -d 'Open connections at once (kept below the descriptor limit); one more gets a 503' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l max-connections-per-client -d 'Open connections per client address (IPv6: per /64); one more gets a 503' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l max-streams -d 'Open SSE streams at once; one more gets a 503 with Retry-After' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l header-timeout -d 'Time to send a request head (and an idle keep-alive connection\'s life)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l body-timeout -d 'Time to send a whole request body; a slower one gets 408 and loses the connection' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
 wide\t'Text with every table column and full ids, never shortened'
 json\t'One JSON document (pretty-printed)'
 jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
-complete -c axme -n "__fish_axme_using_subcommand server" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t''
 never\t''"
-complete -c axme -n "__fish_axme_using_subcommand server" -l ephemeral -d 'Use a throwaway database in a temporary directory, removed at exit'
-complete -c axme -n "__fish_axme_using_subcommand server" -l login-codes-in-log -d 'Without --smtp-url, write login codes to this log even when listening beyond loopback (by default a non-loopback gateway without SMTP refuses email sign-in)'
-complete -c axme -n "__fish_axme_using_subcommand server" -l insecure-http -d 'Allow plain HTTP on a non-loopback --listen address (keys and payloads then cross the network in clear). Without it such a bind needs --tls-cert/--tls-key'
-complete -c axme -n "__fish_axme_using_subcommand server" -l no-rate-limits -d 'Lift every request-rate and sign-in limit (benchmarks; `axme bench` does this for the gateway it starts). Connection and stream caps stay'
-complete -c axme -n "__fish_axme_using_subcommand server" -l json -d 'Print JSON (same as `-o json`)'
-complete -c axme -n "__fish_axme_using_subcommand server" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
-complete -c axme -n "__fish_axme_using_subcommand server" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
-complete -c axme -n "__fish_axme_using_subcommand server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l ephemeral -d 'Use a throwaway database in a temporary directory, removed at exit'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l login-codes-in-log -d 'Without --smtp-url, write login codes to this log even when listening beyond loopback (by default a non-loopback gateway without SMTP refuses email sign-in)'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l insecure-http -d 'Allow plain HTTP on a non-loopback --listen address (keys and payloads then cross the network in clear). Without it such a bind needs --tls-cert/--tls-key'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l no-rate-limits -d 'Lift every request-rate and sign-in limit (benchmarks; `axme bench` does this for the gateway it starts). Connection and stream caps stay'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -f -a "migrate" -d 'Copy a SQLite database (intents, events, accounts, keys, timers, sessions, inbox…) into an empty PostgreSQL database, then serve it with --db postgres://…'
+complete -c axme -n "__fish_axme_using_subcommand server; and not __fish_seen_subcommand_from migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l from -d 'The SQLite database file to copy (stop the server that uses it first)' -r -F
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l to -d 'The PostgreSQL database to fill (postgres://user@host:port/db[?sslmode=require]); it must hold no axme data yet' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Copy a SQLite database (intents, events, accounts, keys, timers, sessions, inbox…) into an empty PostgreSQL database, then serve it with --db postgres://…'
+complete -c axme -n "__fish_axme_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand bench" -l scenario -d 'What to measure' -r -f -a "submit\t'Intents acknowledged per second'
 lifecycle\t'Full lifecycles per second with no-op agents'
 latency\t'p50/p90/p99 latencies at a light fixed rate'
@@ -827,3 +847,4 @@ complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcomma
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from examples" -f -a "list" -d 'List the built-in examples'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from examples" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Copy a SQLite database (intents, events, accounts, keys, timers, sessions, inbox…) into an empty PostgreSQL database, then serve it with --db postgres://…'

@@ -85,7 +85,11 @@ fn examples(path: &str) -> Option<&'static str> {
         "server" => {
             "axme server\n  \
              axme server --listen 127.0.0.1:0 --ephemeral\n  \
-             axme server --db ./axme.db --sync full"
+             axme server --db ./axme.db --sync full\n  \
+             axme server --db postgres://axme@db:5432/axme --node-id node-a"
+        }
+        "server migrate" => {
+            "axme server migrate --from ./axme.db --to postgres://axme@db:5432/axme"
         }
         "bench" => "axme bench --scenario submit\n  axme bench --scenario lifecycle -o json",
         "version" => "axme version\n  axme version -o json",

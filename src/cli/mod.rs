@@ -23,6 +23,7 @@ mod provision;
 mod remote;
 mod scenarios;
 mod server;
+mod server_migrate;
 mod status;
 mod table;
 mod tasks;
@@ -86,6 +87,7 @@ enum Command {
     #[command(subcommand, alias = "example")]
     Examples(examples::ExamplesCommand),
     /// Run the embedded AXP gateway in the foreground.
+    #[command(args_conflicts_with_subcommands = true)]
     Server(Box<server::ServerArgs>),
     /// Measure the gateway's throughput and latency.
     Bench(bench::BenchArgs),

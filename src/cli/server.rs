@@ -24,6 +24,9 @@ pub enum SyncArg {
 
 #[derive(Debug, clap::Args)]
 pub struct ServerArgs {
+    /// A database task instead of serving.
+    #[command(subcommand)]
+    pub command: Option<super::server_migrate::ServerCommand>,
     /// Address to listen on (port 0 picks a free port; the banner shows it).
     /// Beyond loopback it needs --tls-cert/--tls-key (or --insecure-http).
     #[arg(
@@ -228,7 +231,10 @@ fn default_node_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-pub fn run(args: ServerArgs) -> CliResult {
+pub fn run(mut args: ServerArgs) -> CliResult {
+    if let Some(command) = args.command.take() {
+        return super::server_migrate::run(command);
+    }
     let mailer = mailer(args.smtp_url, args.smtp_from)?;
     let limits = args.limits.limits()?;
     let tls = match (args.tls_cert, args.tls_key) {

@@ -23,8 +23,7 @@ pub use error::{ErrorBody, ErrorDetail};
 pub use event::{EventsResponse, IntentEvent, PendingWith};
 pub use intent::{
     CreateIntentRequest, CreateIntentResponse, GetIntentResponse, Intent, IntentMirror,
-    ListIntentsResponse,
-    ResolveRequest, ResolveResponse, ResumeBody, ResumeResponse,
+    ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeBody, ResumeResponse,
 };
 pub use status::{Status, WaitingReason};
 pub use task::{HumanTask, TaskType};

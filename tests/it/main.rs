@@ -39,6 +39,7 @@ mod server_intents;
 mod server_lease;
 mod server_limits;
 mod server_memory;
+mod server_migrate;
 mod server_policy;
 mod server_push;
 mod server_python_sdk;

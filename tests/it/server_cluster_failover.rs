@@ -17,14 +17,14 @@ use crate::server_cluster::wait_accepted;
 const LIMIT: Duration = Duration::from_secs(20);
 
 /// One stream response of `name` on `node` from `since`; its intent frames' data.
-async fn take(node: &TestServer, key: &str, name: &str, since: u64, wait: u64) -> Vec<Value> {
+pub async fn take(node: &TestServer, key: &str, name: &str, since: u64, wait: u64) -> Vec<Value> {
     let path = format!("/v1/agents/{name}/intents/stream?since={since}&wait_seconds={wait}");
     let s = sse::get(node, &path, key, &[], Duration::from_secs(wait + 10)).await;
     assert_eq!(s.status, 200, "{}", s.raw);
     s.intent_frames().iter().map(|f| f.json()).collect()
 }
 
-fn cursor(frame: &Value) -> u64 {
+pub fn cursor(frame: &Value) -> u64 {
     frame["seq"]
         .as_u64()
         .unwrap_or_else(|| panic!("frame without a cursor: {frame}"))

@@ -257,7 +257,10 @@ async fn fingerprint_ignores_generated_correlation_and_relative_deadline() {
     retry["deadline_at"] = json!("2030-01-01T00:00:07Z");
     let again = send(retry.clone()).await;
     again.expect_ok();
-    assert_eq!(again.body, first.body, "the retry replays the original answer");
+    assert_eq!(
+        again.body, first.body,
+        "the retry replays the original answer"
+    );
     let after = server.intent(&admin, &id).await;
     assert_eq!(after["correlation_id"], original["correlation_id"]);
     assert_eq!(after["correlation_id"], body["correlation_id"]);

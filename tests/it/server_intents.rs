@@ -60,8 +60,18 @@ async fn lifecycle_create_deliver_resume_complete() {
     // The example agents read `payload` and the status off the top level (spec §12.6).
     let whole = server.get(&format!("/v1/intents/{id}"), &admin).await;
     whole.expect_ok();
-    for field in ["intent_id", "intent_type", "status", "lifecycle_status", "payload"] {
-        assert_eq!(whole.body[field], intent[field], "top-level {field}: {}", whole.text);
+    for field in [
+        "intent_id",
+        "intent_type",
+        "status",
+        "lifecycle_status",
+        "payload",
+    ] {
+        assert_eq!(
+            whole.body[field], intent[field],
+            "top-level {field}: {}",
+            whole.text
+        );
     }
     assert!(
         intent["correlation_id"]

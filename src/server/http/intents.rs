@@ -115,7 +115,8 @@ async fn create(
     let mut request = validate::create_request(&body)?;
     let now = app.engine.now();
     if let (None, Some(seconds)) = (&request.deadline_at, request.deadline_seconds) {
-        request.deadline_at = Some(now.plus_ms(crate::num::i64_from_u64(seconds.saturating_mul(1000))));
+        request.deadline_at =
+            Some(now.plus_ms(crate::num::i64_from_u64(seconds.saturating_mul(1000))));
     }
     let (to_agent, to_workspace_id) = resolve_address(&app, &caller, &request.to_agent);
     receiver_admits(&app, &caller, &to_agent, to_workspace_id.as_deref())?;

@@ -250,8 +250,7 @@ async fn run_intent_stream(
             continue;
         }
         published = now_published;
-        let Ok(Some((_, events))) = app.store.events_after(intent_id.clone(), cursor).await
-        else {
+        let Ok(Some((_, events))) = app.store.events_after(intent_id.clone(), cursor).await else {
             return;
         };
         let replay = Replay::of(&events, cursor);

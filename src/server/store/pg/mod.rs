@@ -7,12 +7,14 @@
 //!   engine serves both stores); [`tx`] holds the write bodies.
 //! - [`reads`]: a few pipelined async connections for reads.
 //! - [`notify`]: what a commit tells the other nodes (`NOTIFY`, ids only).
+//! - [`import`]: `axme server migrate`, a SQLite database copied into an empty one.
 
 mod auth;
 #[cfg(test)]
 mod cluster_tests;
 mod conn;
 pub mod connect;
+pub mod import;
 pub mod listen;
 pub mod notify;
 mod reads;
