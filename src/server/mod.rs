@@ -8,6 +8,8 @@
 //!   committed intent and a request to new events; `directory` keeps tenants and key
 //!   hashes in memory; `hub` wakes waiting SSE streams after a commit.
 //! - [`store`]: the `Store` trait and its SQLite implementation.
+//! - [`console`]: the web console at `/ui/` (assets compiled in, cookie sessions acting as
+//!   an API key through `/ui/api/v1/…`).
 //!
 //! # The data path of a write
 //!
@@ -59,6 +61,7 @@
 
 mod app;
 pub mod clock;
+pub mod console;
 pub mod engine;
 pub mod http;
 pub mod limits;

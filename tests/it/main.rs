@@ -31,6 +31,7 @@ mod server_authz_matrix;
 mod server_basics;
 mod server_cluster;
 mod server_cluster_failover;
+mod server_console;
 mod server_durability;
 mod server_hardening;
 mod server_idempotency;

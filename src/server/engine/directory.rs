@@ -237,6 +237,25 @@ impl Directory {
         Self::caller(&s, account, key).ok_or(AuthFailure::Invalid)
     }
 
+    /// The caller of an active key named by id (a console session acts as its key): the
+    /// same checks as [`Directory::authenticate`] without the secret.
+    pub fn caller_of_key(&self, sa_id: &str, key_id: &str) -> Result<Caller, AuthFailure> {
+        let s = self.read();
+        let key = s
+            .keys
+            .get(sa_id)
+            .and_then(|keys| {
+                keys.iter()
+                    .find(|k| k.status == "active" && k.key_id == key_id)
+            })
+            .ok_or(AuthFailure::Invalid)?;
+        let account = s.accounts.get(sa_id).ok_or(AuthFailure::Invalid)?;
+        if account.status != "active" {
+            return Err(AuthFailure::Invalid);
+        }
+        Self::caller(&s, account, key).ok_or(AuthFailure::Invalid)
+    }
+
     fn caller(s: &State, account: &AccountRow, key: &KeyRow) -> Option<Caller> {
         let ws = s.workspaces.get(&account.workspace_id)?;
         let org = s.orgs.get(&account.org_id)?;

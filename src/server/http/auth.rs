@@ -341,6 +341,26 @@ async fn verify(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let code = str_field(&body, "code")?;
+    let signed_in = sign_in_with_code(&app, &login_id, code).await?;
+    Ok(json_of(&signed_in.tokens))
+}
+
+/// What a valid code gave: the answer of `verify`, and the key and session it made.
+pub(crate) struct SignedIn {
+    pub tokens: LoginTokens,
+    pub sa_id: String,
+    pub key_id: String,
+    pub session_id: String,
+}
+
+/// Checks a one-time code and signs its email in (a new key and session), for `verify`
+/// and the web console's sign-in.
+pub(crate) async fn sign_in_with_code(
+    app: &AppState,
+    login_id: &str,
+    code: &str,
+) -> ApiResult<SignedIn> {
+    let login_id = login_id.to_string();
     app.login_guard
         .before_check(&login_id)
         .map_err(login_refused)?;
@@ -404,11 +424,11 @@ async fn verify(
             ));
         }
     };
-    let user = user_for(&app, &email).await?;
+    let user = user_for(app, &email).await?;
     let NewKey { row: key, token } = new_key(&user.sa_id, &app.now().to_string());
     app.store.create_key(key.clone()).await?;
     app.directory.add_key(key.clone());
-    let (access, refresh, pair) = new_pair(&app);
+    let (access, refresh, pair) = new_pair(app);
     let session_id = format!("ses_{}", uuid::Uuid::new_v4().simple());
     app.store
         .create_session(
@@ -421,7 +441,7 @@ async fn verify(
         .await?;
     let account = app.directory.account(&user.sa_id);
     tracing::info!(%email, session_id = %session_id, "signed in");
-    Ok(json_of(&LoginTokens {
+    let tokens = LoginTokens {
         access_token: Some(access.clone()),
         account_session_token: Some(access),
         address: account.as_ref().map(|a| app.directory.address_of(a)),
@@ -431,10 +451,16 @@ async fn verify(
         ok: true,
         org_id: account.as_ref().map(|a| a.org_id.clone()),
         refresh_token: Some(refresh),
-        session_id: Some(session_id),
+        session_id: Some(session_id.clone()),
         token_type: Some("Bearer".into()),
         workspace_id: account.as_ref().map(|a| a.workspace_id.clone()),
-    }))
+    };
+    Ok(SignedIn {
+        tokens,
+        sa_id: user.sa_id,
+        key_id: key.key_id,
+        session_id,
+    })
 }
 
 async fn refresh(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
@@ -516,10 +542,20 @@ async fn logout(
     let Some(session) = session else {
         return Ok(json_value(&json!({ "ok": true, "revoked": false })));
     };
-    app.store
-        .revoke_session(session.session_id.clone(), app.now())
+    end_login_session(&app, &session.session_id).await?;
+    Ok(json_value(
+        &json!({ "ok": true, "revoked": true, "session_id": session.session_id }),
+    ))
+}
+
+/// Revokes a login session and the key minted for it (logout, console sign-out).
+pub(crate) async fn end_login_session(app: &AppState, session_id: &str) -> ApiResult<()> {
+    let session = app
+        .store
+        .revoke_session(session_id.to_string(), app.now())
         .await?;
-    if let Some(key_id) = &session.key_id
+    if let Some(session) = session
+        && let Some(key_id) = &session.key_id
         && let Some(key) = app
             .store
             .revoke_key(session.sa_id.clone(), key_id.clone(), app.now().to_string())
@@ -527,9 +563,7 @@ async fn logout(
     {
         app.directory.replace_key(key);
     }
-    Ok(json_value(
-        &json!({ "ok": true, "revoked": true, "session_id": session.session_id }),
-    ))
+    Ok(())
 }
 
 async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {

@@ -3,7 +3,7 @@
 
 mod accounts;
 mod agents;
-mod auth;
+pub(crate) mod auth;
 mod body;
 mod delivery;
 pub mod error;
@@ -40,18 +40,43 @@ tokio::task_local! {
 static TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The whole gateway: the `/v1` API and the web console (`server::console`), which reaches
+/// the same API through its session at `/ui/api/v1/…`.
 pub fn router(app: AppState) -> Router {
-    Router::new()
-        .merge(meta::routes())
-        .merge(intents::routes())
-        .merge(sse::routes())
-        .merge(agents::routes())
-        .merge(accounts::routes())
-        .merge(auth::routes())
-        .merge(scenarios::routes())
-        .merge(tasks::routes())
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+    let api = guarded(
+        &app,
+        Router::new()
+            .merge(meta::routes())
+            .merge(intents::routes())
+            .merge(sse::routes())
+            .merge(agents::routes())
+            .merge(accounts::routes())
+            .merge(auth::routes())
+            .merge(scenarios::routes())
+            .merge(tasks::routes())
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed),
+    )
+    .with_state(app.clone());
+    let proxy_to = api.clone();
+    // The proxy route is added after the layers: the API it forwards to has its own.
+    guarded(
+        &app,
+        crate::server::console::pages().method_not_allowed_fallback(method_not_allowed),
+    )
+    .route(
+        crate::server::console::API_PROXY_ROUTE,
+        axum::routing::any(move |State(app): State<AppState>, request: Request| {
+            crate::server::console::api_proxy(app, proxy_to.clone(), request)
+        }),
+    )
+    .fallback_service(api)
+    .with_state(app)
+}
+
+/// Body time limits, request counting and rate limits, outermost first.
+fn guarded(app: &AppState, routes: Router<AppState>) -> Router<AppState> {
+    routes
         .layer(middleware::from_fn_with_state(
             app.clone(),
             throttle::throttle,
@@ -61,14 +86,13 @@ pub fn router(app: AppState) -> Router {
             app.clone(),
             body::guard_body,
         ))
-        .with_state(app)
 }
 
-async fn not_found() -> ApiError {
+pub(crate) async fn not_found() -> ApiError {
     ApiError::not_found("route_not_found", "no such route")
 }
 
-async fn method_not_allowed() -> ApiError {
+pub(crate) async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",

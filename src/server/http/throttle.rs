@@ -31,8 +31,12 @@ pub struct Authenticated(pub Caller);
 
 pub async fn throttle(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
     let class = Class::of(request.method(), request.uri().path());
-    let caller = token_of_headers(request.headers())
-        .and_then(|token| app.directory.authenticate(token).ok());
+    // The web console's proxy has already authenticated its session's key.
+    let caller = match request.extensions().get::<Authenticated>() {
+        Some(Authenticated(caller)) => Some(caller.clone()),
+        None => token_of_headers(request.headers())
+            .and_then(|token| app.directory.authenticate(token).ok()),
+    };
     let key_id = caller.as_ref().map(|c| c.key_id.clone());
     if let Some(caller) = caller {
         request.extensions_mut().insert(Authenticated(caller));

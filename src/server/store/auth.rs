@@ -68,3 +68,18 @@ pub enum Rotation {
     /// Unknown, expired, or its session is over.
     Invalid,
 }
+
+/// A signed-in web console (`server/console`): it acts as one API key. Only the hash of its
+/// cookie's token is stored; `expires_at` is Unix seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleSessionRow {
+    pub session_hash: [u8; 32],
+    pub session_id: String,
+    pub sa_id: String,
+    pub key_id: String,
+    /// The email login this console sign-in made (its key is revoked at sign-out).
+    pub login_session_id: Option<String>,
+    pub expires_at: i64,
+    pub created_at: String,
+    pub revoked: bool,
+}

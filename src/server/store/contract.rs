@@ -657,6 +657,66 @@ async fn receive_policies_persist(kind: Kind) {
     store.shutdown().await.unwrap();
 }
 
+async fn console_sessions(kind: Kind) {
+    use super::auth::ConsoleSessionRow;
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    let row = ConsoleSessionRow {
+        session_hash: [7; 32],
+        session_id: "cs1".into(),
+        sa_id: "sa1".into(),
+        key_id: "k1".into(),
+        login_session_id: Some("s1".into()),
+        expires_at: 1_000,
+        created_at: "t".into(),
+        revoked: false,
+    };
+    store.create_console_session(row.clone()).await.unwrap();
+    assert_eq!(
+        store.console_session([7; 32]).await.unwrap(),
+        Some(row.clone())
+    );
+    assert_eq!(store.console_session([8; 32]).await.unwrap(), None);
+    // The same id twice is refused (ids are unique).
+    let twin = ConsoleSessionRow {
+        session_hash: [9; 32],
+        ..row.clone()
+    };
+    assert!(store.create_console_session(twin).await.is_err());
+    let at = Timestamp::from_unix_ms(5_000).unwrap();
+    let ended = store
+        .revoke_console_session([7; 32], at)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ended.revoked);
+    assert!(
+        store
+            .console_session([7; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert_eq!(
+        store.revoke_console_session([8; 32], at).await.unwrap(),
+        None
+    );
+    store.shutdown().await.unwrap();
+    drop(store);
+    // Survives a reopen.
+    let store = place.open(Arc::new(Count::default())).await;
+    assert!(
+        store
+            .console_session([7; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    store.shutdown().await.unwrap();
+}
+
 macro_rules! both_stores {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -679,4 +739,5 @@ both_stores!(
     tenants_and_keys,
     login_codes_and_sessions,
     receive_policies_persist,
+    console_sessions,
 );

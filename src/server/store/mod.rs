@@ -432,6 +432,19 @@ pub trait Store: Send + Sync + 'static {
         session_id: String,
         now: Timestamp,
     ) -> StoreFuture<'_, Option<auth::SessionRow>>;
+
+    // Web console sessions (server/console); rows in `store::auth`.
+
+    fn create_console_session(&self, row: auth::ConsoleSessionRow) -> StoreFuture<'_, ()>;
+
+    /// The console session whose cookie token hashes to `hash`, revoked or not.
+    fn console_session(&self, hash: [u8; 32]) -> StoreFuture<'_, Option<auth::ConsoleSessionRow>>;
+
+    fn revoke_console_session(
+        &self,
+        hash: [u8; 32],
+        now: Timestamp,
+    ) -> StoreFuture<'_, Option<auth::ConsoleSessionRow>>;
 }
 
 impl dyn Store {

@@ -8,7 +8,7 @@ use super::conn::{PgConn, storage};
 use super::reads::Readers;
 use crate::server::store::StoreResult;
 use crate::server::store::auth::{
-    CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
+    CodeCheck, ConsoleSessionRow, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
 };
 
 pub fn insert_code(conn: &mut PgConn, row: &LoginCodeRow) -> StoreResult<()> {
@@ -245,4 +245,69 @@ pub fn revoke(conn: &mut PgConn, session_id: &str, at: &str) -> StoreResult<Opti
     )
     .map_err(storage)?;
     Ok(found)
+}
+
+pub fn insert_console_session(conn: &mut PgConn, row: &ConsoleSessionRow) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO console_sessions (session_hash, session_id, sa_id, key_id, \
+         login_session_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &&row.session_hash[..],
+            &row.session_id,
+            &row.sa_id,
+            &row.key_id,
+            &row.login_session_id,
+            &row.expires_at,
+            &row.created_at,
+        ],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+const CONSOLE_COLUMNS: &str = "session_id, sa_id, key_id, login_session_id, expires_at, \
+    created_at, revoked_at IS NOT NULL";
+
+fn console_from(hash: &[u8; 32], r: &Row) -> ConsoleSessionRow {
+    ConsoleSessionRow {
+        session_hash: *hash,
+        session_id: r.get(0),
+        sa_id: r.get(1),
+        key_id: r.get(2),
+        login_session_id: r.get(3),
+        expires_at: r.get(4),
+        created_at: r.get(5),
+        revoked: r.get(6),
+    }
+}
+
+pub async fn console_session(
+    readers: &Readers,
+    hash: &[u8; 32],
+) -> StoreResult<Option<ConsoleSessionRow>> {
+    Ok(readers
+        .query_opt(
+            &format!("SELECT {CONSOLE_COLUMNS} FROM console_sessions WHERE session_hash = $1"),
+            &[&&hash[..]],
+        )
+        .await?
+        .map(|r| console_from(hash, &r)))
+}
+
+/// Ends a console session (the first revocation's time is kept); returns it as it now is.
+pub fn revoke_console_session(
+    conn: &mut PgConn,
+    hash: &[u8; 32],
+    at: &str,
+) -> StoreResult<Option<ConsoleSessionRow>> {
+    Ok(conn
+        .query_opt(
+            &format!(
+                "UPDATE console_sessions SET revoked_at = COALESCE(revoked_at, $2) \
+                 WHERE session_hash = $1 RETURNING {CONSOLE_COLUMNS}"
+            ),
+            &[&&hash[..], &at],
+        )
+        .map_err(storage)?
+        .map(|r| console_from(hash, &r)))
 }

@@ -411,4 +411,31 @@ impl Store for PgStore {
         let at = now.to_string();
         self.write(move |conn, _| Ok(Staged::quiet(auth::revoke(conn, &session_id, &at)?)))
     }
+
+    fn create_console_session(
+        &self,
+        row: crate::server::store::auth::ConsoleSessionRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_console_session(conn, &row)?)))
+    }
+
+    fn console_session(
+        &self,
+        hash: [u8; 32],
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::ConsoleSessionRow>> {
+        Box::pin(async move { auth::console_session(&self.readers, &hash).await })
+    }
+
+    fn revoke_console_session(
+        &self,
+        hash: [u8; 32],
+        now: crate::protocol::Timestamp,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::ConsoleSessionRow>> {
+        let at = now.to_string();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::revoke_console_session(
+                conn, &hash, &at,
+            )?))
+        })
+    }
 }

@@ -178,6 +178,19 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         FROM intents WHERE status = 'DELIVERED'
         ON CONFLICT DO NOTHING;
     "#,
+    // 4: web console sessions (issue 14); the cookie's token is stored as a SHA-256 hash.
+    r#"
+    CREATE TABLE console_sessions (
+        session_hash     BYTEA PRIMARY KEY,
+        session_id       TEXT NOT NULL UNIQUE,
+        sa_id            TEXT NOT NULL,
+        key_id           TEXT NOT NULL,
+        login_session_id TEXT,
+        expires_at       BIGINT NOT NULL,
+        revoked_at       TEXT,
+        created_at       TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::server::store::auth::{
-    CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
+    CodeCheck, ConsoleSessionRow, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
 };
 
 pub fn insert_code(conn: &Connection, row: &LoginCodeRow) -> rusqlite::Result<()> {
@@ -238,4 +238,61 @@ pub fn revoke(
         params![session_id, at],
     )?;
     Ok(session)
+}
+
+pub fn insert_console_session(conn: &Connection, row: &ConsoleSessionRow) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO console_sessions (session_hash, session_id, sa_id, key_id,
+                                       login_session_id, expires_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            row.session_hash.to_vec(),
+            row.session_id,
+            row.sa_id,
+            row.key_id,
+            row.login_session_id,
+            row.expires_at,
+            row.created_at
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn console_session(
+    conn: &Connection,
+    hash: &[u8; 32],
+) -> rusqlite::Result<Option<ConsoleSessionRow>> {
+    conn.query_row(
+        "SELECT session_id, sa_id, key_id, login_session_id, expires_at, created_at,
+                revoked_at IS NOT NULL
+         FROM console_sessions WHERE session_hash = ?1",
+        [hash.to_vec()],
+        |r| {
+            Ok(ConsoleSessionRow {
+                session_hash: *hash,
+                session_id: r.get(0)?,
+                sa_id: r.get(1)?,
+                key_id: r.get(2)?,
+                login_session_id: r.get(3)?,
+                expires_at: r.get(4)?,
+                created_at: r.get(5)?,
+                revoked: r.get(6)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Ends a console session (the first revocation's time is kept); returns it as it now is.
+pub fn revoke_console_session(
+    conn: &Connection,
+    hash: &[u8; 32],
+    at: &str,
+) -> rusqlite::Result<Option<ConsoleSessionRow>> {
+    conn.execute(
+        "UPDATE console_sessions SET revoked_at = COALESCE(revoked_at, ?2)
+         WHERE session_hash = ?1",
+        params![hash.to_vec(), at],
+    )?;
+    console_session(conn, hash)
 }

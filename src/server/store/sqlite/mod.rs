@@ -400,6 +400,33 @@ impl Store for SqliteStore {
         let at = now.to_string();
         self.write(move |conn, _| Ok(Staged::quiet(auth::revoke(conn, &session_id, &at)?)))
     }
+
+    fn create_console_session(
+        &self,
+        row: crate::server::store::auth::ConsoleSessionRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_console_session(conn, &row)?)))
+    }
+
+    fn console_session(
+        &self,
+        hash: [u8; 32],
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::ConsoleSessionRow>> {
+        self.read(move |conn| auth::console_session(conn, &hash))
+    }
+
+    fn revoke_console_session(
+        &self,
+        hash: [u8; 32],
+        now: crate::protocol::Timestamp,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::ConsoleSessionRow>> {
+        let at = now.to_string();
+        self.write(move |conn, _| {
+            Ok(Staged::quiet(auth::revoke_console_session(
+                conn, &hash, &at,
+            )?))
+        })
+    }
 }
 
 #[cfg(test)]

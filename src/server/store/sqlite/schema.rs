@@ -181,6 +181,19 @@ const MIGRATIONS: &[&str] = &[
         SELECT intent_id, 'redeliver', CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 300000, 'null'
         FROM intents WHERE status = 'DELIVERED';
     "#,
+    // 6: web console sessions (issue 14); the cookie's token is stored as a SHA-256 hash.
+    r#"
+    CREATE TABLE console_sessions (
+        session_hash     BLOB PRIMARY KEY,
+        session_id       TEXT NOT NULL UNIQUE,
+        sa_id            TEXT NOT NULL,
+        key_id           TEXT NOT NULL,
+        login_session_id TEXT,
+        expires_at       INTEGER NOT NULL,
+        revoked_at       TEXT,
+        created_at       TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
