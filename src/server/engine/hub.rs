@@ -4,13 +4,17 @@
 //!
 //! Keys live in a few sharded maps so publishers and subscribers of different keys rarely
 //! meet on a lock; an entry disappears when its last subscriber leaves.
+//!
+//! Besides the wake-ups, the ids of changed intents go to a bounded broadcast channel for
+//! the workspace change streams (the web console's live lists); a receiver that falls
+//! behind is told so and reads the list again. Sent only while someone listens.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast};
 
 use crate::server::store::Notice;
 
@@ -35,13 +39,21 @@ type Shard = Mutex<HashMap<(Topic, String), Arc<Entry>>>;
 pub struct Hub {
     shards: Vec<Shard>,
     hasher: RandomState,
+    changes: broadcast::Sender<Arc<str>>,
 }
+
+/// Changed-intent ids a change stream may lag behind before it must read the list again.
+const CHANGES_BACKLOG: usize = 1024;
+
+/// Sent on the change channel when changes may have been missed (every reader resyncs).
+pub const RESYNC: &str = "";
 
 impl Default for Hub {
     fn default() -> Self {
         Hub {
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             hasher: RandomState::new(),
+            changes: broadcast::channel(CHANGES_BACKLOG).0,
         }
     }
 }
@@ -116,10 +128,24 @@ impl Hub {
         }
     }
 
+    /// The ids of intents changed from now on ([`RESYNC`] when some may have been missed).
+    pub fn changes(&self) -> broadcast::Receiver<Arc<str>> {
+        self.changes.subscribe()
+    }
+
+    fn changed(&self, id: &str) {
+        if self.changes.receiver_count() > 0 {
+            let _ = self.changes.send(Arc::from(id));
+        }
+    }
+
     pub fn publish_notices(&self, notices: &[Notice]) {
         for notice in notices {
             match notice {
-                Notice::Intent(id) => self.publish(Topic::Intent, id),
+                Notice::Intent(id) => {
+                    self.publish(Topic::Intent, id);
+                    self.changed(id);
+                }
                 Notice::Agent(address) => self.publish(Topic::Agent, address),
                 Notice::Timer(_) => {}
             }
@@ -130,6 +156,7 @@ impl Hub {
     /// been lost (another node's, while the listening connection was down), every stream
     /// reads again from its cursor.
     pub fn publish_all(&self) {
+        self.changed(RESYNC);
         for shard in &self.shards {
             let entries: Vec<Arc<Entry>> = shard
                 .lock()

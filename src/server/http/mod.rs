@@ -5,6 +5,7 @@ mod accounts;
 mod agents;
 pub(crate) mod auth;
 mod body;
+mod changes;
 mod delivery;
 pub mod error;
 pub mod extract;
@@ -48,6 +49,7 @@ pub fn router(app: AppState) -> Router {
         Router::new()
             .merge(meta::routes())
             .merge(intents::routes())
+            .merge(changes::routes())
             .merge(sse::routes())
             .merge(agents::routes())
             .merge(accounts::routes())

@@ -103,6 +103,18 @@ pub const ROUTES: &[Route] = &[
     ),
     op(
         "get",
+        "/v1/intents/counts",
+        "Intents the caller may see, per status",
+        &[],
+    ),
+    op(
+        "get",
+        "/v1/intents/changes/stream",
+        "SSE stream of changed intents the caller may see",
+        &["wait_seconds"],
+    ),
+    op(
+        "get",
         "/v1/agents",
         "List agents of the workspace",
         &["org_id", "workspace_id", "limit"],

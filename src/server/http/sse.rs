@@ -62,7 +62,7 @@ pub fn stream_params(params: &Params, headers: &HeaderMap) -> ApiResult<StreamPa
     })
 }
 
-fn sse_response(rx: mpsc::Receiver<Bytes>) -> Response {
+pub(super) fn sse_response(rx: mpsc::Receiver<Bytes>) -> Response {
     let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
     let mut response = Response::new(body);
     let headers = response.headers_mut();

@@ -360,6 +360,10 @@ pub trait Store: Send + Sync + 'static {
     fn list_intents(&self, query: ListQuery) -> StoreFuture<'_, ListPage>;
 
     /// Intents addressed to `address` with a delivery cursor after the given one, ascending.
+    /// How many intents of `query`'s workspace (and party) there are per status; its
+    /// statuses, agent, cursor and limit are ignored.
+    fn count_intents(&self, query: ListQuery) -> StoreFuture<'_, Vec<(String, u64)>>;
+
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>>;
 
     /// Runs `job` in the writer with transactional access (scenario apply, timers). Callers

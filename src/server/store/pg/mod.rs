@@ -213,6 +213,10 @@ impl Store for PgStore {
         Box::pin(async move { self.readers.list_intents(&query).await })
     }
 
+    fn count_intents(&self, query: ListQuery) -> StoreFuture<'_, Vec<(String, u64)>> {
+        Box::pin(async move { self.readers.count_intents(&query).await })
+    }
+
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
         Box::pin(async move { self.readers.deliveries(&query).await })
     }

@@ -231,6 +231,26 @@ impl Readers {
         Ok(ListPage { rows })
     }
 
+    pub async fn count_intents(&self, q: &ListQuery) -> StoreResult<Vec<(String, u64)>> {
+        let rows = self
+            .query(
+                "SELECT status, COUNT(*) FROM intents \
+                 WHERE (workspace_id = $1 OR to_workspace_id = $1) \
+                 AND ($2::text IS NULL OR sender_sa_id = $2 OR to_agent = $3) \
+                 GROUP BY status ORDER BY status",
+                &[
+                    &q.workspace_id,
+                    &q.party.as_ref().map(|p| p.sa_id.as_str()),
+                    &q.party.as_ref().map(|p| p.address.as_str()),
+                ],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1).unsigned_abs()))
+            .collect())
+    }
+
     pub async fn deliveries(&self, q: &DeliveryQuery) -> StoreResult<Vec<IntentRow>> {
         let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
         let rows = self

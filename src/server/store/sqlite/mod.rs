@@ -216,6 +216,10 @@ impl Store for SqliteStore {
         self.read(move |conn| reads::list_intents(conn, &query))
     }
 
+    fn count_intents(&self, query: ListQuery) -> StoreFuture<'_, Vec<(String, u64)>> {
+        self.read(move |conn| reads::count_intents(conn, &query))
+    }
+
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
         self.read(move |conn| reads::deliveries(conn, &query))
     }

@@ -132,6 +132,24 @@ pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPa
     Ok(ListPage { rows })
 }
 
+pub fn count_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Vec<(String, u64)>> {
+    let mut sql = String::from(
+        "SELECT status, COUNT(*) FROM intents WHERE (workspace_id = ?1 OR to_workspace_id = ?1)",
+    );
+    let mut args: Vec<SqlValue> = vec![SqlValue::Text(q.workspace_id.clone())];
+    if let Some(party) = &q.party {
+        args.push(SqlValue::Text(party.sa_id.clone()));
+        args.push(SqlValue::Text(party.address.clone()));
+        sql.push_str(" AND (sender_sa_id = ?2 OR to_agent = ?3)");
+    }
+    sql.push_str(" GROUP BY status ORDER BY status");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.query_map(params_from_iter(args), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.unsigned_abs()))
+    })?
+    .collect()
+}
+
 pub fn deliveries(conn: &Connection, q: &DeliveryQuery) -> rusqlite::Result<Vec<IntentRow>> {
     let mut sql = format!(
         "SELECT {INTENT_COLUMNS} FROM intents WHERE to_agent = ?1 AND delivery_cursor > ?2"
