@@ -83,6 +83,18 @@ const ROWS: &[Row] = &[
     ),
     // Everyone lists what it sees (the filter is asserted in server_authz).
     ("get", "/v1/intents", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    // The console's live lists: counts and changes of what each caller sees (the filter is
+    // asserted in server_changes).
+    (
+        "get",
+        "/v1/intents/counts",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/intents/changes/stream",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
     // The intent the member sent to alpha: its parties and the admin see it.
     (
         "get",
@@ -333,6 +345,7 @@ impl World {
                 route.into(),
                 Some(crate::common::intent_body(&self.alpha.address, json!({}))),
             ),
+            ("get", "/v1/intents/changes/stream") => (format!("{route}?wait_seconds=1"), None),
             ("get", "/v1/intents/{intent_id}/events/stream") => (
                 format!("{}?wait_seconds=1", with_id(&self.intent_to_alpha().await)),
                 None,

@@ -30,6 +30,11 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// Children for append/replaceChildren: arrays flattened, absent ones dropped.
+function kids(...children) {
+  return children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false);
+}
+
 function pretty(value) {
   return value === undefined ? "" : JSON.stringify(value, null, 2);
 }
@@ -57,7 +62,7 @@ function view() {
 }
 
 function show(...nodes) {
-  view().replaceChildren(...nodes);
+  view().replaceChildren(...kids(nodes));
 }
 
 function problem(error) {
@@ -571,7 +576,7 @@ function taskCard(task) {
     onclick: () => answer(outcome),
   }));
   form.addEventListener("submit", (event) => { event.preventDefault(); answer(outcomes[0]); });
-  form.append(
+  form.append(...kids(
     el("h2", { id: prefix + "title" }, spec.title || task.title || task.intent_type, " ",
       intentLink(task.intent_id)),
     spec.description ? el("p", { text: spec.description }) : null,
@@ -581,7 +586,7 @@ function taskCard(task) {
     el("label", { for: commentId, text: "Comment" + (spec.required_comment ? " *" : "") }),
     comment, commentError,
     el("div", { class: "actions" }, buttons),
-    message);
+    message));
   return form;
 }
 
@@ -654,11 +659,11 @@ async function scenariosPage() {
       const data = await api("POST", "/v1/scenarios/validate", bundle);
       const errors = data.errors || [];
       const warnings = data.warnings || [];
-      report.replaceChildren(
+      report.replaceChildren(...kids(
         el("p", { class: errors.length ? "error" : "ok",
           text: errors.length ? `${errors.length} error(s)` : "The bundle is valid." }),
         errors.length ? listProblems("error", errors) : null,
-        warnings.length ? listProblems("warning", warnings) : null);
+        warnings.length ? listProblems("warning", warnings) : null));
       return errors.length === 0;
     } catch (error) {
       report.replaceChildren(problem(error));
@@ -674,8 +679,8 @@ async function scenariosPage() {
       window.location.hash = "#/intents/" + encodeURIComponent(data.intent_id);
     } catch (error) {
       const details = error.body && error.body.error && error.body.error.details;
-      report.replaceChildren(problem(error),
-        details && details.errors ? listProblems("error", details.errors) : null);
+      report.replaceChildren(...kids(problem(error),
+        details && details.errors ? listProblems("error", details.errors) : null));
     }
   }
 
