@@ -936,6 +936,8 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'No-op agents listening for deliveries (lifecycle)')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'Durability of the gateway bench starts itself (ignored with --base-url)')
             [CompletionResult]::new('--server-pid', '--server-pid', [CompletionResultType]::ParameterName, 'Process id of the --base-url gateway, to read its resident memory (fanout)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Run bench''s own gateway on this PostgreSQL database (postgres://…; it must be empty) instead of a throwaway SQLite file')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'With --db: start this many gateway nodes on it; intents are submitted to the first, agents listen on the second, watchers follow on the third. (Against running nodes: --base-url URL1,URL2,URL3.)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)')

@@ -677,7 +677,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__bench)
-            opts="-o -q -v -h --scenario --duration --concurrency --watchers --rate --agents --sync --server-pid --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            opts="-o -q -v -h --scenario --duration --concurrency --watchers --rate --agents --sync --server-pid --db --nodes --context --base-url --api-key --json --output --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +712,14 @@ _axme() {
                     return 0
                     ;;
                 --server-pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -748,6 +748,8 @@ complete -c axme -n "__fish_axme_using_subcommand bench" -l agents -d 'No-op age
 complete -c axme -n "__fish_axme_using_subcommand bench" -l sync -d 'Durability of the gateway bench starts itself (ignored with --base-url)' -r -f -a "normal\t'WAL + synchronous=NORMAL (the server\'s default): survives kill -9'
 full\t'WAL + synchronous=FULL: also survives power loss'"
 complete -c axme -n "__fish_axme_using_subcommand bench" -l server-pid -d 'Process id of the --base-url gateway, to read its resident memory (fanout)' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l db -d 'Run bench\'s own gateway on this PostgreSQL database (postgres://…; it must be empty) instead of a throwaway SQLite file' -r
+complete -c axme -n "__fish_axme_using_subcommand bench" -l nodes -d 'With --db: start this many gateway nodes on it; intents are submitted to the first, agents listen on the second, watchers follow on the third. (Against running nodes: --base-url URL1,URL2,URL3.)' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand bench" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r

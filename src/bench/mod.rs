@@ -48,11 +48,16 @@ impl Scenario {
 /// The gateway under test.
 #[derive(Debug, Clone)]
 pub enum Gateway {
-    /// Start `axme server --ephemeral` as a child process (`--sync full` when asked).
-    Own { sync_full: bool },
-    /// A running gateway on this machine.
+    /// Start `axme server --ephemeral` as a child process (`--sync full` when asked), or
+    /// `nodes` of them on the (empty) PostgreSQL database `postgres`.
+    Own {
+        sync_full: bool,
+        postgres: Option<String>,
+        nodes: u32,
+    },
+    /// Running gateways on this machine: one, or nodes of one cluster (see [`Run`]).
     External {
-        url: String,
+        urls: Vec<String>,
         api_key: String,
         /// Its process id, to read its resident memory (fanout).
         pid: Option<u32>,
@@ -76,9 +81,16 @@ pub struct Options {
     pub rate: u32,
 }
 
-/// Everything a scenario runs with.
+/// Everything a scenario runs with. With several nodes, each role uses its own: intents
+/// are submitted to the first, agents listen and answer on the second, watchers follow on
+/// the third (roles wrap around with two nodes; all are the same with one).
 pub struct Run {
+    /// Where intents are submitted.
     pub target: Target,
+    /// Where agents listen and answer.
+    pub agent_target: Target,
+    /// Where watchers follow intents.
+    pub watch_target: Target,
     pub options: Options,
     pub progress: ProgressBar,
     pub server_pid: Option<u32>,
@@ -103,7 +115,10 @@ pub struct ServerInfo {
 
 #[derive(Debug, Serialize)]
 pub struct Durability {
-    pub sqlite_journal_mode: &'static str,
+    /// `sqlite` or `postgres` (bench's own gateway), `unknown` (an external one).
+    pub database: &'static str,
+    /// `WAL` on SQLite.
+    pub sqlite_journal_mode: Option<&'static str>,
     /// `NORMAL` or `FULL`; `null` when an external server did not tell us.
     pub sqlite_synchronous: Option<String>,
     /// What a commit acknowledged by the gateway survives in this mode.
@@ -166,26 +181,60 @@ pub fn cores() -> usize {
 
 /// Runs one scenario from start to report. Blocks; builds its own async runtime.
 pub fn run(options: Options, progress: ProgressBar) -> Result<Report, String> {
-    let (mut own, target, url, synchronous, server_pid, kind) = match &options.gateway {
-        Gateway::Own { sync_full } => {
+    let (mut own, targets, url, synchronous, server_pid, kind) = match &options.gateway {
+        Gateway::Own {
+            sync_full,
+            postgres,
+            nodes,
+        } => {
             progress.set_message("starting the gateway");
-            let own = OwnServer::start(*sync_full)?;
-            let admin_key = own.banner.admin_key.clone().unwrap_or_default();
-            let target = server::loopback_target(&own.banner.url, admin_key)?;
-            let url = own.banner.url.clone();
-            let sync = own
+            let mut own: Vec<OwnServer> = Vec::new();
+            let mut targets = Vec::new();
+            let mut admin_key = String::new();
+            for n in 0..(*nodes).max(1) {
+                let node = format!("bench-{}", n + 1);
+                let server = OwnServer::start(
+                    *sync_full,
+                    postgres.as_deref().map(|url| (url, node.as_str())),
+                    n == 0,
+                )?;
+                if n == 0 {
+                    admin_key = server.banner.admin_key.clone().unwrap_or_default();
+                }
+                targets.push(server::loopback_target(
+                    &server.banner.url,
+                    admin_key.clone(),
+                )?);
+                own.push(server);
+            }
+            let first = &own[0];
+            let url = own
+                .iter()
+                .map(|s| s.banner.url.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            let sync = first
                 .banner
                 .synchronous()
                 .filter(|s| !s.is_empty())
                 .map(str::to_string);
-            let pid = own.pid();
-            (Some(own), target, url, sync, Some(pid), "own process")
+            let pid = first.pid();
+            (own, targets, url, sync, Some(pid), "own process")
         }
-        Gateway::External { url, api_key, pid } => {
-            let target = server::loopback_target(url, api_key.clone())?;
-            (None, target, url.clone(), None, *pid, "external")
+        Gateway::External { urls, api_key, pid } => {
+            let targets = urls
+                .iter()
+                .map(|url| server::loopback_target(url, api_key.clone()))
+                .collect::<Result<Vec<_>, _>>()?;
+            (Vec::new(), targets, urls.join(","), None, *pid, "external")
         }
     };
+    let database = match &options.gateway {
+        Gateway::Own { postgres: None, .. } => "sqlite",
+        Gateway::Own { .. } => "postgres",
+        Gateway::External { .. } => "unknown",
+    };
+    let role = |n: usize| targets[n % targets.len()].clone();
     // One thread: the load generator needs less than a core, and keeping its tasks on
     // one thread avoids cross-thread wake-ups that would take CPU from the gateway.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -193,22 +242,31 @@ pub fn run(options: Options, progress: ProgressBar) -> Result<Report, String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let run = Arc::new(Run {
-        target,
+        target: role(0),
+        agent_target: role(1),
+        watch_target: role(2),
         options: options.clone(),
         progress: progress.clone(),
         server_pid,
     });
     let figures = runtime.block_on(scenarios::run(run));
     runtime.shutdown_timeout(Duration::from_millis(100));
-    if let Some(own) = own.as_mut() {
+    if !own.is_empty() {
         progress.set_message("stopping the gateway");
-        own.stop();
+    }
+    for server in &mut own {
+        server.stop();
     }
     progress.finish_and_clear();
     let figures = figures?;
-    let survive = match synchronous.as_deref() {
-        Some("FULL") => "process crash (kill -9) and power loss",
-        Some("NORMAL") => "process crash (kill -9); the last commits may be lost on power loss",
+    let survive = match (database, synchronous.as_deref()) {
+        ("postgres", _) => {
+            "what a PostgreSQL commit survives (synchronous_commit as the server has it)"
+        }
+        (_, Some("FULL")) => "process crash (kill -9) and power loss",
+        (_, Some("NORMAL")) => {
+            "process crash (kill -9); the last commits may be lost on power loss"
+        }
         _ => "unknown: see the server's banner",
     };
     Ok(Report {
@@ -226,11 +284,12 @@ pub fn run(options: Options, progress: ProgressBar) -> Result<Report, String> {
             pid: server_pid,
         },
         durability: Durability {
-            sqlite_journal_mode: "WAL",
+            database,
+            sqlite_journal_mode: (database == "sqlite").then_some("WAL"),
             sqlite_synchronous: synchronous,
             acknowledged_writes_survive: survive,
         },
-        bars: figures.bars(),
+        bars: figures.bars(database == "postgres"),
         figures,
     })
 }

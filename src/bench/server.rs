@@ -21,13 +21,23 @@ pub struct OwnServer {
 
 impl OwnServer {
     /// Starts `<this exe> server --ephemeral --listen 127.0.0.1:0 --no-rate-limits …
-    /// [--sync full]`.
-    pub fn start(sync_full: bool) -> Result<OwnServer, String> {
+    /// [--sync full]`, or with `--db URL --node-id NAME` on a PostgreSQL database. The
+    /// banner must carry a new admin key unless `admin_expected` is false (a later node of
+    /// one database).
+    pub fn start(
+        sync_full: bool,
+        postgres: Option<(&str, &str)>,
+        admin_expected: bool,
+    ) -> Result<OwnServer, String> {
         let exe =
             std::env::current_exe().map_err(|e| format!("cannot find the axme executable: {e}"))?;
         let mut command = Command::new(exe);
+        command.args(["server", "--listen", "127.0.0.1:0"]);
+        match postgres {
+            Some((url, node)) => command.args(["--db", url, "--node-id", node]),
+            None => command.arg("--ephemeral"),
+        };
         command
-            .args(["server", "--ephemeral", "--listen", "127.0.0.1:0"])
             // Limits lifted: one client on one address is the whole load here. The
             // connection cap stays, below the descriptor limit.
             .args([
@@ -71,10 +81,20 @@ impl OwnServer {
         let banner = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .ok()
-            .flatten()
-            .filter(|b| b.admin_key.is_some());
+            .flatten();
         match banner {
-            Some(banner) => Ok(OwnServer { child, banner }),
+            Some(banner) if banner.admin_key.is_some() || !admin_expected => {
+                Ok(OwnServer { child, banner })
+            }
+            Some(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(
+                    "bench --db needs an empty database: its gateway makes a new admin key \
+                     on the first start (create a fresh database, e.g. with createdb)"
+                        .into(),
+                )
+            }
             None => {
                 let _ = child.kill();
                 let _ = child.wait();

@@ -34,9 +34,11 @@ pub enum BenchSync {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Without --base-url, bench starts its own gateway (`axme server \
-                        --ephemeral`) on a temporary database in a separate process. With \
-                        --base-url (a loopback http:// URL only) it needs --api-key or \
-                        AXME_API_KEY with an admin key of that gateway's workspace.\n\
+                        --ephemeral`) on a temporary database in a separate process (with \
+                        --db, on an empty PostgreSQL database, --nodes of them). With \
+                        --base-url (loopback http:// URLs only, comma-separated for nodes of \
+                        one cluster) it needs --api-key or AXME_API_KEY with an admin key of \
+                        that gateway's workspace.\n\
                         Figures of a debug build are not comparable with the published ones: \
                         build with `cargo build --release`."
 )]
@@ -65,6 +67,15 @@ pub struct BenchArgs {
     /// Process id of the --base-url gateway, to read its resident memory (fanout)
     #[arg(long, value_name = "PID")]
     pub server_pid: Option<u32>,
+    /// Run bench's own gateway on this PostgreSQL database (postgres://…; it must be
+    /// empty) instead of a throwaway SQLite file
+    #[arg(long, value_name = "URL", conflicts_with = "sync")]
+    pub db: Option<String>,
+    /// With --db: start this many gateway nodes on it; intents are submitted to the
+    /// first, agents listen on the second, watchers follow on the third. (Against
+    /// running nodes: --base-url URL1,URL2,URL3.)
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "db", value_parser = clap::value_parser!(u32).range(1..=3))]
+    pub nodes: u32,
 }
 
 pub fn run(ctx: &Ctx, args: BenchArgs) -> CliResult {
@@ -72,9 +83,17 @@ pub fn run(ctx: &Ctx, args: BenchArgs) -> CliResult {
     if args.duration.is_zero() || args.duration > longest {
         return Err(CliError::usage("--duration must be between 1ms and 1h"));
     }
+    if let Some(db) = &args.db
+        && !crate::server::store::pg::PgUrl::looks_like(db)
+    {
+        return Err(CliError::usage(format!("--db: '{db}' is not a postgres:// URL"))
+            .with_hint("bench's own SQLite gateway needs no --db; e.g. --db postgres://postgres@127.0.0.1:5432/bench"));
+    }
     let gateway = match &ctx.global.base_url {
         None => Gateway::Own {
             sync_full: args.sync == BenchSync::Full,
+            postgres: args.db.clone(),
+            nodes: args.nodes,
         },
         Some(url) => {
             let api_key = ctx
@@ -86,8 +105,13 @@ pub fn run(ctx: &Ctx, args: BenchArgs) -> CliResult {
                     CliError::usage("bench --base-url needs an API key")
                         .with_hint("pass --api-key KEY or set AXME_API_KEY (an admin key)")
                 })?;
+            if args.db.is_some() {
+                return Err(CliError::usage(
+                    "--db starts bench's own gateway; not with --base-url",
+                ));
+            }
             Gateway::External {
-                url: url.clone(),
+                urls: url.split(',').map(|u| u.trim().to_string()).collect(),
                 api_key,
                 pid: args.server_pid,
             }
@@ -151,8 +175,12 @@ fn text(r: &Report) -> Vec<String> {
         .sqlite_synchronous
         .as_deref()
         .unwrap_or("unknown");
+    let store = match r.durability.database {
+        "postgres" => "PostgreSQL".to_string(),
+        _ => format!("SQLite WAL synchronous={sync}"),
+    };
     let mut lines = vec![format!(
-        "axme bench {} — axme {} ({} build), {} cores, {} gateway at {}, SQLite WAL synchronous={sync}",
+        "axme bench {} — axme {} ({} build), {} cores, {} gateway at {}, {store}",
         r.scenario, r.axme_version, r.build, r.cores, r.server.kind, r.server.url
     )];
     let (error_count, first_error) = match &r.figures {

@@ -104,6 +104,42 @@ fn latency_measures_three_delays() {
     percentiles(&r["submit_to_completed_at_watcher"]);
 }
 
+/// Three own nodes on one PostgreSQL database: submitted on the first, received by an
+/// agent on the second, watched on the third.
+#[test]
+fn latency_across_three_postgres_nodes() {
+    let db = crate::common::PgDb::create();
+    let r = bench(&[
+        "--scenario",
+        "latency",
+        "--duration",
+        "500ms",
+        "--rate",
+        "50",
+        "--db",
+        &db.url,
+        "--nodes",
+        "3",
+    ]);
+    assert_eq!(r["durability"]["database"], "postgres", "{r:#}");
+    assert_eq!(r["errors"], 0, "{r:#}");
+    assert_eq!(r["server"]["url"].as_str().unwrap().split(',').count(), 3);
+    percentiles(&r["submit_to_agent_receives"]);
+    percentiles(&r["submit_to_completed_at_watcher"]);
+    assert_eq!(r["bars"][0]["bar"], 10.0);
+    // The database now holds data: a second run is refused, saying why.
+    let again = Command::new(env!("CARGO_BIN_EXE_axme"))
+        .args(["bench", "--scenario", "submit", "--db", &db.url])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("empty database"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
 #[test]
 fn fanout_reaches_every_watcher_and_reads_memory() {
     let r = bench(&["--scenario", "fanout", "--watchers", "40"]);

@@ -17,7 +17,7 @@ use super::{
     watch_until_terminal, with_timeout,
 };
 use crate::bench::Run;
-use crate::bench::http::{Conn, SseScanner};
+use crate::bench::http::{Conn, SseScanner, Target};
 use crate::bench::stats::{Percentiles, Samples};
 use crate::protocol::AgentDelivery;
 use crate::protocol::event::kind;
@@ -41,11 +41,11 @@ type SentAt = Arc<Mutex<HashMap<u64, Instant>>>;
 /// Connections idle between uses, so each intent does not pay a TCP handshake.
 type Pool = Arc<Mutex<Vec<Conn>>>;
 
-async fn take(pool: &Pool, run: &Run) -> Result<Conn, String> {
+async fn take(pool: &Pool, target: &Target) -> Result<Conn, String> {
     let idle = pool.lock().ok().and_then(|mut p| p.pop());
     match idle {
         Some(c) => Ok(c),
-        None => Conn::connect(&run.target)
+        None => Conn::connect(target)
             .await
             .map_err(|e| format!("cannot connect: {e}")),
     }
@@ -72,7 +72,7 @@ pub async fn run(run: Arc<Run>) -> Result<LatencyFigures, String> {
     let (start, end) = run.window();
     let sent_at: SentAt = Arc::default();
     let collected = Arc::new(Mutex::new(Collected::default()));
-    let pool: Pool = Arc::default();
+    let pools: (Pool, Pool) = Default::default();
     let (stop_agent, stopped) = tokio::sync::watch::channel(false);
     let name = agent_name("latency", 0);
     let agent_task = tokio::spawn(agent(
@@ -91,11 +91,11 @@ pub async fn run(run: Arc<Run>) -> Result<LatencyFigures, String> {
     while Instant::now() < end && n < cap {
         tick.tick().await;
         n += 1;
-        let (run, sent_at, collected, pool) = (
+        let (run, sent_at, collected, pools) = (
             run.clone(),
             sent_at.clone(),
             collected.clone(),
-            pool.clone(),
+            pools.clone(),
         );
         let body = create_body(&name, json!({ "bench_n": n }));
         intents.spawn(async move {
@@ -103,7 +103,7 @@ pub async fn run(run: Arc<Run>) -> Result<LatencyFigures, String> {
             if let Ok(mut map) = sent_at.lock() {
                 map.insert(n, sent);
             }
-            let result = one_intent(&run, &pool, &body, sent, end + GRACE).await;
+            let result = one_intent(&run, &pools, &body, sent, end + GRACE).await;
             let Ok(mut c) = collected.lock() else { return };
             match result {
                 Ok((delivered, completed)) if sent >= start => {
@@ -133,18 +133,20 @@ pub async fn run(run: Arc<Run>) -> Result<LatencyFigures, String> {
     })
 }
 
-/// Submits one intent and watches it; the delays until DELIVERED and COMPLETED.
+/// Submits one intent and watches it; the delays until DELIVERED and COMPLETED. `pools`:
+/// idle connections to the submit node and to the watch node.
 async fn one_intent(
     run: &Run,
-    pool: &Pool,
+    pools: &(Pool, Pool),
     body: &[u8],
     sent: Instant,
     deadline: Instant,
 ) -> Result<(Duration, Duration), String> {
-    let mut conn = take(pool, run).await?;
+    let (submit, watch) = pools;
+    let mut conn = take(submit, &run.target).await?;
     let id = create_intent(&mut conn, body).await?;
-    give_back(pool, conn);
-    let mut conn = take(pool, run).await?;
+    give_back(submit, conn);
+    let mut conn = take(watch, &run.watch_target).await?;
     let mut delivered = None;
     let mut completed = None;
     watch_until_terminal(&mut conn, &id, deadline, |event| match event {
@@ -153,7 +155,7 @@ async fn one_intent(
         _ => {}
     })
     .await?;
-    give_back(pool, conn);
+    give_back(watch, conn);
     match (delivered, completed) {
         (Some(d), Some(c)) => Ok((d, c)),
         _ => Err(format!("intent {id} ended without DELIVERED and COMPLETED")),
@@ -182,7 +184,7 @@ async fn agent(
     while !*stopped.borrow() {
         let c = match conn.as_mut() {
             Some(c) => c,
-            None => match Conn::connect(&run.target).await {
+            None => match Conn::connect(&run.agent_target).await {
                 Ok(c) => conn.insert(c),
                 Err(e) => {
                     if let Ok(mut c) = collected.lock() {
@@ -248,7 +250,7 @@ async fn resume_all(
     while let Some(intent_id) = intents.recv().await {
         let (run, pool, collected) = (run.clone(), pool.clone(), collected.clone());
         tasks.spawn(async move {
-            let result = match take(&pool, &run).await {
+            let result = match take(&pool, &run.agent_target).await {
                 Ok(mut conn) => {
                     let r = resume_complete(&mut conn, &intent_id).await;
                     give_back(&pool, conn);

@@ -93,7 +93,7 @@ async fn worker(run: &Run, to_agent: &str, start: Instant, end: Instant) -> (Tal
             (Some(_), Some(_)) => true,
             _ => match (
                 Conn::connect(&run.target).await,
-                Conn::connect(&run.target).await,
+                Conn::connect(&run.watch_target).await,
             ) {
                 (Ok(s), Ok(w)) => {
                     submit = Some(s);
@@ -160,7 +160,7 @@ async fn agent(
     while !*stopped.borrow() {
         let c = match conn.as_mut() {
             Some(c) => c,
-            None => match Conn::connect(&run.target).await {
+            None => match Conn::connect(&run.agent_target).await {
                 Ok(c) => conn.insert(c),
                 Err(e) => {
                     tally.error(|| format!("agent cannot connect: {e}"));
@@ -224,7 +224,7 @@ async fn resumer(run: Arc<Run>, mut intents: mpsc::UnboundedReceiver<String>) ->
     let mut conn: Option<Conn> = None;
     while let Some(intent_id) = intents.recv().await {
         if conn.is_none() {
-            match Conn::connect(&run.target).await {
+            match Conn::connect(&run.agent_target).await {
                 Ok(c) => conn = Some(c),
                 Err(e) => {
                     tally.error(|| format!("resumer cannot connect: {e}"));
