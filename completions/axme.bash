@@ -2809,7 +2809,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__server)
-            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --redeliver-after --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help migrate help"
+            opts="-o -q -v -h --listen --db --node-id --ephemeral --sync --sse-linger-ms --heartbeat-seconds --delivery-attempt-interval --delivery-retry-interval --push-retry-interval --push-timeout --redeliver-after --time-scale --smtp-url --smtp-from --login-codes-in-log --tls-cert --tls-key --secret-key-file --insecure-http --rate-limit --no-rate-limits --login-codes-per-hour --login-lockout-failures --login-lockout --max-connections --max-connections-per-client --max-streams --header-timeout --body-timeout --context --base-url --api-key --json --output --color --quiet --verbose --help migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2876,6 +2876,10 @@ _axme() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -108,6 +108,16 @@ pub struct ServerArgs {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "PATH", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// The key file sealing HTTP push secrets at rest, made 0600 when missing [default:
+    /// <db>.secret-key beside a SQLite database; <platform data dir>/secret.key for
+    /// PostgreSQL, and every node of one database needs the same file].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "AXME_SECRET_KEY_FILE",
+        hide_env_values = true
+    )]
+    pub secret_key_file: Option<PathBuf>,
     /// Allow plain HTTP on a non-loopback --listen address (keys and payloads then cross
     /// the network in clear). Without it such a bind needs --tls-cert/--tls-key.
     #[arg(long)]
@@ -285,6 +295,7 @@ pub fn run(mut args: ServerArgs) -> CliResult {
     let mut config = ServerConfig::new(database);
     config.node_id = args.node_id.unwrap_or_else(default_node_id);
     config.tls = tls;
+    config.secret_key_file = args.secret_key_file;
     config.sync = match args.sync {
         SyncArg::Normal => SyncMode::Normal,
         SyncArg::Full => SyncMode::Full,

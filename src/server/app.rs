@@ -194,12 +194,43 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
             (Arc::new(store), description)
         }
     };
-    for row in store
+    let key_file = match (&config.secret_key_file, &config.database) {
+        (Some(file), _) => file.clone(),
+        (None, Database::Postgres(_)) => super::default_db_path()
+            .and_then(|p| p.parent().map(|d| d.join("secret.key")))
+            .ok_or("no data directory for the secret key file: pass --secret-key-file")?,
+        (None, _) => super::sealer::key_file_beside(&path),
+    };
+    engine.set_sealer(super::sealer::Sealer::load_or_create(&key_file)?);
+    let mut unsealed = Vec::new();
+    for stored in store
         .agent_deliveries()
         .await
         .map_err(|e| format!("cannot read the database: {e}"))?
     {
+        let plaintext = stored
+            .secret
+            .as_deref()
+            .is_some_and(|s| !super::sealer::Sealer::is_sealed(s));
+        let row = engine.opened_row(stored)?;
+        if plaintext {
+            unsealed.push(engine.sealed_row(&row));
+        }
         engine.set_agent(row);
+    }
+    // Secrets an earlier release stored in plain text are sealed now.
+    if !unsealed.is_empty() {
+        let count = unsealed.len();
+        store
+            .run(move |tx| {
+                for row in &unsealed {
+                    tx.put_agent_delivery(row)?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| format!("cannot seal the stored push secrets: {e}"))?;
+        tracing::info!(count, key_file = %key_file.display(), "sealed push secrets stored in plain text");
     }
     engine.set_policies(
         store

@@ -69,6 +69,7 @@ mod listener;
 pub mod mail;
 pub mod metrics;
 mod run;
+pub mod sealer;
 pub mod store;
 pub mod tls;
 
@@ -103,6 +104,9 @@ pub struct ServerConfig {
     pub settings: Settings,
     /// Where "now" comes from: the wall clock, or a test's `ManualClock`.
     pub clock: SharedClock,
+    /// The key that seals push secrets at rest (`sealer`); None: beside a SQLite file,
+    /// `<platform data dir>/secret.key` for PostgreSQL.
+    pub secret_key_file: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -115,6 +119,7 @@ impl ServerConfig {
             tls: None,
             settings: Settings::default(),
             clock: Arc::new(SystemClock),
+            secret_key_file: None,
         }
     }
 }

@@ -103,7 +103,14 @@ async fn reload_directory(app: Arc<App>) {
             }
         }
         match app.store.agent_deliveries().await {
-            Ok(rows) => rows.into_iter().for_each(|row| app.engine.set_agent(row)),
+            Ok(rows) => {
+                for row in rows {
+                    match app.engine.opened_row(row) {
+                        Ok(row) => app.engine.set_agent(row),
+                        Err(e) => tracing::error!(error = %e, "could not open a push secret"),
+                    }
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "could not reload agent settings"),
         }
         match app.store.receive_policies().await {

@@ -242,3 +242,97 @@ async fn a_pushed_intent_never_answered_is_pushed_again_after_the_lease() {
         "{kinds:?}"
     );
 }
+
+/// The database bytes of `db` (with its WAL and shared-memory files).
+fn database_bytes(db: &std::path::Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        all.extend(std::fs::read(std::path::PathBuf::from(name)).unwrap_or_default());
+    }
+    all
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+/// Issue 10 point 8: the push signing secret is sealed at rest with a key beside the
+/// database, so the database file does not hold it, and pushes still verify, after a
+/// restart too. A secret an earlier release stored in plain text is sealed at start.
+#[tokio::test]
+async fn the_push_secret_is_sealed_at_rest_and_pushes_still_verify() {
+    let dir = crate::common::temp_dir();
+    let db = crate::common::db_path(&dir);
+    let db_arg = db.to_str().unwrap().to_string();
+    let args = [
+        "--db",
+        db_arg.as_str(),
+        "--delivery-attempt-interval",
+        "300ms",
+    ];
+    let mut server = TestServer::start_with(&args, &[]);
+    let admin = server.admin();
+    let (url, shared) = receiver(0).await;
+    let applied = apply(&server, &admin, &push_bundle(&url)).await;
+    let secret = applied["agents"][0]["callback_secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("secret shown once on apply: {applied}"))
+        .to_string();
+    wait_requests(&shared, 1).await;
+    let (signature, body) = shared.lock().unwrap().requests[0].clone();
+    assert!(verify(&secret, signature.as_deref().unwrap(), &body));
+    server.terminate(Duration::from_secs(10));
+
+    let bytes = database_bytes(&db);
+    assert!(!bytes.is_empty());
+    assert!(
+        !holds(&bytes, &secret),
+        "the database holds the push secret"
+    );
+    assert!(!holds(&bytes, secret.trim_start_matches("whsec_")));
+    let key_file = dir.path().join("axme.db.secret-key");
+    let mode = std::fs::metadata(&key_file).expect("a key file beside the database");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+    }
+    let _ = mode;
+
+    // As an earlier release left it: the secret in plain text.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE agent_delivery SET secret = ?1", [&secret])
+        .unwrap();
+    drop(conn);
+    assert!(holds(&database_bytes(&db), &secret));
+
+    let mut server = TestServer::start_with(&args, &[]);
+    let id = server
+        .create_intent(&admin, "hooked", json!({"after": "restart"}))
+        .await;
+    let started = std::time::Instant::now();
+    let pushed = loop {
+        let found = shared.lock().unwrap().requests.iter().find_map(|(s, b)| {
+            let frame: Value = serde_json::from_slice(b).ok()?;
+            (frame["intent_id"] == json!(id)).then(|| (s.clone(), b.clone()))
+        });
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(started.elapsed() < LIMIT, "no push after the restart");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        verify(&secret, pushed.0.as_deref().unwrap(), &pushed.1),
+        "a push after the restart does not verify"
+    );
+    server.terminate(Duration::from_secs(10));
+    assert!(
+        !holds(&database_bytes(&db), &secret),
+        "the plain-text secret was not sealed at start"
+    );
+}

@@ -16,6 +16,7 @@ use crate::protocol::access::ReceivePolicy;
 use crate::protocol::event::kind;
 use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
 use crate::server::clock::SharedClock;
+use crate::server::sealer::Sealer;
 use crate::server::store::{AgentDeliveryRow, Reactor, StoreResult, Transitioned, Tx};
 
 /// The internal orchestrator: parents of workflows are addressed to it, so no agent
@@ -66,6 +67,8 @@ pub struct Engine {
     pub listeners: Arc<super::listeners::Listeners>,
     /// Receive policies per agent address, as stored (absent: closed to other workspaces).
     policies: RwLock<HashMap<String, ReceivePolicy>>,
+    /// Seals push secrets for the store (`server::sealer`); set once at start.
+    sealer: std::sync::OnceLock<Sealer>,
 }
 
 impl Engine {
@@ -77,6 +80,7 @@ impl Engine {
             leases: Mutex::new(HashMap::new()),
             listeners: Arc::default(),
             policies: RwLock::default(),
+            sealer: std::sync::OnceLock::new(),
         }
     }
 
@@ -105,6 +109,30 @@ impl Engine {
         if let Ok(mut map) = self.agents.write() {
             map.insert(row.address.clone(), row);
         }
+    }
+
+    pub fn set_sealer(&self, sealer: Sealer) {
+        let _ = self.sealer.set(sealer);
+    }
+
+    /// `row` as the store keeps it: the push secret sealed (never plaintext at rest once
+    /// a sealer is set, which `server::build` always does).
+    pub fn sealed_row(&self, row: &AgentDeliveryRow) -> AgentDeliveryRow {
+        let mut sealed = row.clone();
+        if let (Some(sealer), Some(secret)) = (self.sealer.get(), &row.secret)
+            && !Sealer::is_sealed(secret)
+        {
+            sealed.secret = Some(sealer.seal(&row.address, secret));
+        }
+        sealed
+    }
+
+    /// A stored row with its push secret opened.
+    pub fn opened_row(&self, mut row: AgentDeliveryRow) -> Result<AgentDeliveryRow, String> {
+        if let (Some(sealer), Some(secret)) = (self.sealer.get(), &row.secret) {
+            row.secret = Some(sealer.open(&row.address, secret)?);
+        }
+        Ok(row)
     }
 
     /// The receive policy of `address` (closed to other workspaces when none was set).

@@ -78,7 +78,7 @@ pub async fn patch_account(
         callback_url: callback_url.clone(),
         secret,
     };
-    let stored = row.clone();
+    let stored = app.engine.sealed_row(&row);
     // Known before the commit, so a re-armed timer that fires at once already pushes.
     app.engine.set_agent(row);
     let now = app.engine.now_ms();

@@ -242,7 +242,7 @@ pub fn commit(engine: &Engine, tx: &mut dyn Tx, plan: Plan) -> StoreResult<Appli
         }
     }
     for d in &plan.deliveries {
-        tx.put_agent_delivery(d)?;
+        tx.put_agent_delivery(&engine.sealed_row(d))?;
     }
     tx.create(plan.parent)?;
     if let Some((state, entry)) = plan.workflow {
