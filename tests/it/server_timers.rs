@@ -30,13 +30,18 @@ fn on_manual_clock(delivery_first: Duration) -> (TestServer, Arc<ManualClock>) {
     (TestServer::embedded_on(settings, clock.clone()), clock)
 }
 
-/// Moves `clock` forward by `step` until intent `id` is terminal; returns it.
+/// Moves `clock` forward by `step` until intent `id` is terminal; returns it. Until the clock
+/// reaches `due_ms` (when the first timer that matters is due) it moves freely; from then on,
+/// after each step it gives the gateway up to a second of real time to act (the intent ends,
+/// or an event is appended) before moving on, so a loaded machine (or a store whose writer
+/// answers slower) never makes a timer look late by letting the test clock run ahead of it.
 async fn advance_until_terminal(
     server: &TestServer,
     clock: &ManualClock,
     key: &str,
     id: &str,
     step: Duration,
+    due_ms: i64,
 ) -> Value {
     let started = Instant::now();
     loop {
@@ -45,8 +50,22 @@ async fn advance_until_terminal(
             return intent;
         }
         assert!(started.elapsed() < LIMIT, "still not terminal: {intent}");
+        let events_before = server.events(key, id, None).await.len();
         clock.advance(step);
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        if clock.now_ms() < due_ms {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        }
+        let settle = Instant::now();
+        while settle.elapsed() < Duration::from_secs(1) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let status = server.intent(key, id).await["status"].clone();
+            if TERMINAL.contains(&status.as_str().unwrap_or_default())
+                || server.events(key, id, None).await.len() != events_before
+            {
+                break;
+            }
+        }
     }
 }
 
@@ -75,7 +94,7 @@ async fn a_step_deadline_times_the_parent_out() {
         .unwrap()
         .to_string();
     let step = Duration::from_millis(250);
-    let done = advance_until_terminal(&server, &clock, &admin, &parent, step).await;
+    let done = advance_until_terminal(&server, &clock, &admin, &parent, step, started + 1000).await;
     let took = clock.now_ms() - started;
     assert_eq!(done["status"], "TIMED_OUT", "{done}");
     assert!((1000..=1250).contains(&took), "timed out after {took} ms");
@@ -111,8 +130,15 @@ async fn an_intent_deadline_times_it_out() {
     clock.advance(Duration::from_millis(700));
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(server.intent(&admin, &id).await["status"], "SUBMITTED");
-    let done =
-        advance_until_terminal(&server, &clock, &admin, &id, Duration::from_millis(200)).await;
+    let done = advance_until_terminal(
+        &server,
+        &clock,
+        &admin,
+        &id,
+        Duration::from_millis(200),
+        deadline.unix_ms(),
+    )
+    .await;
     assert_eq!(done["status"], "TIMED_OUT");
     let late = clock.now_ms() - deadline.unix_ms();
     assert!((0..=200).contains(&late), "{late} ms late");
@@ -133,8 +159,10 @@ async fn no_listener_fails_after_the_configured_attempts() {
         .as_str()
         .unwrap()
         .to_string();
-    let step = Duration::from_secs(1);
-    let done = advance_until_terminal(&server, &clock, &admin, &parent, step).await;
+    // Windows at 15 s, 20 s and 25 s: steps of 5 s land on each.
+    let step = Duration::from_secs(5);
+    let done =
+        advance_until_terminal(&server, &clock, &admin, &parent, step, started + 15_000).await;
     assert_eq!(done["status"], "FAILED", "{done}");
     // 15 s, then two 5 s windows.
     let took = clock.now_ms() - started;
@@ -153,7 +181,8 @@ async fn no_listener_fails_after_the_configured_attempts() {
         )
         .await;
     let id = r.body["intent_id"].as_str().unwrap().to_string();
-    let done = advance_until_terminal(&server, &clock, &admin, &id, step).await;
+    let sent = clock.now_ms();
+    let done = advance_until_terminal(&server, &clock, &admin, &id, step, sent + 15_000).await;
     assert_eq!(done["status"], "FAILED");
     assert_eq!(done["delivery_attempt"], 2);
     // An intent that a listener took in time is not failed.
@@ -315,7 +344,8 @@ async fn a_parent_deadline_cancels_the_running_step() {
         .to_string();
     let step = expect_delivery(&server, &admin, "sleepy").await;
     let every = Duration::from_millis(300);
-    let done = advance_until_terminal(&server, &clock, &admin, &parent, every).await;
+    let due = clock.now_ms() + 1200;
+    let done = advance_until_terminal(&server, &clock, &admin, &parent, every, due).await;
     assert_eq!(done["status"], "TIMED_OUT", "{done}");
     let step = server
         .intent(&admin, step["intent_id"].as_str().unwrap())
