@@ -42,6 +42,17 @@ pub fn run(command: ServerCommand) -> CliResult {
     for (table, rows) in &copied.tables {
         println!("  {table:<20} {rows}");
     }
-    println!("serve it with: axme server --db {}", url.redacted());
+    // Push secrets stay sealed with the SQLite database's key: the nodes need that file.
+    let key = crate::server::sealer::key_file_beside(&args.from);
+    if key.exists() {
+        println!(
+            "serve it with: axme server --db {} --secret-key-file {}",
+            url.redacted(),
+            key.display()
+        );
+        println!("(push secrets are sealed with that key file: give every node a copy of it)");
+    } else {
+        println!("serve it with: axme server --db {}", url.redacted());
+    }
     Ok(())
 }

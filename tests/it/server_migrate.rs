@@ -22,6 +22,18 @@ async fn a_sqlite_database_with_intents_in_every_state_is_served_from_postgres()
     let mut old = TestServer::start_with_db(&file);
     let admin = old.admin();
     let worker = old.provision_agent(&admin, "worker").await;
+    // A push agent: its signing secret is sealed with the key file beside the database.
+    let hook = old.provision_agent(&admin, "hook").await;
+    let r = old
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/v1/service-accounts/{}", hook.sa_id),
+            Some(&admin),
+            Some(&json!({"delivery_mode": "http", "callback_url": "http://127.0.0.1:9/hook"})),
+        )
+        .await;
+    r.expect_ok();
+    assert!(r.body["callback_secret"].is_string(), "{}", r.text);
 
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
     for state in ["DELIVERED", "IN_PROGRESS", "COMPLETED", "FAILED"] {
@@ -99,7 +111,20 @@ async fn a_sqlite_database_with_intents_in_every_state_is_served_from_postgres()
     assert_ne!(again.code, 0, "{}", again.stdout);
     assert!(again.stderr.contains("empty"), "{}", again.stderr);
 
-    let node = TestServer::start_node(&db.url, "a", &[]);
+    // The copied push secret opens only with the SQLite database's key file: the command
+    // says so, and a node given it starts and serves.
+    let key_file = format!("{from}.secret-key");
+    assert!(run.stdout.contains(&key_file), "{}", run.stdout);
+    let node = TestServer::start_node(&db.url, "a", &["--secret-key-file", &key_file]);
+    let sa = node
+        .get(&format!("/v1/service-accounts/{}", hook.sa_id), &admin)
+        .await;
+    sa.expect_ok();
+    assert_eq!(
+        sa.body["service_account"]["delivery_mode"], "http",
+        "{}",
+        sa.text
+    );
     assert!(
         node.admin_key.is_none(),
         "a new admin was made: {}",
