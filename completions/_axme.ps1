@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'List agents and run one in the terminal')
             [CompletionResult]::new('tasks', 'tasks', [CompletionResultType]::ParameterValue, 'Human tasks waiting for you: list, approve, reject, submit')
             [CompletionResult]::new('examples', 'examples', [CompletionResultType]::ParameterValue, 'Run the built-in examples end to end')
+            [CompletionResult]::new('open', 'open', [CompletionResultType]::ParameterValue, 'Open the gateway''s web console (or an intent in it) in the browser')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the embedded AXP gateway in the foreground')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the gateway''s throughput and latency')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -851,6 +852,23 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
         'axme;examples;help;help' {
             break
         }
+        'axme;open' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Use this stored context for this run [env: AXME_CONTEXT]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR turns off `auto`)')
+            [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print the URL instead of opening a browser')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (same as `-o json`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors: no notices, no progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors: no notices, no progress')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what axme does to stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what axme does to stderr (-v debug, -vv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'axme;server' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port; the banner shows it). Beyond loopback it needs --tls-cert/--tls-key (or --insecure-http)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database: a SQLite file (PATH or sqlite://PATH) [default: <platform data dir>/axme.db], or PostgreSQL (postgres://user@host:port/db[?sslmode=require]), which several nodes may share. Also AXME_DB_URL')
@@ -1015,6 +1033,7 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'List agents and run one in the terminal')
             [CompletionResult]::new('tasks', 'tasks', [CompletionResultType]::ParameterValue, 'Human tasks waiting for you: list, approve, reject, submit')
             [CompletionResult]::new('examples', 'examples', [CompletionResultType]::ParameterValue, 'Run the built-in examples end to end')
+            [CompletionResult]::new('open', 'open', [CompletionResultType]::ParameterValue, 'Open the gateway''s web console (or an intent in it) in the browser')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the embedded AXP gateway in the foreground')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure the gateway''s throughput and latency')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -1154,6 +1173,9 @@ Register-ArgumentCompleter -Native -CommandName 'axme' -ScriptBlock {
             break
         }
         'axme;help;examples;run' {
+            break
+        }
+        'axme;help;open' {
             break
         }
         'axme;help;server' {

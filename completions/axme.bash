@@ -49,6 +49,9 @@ _axme() {
             axme,man)
                 cmd="axme__subcmd__man"
                 ;;
+            axme,open)
+                cmd="axme__subcmd__open"
+                ;;
             axme,scenarios)
                 cmd="axme__subcmd__scenarios"
                 ;;
@@ -177,6 +180,9 @@ _axme() {
                 ;;
             axme__subcmd__help,man)
                 cmd="axme__subcmd__help__subcmd__man"
+                ;;
+            axme__subcmd__help,open)
+                cmd="axme__subcmd__help__subcmd__open"
                 ;;
             axme__subcmd__help,scenarios)
                 cmd="axme__subcmd__help__subcmd__scenarios"
@@ -401,7 +407,7 @@ _axme() {
 
     case "${cmd}" in
         axme)
-            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help"
+            opts="-o -q -v -h -V --context --base-url --api-key --json --output --color --quiet --verbose --help --version login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1351,7 +1357,7 @@ _axme() {
             return 0
             ;;
         axme__subcmd__help)
-            opts="login logout whoami status doctor context intents scenarios agents tasks examples server bench completions man version help"
+            opts="login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1757,6 +1763,20 @@ _axme() {
             return 0
             ;;
         axme__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__help__subcmd__open)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2607,6 +2627,44 @@ _axme() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text wide json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text wide json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        axme__subcmd__open)
+            opts="-o -q -v -h --print --context --base-url --api-key --json --output --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

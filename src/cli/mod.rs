@@ -18,6 +18,7 @@ mod intents;
 mod listen;
 mod local_context;
 mod man;
+mod open;
 pub mod output;
 mod provision;
 mod remote;
@@ -86,6 +87,8 @@ enum Command {
     /// Run the built-in examples end to end.
     #[command(subcommand, alias = "example")]
     Examples(examples::ExamplesCommand),
+    /// Open the gateway's web console (or an intent in it) in the browser.
+    Open(open::OpenArgs),
     /// Run the embedded AXP gateway in the foreground.
     #[command(args_conflicts_with_subcommands = true)]
     Server(Box<server::ServerArgs>),
@@ -169,6 +172,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Agents(command) => agents::run(&ctx, command),
         Command::Tasks(command) => tasks::run(&ctx, command),
         Command::Examples(command) => examples::run(&ctx, command),
+        Command::Open(args) => open::run(&ctx, args),
         Command::Server(args) => server::run(*args),
         Command::Bench(args) => bench::run(&ctx, args),
         Command::Completions(args) => completions::run(args),

@@ -5,6 +5,7 @@
 //! ```text
 //! axme server 0.1.0
 //!   listening   http://127.0.0.1:8100
+//!   console     http://127.0.0.1:8100/ui/
 //!   database    /path/axme.db (sqlite, synchronous=NORMAL)
 //!   workspace   agent://local/default
 //!   login codes written to this log
@@ -14,6 +15,7 @@
 //! The admin key line is always last: a reader is done when it has seen it.
 
 const LISTENING: &str = "listening";
+const CONSOLE: &str = "console";
 const DATABASE: &str = "database";
 const WORKSPACE: &str = "workspace";
 const LOGIN_CODES: &str = "login codes";
@@ -43,8 +45,13 @@ impl Banner {
             None => KEY_CREATED_BEFORE.to_string(),
         };
         format!(
-            "axme server {}\n  {LISTENING}   {}\n  {DATABASE}    {}\n  {WORKSPACE}   {}\n  {LOGIN_CODES} {}\n  {ADMIN_KEY}   {admin}\n",
-            self.version, self.url, self.database, self.workspace, self.login_codes
+            "axme server {}\n  {LISTENING}   {}\n  {CONSOLE}     {}\n  {DATABASE}    {}\n  {WORKSPACE}   {}\n  {LOGIN_CODES} {}\n  {ADMIN_KEY}   {admin}\n",
+            self.version,
+            self.url,
+            self.console_url(),
+            self.database,
+            self.workspace,
+            self.login_codes
         )
     }
 
@@ -57,6 +64,11 @@ impl Banner {
             }
         }
         reader.banner()
+    }
+
+    /// The web console's address (served by the same gateway).
+    pub fn console_url(&self) -> String {
+        format!("{}/ui/", self.url.trim_end_matches('/'))
     }
 
     /// `NORMAL` or `FULL`, from the database line of a SQLite server.
@@ -139,7 +151,9 @@ mod tests {
             admin_key: Some("axme_sa_x_y".into()),
         };
         let text = first.render();
-        assert!(text.starts_with("axme server 0.1.0\n  listening   http://127.0.0.1:8100\n"));
+        assert!(text.starts_with(
+            "axme server 0.1.0\n  listening   http://127.0.0.1:8100\n  console     http://127.0.0.1:8100/ui/\n"
+        ));
         assert!(text.ends_with("  admin key   axme_sa_x_y   (shown once; store it now)\n"));
         assert_eq!(Banner::parse(&text), Some(first.clone()));
         assert_eq!(first.synchronous(), Some("FULL"));

@@ -30,6 +30,7 @@
 //! ```text
 //! axme server 0.1.0
 //!   listening   http://127.0.0.1:8100
+//!   console     http://127.0.0.1:8100/ui/
 //!   database    /path/axme.db (sqlite, synchronous=NORMAL)
 //!   workspace   agent://local/default
 //!   login codes written to this log        (or: mailed via smtp://host:port)

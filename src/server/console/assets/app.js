@@ -564,6 +564,7 @@ function taskCard(task) {
       await api("POST", `/v1/intents/${encodeURIComponent(task.intent_id)}/resume`,
         { task_result: result }, { "idempotency-key": `console-task-${task.intent_id}-${outcome}` });
       message.textContent = outcome + ": sent";
+      form.dataset.answered = outcome;
       form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
     } catch (error) {
       message.textContent = error.message;
@@ -600,7 +601,8 @@ async function tasksPage() {
       const open = new Set(tasks.map((t) => t.intent_id));
       // Keep cards being filled in; add new ones, drop answered ones.
       for (const card of [...list.querySelectorAll("[data-task]")]) {
-        if (!open.has(card.getAttribute("data-task"))) card.remove();
+        // An answered card stays, showing its answer, until the page is left.
+        if (!open.has(card.getAttribute("data-task")) && !card.dataset.answered) card.remove();
       }
       for (const task of tasks) {
         if (!list.querySelector(`[data-task="${CSS.escape(task.intent_id)}"]`)) {
