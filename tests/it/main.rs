@@ -25,6 +25,7 @@ mod cli_scenarios;
 mod cli_scripts;
 mod cli_shell;
 mod cli_terminal;
+mod console_browser;
 mod server_agents;
 mod server_auth;
 mod server_authz;

@@ -14,6 +14,8 @@ pub mod pg;
 pub mod server;
 /// Reading raw Server-Sent Events responses.
 pub mod sse;
+/// Driving Chromium over WebDriver (the console's browser test).
+pub mod webdriver;
 /// Scenario and workflow steps (apply, deliver, resume, wait).
 pub mod workflow;
 
