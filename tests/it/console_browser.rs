@@ -69,6 +69,12 @@ async fn the_console_in_a_real_browser() {
             "return document.querySelector('tbody td')",
         )
         .await;
+    browser
+        .wait_for(
+            "the change stream open",
+            "return document.querySelector('.live').dataset.live === 'yes'",
+        )
+        .await;
 
     // An intent sent from the CLI shows up without a reload.
     let axme = Axme::new();

@@ -155,13 +155,22 @@ async function follow(path, onFrame, until) {
 }
 
 // The workspace's change stream: calls onChange(intent) for each intent the session may
-// see that was created or changed; onResync() when changes may have been missed.
-function watchChanges(onChange, onResync) {
-  follow(() => "/v1/intents/changes/stream?wait_seconds=30", (frame) => {
+// see that was created or changed; onResync() when changes may have been missed (the
+// stream fell behind, or reconnected: what changed in between was not sent). onLive(true)
+// once the stream is open, onLive(false) while it is being reopened.
+function watchChanges(onChange, onResync, onLive) {
+  let opened = 0;
+  follow(() => {
+    if (onLive) onLive(false);
+    return "/v1/intents/changes/stream?wait_seconds=30";
+  }, (frame) => {
     if (frame.event === "intent.changed") {
       try { onChange(JSON.parse(frame.data)); } catch (_) { /* a frame we cannot read */ }
     } else if (frame.event === "resync") {
       onResync();
+    } else if (frame.event === "ready") {
+      if (onLive) onLive(true);
+      if (opened++ > 0) onResync();
     }
   });
 }
@@ -197,7 +206,7 @@ async function intentsPage() {
   const pageInfo = el("span", { class: "muted" });
   const older = el("button", { type: "button", class: "secondary", text: "Older" });
   const newer = el("button", { type: "button", class: "secondary", text: "Newer" });
-  const live = el("span", { class: "live", text: "● live" });
+  const live = el("span", { class: "live", role: "status", text: "connecting…" });
   const problems = el("div");
 
   const statusSelect = el("select", { id: "f-status", name: "status" },
@@ -285,7 +294,10 @@ async function intentsPage() {
       tbody.prepend(intentRow(intent));
       while (tbody.children.length > PAGE_SIZE) tbody.lastElementChild.remove();
     }
-  }, () => { load(); loadCounts(); });
+  }, () => { load(); loadCounts(); }, (on) => {
+    live.textContent = on ? "● live" : "connecting…";
+    live.dataset.live = on ? "yes" : "no";
+  });
 
   await Promise.all([load(), loadCounts()]);
 }
