@@ -72,6 +72,43 @@ impl AgentRef {
     }
 }
 
+/// The canonical form of an inbox owner or `reply_to` (spec §7.5, §9.1), so an address is
+/// stored exactly as it is later queried. Any `agent://` form is accepted: three segments
+/// (`agent://org/workspace/name`, the scheme optional), two (`agent://org/name`, kept as
+/// given) and one (a bare name, or `agent://name`, which means an agent of the workspace
+/// `org`/`workspace` names). `None` when it is none of these.
+pub fn inbox_address(raw: &str, org: &str, workspace: &str) -> Option<String> {
+    let raw = raw.trim();
+    let decoded;
+    let raw = if raw.contains('%') {
+        decoded = percent_decode(raw);
+        decoded.as_str()
+    } else {
+        raw
+    };
+    let (schemed, rest) = match raw.strip_prefix(SCHEME) {
+        Some(rest) => (true, rest),
+        None => (false, raw),
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    if !parts.iter().all(|p| valid_segment(p)) {
+        return None;
+    }
+    match parts.as_slice() {
+        [name] => Some(AgentAddress::new(org, workspace, name).to_string()),
+        [a, b] if schemed => Some(format!("{SCHEME}{a}/{b}")),
+        [o, w, n] => Some(AgentAddress::new(o, w, n).to_string()),
+        _ => None,
+    }
+}
+
+fn valid_segment(p: &str) -> bool {
+    !p.is_empty()
+        && p.len() <= 128
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -117,5 +154,32 @@ mod tests {
         assert_eq!(full.to_string(), "agent://acme/prod/report-api-demo");
         assert_eq!(AgentRef::parse("a/b"), None);
         assert_eq!(AgentRef::parse(""), None);
+    }
+
+    #[test]
+    fn inbox_addresses_of_every_form_are_canonical() {
+        let at = |raw| inbox_address(raw, "acme", "prod");
+        assert_eq!(at("owner").as_deref(), Some("agent://acme/prod/owner"));
+        assert_eq!(
+            at("agent://owner").as_deref(),
+            Some("agent://acme/prod/owner")
+        );
+        assert_eq!(
+            at("agent://acme/owner").as_deref(),
+            Some("agent://acme/owner")
+        );
+        assert_eq!(at("agent://a/b/c").as_deref(), Some("agent://a/b/c"));
+        assert_eq!(at("a/b/c").as_deref(), Some("agent://a/b/c"));
+        assert_eq!(at("agent%3A%2F%2Fa%2Fb").as_deref(), Some("agent://a/b"));
+        for bad in [
+            "",
+            "a/b",
+            "agent://",
+            "agent://a//b",
+            "agent://a/b/c/d",
+            "sp ace",
+        ] {
+            assert_eq!(at(bad), None, "{bad:?}");
+        }
     }
 }

@@ -57,7 +57,8 @@
 //! `engine::reactor` runs inside every write transaction (timers, workflow advance, inbox);
 //! `engine::workflow` walks scenario steps; `engine::scheduler` is the one loop that fires
 //! timer rows; `engine::push` delivers to http agents. Routes: `/v1/scenarios/validate`,
-//! `/v1/scenarios/apply`, `/v1/me/tasks`, `/v1/inbox[/{thread_id}]`,
+//! `/v1/scenarios/apply`, `/v1/me/tasks`, `/v1/inbox…` (`http/inbox.rs`, actions in
+//! `engine::inbox`), `/v1/approvals/{id}/decision`,
 //! `PATCH /v1/service-accounts/{id}`. See docs/ARCHITECTURE.md.
 
 mod app;

@@ -38,6 +38,7 @@ mod server_console;
 mod server_durability;
 mod server_hardening;
 mod server_idempotency;
+mod server_inbox;
 mod server_input;
 mod server_intents;
 mod server_lease;

@@ -243,6 +243,50 @@ const ROWS: &[Row] = &[
         "/v1/inbox/{thread_id}",
         [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
     ),
+    // Alpha's change feed: as its inbox.
+    (
+        "get",
+        "/v1/inbox/changes",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    // Actions on an open thread of alpha's: alpha or its admin; others are not told it
+    // exists.
+    (
+        "post",
+        "/v1/inbox/{thread_id}/reply",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/inbox/{thread_id}/delegate",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/inbox/{thread_id}/approve",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/inbox/{thread_id}/reject",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/inbox/{thread_id}/read",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/inbox/{thread_id}/messages/delete",
+        [Ok, NO_THREAD, Ok, NO_THREAD, NO_THREAD, GONE, NO_KEY],
+    ),
+    // A decision on an approval id of no intent is recorded for whoever may answer tasks.
+    (
+        "post",
+        "/v1/approvals/{approval_id}/decision",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
 ];
 
 const WRONG_CODE: Cell = No(404, "login_not_found");
@@ -312,6 +356,20 @@ impl World {
         self.server
             .create_intent(&self.member.key, &self.alpha.address, json!({"n": 1}))
             .await
+    }
+
+    /// A fresh open thread of alpha's inbox (alpha replied to a new id): its id.
+    async fn open_thread_of_alpha(&self) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.server
+            .post(
+                &format!("/v1/inbox/{id}/reply"),
+                &self.alpha.key,
+                &json!({"message": "first"}),
+            )
+            .await
+            .expect_ok();
+        id
     }
 
     /// A fresh finished intent whose completion landed in alpha's inbox: its thread id.
@@ -446,6 +504,22 @@ impl World {
             ("get", "/v1/inbox/{thread_id}") => {
                 (format!("/v1/inbox/{}", self.thread_of_alpha().await), None)
             }
+            ("get", "/v1/inbox/changes") => {
+                (format!("/v1/inbox/changes?owner_agent={alpha}"), None)
+            }
+            ("post", action) if action.starts_with("/v1/inbox/{thread_id}/") => {
+                let thread = self.open_thread_of_alpha().await;
+                let body = json!({
+                    "message": "m",
+                    "delegate_to": self.alpha.address,
+                    "mode": "self",
+                });
+                (action.replace("{thread_id}", &thread), Some(body))
+            }
+            ("post", "/v1/approvals/{approval_id}/decision") => (
+                format!("/v1/approvals/{}/decision", uuid::Uuid::new_v4()),
+                Some(json!({"decision": "approve"})),
+            ),
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }
     }

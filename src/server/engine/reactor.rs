@@ -17,7 +17,7 @@ use crate::protocol::event::kind;
 use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
 use crate::server::clock::SharedClock;
 use crate::server::sealer::Sealer;
-use crate::server::store::{AgentDeliveryRow, Reactor, StoreResult, Transitioned, Tx};
+use crate::server::store::{AgentDeliveryRow, Reactor, StoreResult, ThreadRow, Transitioned, Tx};
 
 /// The internal orchestrator: parents of workflows are addressed to it, so no agent
 /// stream ever delivers them.
@@ -201,6 +201,7 @@ impl Engine {
     fn deliver_completion(
         &self,
         tx: &mut dyn Tx,
+        workspace_id: &str,
         intent: &Intent,
         reply_to: &str,
     ) -> StoreResult<()> {
@@ -240,7 +241,16 @@ impl Engine {
                 "details": { "status": intent.status },
             }],
         });
-        tx.put_thread(&intent.intent_id, reply_to, &at, &thread.to_string())
+        // The sender's workspace holds the thread: `reply_to` was made canonical there.
+        tx.put_thread(&ThreadRow {
+            thread_id: intent.intent_id.clone(),
+            workspace_id: workspace_id.to_string(),
+            owner: reply_to.to_string(),
+            updated_at: at,
+            change_seq: 0,
+            body: thread.to_string(),
+        })?;
+        Ok(())
     }
 }
 
@@ -253,7 +263,7 @@ impl Reactor for Engine {
             }
             tx.clear_timers(&intent.intent_id)?;
             if let Some(reply_to) = &intent.reply_to {
-                self.deliver_completion(tx, intent, reply_to)?;
+                self.deliver_completion(tx, &done.meta.workspace_id, intent, reply_to)?;
             }
             if let Some(parent) = &intent.parent_intent_id {
                 workflow::step_ended(self, tx, parent, intent)?;

@@ -39,6 +39,16 @@ pub enum Refusal {
     /// `expected_policy_generation` does not match the intent's.
     #[error("expected policy generation {expected}, the intent is at {current}")]
     StaleGeneration { expected: u64, current: u64 },
+    /// No inbox thread of that id the caller may use: as if it did not exist.
+    #[error("no inbox thread {thread_id}")]
+    ThreadNotFound { thread_id: String },
+    /// The thread is done (approved, rejected or a delivered completion).
+    #[error("inbox thread {thread_id} is done; it takes no more replies or decisions")]
+    ThreadDone { thread_id: String },
+    #[error("no approval {approval_id}")]
+    ApprovalNotFound { approval_id: String },
+    #[error("approval {approval_id} was already decided")]
+    ApprovalDecided { approval_id: String },
     /// A field of the request is unusable in the intent's current state.
     #[error("{field}: {problem}")]
     InvalidField { field: String, problem: String },

@@ -139,6 +139,10 @@ impl From<Refusal> for ApiError {
                     .with_details(json!({ "policy_generation": current }))
             }
             Refusal::InvalidField { field, problem } => Self::invalid_field(&field, problem),
+            Refusal::ThreadNotFound { .. } => Self::not_found("thread_not_found", message),
+            Refusal::ThreadDone { .. } => Self::conflict("thread_done", message),
+            Refusal::ApprovalNotFound { .. } => Self::not_found("approval_not_found", message),
+            Refusal::ApprovalDecided { .. } => Self::conflict("approval_decided", message),
         }
     }
 }

@@ -114,6 +114,16 @@ async fn create(
     let idempotency = idempotency_key(&headers)?;
     let mut request = validate::create_request(&body)?;
     let now = app.engine.now();
+    // Stored as it will be queried (`GET /v1/inbox?owner_agent=…`); other strings as given.
+    if let Some(reply_to) = &request.reply_to
+        && let Some(canonical) = crate::protocol::address::inbox_address(
+            reply_to,
+            &caller.org_slug,
+            &caller.workspace_slug,
+        )
+    {
+        request.reply_to = Some(canonical);
+    }
     if let (None, Some(seconds)) = (&request.deadline_at, request.deadline_seconds) {
         request.deadline_at =
             Some(now.plus_ms(crate::num::i64_from_u64(seconds.saturating_mul(1000))));

@@ -3,12 +3,14 @@
 
 mod accounts;
 mod agents;
+mod approvals;
 pub(crate) mod auth;
 mod body;
 mod changes;
 mod delivery;
 pub mod error;
 pub mod extract;
+mod inbox;
 mod intents;
 mod meta;
 mod openapi;
@@ -56,6 +58,8 @@ pub fn router(app: AppState) -> Router {
             .merge(auth::routes())
             .merge(scenarios::routes())
             .merge(tasks::routes())
+            .merge(inbox::routes())
+            .merge(approvals::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
     )

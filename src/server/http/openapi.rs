@@ -226,14 +226,62 @@ pub const ROUTES: &[Route] = &[
     op(
         "get",
         "/v1/inbox",
-        "Inbox threads of the caller",
-        &["owner_agent"],
+        "Inbox threads of the caller (or of owner_agent)",
+        &["owner_agent", "status"],
+    ),
+    op(
+        "get",
+        "/v1/inbox/changes",
+        "The owner's threads in the order they changed (cursor pagination)",
+        &["owner_agent", "cursor", "limit"],
     ),
     op(
         "get",
         "/v1/inbox/{thread_id}",
         "One inbox thread",
         &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/inbox/{thread_id}/reply",
+        "Reply in a thread (a new id starts one; Idempotency-Key supported)",
+        &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/inbox/{thread_id}/delegate",
+        "Hand a thread to another owner",
+        &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/inbox/{thread_id}/approve",
+        "Approve a thread (it is done afterwards)",
+        &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/inbox/{thread_id}/reject",
+        "Reject a thread (it is done afterwards)",
+        &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/inbox/{thread_id}/read",
+        "Mark a thread read",
+        &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/inbox/{thread_id}/messages/delete",
+        "Delete messages of a thread",
+        &["owner_agent"],
+    ),
+    op(
+        "post",
+        "/v1/approvals/{approval_id}/decision",
+        "Decide an approval (an intent waiting for a human: answers its task)",
+        &[],
     ),
 ];
 

@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::Params;
-use crate::protocol::{AgentAddress, AgentRef};
+use crate::protocol::AgentAddress;
+use crate::protocol::address::inbox_address;
 use crate::server::engine::directory::Caller;
 
 /// The owner the request names, as a full address, if it names one.
@@ -52,24 +53,22 @@ pub fn scope(caller: &Caller, params: &Params, headers: &HeaderMap) -> ApiResult
     }
 }
 
-/// The caller's own address, or (an admin) any address of its workspace.
+/// The caller's own address, or (an admin) any but another workspace's agents'. (Short
+/// forms, `agent://org/name`, belong to no workspace; inbox threads are kept per workspace,
+/// so naming one never reaches across.)
 pub fn may_act_for(caller: &Caller, owner: &str) -> bool {
-    owner == caller.address
-        || (caller.is_admin()
-            && AgentRef::parse(owner).is_some_and(|r| match r {
-                AgentRef::Full(a) => {
-                    a.org == caller.org_slug && a.workspace == caller.workspace_slug
-                }
-                AgentRef::Bare(_) => true,
-            }))
+    let elsewhere = AgentAddress::parse(owner)
+        .is_some_and(|a| a.org != caller.org_slug || a.workspace != caller.workspace_slug);
+    owner == caller.address || (caller.is_admin() && !elsewhere)
 }
 
-fn canonical(caller: &Caller, raw: &str, field: &str) -> ApiResult<String> {
-    match AgentRef::parse(raw.trim()) {
-        Some(AgentRef::Full(a)) => Ok(a.to_string()),
-        Some(AgentRef::Bare(name)) => {
-            Ok(AgentAddress::new(&caller.org_slug, &caller.workspace_slug, &name).to_string())
-        }
-        None => Err(ApiError::invalid_field(field, "is not an agent address")),
-    }
+/// Any `agent://` form (spec §7.5, §9.1), made canonical the way `reply_to` is stored, so an
+/// owner is queried exactly as it was written.
+pub fn canonical(caller: &Caller, raw: &str, field: &str) -> ApiResult<String> {
+    inbox_address(raw, &caller.org_slug, &caller.workspace_slug).ok_or_else(|| {
+        ApiError::invalid_field(
+            field,
+            "is not an agent address (agent://org/workspace/name, agent://org/name or a name)",
+        )
+    })
 }

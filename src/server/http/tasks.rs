@@ -1,17 +1,15 @@
-//! Human tasks and the inbox: `GET /v1/me/tasks` (spec §8.3) lists the caller's workspace's
-//! intents waiting for a human; `GET /v1/inbox[/{thread_id}]` (§7.5, §9.1) shows completion
-//! threads written for `reply_to`.
+//! Human tasks: `GET /v1/me/tasks` (spec §8.3) lists the caller's workspace's intents
+//! waiting for a human. The inbox is `inbox.rs`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use serde_json::{Value, json};
 
 use super::AppState;
-use super::error::{ApiError, ApiResult};
-use super::extract::{Params, json_of, json_ok};
+use super::error::ApiResult;
+use super::extract::{Params, json_of};
 use super::owner;
 use crate::protocol::access::Scope;
 use crate::protocol::task::{MyTask, TasksResponse};
@@ -21,10 +19,7 @@ use crate::server::engine::directory::Caller;
 use crate::server::store::{ListQuery, Party};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/me/tasks", get(my_tasks))
-        .route("/v1/inbox", get(inbox))
-        .route("/v1/inbox/{thread_id}", get(thread))
+    Router::new().route("/v1/me/tasks", get(my_tasks))
 }
 
 /// The human tasks the caller sees: on intents it sent or that are addressed to it (an
@@ -99,57 +94,4 @@ async fn my_tasks(
         })
         .collect();
     Ok(json_of(&TasksResponse { ok: true, tasks }))
-}
-
-async fn inbox(
-    State(app): State<AppState>,
-    caller: Caller,
-    params: Params,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    access::require(&caller, Scope::Inbox)?;
-    let owner = owner::scope(&caller, &params, &headers)?;
-    let status = params.get("status").map(str::to_string);
-    let threads = app.store.inbox_threads(owner).await?;
-    let threads: Vec<&String> = threads
-        .iter()
-        .filter(|t| match &status {
-            None => true,
-            Some(s) => serde_json::from_str::<Value>(t).is_ok_and(|v| v["status"] == json!(s)),
-        })
-        .collect();
-    let list = threads
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
-    Ok(json_ok(format!(
-        "{{\"ok\":true,\"threads\":[{list}],\"items\":[{list}]}}"
-    )))
-}
-
-async fn thread(
-    State(app): State<AppState>,
-    caller: Caller,
-    Path(thread_id): Path<String>,
-    params: Params,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    access::require(&caller, Scope::Inbox)?;
-    let not_found =
-        || ApiError::not_found("thread_not_found", format!("no inbox thread {thread_id}"));
-    let (stored_owner, body) = app
-        .store
-        .inbox_thread(thread_id.clone())
-        .await?
-        .ok_or_else(not_found)?;
-    // An owner named and not the thread's, or one the caller may not act for: as if the
-    // thread did not exist (spec §9.1).
-    let named = owner::named(&caller, &params, &headers)?;
-    let allowed = named.as_ref().is_none_or(|o| *o == stored_owner)
-        && owner::may_act_for(&caller, &stored_owner);
-    if !allowed {
-        return Err(not_found());
-    }
-    Ok(json_ok(format!("{{\"ok\":true,\"thread\":{body}}}")))
 }

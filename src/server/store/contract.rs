@@ -732,6 +732,8 @@ macro_rules! both_stores {
     )*};
 }
 
+mod inbox;
+
 both_stores!(
     writes_are_gapless_idempotent_and_survive_reopen,
     jobs_commit_together_or_not_at_all,

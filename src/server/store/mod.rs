@@ -111,6 +111,29 @@ pub struct AgentDeliveryRow {
     pub secret: Option<String>,
 }
 
+/// An inbox thread (spec §9.1): the workspace and owner whose inbox holds it (the owner's
+/// canonical address, see `protocol::address::inbox_address`), its place in the owner's
+/// change feed (`GET /v1/inbox/changes`) and its JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadRow {
+    pub thread_id: String,
+    pub workspace_id: String,
+    pub owner: String,
+    pub updated_at: String,
+    pub change_seq: i64,
+    pub body: String,
+}
+
+/// A page of an owner's change feed.
+#[derive(Debug, Clone)]
+pub struct InboxQuery {
+    pub workspace_id: String,
+    pub owner: String,
+    /// Only changes numbered after this one.
+    pub after: i64,
+    pub limit: u32,
+}
+
 /// Operations available inside one write transaction. Everything done through it commits
 /// together, so a step's completion and its parent's advance are never split by a crash.
 pub trait Tx {
@@ -140,8 +163,20 @@ pub trait Tx {
     /// wakes its address's streams, so every listener receives it again, whatever cursor
     /// it resumes from. False when there is no such intent.
     fn redeliver(&mut self, intent_id: &str) -> StoreResult<bool>;
-    fn put_thread(&mut self, thread_id: &str, owner: &str, at: &str, body: &str)
-    -> StoreResult<()>;
+    /// An inbox thread, locked for this transaction where the store locks rows.
+    fn thread(&mut self, thread_id: &str) -> StoreResult<Option<ThreadRow>>;
+    /// Writes the thread (`change_seq` ignored) at the end of the change feed; returns its
+    /// new `change_seq`.
+    fn put_thread(&mut self, row: &ThreadRow) -> StoreResult<i64>;
+    /// An approval decision: its workspace and JSON.
+    fn approval(&mut self, approval_id: &str) -> StoreResult<Option<(String, String)>>;
+    /// Records a decision; false (nothing written) when the approval was decided before.
+    fn put_approval(
+        &mut self,
+        approval_id: &str,
+        workspace_id: &str,
+        body: &str,
+    ) -> StoreResult<bool>;
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>>;
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()>;
 }
@@ -378,11 +413,13 @@ pub trait Store: Send + Sync + 'static {
     /// Every stored receive policy (loaded at start and on another node's change).
     fn receive_policies(&self) -> StoreFuture<'_, Vec<ReceivePolicy>>;
 
-    /// Inbox threads of `owner` as JSON, newest first.
-    fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>>;
+    /// Inbox threads of `owner` in the workspace as JSON, most recently changed first.
+    fn inbox_threads(&self, workspace_id: String, owner: String) -> StoreFuture<'_, Vec<String>>;
 
-    /// One thread: its owner and JSON.
-    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<(String, String)>>;
+    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<ThreadRow>>;
+
+    /// The owner's threads changed after `query.after`, in change order.
+    fn inbox_changes(&self, query: InboxQuery) -> StoreFuture<'_, Vec<ThreadRow>>;
 
     /// Deletes idempotency records older than `age_seconds`; returns how many.
     fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize>;

@@ -73,13 +73,16 @@ pub fn copy_sqlite(from: &Path, to: &PgUrl) -> Result<Copied, String> {
     }
     drop(snapshot);
     // Where PostgreSQL's own counters go on from: new intents after the copied ids, new
-    // delivery cursors after the copied ones.
+    // delivery cursors and inbox change numbers after the copied ones.
     tx.batch_execute(
         "SELECT setval(pg_get_serial_sequence('intents', 'id'), \
            COALESCE((SELECT MAX(id) FROM intents), 0) + 1, false); \
          UPDATE counters SET value = GREATEST(value, \
            COALESCE((SELECT MAX(delivery_cursor) FROM intents), 0)) \
-         WHERE name = 'delivery_cursor';",
+         WHERE name = 'delivery_cursor'; \
+         UPDATE counters SET value = GREATEST(value, \
+           COALESCE((SELECT MAX(change_seq) FROM inbox_threads), 0)) \
+         WHERE name = 'inbox_change';",
     )
     .map_err(pg)?;
     tx.commit().map_err(pg)?;

@@ -15,6 +15,7 @@ mod cluster_tests;
 mod conn;
 pub mod connect;
 pub mod import;
+mod inbox;
 pub mod listen;
 pub mod notify;
 mod reads;
@@ -34,8 +35,9 @@ use writer::{Staged, Writer};
 use super::auth::{CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow};
 use super::{
     AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
-    DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
-    Reactor, Render, Store, StoreFuture, Transitioned, TxJob, TxValue, WorkspaceRow,
+    DirectorySnapshot, IdempotencyKey, InboxQuery, IntentRow, KeyRow, ListPage, ListQuery,
+    NewIntent, OrgRow, Reactor, Render, Store, StoreFuture, ThreadRow, Transitioned, TxJob,
+    TxValue, WorkspaceRow,
 };
 use crate::protocol::access::ReceivePolicy;
 use crate::server::store::StoreResult;
@@ -280,30 +282,48 @@ impl Store for PgStore {
         })
     }
 
-    fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>> {
+    fn inbox_threads(&self, workspace_id: String, owner: String) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move {
             let rows = self
                 .readers
                 .query(
-                    "SELECT body FROM inbox_threads WHERE owner_agent = $1 \
-                     ORDER BY updated_at DESC LIMIT 200",
-                    &[&owner],
+                    "SELECT body FROM inbox_threads WHERE workspace_id = $1 AND owner_agent = $2 \
+                     ORDER BY change_seq DESC LIMIT 200",
+                    &[&workspace_id, &owner],
                 )
                 .await?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         })
     }
 
-    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<(String, String)>> {
+    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<ThreadRow>> {
         Box::pin(async move {
             let row = self
                 .readers
                 .query_opt(
-                    "SELECT owner_agent, body FROM inbox_threads WHERE thread_id = $1",
+                    "SELECT thread_id, workspace_id, owner_agent, updated_at, change_seq, body \
+                     FROM inbox_threads WHERE thread_id = $1",
                     &[&thread_id],
                 )
                 .await?;
-            Ok(row.map(|r| (r.get(0), r.get(1))))
+            Ok(row.map(|r| inbox::thread_of(&r)))
+        })
+    }
+
+    fn inbox_changes(&self, query: InboxQuery) -> StoreFuture<'_, Vec<ThreadRow>> {
+        Box::pin(async move {
+            let limit = i64::from(query.limit);
+            let rows = self
+                .readers
+                .query(
+                    "SELECT thread_id, workspace_id, owner_agent, updated_at, change_seq, body \
+                     FROM inbox_threads \
+                     WHERE workspace_id = $1 AND owner_agent = $2 AND change_seq > $3 \
+                     ORDER BY change_seq LIMIT $4",
+                    &[&query.workspace_id, &query.owner, &query.after, &limit],
+                )
+                .await?;
+            Ok(rows.iter().map(inbox::thread_of).collect())
         })
     }
 

@@ -191,6 +191,31 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         created_at       TEXT NOT NULL
     );
     "#,
+    // 5: the inbox (issue 12), as SQLite's migration 7; change numbers come from the
+    //    `inbox_change` counter, whose row a writer holds until it commits (so a feed
+    //    reader never skips a number committed later).
+    r#"
+    ALTER TABLE inbox_threads ADD COLUMN workspace_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE inbox_threads ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+    UPDATE inbox_threads AS t SET workspace_id = i.workspace_id
+        FROM intents AS i WHERE i.intent_id = t.thread_id;
+    UPDATE inbox_threads AS t SET owner_agent = 'agent://' || o.slug || '/' || w.slug || '/' || t.owner_agent
+        FROM workspaces AS w JOIN orgs AS o ON o.org_id = w.org_id
+        WHERE w.workspace_id = t.workspace_id AND t.owner_agent NOT LIKE '%/%';
+    UPDATE inbox_threads AS t SET change_seq = n.seq FROM (
+        SELECT thread_id, row_number() OVER (ORDER BY updated_at, thread_id) AS seq
+        FROM inbox_threads) AS n
+        WHERE n.thread_id = t.thread_id;
+    INSERT INTO counters (name, value)
+        SELECT 'inbox_change', COALESCE(MAX(change_seq), 0) FROM inbox_threads;
+    DROP INDEX inbox_by_owner;
+    CREATE INDEX inbox_by_owner ON inbox_threads (workspace_id, owner_agent, change_seq);
+    CREATE TABLE approvals (
+        approval_id  TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        body         TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

@@ -13,7 +13,8 @@ use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta,
-    KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, TimerRow, Transitioned, Tx, WorkspaceRow,
+    KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, ThreadRow, TimerRow, Transitioned, Tx,
+    WorkspaceRow,
 };
 use crate::server::store::{StoreError, StoreResult};
 
@@ -633,23 +634,25 @@ impl Tx for PgTx<'_> {
         Ok(true)
     }
 
-    fn put_thread(
+    fn thread(&mut self, thread_id: &str) -> StoreResult<Option<ThreadRow>> {
+        super::inbox::thread(self.conn, thread_id)
+    }
+
+    fn put_thread(&mut self, row: &ThreadRow) -> StoreResult<i64> {
+        super::inbox::put_thread(self.conn, row)
+    }
+
+    fn approval(&mut self, approval_id: &str) -> StoreResult<Option<(String, String)>> {
+        super::inbox::approval(self.conn, approval_id)
+    }
+
+    fn put_approval(
         &mut self,
-        thread_id: &str,
-        owner: &str,
-        at: &str,
+        approval_id: &str,
+        workspace_id: &str,
         body: &str,
-    ) -> StoreResult<()> {
-        self.conn
-            .execute(
-                "INSERT INTO inbox_threads (thread_id, owner_agent, updated_at, body) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (thread_id) DO UPDATE SET \
-                 owner_agent = excluded.owner_agent, updated_at = excluded.updated_at, \
-                 body = excluded.body",
-                &[&thread_id, &owner, &at, &body],
-            )
-            .map_err(storage)?;
-        Ok(())
+    ) -> StoreResult<bool> {
+        super::inbox::put_approval(self.conn, approval_id, workspace_id, body)
     }
 
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>> {

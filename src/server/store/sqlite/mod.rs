@@ -3,6 +3,7 @@
 
 mod auth;
 mod hot;
+mod inbox;
 mod reads;
 pub mod schema;
 mod tx;
@@ -19,9 +20,9 @@ use writer::{Staged, Writer};
 
 use super::{
     AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
-    DirectorySnapshot, IdempotencyKey, IntentRow, KeyRow, ListPage, ListQuery, NewIntent, OrgRow,
-    Reactor, Render, Store, StoreError, StoreFuture, StoreResult, Transitioned, TxJob, TxValue,
-    WorkspaceRow,
+    DirectorySnapshot, IdempotencyKey, InboxQuery, IntentRow, KeyRow, ListPage, ListQuery,
+    NewIntent, OrgRow, Reactor, Render, Store, StoreError, StoreFuture, StoreResult, ThreadRow,
+    Transitioned, TxJob, TxValue, WorkspaceRow,
 };
 use crate::protocol::access::ReceivePolicy;
 
@@ -277,24 +278,16 @@ impl Store for SqliteStore {
         })
     }
 
-    fn inbox_threads(&self, owner: String) -> StoreFuture<'_, Vec<String>> {
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT body FROM inbox_threads WHERE owner_agent = ?1 \
-                 ORDER BY updated_at DESC LIMIT 200",
-            )?
-            .query_map([owner], |r| r.get(0))?
-            .collect()
-        })
+    fn inbox_threads(&self, workspace_id: String, owner: String) -> StoreFuture<'_, Vec<String>> {
+        self.read(move |conn| inbox::threads(conn, &workspace_id, &owner))
     }
 
-    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<(String, String)>> {
-        self.read(move |conn| {
-            use rusqlite::OptionalExtension;
-            conn.prepare_cached("SELECT owner_agent, body FROM inbox_threads WHERE thread_id = ?1")?
-                .query_row([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-        })
+    fn inbox_thread(&self, thread_id: String) -> StoreFuture<'_, Option<ThreadRow>> {
+        self.read(move |conn| inbox::read_thread(conn, &thread_id))
+    }
+
+    fn inbox_changes(&self, query: InboxQuery) -> StoreFuture<'_, Vec<ThreadRow>> {
+        self.read(move |conn| inbox::changes(conn, &query))
     }
 
     fn purge_idempotency(&self, age_seconds: u64) -> StoreFuture<'_, usize> {

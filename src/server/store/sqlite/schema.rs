@@ -194,6 +194,31 @@ const MIGRATIONS: &[&str] = &[
         created_at       TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 7: the inbox (issue 12): a thread belongs to a workspace (no owner address, of any
+    //    form, reaches across workspaces) and carries its place in the owner's change feed;
+    //    owners an earlier release stored bare are qualified as they are now queried;
+    //    approval decisions.
+    r#"
+    ALTER TABLE inbox_threads ADD COLUMN workspace_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE inbox_threads ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE inbox_threads SET workspace_id = i.workspace_id
+        FROM intents AS i WHERE i.intent_id = inbox_threads.thread_id;
+    UPDATE inbox_threads SET owner_agent = 'agent://' || o.slug || '/' || w.slug || '/' || owner_agent
+        FROM workspaces AS w JOIN orgs AS o ON o.org_id = w.org_id
+        WHERE w.workspace_id = inbox_threads.workspace_id AND owner_agent NOT LIKE '%/%';
+    UPDATE inbox_threads SET change_seq = n.seq FROM (
+        SELECT thread_id, row_number() OVER (ORDER BY updated_at, thread_id) AS seq
+        FROM inbox_threads) AS n
+        WHERE n.thread_id = inbox_threads.thread_id;
+    DROP INDEX inbox_by_owner;
+    CREATE INDEX inbox_by_owner ON inbox_threads (workspace_id, owner_agent, change_seq);
+    CREATE INDEX inbox_by_change ON inbox_threads (change_seq);
+    CREATE TABLE approvals (
+        approval_id  TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        body         TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
@@ -387,6 +412,55 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(leased, ["a", "c"]);
+    }
+
+    /// Threads an earlier release wrote get their workspace, a qualified owner (a bare
+    /// `reply_to` was stored bare) and their place in the change feed.
+    #[test]
+    fn inbox_threads_are_placed_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v6.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);
+                 INSERT INTO schema_version (version) VALUES (6);",
+            )
+            .unwrap();
+            for sql in &MIGRATIONS[..6] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO orgs VALUES ('o1', 'acme', 't');
+                 INSERT INTO workspaces VALUES ('w1', 'o1', 'prod', 't');
+                 INSERT INTO intents (intent_id, workspace_id, sender_sa_id, to_agent, status,
+                     last_seq, delivery_cursor, created_at, updated_at, body)
+                     VALUES ('i1', 'w1', 's', 'x', 'COMPLETED', 3, 1, 't', 't', '{}'),
+                            ('i2', 'w1', 's', 'x', 'COMPLETED', 3, 2, 't', 't', '{}');
+                 INSERT INTO inbox_threads VALUES ('i2', 'owner', 'b', '{}');
+                 INSERT INTO inbox_threads VALUES ('i1', 'agent://acme/prod/me', 'a', '{}');",
+            )
+            .unwrap();
+        }
+        let conn = open_writer(&path, SyncMode::Normal).unwrap();
+        let rows: Vec<(String, String, String, i64)> = conn
+            .prepare(
+                "SELECT thread_id, workspace_id, owner_agent, change_seq FROM inbox_threads \
+                 ORDER BY thread_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |id: &str, owner: &str, seq| (id.into(), "w1".into(), owner.into(), seq);
+        assert_eq!(
+            rows,
+            [
+                row("i1", "agent://acme/prod/me", 1),
+                row("i2", "agent://acme/prod/owner", 2)
+            ]
+        );
     }
 
     #[test]
