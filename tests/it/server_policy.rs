@@ -236,3 +236,47 @@ async fn owner_scope_names_only_an_owner_the_caller_acts_for() {
         .await
         .expect_error_status(422);
 }
+
+/// A policy changed on one node is enforced by the others (they reload it with the
+/// directory), within a few seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_set_on_one_node_holds_on_another() {
+    let db = crate::common::PgDb::create();
+    let a = TestServer::start_node(&db.url, "a", &[]);
+    let admin = a.admin();
+    let b = TestServer::start_node(&db.url, "b", &[]);
+    let alpha = a.provision_agent(&admin, "alpha").await;
+    let ws = a.create_workspace(&admin, "elsewhere").await;
+    let bot = a.provision_agent(&ws.admin_key, "bot").await;
+    let limit = std::time::Duration::from_secs(5);
+    crate::server_cluster::wait_accepted(&b, &bot.key, limit).await;
+    send(&b, &bot.key, &alpha.address)
+        .await
+        .expect_error(403, "receiver_agent_closed");
+
+    set_policy(
+        &a,
+        &admin,
+        &alpha.address,
+        json!({"policy_type": "allowlist", "entries": [bot.address]}),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    loop {
+        let r = send(&b, &bot.key, &alpha.address).await;
+        if r.status == 200 {
+            break;
+        }
+        r.expect_error(403, "receiver_agent_closed");
+        assert!(started.elapsed() < limit, "node b never saw the new policy");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let seen = b
+        .get(
+            &format!("/v1/agents/{}/policy", urlencode(&alpha.address)),
+            &admin,
+        )
+        .await;
+    seen.expect_ok();
+    assert_eq!(seen.body["policy"]["policy_type"], "allowlist");
+}
