@@ -47,6 +47,21 @@ async fn serves_https_with_a_self_signed_certificate() {
         .await
         .unwrap();
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
+    // Over HTTPS the console's session cookie is Secure as well.
+    let signed = client
+        .post(format!("{base}/ui/session"))
+        .json(&json!({ "api_key": admin }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 200);
+    let cookie = signed.headers()["set-cookie"].to_str().unwrap().to_string();
+    for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/ui"] {
+        assert!(
+            cookie.split("; ").any(|f| f == flag),
+            "{flag} missing: {cookie}"
+        );
+    }
     // Plain HTTP on the TLS port gets nowhere, and an untrusting client refuses it.
     let plain = server
         .http
