@@ -335,4 +335,32 @@ async fn the_push_secret_is_sealed_at_rest_and_pushes_still_verify() {
         !holds(&database_bytes(&db), &secret),
         "the plain-text secret was not sealed at start"
     );
+
+    // Another key file does not open them: the server refuses to start, and says why.
+    let other = dir.path().join("other.key");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_axme"))
+        .args(["server", "--listen", "127.0.0.1:0", "--db", &db_arg])
+        .arg("--secret-key-file")
+        .arg(&other)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            panic!("the server started with a key that does not open the stored secrets");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success());
+    assert!(stderr.contains("--secret-key-file"), "{stderr}");
+    assert!(!stderr.contains(&secret), "{stderr}");
 }
