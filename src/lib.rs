@@ -9,10 +9,10 @@
 //! - [`server`]: the embedded gateway (`axme server`): HTTP, engine, storage.
 //! - [`protocol`]: the wire types shared by client and server; no I/O.
 
-pub mod bench;
+pub(crate) mod bench;
 pub mod cli;
-pub mod client;
-pub mod config;
+pub(crate) mod client;
+pub(crate) mod config;
 pub mod protocol;
 pub mod server;
 

@@ -18,14 +18,6 @@ impl Samples {
         self.0.extend(other.0);
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     pub fn summary(mut self) -> Percentiles {
         self.0.sort_unstable();
         let at = |q: f64| -> Option<f64> {

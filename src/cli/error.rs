@@ -51,13 +51,6 @@ impl CliError {
         Self::new(Exit::Usage, message)
     }
 
-    /// A command whose capability lands in a later release: one line, exit 1.
-    pub fn not_yet_available(command: &str) -> Self {
-        Self::failure(format!(
-            "`axme {command}` is not yet available in this version of axme"
-        ))
-    }
-
     /// stdout was closed by the reader (`axme … | head`): stop quietly, successfully.
     pub fn broken_pipe() -> Self {
         Self::new(Exit::Success, "")

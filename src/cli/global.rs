@@ -116,7 +116,6 @@ impl Ctx {
     }
 
     /// The effective context (flag > env > stored context > default) every API command uses.
-    #[allow(dead_code)] // the API commands of the next issues call it
     pub fn effective_context(&self) -> CliResult<EffectiveContext> {
         self.effective_context_with(self.global.flag_overrides())
     }

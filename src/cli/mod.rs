@@ -8,7 +8,7 @@ mod auth;
 mod bench;
 mod completions;
 mod context;
-pub mod error;
+mod error;
 mod examples;
 mod global;
 mod handler;
@@ -19,7 +19,7 @@ mod listen;
 mod local_context;
 mod man;
 mod open;
-pub mod output;
+mod output;
 mod provision;
 mod remote;
 mod scenarios;
@@ -49,7 +49,7 @@ use global::{Ctx, GlobalArgs};
                   > stored context > default.",
     arg_required_else_help = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
 
@@ -103,13 +103,13 @@ enum Command {
 }
 
 /// The clap command tree (for completions and tests).
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     Cli::command()
 }
 
 /// The tree as help and man pages show it (see help.rs); parses the same arguments.
 /// `for_subcommand`: the global options are summed up under each subcommand.
-pub fn help_command(for_subcommand: bool) -> clap::Command {
+pub(crate) fn help_command(for_subcommand: bool) -> clap::Command {
     help::decorate(Cli::command(), for_subcommand)
 }
 

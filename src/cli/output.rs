@@ -35,7 +35,6 @@ pub enum ColorChoice {
 /// Text styles we use; kept to a handful so output stays calm.
 #[derive(Debug, Clone, Copy)]
 pub enum Style {
-    Bold,
     Dim,
     Green,
     Yellow,
@@ -46,7 +45,6 @@ pub enum Style {
 impl Style {
     fn code(self) -> &'static str {
         match self {
-            Style::Bold => "1",
             Style::Dim => "2",
             Style::Green => "32",
             Style::Yellow => "33",
@@ -61,7 +59,6 @@ pub struct Output {
     pub format: OutputFormat,
     pub color: bool,
     pub quiet: bool,
-    pub verbose: u8,
     /// Spinners are drawn only on a terminal stderr, and not with `--quiet`.
     progress: bool,
     /// stdout is a terminal: tables fit its width and ids are shortened.
@@ -83,7 +80,6 @@ impl Output {
             format,
             color,
             quiet,
-            verbose,
             // Verbose logs go to stderr too; a spinner would garble them.
             progress: std::io::stderr().is_terminal() && !quiet && verbose == 0,
             tty: std::io::stdout().is_terminal(),

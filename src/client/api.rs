@@ -29,15 +29,6 @@ impl Client {
         self.get("/health", &[]).await
     }
 
-    pub async fn create_intent(
-        &self,
-        request: &CreateIntentRequest,
-        idempotency_key: Option<&str>,
-    ) -> ClientResult<CreateIntentResponse> {
-        let body = serde_json::to_value(request).unwrap_or(Value::Null);
-        self.post("/v1/intents", &body, idempotency_key).await
-    }
-
     /// Creates an intent and tells whether the gateway replayed an earlier answer for this
     /// idempotency key: the intent was created more than a second before the answer's `Date`
     /// (whole seconds, so a replay is recognised from about 2 s after the first send).

@@ -17,10 +17,10 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use api::{IntentFilter, LoginIntent, LoginTokens};
+pub use api::{IntentFilter, LoginTokens};
 pub use error::{ClientError, ClientResult};
 pub use retry::{Backoff, OnOutage, Outage, Persist};
-pub use stream::{AgentDelivery, AgentStream, IntentStream};
+pub use stream::{AgentStream, IntentStream};
 
 /// `X-Axme-Client` value.
 pub const CLIENT_ID: &str = concat!("axme-cli/", env!("CARGO_PKG_VERSION"));

@@ -29,7 +29,6 @@ pub enum Outage {
         error: String,
         retry_in: Duration,
         down_for: Duration,
-        attempt: u32,
     },
     /// A try succeeded after failures that lasted `down_for`.
     Recovered { down_for: Duration },
@@ -96,7 +95,6 @@ impl Backoff {
             error: err.to_string(),
             retry_in: wait,
             down_for: since.elapsed(),
-            attempt: self.attempt,
         });
         self.attempt = self.attempt.saturating_add(1);
         tokio::time::sleep(wait).await;

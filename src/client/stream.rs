@@ -17,7 +17,7 @@ use futures_util::{Stream, StreamExt};
 
 use super::retry::{Backoff, OnOutage, Persist};
 use super::{Client, ClientError, ClientResult, segment};
-pub use crate::protocol::AgentDelivery;
+use crate::protocol::AgentDelivery;
 use crate::protocol::IntentEvent;
 use crate::protocol::event::kind;
 use crate::protocol::sse::{Decoder, Frame};
@@ -126,11 +126,6 @@ impl IntentStream {
     pub fn persist(mut self, persist: Persist, on_outage: Option<OnOutage>) -> Self {
         self.reconnect = Backoff::new(persist, on_outage);
         self
-    }
-
-    /// The highest `seq` handed out (or the starting `since`).
-    pub fn last_seq(&self) -> u64 {
-        self.last_seq
     }
 
     /// The next event; `None` after the terminal one.

@@ -134,13 +134,6 @@ impl ConfigFile {
         self.contexts.get(name)
     }
 
-    /// Whether an old config.json left secrets in some context.
-    pub fn has_legacy_secrets(&self) -> bool {
-        self.contexts
-            .values()
-            .any(|c| !c.legacy_secrets().is_empty())
-    }
-
     /// Remove and return secrets an old config.json held, so the caller can store them properly.
     pub fn take_legacy_secrets(&mut self) -> Vec<(String, ContextSecrets)> {
         let mut found = Vec::new();

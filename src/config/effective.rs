@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{
-    ConfigError, ConfigFile, ContextSecrets, DEFAULT_BASE_URL, DEFAULT_CONTEXT_NAME, SecretBackend,
-    StoredContext, env,
+    ConfigError, ConfigFile, ContextSecrets, DEFAULT_BASE_URL, DEFAULT_CONTEXT_NAME, StoredContext,
+    env,
 };
 
 /// Where a value came from.
@@ -80,8 +80,6 @@ pub struct EffectiveContext {
     /// too (an explicit key means an explicit identity: we do not mix it with a stored session).
     pub actor_token: Option<String>,
     pub refresh_token: Option<String>,
-    /// Which store config.json records for the stored context's secrets.
-    pub secret_store: Option<SecretBackend>,
     pub org_id: Option<Sourced<String>>,
     pub workspace_id: Option<Sourced<String>>,
     pub owner_agent: Option<Sourced<String>>,
@@ -144,7 +142,6 @@ pub fn resolve(
         api_key,
         actor_token,
         refresh_token,
-        secret_store: context.secret_store(),
         org_id: from_context(&context.org_id),
         workspace_id: from_context(&context.workspace_id),
         owner_agent: from_context(&context.owner_agent),

@@ -21,11 +21,9 @@ pub use effective::{
 };
 pub use error::ConfigError;
 pub use os_keyring::KeyringState;
-pub use paths::{ConfigPaths, config_dir};
+pub use paths::ConfigPaths;
 pub use scenario_agents::{ScenarioAgent, ScenarioAgents};
-pub use secrets::{
-    ContextSecrets, Presence, SecretBackend, SecretStore, SecretWrite, StorageChoice,
-};
+pub use secrets::{ContextSecrets, SecretBackend, SecretStore, SecretWrite};
 pub use store_context::{
     ContextUpdate, LOCAL_CONTEXT_NAME, commit, set_secrets, store_session, update_context,
     write_local_context,

@@ -180,10 +180,6 @@ impl SecretStore {
         Ok(Self::new(StorageChoice::from_env()?, paths.secrets_json()))
     }
 
-    pub fn choice(&self) -> StorageChoice {
-        self.choice
-    }
-
     pub fn file_path(&self) -> &Path {
         self.file.path()
     }

@@ -156,7 +156,8 @@ pub fn write_local_context(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{SecretBackend, StorageChoice};
+    use crate::config::SecretBackend;
+    use crate::config::secrets::StorageChoice;
 
     fn key(k: &str) -> ContextSecrets {
         ContextSecrets {

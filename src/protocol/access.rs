@@ -147,7 +147,6 @@ impl FromStr for Scope {
 pub struct Scopes(u16);
 
 impl Scopes {
-    pub const NONE: Scopes = Scopes(0);
     pub const ALL: Scopes = Scopes((1 << Scope::ALL.len()) - 1);
 
     pub fn of(scopes: &[Scope]) -> Scopes {

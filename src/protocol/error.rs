@@ -48,11 +48,6 @@ impl ErrorBody {
         }
     }
 
-    pub fn with_details(mut self, details: Value) -> Self {
-        self.error.details = details;
-        self
-    }
-
     /// Best-effort message from any error body a gateway may send (ours, FastAPI's, plain).
     pub fn message_from(body: &Value) -> Option<String> {
         if let Some(s) = body.get("error").and_then(Value::as_str) {

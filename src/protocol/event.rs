@@ -12,14 +12,12 @@ pub mod kind {
     pub const CREATED: &str = "intent.created";
     pub const SUBMITTED: &str = "intent.submitted";
     pub const DELIVERED: &str = "intent.delivered";
-    pub const ACKNOWLEDGED: &str = "intent.acknowledged";
     pub const IN_PROGRESS: &str = "intent.in_progress";
     pub const WAITING: &str = "intent.waiting";
     pub const COMPLETED: &str = "intent.completed";
     pub const FAILED: &str = "intent.failed";
     pub const CANCELED: &str = "intent.canceled";
     pub const TIMED_OUT: &str = "intent.timed_out";
-    pub const TRANSFER: &str = "intent.transfer";
     pub const REMINDER: &str = "intent.reminder";
     pub const ESCALATED: &str = "intent.escalated";
     pub const DELIVERY_FAILED: &str = "intent.delivery_failed";

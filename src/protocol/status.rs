@@ -128,6 +128,10 @@ impl FromStr for Status {
 /// Why a WAITING intent waits (required whenever the status is WAITING).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the variants spell the wire names (WAITING_FOR_…)"
+)]
 pub enum WaitingReason {
     WaitingForHuman,
     WaitingForTool,

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use tokio::sync::{Notify, watch};
 
-use super::clock::SharedClock;
 use super::engine::directory::{Directory, new_account_id, new_key};
 use super::engine::hub::Hub;
 use super::engine::reactor::Engine;
@@ -24,29 +23,29 @@ use crate::protocol::{Banner, Timestamp};
 
 /// Everything a request handler can reach.
 pub struct App {
-    pub store: Arc<dyn Store>,
-    pub directory: Directory,
-    pub hub: Arc<Hub>,
-    pub metrics: Arc<Metrics>,
-    pub engine: Arc<Engine>,
-    pub scheduler: Arc<Scheduler>,
-    pub settings: Settings,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) directory: Directory,
+    pub(crate) hub: Arc<Hub>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) scheduler: Arc<Scheduler>,
+    pub(crate) settings: Settings,
     /// Request-rate buckets (`http::throttle`).
-    pub limiter: limits::Limiter,
+    pub(crate) limiter: limits::Limiter,
     /// Sign-in attempts per email address (`http::auth`).
-    pub login_guard: limits::LoginGuard,
+    pub(crate) login_guard: limits::LoginGuard,
     /// Flips to `true` when shutdown begins; open streams end on it.
-    pub shutdown: watch::Sender<bool>,
+    pub(crate) shutdown: watch::Sender<bool>,
     /// TLS of `--tls-cert/--tls-key`; None serves plain HTTP.
-    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    pub(crate) tls: Option<tokio_rustls::TlsAcceptor>,
     /// Where the data lives, as the banner says it.
-    pub database: String,
+    pub(crate) database: String,
     /// `sqlite` or `postgres` (`/health`).
-    pub store_kind: &'static str,
+    pub(crate) store_kind: &'static str,
     /// This node's name among several on one database (`/health`, `/metrics`).
-    pub node_id: String,
+    pub(crate) node_id: String,
     /// The admin key made on the first start of a database (never stored); shown once.
-    pub first_admin_key: Option<String>,
+    pub(crate) first_admin_key: Option<String>,
     /// Another node changed tenants, keys or agent settings: reload them (`run`).
     pub(super) directory_stale: Arc<Notify>,
     /// An ephemeral database's directory, removed when the app is dropped.
@@ -54,11 +53,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn clock(&self) -> &SharedClock {
-        &self.engine.clock
-    }
-
-    pub fn now(&self) -> Timestamp {
+    pub(crate) fn now(&self) -> Timestamp {
         self.engine.now()
     }
 

@@ -63,17 +63,17 @@
 
 mod app;
 pub mod clock;
-pub mod console;
-pub mod engine;
-pub mod http;
+pub(crate) mod console;
+pub(crate) mod engine;
+pub(crate) mod http;
 pub mod limits;
 mod listener;
-pub mod mail;
-pub mod metrics;
+pub(crate) mod mail;
+pub(crate) mod metrics;
 mod run;
-pub mod sealer;
-pub mod store;
-pub mod tls;
+pub(crate) mod sealer;
+pub(crate) mod store;
+pub(crate) mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -81,8 +81,9 @@ use std::time::Duration;
 
 pub use app::{App, build};
 use clock::{SharedClock, SystemClock};
-use engine::reactor::Timing;
+pub use engine::reactor::Timing;
 pub use run::run;
+pub use store::pg::PgUrl;
 use store::sqlite::SyncMode;
 
 /// Where the database lives.

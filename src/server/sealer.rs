@@ -59,10 +59,6 @@ impl Sealer {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// `plain` sealed for the row of `address`.
     pub fn seal(&self, address: &str, plain: &str) -> String {
         let mut nonce = [0u8; NONCE_LEN];

@@ -1,5 +1,5 @@
 //! The committed completion scripts in completions/ match what the binary generates.
-//! Refresh them with: AXME_UPDATE_COMPLETIONS=1 cargo test --test cli_completions
+//! Refresh them with: AXME_UPDATE_COMPLETIONS=1 cargo test --test it cli_completions
 
 use std::path::Path;
 
@@ -30,7 +30,7 @@ fn committed_completions_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "completions/{{{}}} are stale; refresh with:\n  AXME_UPDATE_COMPLETIONS=1 cargo test --test cli_completions",
+        "completions/{{{}}} are stale; refresh with:\n  AXME_UPDATE_COMPLETIONS=1 cargo test --test it cli_completions",
         stale.join(",")
     );
 }

@@ -170,7 +170,6 @@ pub async fn account_with_key(
         sa_id,
         org_id: String::new(),
         workspace_id: String::new(),
-        name: name.to_string(),
         address: crate::common::str_field(sa, "address"),
         key_id: crate::common::str_field(&k.body["key"], "key_id"),
         key: crate::common::str_field(&k.body["key"], "token"),

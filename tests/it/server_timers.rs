@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use crate::common::workflow::*;
 use crate::common::{TestServer, db_path, temp_dir};
 use axme::server::Settings;
+use axme::server::Timing;
 use axme::server::clock::{Clock, ManualClock};
-use axme::server::engine::reactor::Timing;
 use serde_json::{Value, json};
 
 const LIMIT: Duration = Duration::from_secs(20);

@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 
 use super::http::AppState;
 use super::http::error::ApiError;
-pub use session::{API_PROXY_ROUTE, COOKIE, api_proxy};
+pub use session::{API_PROXY_ROUTE, api_proxy};
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
 const SIGN_IN_HTML: &str = include_str!("assets/sign-in.html");

@@ -296,6 +296,7 @@ impl Directory {
         self.read().accounts.get(sa_id).cloned()
     }
 
+    #[cfg(test)]
     pub fn keys_of(&self, sa_id: &str) -> Vec<KeyRow> {
         self.read().keys.get(sa_id).cloned().unwrap_or_default()
     }

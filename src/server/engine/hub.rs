@@ -169,7 +169,8 @@ impl Hub {
         }
     }
 
-    /// Number of keys with subscribers (for tests and metrics).
+    /// Number of keys with subscribers.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.shards
             .iter()
@@ -177,6 +178,7 @@ impl Hub {
             .sum()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -11,8 +11,8 @@ mod login;
 
 use std::time::Duration;
 
-pub use bucket::{Decision, Limiter};
-pub use login::{LoginGuard, LoginRefusal};
+pub(crate) use bucket::{Decision, Limiter};
+pub(crate) use login::{LoginGuard, LoginRefusal};
 
 /// Route classes, each with its own buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,14 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axme::server::clock::ManualClock;
-use axme::server::{App, Database, ServerConfig, Settings};
+use axme::server::{Database, ServerConfig, Settings};
 use tokio::sync::oneshot;
 
 use super::server::TestServer;
 
-/// The running embedded gateway: its app, and how to stop it.
+/// The running embedded gateway: how to stop it.
 pub struct Embedded {
-    pub app: Arc<App>,
     stop: oneshot::Sender<()>,
     thread: std::thread::JoinHandle<()>,
 }
@@ -49,7 +48,7 @@ impl TestServer {
         let own_db = super::pg::suite_on_postgres().then(super::pg::PgDb::create);
         let database = match &own_db {
             Some(db) => Database::Postgres(
-                axme::server::store::pg::PgUrl::parse(&db.url).expect("a test database URL"),
+                axme::server::PgUrl::parse(&db.url).expect("a test database URL"),
             ),
             None => Database::Ephemeral,
         };
@@ -104,12 +103,7 @@ impl TestServer {
             stderr: Arc::new(Mutex::new(String::new())),
             http,
             own_db,
-            embedded: Some(Embedded { app, stop, thread }),
+            embedded: Some(Embedded { stop, thread }),
         }
-    }
-
-    /// The embedded gateway's app (its engine, store, clock).
-    pub fn app(&self) -> &Arc<App> {
-        &self.embedded.as_ref().expect("an embedded gateway").app
     }
 }

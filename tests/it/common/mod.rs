@@ -1,5 +1,4 @@
-//! Helpers shared by the integration tests. Each test binary uses a different part.
-#![allow(dead_code, unused_imports)]
+//! Helpers shared by the integration tests (one binary: an unused helper is a warning).
 
 /// Running the CLI with a private config dir.
 pub mod cli;

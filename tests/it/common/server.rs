@@ -1,7 +1,5 @@
 //! Harness shared by the `server_*` integration tests: spawns the real `axme server`
 //! binary on a free port, reads its banner, and offers small HTTP/SSE helpers.
-//! Every test file includes it with `mod common;`, so not every helper is used everywhere.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -317,7 +315,6 @@ impl TestServer {
             sa_id,
             org_id: sa["org_id"].as_str().unwrap_or_default().to_string(),
             workspace_id: sa["workspace_id"].as_str().unwrap_or_default().to_string(),
-            name: name.to_string(),
             address,
             key_id: str_field(&k.body["key"], "key_id"),
             key: str_field(&k.body["key"], "token"),
@@ -362,7 +359,6 @@ pub struct Agent {
     pub sa_id: String,
     pub org_id: String,
     pub workspace_id: String,
-    pub name: String,
     pub address: String,
     pub key_id: String,
     pub key: String,

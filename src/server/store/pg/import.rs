@@ -23,15 +23,6 @@ pub struct Copied {
     pub tables: Vec<(String, u64)>,
 }
 
-impl Copied {
-    pub fn rows(&self, table: &str) -> u64 {
-        self.tables
-            .iter()
-            .find(|(t, _)| t == table)
-            .map_or(0, |(_, n)| *n)
-    }
-}
-
 /// Copies the SQLite database at `from` into the PostgreSQL database at `to` (migrated to
 /// the current schema first). Refuses a target that holds any axme data. Blocking.
 pub fn copy_sqlite(from: &Path, to: &PgUrl) -> Result<Copied, String> {

@@ -28,7 +28,7 @@ mod writer;
 
 use std::sync::Arc;
 
-pub use connect::{PgSettings, PgUrl};
+pub use connect::PgUrl;
 use reads::Readers;
 use writer::{Staged, Writer};
 
@@ -45,21 +45,6 @@ use conn::{PgConn, storage};
 
 /// Async connections for reads, per node.
 const READ_CONNECTIONS: usize = 4;
-
-/// Connects, applies pending migrations, and returns the schema version. Blocking: runs
-/// on a thread of its own when called from async code.
-pub async fn prepare(url: &PgUrl) -> Result<usize, String> {
-    let settings = url.settings()?;
-    let redacted = url.redacted();
-    tokio::task::spawn_blocking(move || {
-        let mut client = settings
-            .connect_blocking()
-            .map_err(|e| format!("cannot connect to PostgreSQL at {redacted}: {e}"))?;
-        schema::migrate(&mut client)
-    })
-    .await
-    .map_err(|e| format!("migration task failed: {e}"))?
-}
 
 pub struct PgStore {
     writer: Writer,

@@ -275,7 +275,8 @@ fn migrate_locked(client: &mut postgres::Client) -> Result<usize, String> {
 }
 
 /// The version a database is at (0 when axme never ran on it).
-pub fn schema_version(client: &mut postgres::Client) -> Result<usize, postgres::Error> {
+#[cfg(test)]
+fn schema_version(client: &mut postgres::Client) -> Result<usize, postgres::Error> {
     let exists: bool = client
         .query_one("SELECT to_regclass('axme_schema_version') IS NOT NULL", &[])?
         .get(0);

@@ -40,6 +40,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (or creates) the database at `path`, applies migrations and starts the writer.
+    #[cfg(test)]
     pub fn open(
         path: &Path,
         sync: SyncMode,

@@ -322,7 +322,8 @@ pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+#[cfg(test)]
+fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT version FROM schema_version", [], |r| r.get(0))
 }
 
