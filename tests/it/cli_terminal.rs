@@ -52,7 +52,7 @@ fn wait_shows_the_live_status_on_a_terminal_only() {
             "--delivery-attempt-interval",
             "1s",
             "--delivery-retry-interval",
-            "1s",
+            "2s",
         ],
         &[],
     );
@@ -73,6 +73,11 @@ fn wait_shows_the_live_status_on_a_terminal_only() {
     assert!(plain.contains("waiting for "), "{plain}");
     assert!(plain.contains("SUBMITTED"), "{plain}");
     assert!(plain.contains("no agent has taken it yet"), "{plain}");
+    // The gateway counts failed attempts on the intent (after 1 s, then every 2 s).
+    assert!(
+        plain.contains("delivery attempt 2 of 3") || plain.contains("delivery attempt 3 of 3"),
+        "{plain}"
+    );
     assert!(plain.contains("FAILED"), "{plain}");
     // Piped: no spinner at all.
     let piped = axme.run_with(&["intents", "send", "--to", "nobody", "--wait"], &env);

@@ -196,6 +196,47 @@ async fn no_listener_fails_after_the_configured_attempts() {
     assert_eq!(server.intent(&admin, &id).await["status"], "DELIVERED");
 }
 
+/// While nobody takes an intent, each failed attempt shows on it (`delivery_attempt`, spec
+/// §7.2), without an event: what `--wait` shows as "attempt n of m".
+#[tokio::test]
+async fn each_failed_attempt_shows_on_the_intent() {
+    let (server, clock) = on_manual_clock(Duration::from_secs(15));
+    let admin = server.admin();
+    let r = server
+        .post(
+            "/v1/intents",
+            &admin,
+            &json!({"intent_type": "t.v1", "to_agent": "nobody", "payload": {}, "max_delivery_attempts": 3}),
+        )
+        .await;
+    let id = r.body["intent_id"].as_str().unwrap().to_string();
+    assert_eq!(server.intent(&admin, &id).await["delivery_attempt"], 0);
+    let events_before = server.events(&admin, &id, None).await.len();
+    // The first window is 15 s, the next ones 5 s.
+    for (advance, failed) in [(15, 1), (5, 2)] {
+        clock.advance(Duration::from_secs(advance));
+        let started = Instant::now();
+        let intent = loop {
+            let intent = server.intent(&admin, &id).await;
+            if intent["delivery_attempt"] == failed {
+                break intent;
+            }
+            assert!(
+                started.elapsed() < LIMIT,
+                "attempt {failed} not counted: {intent}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        assert_eq!(intent["status"], "SUBMITTED", "{intent}");
+        assert_eq!(server.events(&admin, &id, None).await.len(), events_before);
+    }
+    let due = clock.now_ms() + 5000;
+    let step = Duration::from_secs(5);
+    let done = advance_until_terminal(&server, &clock, &admin, &id, step, due).await;
+    assert_eq!(done["status"], "FAILED");
+    assert_eq!(done["delivery_attempt"], 3);
+}
+
 /// Reminders (every 2 s) and one escalation on a waiting human step.
 #[tokio::test]
 async fn a_silent_human_step_is_reminded_then_escalated() {

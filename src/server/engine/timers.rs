@@ -329,6 +329,20 @@ pub fn count_failed_attempt(
         )?;
         return Ok(());
     }
+    // The intent shows how many attempts failed so far (spec §7.2), which `--wait` reads as
+    // "attempt n of m". Not an event: nothing happened to the intent itself.
+    tx.transition(
+        &intent.intent_id,
+        Box::new(move |_, mut current| {
+            if current.status == Status::Submitted {
+                current.delivery_attempt = Some(attempt);
+            }
+            Ok(Decision {
+                intent: current,
+                events: Vec::new(),
+            })
+        }),
+    )?;
     let wait = if engine.is_push(&intent.to_agent) {
         let factor = match attempt {
             0 | 1 => 1,

@@ -717,6 +717,35 @@ async fn console_sessions(kind: Kind) {
     store.shutdown().await.unwrap();
 }
 
+/// A decision that changes the intent without an event (a failed delivery attempt counted)
+/// is kept: reads show it, and the log does not grow.
+async fn a_change_without_an_event_is_kept(kind: Kind) {
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    store
+        .create_intent(new_intent("q1", None, 0))
+        .await
+        .unwrap();
+    let count = |_: &IntentMeta, mut intent: crate::protocol::Intent| {
+        intent.delivery_attempt = Some(2);
+        Ok(Decision {
+            intent,
+            events: Vec::new(),
+        })
+    };
+    let done = store
+        .transition("q1".into(), Box::new(count))
+        .await
+        .unwrap();
+    assert!(done.events.is_empty());
+    let row = store.get_intent("q1".into()).await.unwrap().unwrap();
+    let intent: crate::protocol::Intent = serde_json::from_str(&row.json).unwrap();
+    assert_eq!(intent.delivery_attempt, Some(2));
+    let (_, events) = store.events_after("q1".into(), 0).await.unwrap().unwrap();
+    assert_eq!(seqs(&events), [1, 2]);
+    store.shutdown().await.unwrap();
+}
+
 macro_rules! both_stores {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -742,4 +771,5 @@ both_stores!(
     login_codes_and_sessions,
     receive_policies_persist,
     console_sessions,
+    a_change_without_an_event_is_kept,
 );

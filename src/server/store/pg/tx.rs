@@ -323,11 +323,20 @@ pub fn transition(
     let rowid: i64 = row.get(0);
     let meta = meta_of(&row, 1, 6);
     let last_seq: i64 = row.get(4);
-    let current = parse_intent(row.get(5))?;
+    let body: &str = row.get(5);
+    let current = parse_intent(body)?;
     let previous = current.status;
     let decision = decide(&meta, current)?;
     let intent_json = StoreError::encode(&decision.intent)?;
     if decision.events.is_empty() {
+        // A change that is no event (a failed delivery attempt counted): the row only.
+        if intent_json != body {
+            conn.execute(
+                "UPDATE intents SET body = $2 WHERE id = $1",
+                &[&rowid, &intent_json],
+            )
+            .map_err(storage)?;
+        }
         return Ok(Staged::quiet(Transitioned {
             meta,
             previous,

@@ -259,6 +259,17 @@ pub fn transition(
     let decision = decide(&meta, current)?;
     let intent_json = StoreError::encode(&decision.intent)?;
     if decision.events.is_empty() {
+        // A change that is no event (a failed delivery attempt counted): the row only.
+        if intent_json != body {
+            conn.prepare_cached("UPDATE intents SET body = ?2 WHERE id = ?1")?
+                .execute(params![rowid, intent_json])?;
+            state.hot.push(HotUpdate::Transitioned {
+                intent_id: intent_id.to_string(),
+                status: decision.intent.status,
+                json: intent_json.clone(),
+                events: Vec::new(),
+            });
+        }
         return Ok(Staged::quiet(Transitioned {
             meta,
             previous,
