@@ -112,7 +112,7 @@ fn text(v: &Value, field: &str) -> String {
         .to_string()
 }
 
-/// The task's allowed outcomes (approved/rejected when it names none).
+/// The task's allowed outcomes (its type's when it names none, as the gateway decides).
 fn outcomes(task: &Value) -> Vec<String> {
     let listed: Vec<String> = task
         .get("allowed_outcomes")
@@ -125,7 +125,11 @@ fn outcomes(task: &Value) -> Vec<String> {
         })
         .unwrap_or_default();
     if listed.is_empty() {
-        vec!["approved".into(), "rejected".into()]
+        let task_type = task
+            .get("task_type")
+            .and_then(Value::as_str)
+            .map(crate::protocol::TaskType::from_name);
+        crate::protocol::task::default_outcomes(task_type.as_ref())
     } else {
         listed
     }
@@ -210,7 +214,8 @@ fn answer(
     // Checked here too, so a typo never reaches the gateway.
     if !task.is_null() {
         let allowed = outcomes(&task);
-        if !allowed.iter().any(|o| o == outcome) {
+        // `reject` also stands for the list's negative outcome (denied, declined …).
+        if !allowed.iter().any(|o| o == outcome) && outcome != "rejected" {
             return Err(CliError::usage(format!(
                 "{outcome:?} is not an outcome of this task (allowed: {})",
                 allowed.join(", ")

@@ -212,7 +212,13 @@ impl ResumeBody {
         };
         if let Some(task) = map.remove("task_result") {
             return match task {
-                Value::Object(task) => Ok(ResumeBody::TaskResult(task)),
+                // The runner puts the outcome beside `task_result` (spec §12.5).
+                Value::Object(mut task) => {
+                    if let Some(outcome) = map.remove("outcome").filter(Value::is_string) {
+                        task.entry("outcome").or_insert(outcome);
+                    }
+                    Ok(ResumeBody::TaskResult(task))
+                }
                 _ => Err("task_result must be an object".into()),
             };
         }

@@ -80,6 +80,21 @@ impl fmt::Display for TaskType {
     }
 }
 
+/// The outcomes a task allows when it lists none: its type's (spec §12.5's table).
+pub fn default_outcomes(task_type: Option<&TaskType>) -> Vec<String> {
+    let list: &[&str] = match task_type {
+        Some(TaskType::Review) => &["approved", "changes_requested", "rejected"],
+        Some(TaskType::ProvideData) => &["submitted", "cannot_assess"],
+        Some(TaskType::Assignment) => &["assigned", "declined"],
+        Some(TaskType::Clarification) => &["provided", "declined"],
+        Some(TaskType::Confirmation) => &["confirmed", "denied"],
+        Some(TaskType::ManualAction) => &["completed", "failed"],
+        Some(TaskType::Override) => &["override_approved", "rejected"],
+        _ => &["approved", "rejected"],
+    };
+    list.iter().map(|s| (*s).to_string()).collect()
+}
+
 /// What a person is asked to do (HumanTaskSpec, §8.1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "Map<String, Value>", into = "Map<String, Value>")]

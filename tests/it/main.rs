@@ -53,6 +53,7 @@ mod server_scenarios;
 mod server_smoke;
 mod server_soak;
 mod server_sse;
+mod server_task_answers;
 mod server_timers;
 mod server_tls;
 mod server_workflows;

@@ -286,7 +286,7 @@ pub fn resume(
             }
         }
         ResumeBody::TaskResult(task) => {
-            check_task_result(&intent, &task)?;
+            let task = check_task_result(&intent, task)?;
             check_transition(&intent, Status::Completed)?;
             let mut event = blank_event(&intent, kind::COMPLETED, Status::Completed, now);
             event.actor = Some(caller.address.clone());
@@ -325,35 +325,14 @@ pub fn resume(
 }
 
 /// Checks a human task answer against the task's `allowed_outcomes` and `required_comment`.
-pub fn check_task_result(intent: &Intent, task: &Map<String, Value>) -> Result<(), Refusal> {
-    let Some(spec) = &intent.human_task else {
-        return Ok(());
-    };
-    let outcome = task.get("outcome");
-    if let Some(allowed) = &spec.allowed_outcomes {
-        let Some(outcome) = outcome.and_then(Value::as_str) else {
-            return Err(Refusal::invalid_field(
-                "task_result.outcome",
-                "required: this task has allowed_outcomes",
-            ));
-        };
-        if !allowed.iter().any(|a| a == outcome) {
-            return Err(Refusal::invalid_field(
-                "task_result.outcome",
-                format!("'{outcome}' is not one of {}", allowed.join(", ")),
-            ));
-        }
+pub fn check_task_result(
+    intent: &Intent,
+    task: Map<String, Value>,
+) -> Result<Map<String, Value>, Refusal> {
+    match &intent.human_task {
+        None => Ok(task),
+        Some(spec) => Ok(super::task_check::check(spec, task)?.answer),
     }
-    if spec.requires_comment() {
-        let comment = task.get("comment").and_then(Value::as_str).unwrap_or("");
-        if comment.trim().is_empty() {
-            return Err(Refusal::invalid_field(
-                "task_result.comment",
-                "this task requires a comment",
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// First write of the intent to a live listener: SUBMITTED → DELIVERED. Anything else is

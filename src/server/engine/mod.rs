@@ -16,5 +16,6 @@ pub mod push;
 pub mod reactor;
 pub mod refusal;
 pub mod scheduler;
+pub mod task_check;
 pub mod timers;
 pub mod workflow;

@@ -49,6 +49,12 @@ pub enum Refusal {
     ApprovalNotFound { approval_id: String },
     #[error("approval {approval_id} was already decided")]
     ApprovalDecided { approval_id: String },
+    /// A task's answer does not match its `form_schema`: each `{path, message}`.
+    #[error(
+        "task_result does not match the task's form_schema: {}",
+        form_errors(errors)
+    )]
+    FormInvalid { errors: Vec<serde_json::Value> },
     /// A field of the request is unusable in the intent's current state.
     #[error("{field}: {problem}")]
     InvalidField { field: String, problem: String },
@@ -61,4 +67,18 @@ impl Refusal {
             problem: problem.to_string(),
         }
     }
+}
+
+fn form_errors(errors: &[serde_json::Value]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["path"].as_str().unwrap_or_default(),
+                e["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -139,6 +139,13 @@ impl From<Refusal> for ApiError {
                     .with_details(json!({ "policy_generation": current }))
             }
             Refusal::InvalidField { field, problem } => Self::invalid_field(&field, problem),
+            Refusal::FormInvalid { errors } => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "schema_invalid",
+                "validation",
+                message,
+            )
+            .with_details(json!({ "field": "task_result", "errors": errors })),
             Refusal::ThreadNotFound { .. } => Self::not_found("thread_not_found", message),
             Refusal::ThreadDone { .. } => Self::conflict("thread_done", message),
             Refusal::ApprovalNotFound { .. } => Self::not_found("approval_not_found", message),

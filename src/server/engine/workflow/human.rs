@@ -6,10 +6,12 @@ use serde_json::{Map, Value, json};
 use super::{Failure, WorkflowState, fail, load, save, succeed};
 use crate::protocol::event::kind;
 use crate::protocol::scenario::StepSpec;
+use crate::protocol::task::default_outcomes;
 use crate::protocol::{HumanTask, Intent, Status, TaskType, WaitingReason};
 use crate::server::engine::lifecycle::{self, blank_event, push};
 use crate::server::engine::reactor::{Engine, ORCHESTRATOR};
 use crate::server::engine::refusal::Refusal;
+use crate::server::engine::task_check;
 use crate::server::engine::timers::{Timer, kind_name};
 use crate::server::store::{Decision, StoreResult, Tx};
 
@@ -25,34 +27,11 @@ pub(super) fn default_task(step: &StepSpec) -> HumanTask {
         task.task_type = Some(TaskType::Approval);
     }
     if task.allowed_outcomes.is_none() && !task.extra.contains_key("allowed_outcomes") {
-        task.allowed_outcomes = Some(vec!["approved".into(), "rejected".into()]);
+        task.allowed_outcomes = Some(default_outcomes(task.task_type.as_ref()));
     }
     task.extra.remove("step_id");
     task.step_id = Some(step.step_id.clone());
     task
-}
-
-const POSITIVE: [&str; 8] = [
-    "approved",
-    "confirmed",
-    "completed",
-    "assigned",
-    "provided",
-    "submitted",
-    "override_approved",
-    "acknowledged",
-];
-
-/// The outcome of an answer (§12.5 rule 1): `outcome`, else `approved`/`acknowledged`.
-fn outcome_of(task: &Map<String, Value>) -> Option<String> {
-    if let Some(o) = task.get("outcome").and_then(Value::as_str) {
-        return Some(o.to_string());
-    }
-    match task.get("approved").or_else(|| task.get("acknowledged")) {
-        Some(Value::Bool(true)) => Some("approved".into()),
-        Some(Value::Bool(false)) => Some("rejected".into()),
-        _ => None,
-    }
 }
 
 /// `resume` with `task_result` on a workflow parent waiting for a human: checks the answer
@@ -71,33 +50,8 @@ pub fn answer(
         });
     }
     let spec = intent.human_task.clone().unwrap_or_default();
-    let outcome = outcome_of(&task)
-        .ok_or_else(|| Refusal::invalid_field("task_result.outcome", "is required"))?;
-    let allowed = spec
-        .allowed_outcomes
-        .clone()
-        .unwrap_or_else(|| vec!["approved".into(), "rejected".into()]);
-    if !allowed.contains(&outcome) && outcome != "rejected" {
-        return Err(Refusal::invalid_field(
-            "task_result.outcome",
-            format!("'{outcome}' is not one of {}", allowed.join(", ")),
-        ));
-    }
-    if spec.requires_comment()
-        && task
-            .get("comment")
-            .and_then(Value::as_str)
-            .is_none_or(|c| c.trim().is_empty())
-    {
-        return Err(Refusal::invalid_field(
-            "task_result.comment",
-            "this task requires a comment",
-        ));
-    }
-    let positive =
-        POSITIVE.contains(&outcome.as_str()) && task.get("approved") != Some(&Value::Bool(false));
-    let mut answer = task;
-    answer.insert("outcome".into(), Value::String(outcome));
+    let checked = task_check::check(&spec, task)?;
+    let (answer, positive) = (checked.answer, checked.positive);
     let mut events = Vec::new();
     let mut e = blank_event(&intent, kind::IN_PROGRESS, Status::InProgress, now);
     e.actor = Some(caller_address.to_string());

@@ -1,0 +1,204 @@
+//! Answers to human tasks over HTTP (spec §8.2, §12.5): `form_schema` refuses a bad answer
+//! with 422 and the JSON paths (the task stays open) and takes a good one with its strings
+//! coerced; `evidence_required`; outcomes by task type, on a direct task and on a workflow's
+//! human step; the runner's answer with the outcome beside `task_result`.
+
+use serde_json::{Value, json};
+
+use crate::common::workflow::{apply, resume};
+use crate::common::{TestServer, intent_body, str_field};
+
+/// A direct task to `agent://agent_core` (a human-only intent); its id.
+async fn task(server: &TestServer, key: &str, human_task: Value) -> String {
+    let mut body = intent_body("agent://agent_core", json!({}));
+    body["human_task"] = human_task;
+    let r = server.post("/v1/intents", key, &body).await;
+    r.expect_ok();
+    str_field(&r.body, "intent_id")
+}
+
+#[tokio::test]
+async fn a_form_schema_refuses_a_bad_answer_with_its_paths_and_takes_a_good_one() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let id = task(
+        &server,
+        &admin,
+        json!({
+            "title": "Assess the change",
+            "task_type": "provide_data",
+            "form_schema": {
+                "type": "object",
+                "required": ["outcome", "risk_level", "rollback_available"],
+                "properties": {
+                    "outcome": {"type": "string", "enum": ["submitted", "cannot_assess"]},
+                    "risk_level": {"type": "string", "enum": ["low", "medium", "high"]},
+                    "rollback_available": {"type": "boolean"},
+                    "affected_hosts": {"type": "integer", "minimum": 0},
+                    "notes": {"type": "string", "maxLength": 20}
+                }
+            }
+        }),
+    )
+    .await;
+    let bad = resume(
+        &server,
+        &admin,
+        &id,
+        json!({"task_result": {"outcome": "submitted", "risk_level": "extreme",
+                               "affected_hosts": "-2", "notes": "x".repeat(21)}}),
+    )
+    .await;
+    bad.expect_error(422, "schema_invalid");
+    let paths: Vec<&str> = bad.body["error"]["details"]["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors: {}", bad.text))
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    for path in [
+        "/task_result/risk_level",
+        "/task_result/rollback_available",
+        "/task_result/affected_hosts",
+        "/task_result/notes",
+    ] {
+        assert!(paths.contains(&path), "{path} missing in {paths:?}");
+    }
+    assert_eq!(server.intent(&admin, &id).await["status"], "WAITING");
+
+    // `axme tasks submit --data k=v` sends strings: coerced to the schema's types.
+    let good = resume(
+        &server,
+        &admin,
+        &id,
+        json!({"task_result": {"outcome": "submitted", "risk_level": "low",
+                               "rollback_available": "true", "affected_hosts": "3"}}),
+    )
+    .await;
+    good.expect_ok();
+    let done = server.intent(&admin, &id).await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(done["result"]["rollback_available"], true);
+    assert_eq!(done["result"]["affected_hosts"], 3);
+    assert_eq!(done["result"]["outcome"], "submitted");
+}
+
+#[tokio::test]
+async fn evidence_and_outcomes_by_task_type() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let manual = task(
+        &server,
+        &admin,
+        json!({"title": "Replace the disk", "task_type": "manual_action", "evidence_required": true}),
+    )
+    .await;
+    let r = resume(
+        &server,
+        &admin,
+        &manual,
+        json!({"task_result": {"outcome": "completed"}}),
+    )
+    .await;
+    r.expect_error(422, "schema_invalid");
+    assert_eq!(r.body["error"]["details"]["field"], "task_result.evidence");
+    resume(
+        &server,
+        &admin,
+        &manual,
+        json!({"task_result": {"outcome": "completed", "data": {"evidence": "ticket-42.jpg"}}}),
+    )
+    .await
+    .expect_ok();
+
+    for (task_type, outcome, refused) in [
+        ("confirmation", "confirmed", "approved"),
+        ("assignment", "assigned", "submitted"),
+        ("clarification", "provided", "confirmed"),
+        ("review", "changes_requested", "assigned"),
+    ] {
+        let id = task(
+            &server,
+            &admin,
+            json!({"title": "t", "task_type": task_type}),
+        )
+        .await;
+        resume(
+            &server,
+            &admin,
+            &id,
+            json!({"task_result": {"outcome": refused}}),
+        )
+        .await
+        .expect_error(422, "schema_invalid");
+        resume(
+            &server,
+            &admin,
+            &id,
+            json!({"task_result": {"outcome": outcome}}),
+        )
+        .await
+        .expect_ok();
+    }
+    // The runner puts the outcome beside `task_result`.
+    let id = task(&server, &admin, json!({"title": "t"})).await;
+    resume(
+        &server,
+        &admin,
+        &id,
+        json!({"outcome": "approved", "task_result": {"note": "fine"}}),
+    )
+    .await
+    .expect_ok();
+    assert_eq!(
+        server.intent(&admin, &id).await["result"]["outcome"],
+        "approved"
+    );
+}
+
+#[tokio::test]
+async fn a_workflow_confirmation_step_takes_confirmed_and_its_form() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let bundle = json!({
+        "scenario_id": "test.confirm.v1",
+        "humans": [{"role": "owner"}],
+        "workflow": {"steps": [
+            {"step_id": "confirm", "tool_id": "tool.approval.human_signoff", "assigned_to": "owner",
+             "human_task": {"title": "Confirm the window", "task_type": "confirmation",
+                            "form_schema": {"type": "object", "required": ["window"],
+                                            "properties": {"window": {"type": "integer", "minimum": 1}}}}}
+        ]},
+        "intent": {"type": "intent.confirm.v1", "payload": {}}
+    });
+    let parent = str_field(&apply(&server, &admin, &bundle).await, "intent_id");
+    let r = resume(
+        &server,
+        &admin,
+        &parent,
+        json!({"task_result": {"outcome": "confirmed"}}),
+    )
+    .await;
+    r.expect_error(422, "schema_invalid");
+    assert_eq!(
+        r.body["error"]["details"]["errors"][0]["path"], "/task_result/window",
+        "{}",
+        r.text
+    );
+    resume(
+        &server,
+        &admin,
+        &parent,
+        json!({"task_result": {"outcome": "confirmed", "window": "2"}}),
+    )
+    .await
+    .expect_ok();
+    let done = crate::common::workflow::wait_terminal(
+        &server,
+        &admin,
+        &parent,
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+}
