@@ -49,6 +49,7 @@ complete -c axme -n "__fish_axme_needs_command" -f -a "intents" -d 'Send, inspec
 complete -c axme -n "__fish_axme_needs_command" -f -a "scenarios" -d 'Validate and apply scenario bundles'
 complete -c axme -n "__fish_axme_needs_command" -f -a "agents" -d 'List agents and run one in the terminal'
 complete -c axme -n "__fish_axme_needs_command" -f -a "tasks" -d 'Human tasks waiting for you: list, approve, reject, submit'
+complete -c axme -n "__fish_axme_needs_command" -f -a "inbox" -d 'Your inbox: threads finished intents left for you (reply_to); reply in them'
 complete -c axme -n "__fish_axme_needs_command" -f -a "examples" -d 'Run the built-in examples end to end'
 complete -c axme -n "__fish_axme_needs_command" -f -a "open" -d 'Open the gateway\'s web console (or an intent in it) in the browser'
 complete -c axme -n "__fish_axme_needs_command" -f -a "server" -d 'Run the embedded AXP gateway in the foreground'
@@ -625,6 +626,77 @@ complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcomm
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "reject" -d 'Reject a task'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
 complete -c axme -n "__fish_axme_using_subcommand tasks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -f -a "list" -d 'List your inbox threads, most recently changed first'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -f -a "show" -d 'Show one thread with its messages'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -f -a "reply" -d 'Reply in a thread (a new thread id starts one)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and not __fish_seen_subcommand_from list show reply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l status -d 'Only threads in this state' -r -f -a "pending\t''
+active\t''
+done\t''"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l owner -d 'Whose inbox: an agent address or name (an admin may name any agent of its workspace); default: your own' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -l owner -d 'Whose inbox: an agent address or name (an admin may name any agent of its workspace); default: your own' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -s m -l message -d 'The reply' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -l owner -d 'Whose inbox: an agent address or name (an admin may name any agent of its workspace); default: your own' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text and tables (fitted to the terminal)'
+wide\t'Text with every table column and full ids, never shortened'
+json\t'One JSON document (pretty-printed)'
+jsonl\t'One compact JSON object per line (for streams and `jq -c`)'"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -l color -d 'When to use colour (NO_COLOR turns off `auto`)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t''
+never\t''"
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -l json -d 'Print JSON (same as `-o json`)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from reply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "list" -d 'List your inbox threads, most recently changed first'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one thread with its messages'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "reply" -d 'Reply in a thread (a new thread id starts one)'
+complete -c axme -n "__fish_axme_using_subcommand inbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l context -d 'Use this stored context for this run [env: AXME_CONTEXT]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l base-url -d 'Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]' -r
 complete -c axme -n "__fish_axme_using_subcommand examples; and not __fish_seen_subcommand_from list run help" -l api-key -d 'API key for this run [env: AXME_API_KEY] (the variable keeps it out of shell history)' -r
@@ -824,24 +896,25 @@ complete -c axme -n "__fish_axme_using_subcommand version" -l json -d 'Print JSO
 complete -c axme -n "__fish_axme_using_subcommand version" -s q -l quiet -d 'Print only results and errors: no notices, no progress'
 complete -c axme -n "__fish_axme_using_subcommand version" -s v -l verbose -d 'Log what axme does to stderr (-v debug, -vv trace)'
 complete -c axme -n "__fish_axme_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "login" -d 'Sign in to a gateway and store the credentials in a context'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "logout" -d 'Forget the session and keys of the current context'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "whoami" -d 'Show who the current credentials act as'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "status" -d 'Check that the gateway is reachable and how fast it answers'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "doctor" -d 'Check config, secret storage, connectivity and credentials, one line per check'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "context" -d 'Manage contexts: named gateways with their credentials'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "intents" -d 'Send, inspect and watch intents'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "scenarios" -d 'Validate and apply scenario bundles'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "agents" -d 'List agents and run one in the terminal'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "tasks" -d 'Human tasks waiting for you: list, approve, reject, submit'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "examples" -d 'Run the built-in examples end to end'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "open" -d 'Open the gateway\'s web console (or an intent in it) in the browser'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "server" -d 'Run the embedded AXP gateway in the foreground'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "bench" -d 'Measure the gateway\'s throughput and latency'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "man" -d 'Print a manual page, or write them all (--out-dir)'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "version" -d 'Print the version of axme'
-complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks examples open server bench completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "login" -d 'Sign in to a gateway and store the credentials in a context'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "logout" -d 'Forget the session and keys of the current context'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "whoami" -d 'Show who the current credentials act as'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "status" -d 'Check that the gateway is reachable and how fast it answers'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "doctor" -d 'Check config, secret storage, connectivity and credentials, one line per check'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "context" -d 'Manage contexts: named gateways with their credentials'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "intents" -d 'Send, inspect and watch intents'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "scenarios" -d 'Validate and apply scenario bundles'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "agents" -d 'List agents and run one in the terminal'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "tasks" -d 'Human tasks waiting for you: list, approve, reject, submit'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "inbox" -d 'Your inbox: threads finished intents left for you (reply_to); reply in them'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "examples" -d 'Run the built-in examples end to end'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "open" -d 'Open the gateway\'s web console (or an intent in it) in the browser'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "server" -d 'Run the embedded AXP gateway in the foreground'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "bench" -d 'Measure the gateway\'s throughput and latency'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "man" -d 'Print a manual page, or write them all (--out-dir)'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "version" -d 'Print the version of axme'
+complete -c axme -n "__fish_axme_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami status doctor context intents scenarios agents tasks inbox examples open server bench completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List the stored contexts (the active one is marked with *)'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show the effective context: what a command would use now, and where each value came from'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a stored context the active one'
@@ -865,6 +938,9 @@ complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcomma
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "approve" -d 'Approve a task'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "reject" -d 'Reject a task'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from tasks" -f -a "submit" -d 'Answer a task with any of its allowed outcomes'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "list" -d 'List your inbox threads, most recently changed first'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "show" -d 'Show one thread with its messages'
+complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from inbox" -f -a "reply" -d 'Reply in a thread (a new thread id starts one)'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from examples" -f -a "list" -d 'List the built-in examples'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from examples" -f -a "run" -d 'Run an example end to end (starts a throwaway gateway when none is reachable)'
 complete -c axme -n "__fish_axme_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Copy a SQLite database (intents, events, accounts, keys, timers, sessions, inbox…) into an empty PostgreSQL database, then serve it with --db postgres://…'

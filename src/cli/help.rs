@@ -79,6 +79,14 @@ fn examples(path: &str) -> Option<&'static str> {
             "axme tasks submit 01a24b99 --outcome needs_changes --comment \"see notes\" \
              --data '{\"notes\":\"…\"}'"
         }
+        "inbox" => "axme inbox list\n  axme inbox show 0190f2a4-7c1e-7d2a-9b1e-2f4c6a8e0b13",
+        "inbox list" => {
+            "axme inbox list\n  axme inbox list --status done -o json\n  axme inbox list --owner billing-agent"
+        }
+        "inbox show" => "axme inbox show 0190f2a4-7c1e-7d2a-9b1e-2f4c6a8e0b13",
+        "inbox reply" => {
+            "axme inbox reply 0190f2a4-7c1e-7d2a-9b1e-2f4c6a8e0b13 -m \"received, thanks\""
+        }
         "examples" => "axme examples list\n  axme examples run durable-api",
         "examples list" => "axme examples list",
         "examples run" => "axme examples run durable-api",

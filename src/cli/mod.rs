@@ -14,6 +14,7 @@ mod global;
 mod handler;
 mod help;
 mod ids;
+mod inbox;
 mod intents;
 mod listen;
 mod local_context;
@@ -84,6 +85,9 @@ enum Command {
     /// Human tasks waiting for you: list, approve, reject, submit.
     #[command(subcommand, alias = "task")]
     Tasks(tasks::TasksCommand),
+    /// Your inbox: threads finished intents left for you (reply_to); reply in them.
+    #[command(subcommand)]
+    Inbox(inbox::InboxCommand),
     /// Run the built-in examples end to end.
     #[command(subcommand, alias = "example")]
     Examples(examples::ExamplesCommand),
@@ -171,6 +175,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Scenarios(command) => scenarios::run(&ctx, command),
         Command::Agents(command) => agents::run(&ctx, command),
         Command::Tasks(command) => tasks::run(&ctx, command),
+        Command::Inbox(command) => inbox::run(&ctx, command),
         Command::Examples(command) => examples::run(&ctx, command),
         Command::Open(args) => open::run(&ctx, args),
         Command::Server(args) => server::run(*args),

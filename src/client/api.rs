@@ -182,6 +182,63 @@ impl Client {
     }
 
     /// `GET /v1/me/tasks`: intents of my workspace waiting for a human.
+    /// `GET /v1/inbox`: the threads of `owner` (default: the caller's own).
+    pub async fn inbox(
+        &self,
+        owner: Option<&str>,
+        status: Option<&str>,
+    ) -> ClientResult<Vec<Value>> {
+        let mut query = Vec::new();
+        if let Some(owner) = owner {
+            query.push(("owner_agent", owner.to_string()));
+        }
+        if let Some(status) = status {
+            query.push(("status", status.to_string()));
+        }
+        let v: Value = self.get("/v1/inbox", &query).await?;
+        Ok(v.get("threads")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// `GET /v1/inbox/{id}`: one thread.
+    pub async fn inbox_thread(&self, id: &str, owner: Option<&str>) -> ClientResult<Value> {
+        let query: Vec<_> = owner
+            .map(|o| ("owner_agent", o.to_string()))
+            .into_iter()
+            .collect();
+        let path = format!("/v1/inbox/{}", segment(id));
+        let v: Value = self.get(&path, &query).await?;
+        Ok(v.get("thread").cloned().unwrap_or(Value::Null))
+    }
+
+    /// `POST /v1/inbox/{id}/reply`: the thread after the reply.
+    pub async fn inbox_reply(
+        &self,
+        id: &str,
+        message: &str,
+        owner: Option<&str>,
+        idempotency_key: &str,
+    ) -> ClientResult<Value> {
+        let query: Vec<_> = owner
+            .map(|o| ("owner_agent", o.to_string()))
+            .into_iter()
+            .collect();
+        let path = format!("/v1/inbox/{}/reply", segment(id));
+        let body = json!({ "message": message });
+        let v = self
+            .call(
+                Method::POST,
+                &path,
+                &query,
+                Some(&body),
+                Some(idempotency_key),
+            )
+            .await?;
+        Ok(v.get("thread").cloned().unwrap_or(Value::Null))
+    }
+
     pub async fn my_tasks(&self) -> ClientResult<Vec<Value>> {
         let v: Value = self.get("/v1/me/tasks", &[]).await?;
         Ok(v.get("tasks")

@@ -13,6 +13,7 @@ mod cli_agents_live;
 mod cli_completions;
 mod cli_context;
 mod cli_help;
+mod cli_inbox;
 mod cli_install;
 mod cli_intents;
 #[cfg(target_os = "linux")]

@@ -157,6 +157,50 @@ def run() -> None:
         check(bool(exc.message), "the 409 carries a message")
     step("resolve_intent twice → 409 AxmeValidationError")
 
+    # The inbox as the SDK offers it: a completion lands in reply_to's inbox; the thread,
+    # the change feed, reply, read-like actions, delegate, approve, delete; approvals.
+    owner = "agent://local/default/sdk-inbox"
+    done_id = admin.send_intent(
+        {"intent_type": "report.generate.v1", "to_agent": "agent://local/default/nobody",
+         "payload": {}, "reply_to": "sdk-inbox"}
+    )
+    admin.resolve_intent(done_id, {"status": "COMPLETED", "result": {"pages": 1}})
+    threads = admin.list_inbox(owner_agent=owner)["threads"]
+    check([t["thread_id"] for t in threads] == [done_id], f"list_inbox: {threads}")
+    thread = admin.get_inbox_thread(done_id, owner_agent="sdk-inbox")["thread"]
+    check(thread["status"] == "done" and thread["messages"], f"get_inbox_thread: {thread}")
+    changes = admin.list_inbox_changes(owner_agent=owner, limit=10)
+    check([c["thread"]["thread_id"] for c in changes["changes"]] == [done_id], f"{changes}")
+    cursor = changes["next_cursor"]
+    check(changes["has_more"] is False and cursor, f"changes: {changes}")
+
+    fresh = str(uuid.uuid4())
+    replied = admin.reply_inbox_thread(fresh, message="hello", owner_agent=owner,
+                                       idempotency_key="sdk-reply-0001")
+    again = admin.reply_inbox_thread(fresh, message="hello", owner_agent=owner,
+                                     idempotency_key="sdk-reply-0001")
+    check(again == replied and len(replied["thread"]["messages"]) == 1, f"reply: {again}")
+    message_id = replied["thread"]["messages"][0]["message_id"]
+    later = admin.list_inbox_changes(owner_agent=owner, cursor=cursor)
+    check([c["thread"]["thread_id"] for c in later["changes"]] == [fresh], f"{later}")
+    deleted = admin.delete_inbox_messages(fresh, {"mode": "self", "message_ids": [message_id]},
+                                          owner_agent=owner)
+    check(deleted["deleted_count"] == 1, f"delete_inbox_messages: {deleted}")
+    delegated = admin.delegate_inbox_thread(fresh, {"delegate_to": "sdk-deputy"},
+                                            owner_agent=owner)
+    deputy = "agent://local/default/sdk-deputy"
+    check(delegated["thread"]["owner_agent"] == deputy, f"delegate: {delegated}")
+    approved = admin.approve_inbox_thread(fresh, {"comment": "ok"}, owner_agent=deputy)
+    check(approved["thread"]["status"] == "done", f"approve: {approved}")
+    try:
+        admin.reject_inbox_thread(fresh, {"comment": "no"}, owner_agent=deputy)
+        raise AssertionError("a done thread was rejected")
+    except AxmeValidationError as exc:
+        check(exc.status_code == 409, f"reject a done thread: {exc.status_code}")
+    decided = admin.decide_approval(str(uuid.uuid4()), decision="approve", comment="fine")
+    check(decided["approval"]["decision"] == "approve", f"decide_approval: {decided}")
+    step("inbox: list, thread, changes, reply (keyed), delete, delegate, approve, approvals")
+
     agents = admin.list_agents(org_id=org_id, workspace_id=workspace_id)["agents"]
     addresses = {a.get("address") for a in agents}
     check(agent_address in addresses, f"list_agents: {addresses}")
