@@ -202,3 +202,43 @@ async fn a_workflow_confirmation_step_takes_confirmed_and_its_form() {
     .await;
     assert_eq!(done["status"], "COMPLETED", "{done}");
 }
+
+/// A `notification` step writes its message, template fields filled in, to the initiator's
+/// inbox and the workflow goes on at once.
+#[tokio::test]
+async fn a_notification_step_writes_the_inbox_message() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let bundle = json!({
+        "scenario_id": "test.notify.v1",
+        "workflow": {"steps": [
+            {"step_id": "tell", "runtime_type": "notification",
+             "config": {"channels": ["inbox"], "subject": "Run {{intent_id}} done",
+                        "body": "Order {{payload.order_id}} of {{intent_id}} shipped"}}
+        ]},
+        "intent": {"type": "intent.notify.v1", "payload": {"order_id": "A-7"}}
+    });
+    let parent = str_field(&apply(&server, &admin, &bundle).await, "intent_id");
+    let done = crate::common::workflow::wait_terminal(
+        &server,
+        &admin,
+        &parent,
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    let inbox = server.get("/v1/inbox", &admin).await;
+    inbox.expect_ok();
+    let thread = inbox.body["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["subject"] == json!(format!("Run {parent} done")))
+        .unwrap_or_else(|| panic!("no notification thread: {}", inbox.text))
+        .clone();
+    assert_eq!(
+        thread["messages"][0]["content"],
+        json!(format!("Order A-7 of {parent} shipped"))
+    );
+    assert_eq!(thread["intent_id"], json!(parent));
+}

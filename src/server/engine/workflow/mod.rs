@@ -13,6 +13,7 @@
 
 pub mod apply;
 mod human;
+mod notify;
 mod parent;
 mod timed;
 
@@ -191,6 +192,10 @@ fn enter(
             )?;
             let due = engine.now_ms() + engine.scaled_ms(*seconds);
             tx.set_timer(Timer::Delay { step: index }.row(&parent, due))
+        }
+        StepKind::Instant { runtime_type } if runtime_type == "notification" => {
+            let result = notify::send(tx, state, &step, engine.now())?;
+            succeed(engine, tx, state, index, result)
         }
         StepKind::Instant { runtime_type } => {
             let result = json!({ "runtime_type": runtime_type, "config": step.config });
