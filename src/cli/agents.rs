@@ -1,6 +1,7 @@
 //! `axme agents list|show|listen`: agents are service accounts with an agent:// address.
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCompleter;
 
 use serde_json::Value;
 
@@ -31,6 +32,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// agent://org/workspace/name, or a bare name in your workspace
+    #[arg(add = ArgValueCompleter::new(super::complete::agent_addresses))]
     pub address: String,
 }
 

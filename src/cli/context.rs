@@ -2,6 +2,7 @@
 //! needed: these only read and write the config dir.
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCompleter;
 use serde_json::{Map, Value, json};
 
 use super::error::{CliError, CliResult};
@@ -31,6 +32,7 @@ pub enum ContextCommand {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Show this stored context instead of the effective one (same as --context NAME)
+    #[arg(add = ArgValueCompleter::new(super::complete::context_names))]
     pub name: Option<String>,
     /// Print the API key in full (it is masked otherwise)
     #[arg(long)]
@@ -40,6 +42,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// Name of a stored context
+    #[arg(add = ArgValueCompleter::new(super::complete::context_names))]
     pub name: String,
 }
 
@@ -52,6 +55,7 @@ pub struct UseArgs {
 )]
 pub struct SetArgs {
     /// Name of the context to create or update (letters, digits, '.', '_', '-')
+    #[arg(add = ArgValueCompleter::new(super::complete::context_names))]
     pub name: String,
     /// Organization id
     #[arg(long, value_name = "ID")]
@@ -90,6 +94,7 @@ pub enum Field {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Name of a stored context
+    #[arg(add = ArgValueCompleter::new(super::complete::context_names))]
     pub name: String,
 }
 

@@ -1,6 +1,7 @@
 //! `axme examples list|run`: built-in end-to-end examples.
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCompleter;
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -18,6 +19,9 @@ use crate::client::{AgentStream, Client, Persist};
 const DURABLE_API: &str = include_str!("examples/durable-api-operations.json");
 const REPORT_AGENT: &str = "report-api-demo";
 
+/// The built-in examples: name and title.
+pub const EXAMPLES: [(&str, &str); 1] = [("durable-api", TITLE)];
+
 #[derive(Debug, Subcommand)]
 pub enum ExamplesCommand {
     /// List the built-in examples.
@@ -30,6 +34,7 @@ pub enum ExamplesCommand {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Example name, e.g. durable-api
+    #[arg(add = ArgValueCompleter::new(super::complete::example_names))]
     pub name: String,
 }
 

@@ -2,6 +2,7 @@
 //! lazy access to the config dir (so `axme version` never reads a file).
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 
 use super::error::CliResult;
 use super::output::{ColorChoice, Output, OutputFormat};
@@ -15,7 +16,7 @@ const HEADING: &str = "Global options";
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Use this stored context for this run [env: AXME_CONTEXT]
-    #[arg(long, global = true, value_name = "NAME", alias = "context-name", help_heading = HEADING)]
+    #[arg(long, global = true, value_name = "NAME", alias = "context-name", help_heading = HEADING, add = ArgValueCompleter::new(super::complete::context_names))]
     pub context: Option<String>,
 
     /// Gateway URL, e.g. http://127.0.0.1:8100 [env: AXME_BASE_URL]

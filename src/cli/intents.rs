@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCompleter;
 
 use serde_json::{Value, json};
 
@@ -41,13 +42,14 @@ pub enum IntentsCommand {
 #[derive(Debug, Args)]
 pub struct IdArgs {
     /// Intent id
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// Receiving agent: agent://org/workspace/name, or a bare name in your workspace
-    #[arg(long, value_name = "AGENT")]
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(super::complete::agent_addresses))]
     pub to: String,
     /// Intent type (default: intent.ask.v1)
     #[arg(long = "type", value_name = "TYPE")]
@@ -98,6 +100,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Intent id
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
     /// Start after this event sequence number (0 = from the beginning)
     #[arg(long, value_name = "SEQ", default_value_t = 0)]
@@ -114,6 +117,7 @@ pub struct WatchArgs {
 #[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Intent id
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
     /// Only events after this sequence number
     #[arg(long, value_name = "SEQ", default_value_t = 0)]
@@ -123,6 +127,7 @@ pub struct EventsArgs {
 #[derive(Debug, Args)]
 pub struct CancelArgs {
     /// Intent id
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
     /// Why, recorded in the intent's events
     #[arg(long, value_name = "TEXT")]
@@ -138,6 +143,7 @@ pub enum ResumeAction {
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
     /// Intent id
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
     /// Complete the intent or fail it
     #[arg(long, value_enum, default_value = "complete")]

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 use serde_json::{Value, json};
 
 use super::error::CliResult;
@@ -43,6 +44,7 @@ use crate::protocol::Status;
 )]
 pub struct ListenArgs {
     /// agent://org/workspace/name, or a bare name in your workspace
+    #[arg(add = ArgValueCompleter::new(super::complete::agent_addresses))]
     pub address: String,
     /// Run this shell command for each delivered intent
     #[arg(long, value_name = "CMD")]

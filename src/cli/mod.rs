@@ -6,6 +6,7 @@
 mod agents;
 mod auth;
 mod bench;
+mod complete;
 mod completions;
 mod context;
 mod error;
@@ -119,6 +120,7 @@ pub(crate) fn help_command(for_subcommand: bool) -> clap::Command {
 
 pub fn main() -> ExitCode {
     install_panic_hook();
+    complete::answer_the_shell();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let parsed = help_command(help::names_subcommand(&args))
         .try_get_matches()

@@ -1,6 +1,7 @@
 //! `axme tasks …`: the human-task inbox (intents waiting for a person's decision).
 
 use clap::{Args, Subcommand};
+use clap_complete::ArgValueCompleter;
 
 use serde_json::{Value, json};
 
@@ -28,12 +29,14 @@ pub enum TasksCommand {
 #[derive(Debug, Args)]
 pub struct IdArgs {
     /// Intent id of the task
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct DecisionArgs {
     /// Intent id of the task
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
     /// Comment recorded with the decision
     #[arg(short, long, value_name = "TEXT")]
@@ -43,6 +46,7 @@ pub struct DecisionArgs {
 #[derive(Debug, Args)]
 pub struct SubmitArgs {
     /// Intent id of the task
+    #[arg(add = ArgValueCompleter::new(super::complete::intent_ids))]
     pub intent_id: String,
     /// One of the task's allowed outcomes
     #[arg(long, value_name = "OUTCOME")]
