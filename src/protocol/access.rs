@@ -16,9 +16,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::ToSchema;
 
 /// An account's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Sees and manages its workspace: accounts, keys, agents, policies, every intent.
@@ -201,6 +202,18 @@ impl fmt::Display for Scopes {
     }
 }
 
+/// In `/openapi.json`: the scope names, as serialized.
+impl utoipa::PartialSchema for Scopes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+        ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(Type::String))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Scopes {}
+
 impl Serialize for Scopes {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.names().serialize(serializer)
@@ -215,7 +228,7 @@ impl<'de> Deserialize<'de> for Scopes {
 }
 
 /// Which senders of other workspaces an agent accepts (spec §3.11 agent policies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PolicyType {
     /// Any sender of this gateway.
@@ -261,7 +274,7 @@ impl FromStr for PolicyType {
 
 /// One sender pattern of a receive policy: an address (`agent://org/ws/name`), every agent
 /// of a workspace (`agent://org/ws/*`) or of an org (`agent://org/*`), or `*`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PolicyEntry {
     pub entry_id: String,
     pub sender_pattern: String,
@@ -270,7 +283,7 @@ pub struct PolicyEntry {
 }
 
 /// An agent's receive policy as `GET|PUT /v1/agents/{address}/policy` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReceivePolicy {
     pub address: String,
     pub policy_type: PolicyType,
@@ -278,6 +291,29 @@ pub struct ReceivePolicy {
     pub entries: Vec<PolicyEntry>,
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+/// The answer of every receive-policy route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PolicyResponse {
+    pub ok: bool,
+    pub policy: ReceivePolicy,
+}
+
+/// `PUT /v1/agents/{address}/policy` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PutPolicyRequest {
+    pub policy_type: PolicyType,
+    /// Sender patterns replacing the current entries (at most 1,000); absent: kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<String>>,
+}
+
+/// `POST /v1/agents/{address}/policy/entries` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AddPolicyEntryRequest {
+    /// `agent://org/ws/name`, `agent://org/ws/*`, `agent://org/*` or `*`.
+    pub sender_pattern: String,
 }
 
 impl ReceivePolicy {

@@ -3,13 +3,14 @@
 //! the order the gateway has always written them.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::access::{Role, Scopes};
 use super::delivery::DeliveryMode;
 use super::time::Timestamp;
 
 /// An entry of `GET /v1/agents` and the `agent` of `GET /v1/agents/{address}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AgentView {
     pub address: String,
     #[serde(default)]
@@ -40,7 +41,7 @@ pub struct AgentView {
 }
 
 /// One live listener of an agent address (axme extension of the agents routes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ListenerView {
     /// Its first response on this address.
     pub since: Timestamp,
@@ -52,14 +53,14 @@ pub struct ListenerView {
     pub mode: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AgentsResponse {
     pub agents: Vec<AgentView>,
     #[serde(default)]
     pub ok: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AgentResponse {
     pub agent: AgentView,
     #[serde(default)]
@@ -69,18 +70,21 @@ pub struct AgentResponse {
 /// How an agent is delivered to, when it was configured (`PATCH /v1/service-accounts/{id}`
 /// or a scenario bundle). The push secret is never shown here except once, right after it
 /// was made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DeliverySettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
     #[serde(default)]
     pub callback_url: Option<String>,
+    /// Not required in the schema: these fields are flattened into an account that may
+    /// have none of them.
+    #[schema(required = false)]
     pub delivery_mode: DeliveryMode,
 }
 
 /// A service account (`/v1/service-accounts…`). `id` and `service_account_id`, `address`
 /// and `agent_address` carry the same value under the names different clients read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ServiceAccountView {
     pub address: String,
     #[serde(default)]
@@ -113,7 +117,7 @@ pub struct ServiceAccountView {
 }
 
 /// An API key. `token` is present once, in the answer that minted it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct KeyView {
     #[serde(default)]
     pub created_at: Option<String>,
@@ -134,7 +138,7 @@ pub struct KeyView {
     pub token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WorkspaceView {
     pub address_prefix: String,
     pub created_at: String,
@@ -144,7 +148,7 @@ pub struct WorkspaceView {
 }
 
 /// `POST /v1/workspaces`: the workspace with its admin account and key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CreateWorkspaceResponse {
     pub admin_key: KeyView,
     #[serde(default)]
@@ -155,7 +159,7 @@ pub struct CreateWorkspaceResponse {
 
 /// `POST`/`GET`/`PATCH` of one service account. A PATCH that made a push secret shows it
 /// once, here and in `service_account.callback_secret`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ServiceAccountResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
@@ -164,7 +168,7 @@ pub struct ServiceAccountResponse {
     pub service_account: ServiceAccountView,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ServiceAccountsResponse {
     #[serde(default)]
     pub ok: bool,
@@ -172,9 +176,58 @@ pub struct ServiceAccountsResponse {
 }
 
 /// `POST …/keys` and `POST …/keys/{key_id}/revoke`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct KeyResponse {
     pub key: KeyView,
     #[serde(default)]
     pub ok: bool,
+}
+
+/// `POST /v1/workspaces` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CreateWorkspaceRequest {
+    /// The workspace's slug (its address is `agent://org/<name>/…`).
+    pub name: String,
+}
+
+/// `POST /v1/service-accounts` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CreateServiceAccountRequest {
+    /// A slug, or the agent's full address in the caller's workspace.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Default `agent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Must be the caller's own when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// Must be the caller's own when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+
+/// `POST /v1/service-accounts/{sa_id}/keys` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CreateKeyRequest {
+    /// What the key may do, within its account's role; absent: all the role allows. The
+    /// server also reads one space-separated string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Scopes>,
+}
+
+/// `PATCH /v1/service-accounts/{sa_id}` body: how the agent is delivered to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PatchServiceAccountRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_mode: Option<DeliveryMode>,
+    /// Where pushes go (`http` mode); `null` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// Mint a new push signing secret (shown once in the answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotate_secret: Option<bool>,
 }

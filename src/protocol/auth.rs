@@ -2,9 +2,12 @@
 //! refresh. Fields are in the order the gateway has always written them.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::access::{Role, Scopes};
 
 /// `POST /v1/auth/login-intent` answer: a code was made for the email.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LoginIntent {
     /// Where the code went: `email`, or `server_log` on a gateway without SMTP.
     #[serde(default)]
@@ -19,7 +22,7 @@ pub struct LoginIntent {
 
 /// What verify and refresh return. `account_session_token` is the public API's name for the
 /// access token; both are written and either is read. Refresh leaves out who signed in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LoginTokens {
     #[serde(default)]
     pub access_token: Option<String>,
@@ -56,4 +59,93 @@ impl LoginTokens {
             .clone()
             .or_else(|| self.account_session_token.clone())
     }
+}
+
+/// `POST /v1/auth/login-intent` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LoginIntentRequest {
+    pub email: String,
+}
+
+/// `POST /v1/auth/login-intent/{login_id}/verify` body: the code that was sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VerifyRequest {
+    pub code: String,
+}
+
+/// `POST /v1/auth/refresh` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// `POST /v1/auth/logout` body: the session is named by its refresh token or by the
+/// access token in `Authorization: Bearer`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LogoutRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+/// `POST /v1/auth/logout` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LogoutResponse {
+    pub ok: bool,
+    /// False when no live session was named.
+    pub revoked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+}
+
+/// `GET /v1/portal/personal/context`: who the credentials act as.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PersonalContext {
+    pub ok: bool,
+    pub context: ContextNames,
+    pub principal: Principal,
+    /// The signed-in person, when an access token was sent.
+    pub account: Option<SessionAccount>,
+    pub organizations: Vec<OrgRef>,
+    pub workspaces: Vec<WorkspaceRef>,
+    pub selected_workspace: WorkspaceRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContextNames {
+    pub org_id: String,
+    pub workspace_id: String,
+    pub org: String,
+    pub workspace: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Principal {
+    pub address: String,
+    pub service_account_id: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub role: Role,
+    pub scopes: Scopes,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SessionAccount {
+    pub email: String,
+    pub user_id: String,
+    pub session_id: String,
+    /// Unix seconds.
+    pub access_expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrgRef {
+    pub org_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WorkspaceRef {
+    pub workspace_id: String,
+    pub org_id: String,
+    pub name: String,
 }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::Intent;
 use super::event::kind;
@@ -70,7 +71,7 @@ impl AgentDelivery<Value> {
 }
 
 /// How an agent receives its intents (spec §7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryMode {
     /// Its SSE stream (`/v1/agents/{address}/intents/stream`); the default.

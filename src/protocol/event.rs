@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::status::{Status, WaitingReason};
 use super::task::HumanTask;
@@ -27,7 +28,7 @@ pub mod kind {
 }
 
 /// Who holds a waiting intent right now (`pending_with`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PendingWith {
     /// `agent`, `human` or `internal`.
     #[serde(rename = "type")]
@@ -39,7 +40,7 @@ pub struct PendingWith {
 }
 
 /// One entry of an intent's event log, as `/events`, the SSE streams and resolve return it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IntentEvent {
     pub intent_id: String,
     /// Per intent: 1, 2, 3 … with no gaps.
@@ -80,7 +81,7 @@ impl IntentEvent {
 }
 
 /// `GET /v1/intents/{id}/events`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EventsResponse {
     pub ok: bool,
     pub events: Vec<IntentEvent>,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::event::{IntentEvent, PendingWith};
 use super::status::{Status, WaitingReason};
@@ -12,7 +13,7 @@ use super::time::Timestamp;
 pub const MAX_PAYLOAD_BYTES: usize = 128 * 1024;
 
 /// `POST /v1/intents` body. Parsed leniently: unknown fields are ignored (spec §10.1).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CreateIntentRequest {
     pub intent_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +47,7 @@ pub struct CreateIntentRequest {
 }
 
 /// `POST /v1/intents` answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CreateIntentResponse {
     pub ok: bool,
     pub intent_id: String,
@@ -56,7 +57,7 @@ pub struct CreateIntentResponse {
 
 /// An intent as `GET /v1/intents/{id}` shows it. `lifecycle_status` mirrors `status`
 /// because the official CLI and examples read that name (spec §10.3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Intent {
     pub intent_id: String,
     pub intent_type: String,
@@ -122,7 +123,7 @@ pub struct Intent {
 }
 
 /// `GET /v1/intents/{id}`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GetIntentResponse {
     pub ok: bool,
     pub intent: Intent,
@@ -143,7 +144,7 @@ pub struct IntentMirror {
 }
 
 /// `GET /v1/intents?status=&to_agent=&limit=&cursor=`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ListIntentsResponse {
     pub ok: bool,
     pub intents: Vec<Intent>,
@@ -152,8 +153,16 @@ pub struct ListIntentsResponse {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /v1/intents/counts`: how many intents the caller may see, per status name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IntentCountsResponse {
+    pub ok: bool,
+    pub counts: std::collections::BTreeMap<String, u64>,
+    pub total: u64,
+}
+
 /// `POST /v1/intents/{id}/resolve` body. `status` must be terminal other than TIMED_OUT.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ResolveRequest {
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,7 +178,7 @@ pub struct ResolveRequest {
 }
 
 /// `POST /v1/intents/{id}/resolve` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ResolveResponse {
     pub ok: bool,
     pub intent: Intent,
@@ -178,13 +187,48 @@ pub struct ResolveResponse {
 }
 
 /// `POST /v1/intents/{id}/resume` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ResumeResponse {
     pub ok: bool,
     pub applied: bool,
     pub intent: Intent,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<IntentEvent>,
+}
+
+/// `POST /v1/intents/{id}/resume` body as documented in `/openapi.json`: one of three
+/// dialects, told apart by [`ResumeBody::classify`], which is what the server reads.
+/// Fields not named here are kept: with `action`/`outcome` they are the result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ResumeRequest {
+    /// A human task's answer, e.g. `{"outcome": "approved", "comment": "…"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_result: Option<serde_json::Map<String, Value>>,
+    /// `complete`, `fail` or `in_progress` (also `completed`, `success`, `failed`,
+    /// `failure`, `start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `success` or `failure` (the public SDKs' dialect), with `result`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Continue a workflow waiting at a human gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approve_current_step: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_policy_generation: Option<u64>,
+}
+
+/// `POST /v1/intents/{id}/cancel` body (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CancelRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
 }
 
 /// The three body dialects of `POST /v1/intents/{id}/resume` (spec §3.8), told apart in

@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::event::PendingWith;
 use super::status::{Status, WaitingReason};
@@ -94,6 +95,29 @@ pub fn default_outcomes(task_type: Option<&TaskType>) -> Vec<String> {
     };
     list.iter().map(|s| (*s).to_string()).collect()
 }
+
+/// In `/openapi.json`: an object with the known fields typed; any other field is kept.
+impl utoipa::PartialSchema for HumanTask {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::AdditionalProperties;
+        use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let flag = || ObjectBuilder::new().schema_type(Type::Boolean);
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("title", text())
+            .property("description", text())
+            .property("task_type", text())
+            .property("allowed_outcomes", ArrayBuilder::new().items(text()))
+            .property("required_comment", flag())
+            .property("evidence_required", flag())
+            .property("step_id", text())
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for HumanTask {}
 
 /// What a person is asked to do (HumanTaskSpec, §8.1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -183,7 +207,7 @@ impl From<HumanTask> for Map<String, Value> {
 
 /// An entry of `GET /v1/me/tasks`: an intent of the caller's workspace waiting for a human,
 /// with the task's headline fields lifted to the top.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MyTask {
     #[serde(default)]
     pub allowed_outcomes: Option<Vec<String>>,
@@ -203,6 +227,7 @@ pub struct MyTask {
     #[serde(default)]
     pub step_id: Option<String>,
     #[serde(default, with = "task_type_name")]
+    #[schema(value_type = Option<String>)]
     pub task_type: Option<TaskType>,
     #[serde(default)]
     pub title: Option<String>,
@@ -210,11 +235,114 @@ pub struct MyTask {
     pub waiting_reason: Option<WaitingReason>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TasksResponse {
     #[serde(default)]
     pub ok: bool,
     pub tasks: Vec<MyTask>,
+}
+
+/// `GET /v1/inbox`: the caller's reply threads (`items` is the same list under another
+/// client's name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InboxResponse {
+    pub ok: bool,
+    pub threads: Vec<Value>,
+    pub items: Vec<Value>,
+}
+
+/// `GET /v1/inbox/{thread_id}` and the answer of each thread action (reply, delegate,
+/// approve, reject, read, messages/delete; the last adds what it deleted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ThreadResponse {
+    pub ok: bool,
+    pub thread: Value,
+    /// messages/delete: `self` or `both`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_ids: Option<Vec<String>>,
+}
+
+/// `GET /v1/inbox/changes`: the owner's threads in the order they changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InboxChangesResponse {
+    pub ok: bool,
+    pub changes: Vec<InboxChange>,
+    /// Pass back as `cursor`; `null` when there was nothing.
+    pub next_cursor: Option<String>,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InboxChange {
+    pub cursor: String,
+    pub thread: Value,
+}
+
+/// `POST /v1/inbox/{thread_id}/reply` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReplyRequest {
+    pub message: String,
+}
+
+/// `POST /v1/inbox/{thread_id}/delegate` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DelegateRequest {
+    /// The new owner's address.
+    pub delegate_to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /v1/inbox/{thread_id}/approve|reject` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CommentRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// `POST /v1/inbox/{thread_id}/messages/delete` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeleteMessagesRequest {
+    /// `self` (default: only for the owner) or `both`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// At most 100; absent: the newest `limit` messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_ids: Option<Vec<String>>,
+    /// 1 to 100 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+}
+
+/// `POST /v1/approvals/{approval_id}/decision` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DecisionRequest {
+    /// `approve` or `reject` (also `approved`, `rejected`).
+    pub decision: String,
+    /// Also read as `reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// `POST /v1/approvals/{approval_id}/decision` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DecisionResponse {
+    pub ok: bool,
+    pub approval: Approval,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Approval {
+    pub approval_id: String,
+    /// `approve` or `reject`.
+    pub decision: String,
+    pub comment: Option<String>,
+    pub decided_at: super::time::Timestamp,
+    pub actor: String,
 }
 
 /// `task_type` as its name (`null` when absent).

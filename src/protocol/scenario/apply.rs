@@ -2,13 +2,14 @@
 //! always written them.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::protocol::delivery::DeliveryMode;
 use crate::protocol::event::PendingWith;
 use crate::protocol::status::Status;
 use crate::protocol::time::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ApplyResponse {
     #[serde(default)]
     pub agents: Vec<ProvisionedAgent>,
@@ -39,7 +40,7 @@ pub struct ApplyResponse {
 
 /// One agent of the bundle as apply resolved it. `callback_secret` is shown once, when
 /// apply made it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProvisionedAgent {
     pub address: String,
     #[serde(default)]

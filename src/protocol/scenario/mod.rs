@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::delivery::DeliveryMode;
 use super::task::HumanTask;
@@ -24,7 +25,7 @@ use parse::{
 };
 
 /// `POST /v1/scenarios/validate` answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ValidateResponse {
     pub ok: bool,
     pub valid: bool,
@@ -102,6 +103,33 @@ pub struct IntentSpec {
     pub reply_to: Option<String>,
     pub human_task: Option<HumanTask>,
     pub to_agent: Option<String>,
+}
+
+/// The body of `POST /v1/scenarios/validate|apply` as `/openapi.json` documents it: a
+/// ScenarioBundle (spec §6.1) on the wire, before [`validate`] normalises it. Parsing is
+/// lenient (see the module comment), so the parts are any JSON here.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ScenarioBundleBody {
+    pub scenario_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<Vec<Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub humans: Option<Vec<Value>>,
+    /// `{"steps": […], "entry_step": …}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<Value>,
+    /// Runner specs' step list, used when `workflow.steps` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_steps: Option<Vec<Value>>,
+    /// The parent intent: `intent_type`, `payload`, deadlines, `reply_to` ….
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub durability: Option<Value>,
 }
 
 /// A bundle after normalisation: everything the gateway needs, nothing it ignores.

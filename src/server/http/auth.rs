@@ -26,10 +26,13 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_of, json_value};
+use super::extract::{JsonBody, json_of};
 use crate::protocol::AgentAddress;
 use crate::protocol::access::Role;
-use crate::protocol::auth::{LoginIntent, LoginTokens};
+use crate::protocol::auth::{
+    ContextNames, LoginIntent, LoginTokens, LogoutResponse, OrgRef, PersonalContext, Principal,
+    SessionAccount, WorkspaceRef,
+};
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
 use crate::server::limits::LoginRefusal;
 use crate::server::mail::{MailError, Mailer};
@@ -540,12 +543,18 @@ async fn logout(
             .await?;
     }
     let Some(session) = session else {
-        return Ok(json_value(&json!({ "ok": true, "revoked": false })));
+        return Ok(json_of(&LogoutResponse {
+            ok: true,
+            revoked: false,
+            session_id: None,
+        }));
     };
     end_login_session(&app, &session.session_id).await?;
-    Ok(json_value(
-        &json!({ "ok": true, "revoked": true, "session_id": session.session_id }),
-    ))
+    Ok(json_of(&LogoutResponse {
+        ok: true,
+        revoked: true,
+        session_id: Some(session.session_id),
+    }))
 }
 
 /// Revokes a login session and the key minted for it (logout, console sign-out).
@@ -603,31 +612,38 @@ async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> Ap
     let ws = app.directory.workspace(&account.workspace_id);
     let org_name = org.map(|o| o.slug).unwrap_or_default();
     let ws_name = ws.map(|w| w.slug).unwrap_or_default();
-    let workspace = json!({
-        "workspace_id": account.workspace_id, "org_id": account.org_id, "name": ws_name,
-    });
-    Ok(json_value(&json!({
-        "ok": true,
-        "context": {
-            "org_id": account.org_id,
-            "workspace_id": account.workspace_id,
-            "org": org_name,
-            "workspace": ws_name,
+    let workspace = WorkspaceRef {
+        workspace_id: account.workspace_id.clone(),
+        org_id: account.org_id.clone(),
+        name: ws_name.clone(),
+    };
+    Ok(json_of(&PersonalContext {
+        ok: true,
+        context: ContextNames {
+            org_id: account.org_id.clone(),
+            workspace_id: account.workspace_id.clone(),
+            org: org_name.clone(),
+            workspace: ws_name,
         },
-        "principal": {
-            "address": app.directory.address_of(&account),
-            "service_account_id": account.sa_id,
-            "name": account.name,
-            "is_admin": account.role == Role::Admin,
-            "role": account.role,
-            "scopes": caller.as_ref().map_or(account.role.ceiling(), |c| c.scopes),
+        principal: Principal {
+            address: app.directory.address_of(&account),
+            service_account_id: account.sa_id.clone(),
+            name: account.name.clone(),
+            is_admin: account.role == Role::Admin,
+            role: account.role,
+            scopes: caller.as_ref().map_or(account.role.ceiling(), |c| c.scopes),
         },
-        "account": session.as_ref().map(|s| json!({
-            "email": s.email, "user_id": s.user_id, "session_id": s.session_id,
-            "access_expires_at": s.access_expires_at,
-        })),
-        "organizations": [{ "org_id": account.org_id, "name": org_name }],
-        "workspaces": [workspace.clone()],
-        "selected_workspace": workspace,
-    })))
+        account: session.map(|s| SessionAccount {
+            email: s.email,
+            user_id: s.user_id,
+            session_id: s.session_id,
+            access_expires_at: s.access_expires_at,
+        }),
+        organizations: vec![OrgRef {
+            org_id: account.org_id.clone(),
+            name: org_name,
+        }],
+        workspaces: vec![workspace.clone()],
+        selected_workspace: workspace,
+    }))
 }

@@ -18,15 +18,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use serde_json::{Map, Value, json};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, sleep_until};
 
 use super::AppState;
 use super::error::ApiResult;
-use super::extract::{Params, json_value};
+use super::extract::{Params, json_of};
 use crate::protocol::access::Scope;
 use crate::protocol::event::kind;
+use crate::protocol::intent::IntentCountsResponse;
 use crate::protocol::sse::{HEARTBEAT, encode_frame};
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
@@ -53,13 +53,11 @@ async fn counts(State(app): State<AppState>, caller: Caller) -> ApiResult<Respon
         })
         .await?;
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
-    let by_status: Map<String, Value> = counts
-        .into_iter()
-        .map(|(status, n)| (status, json!(n)))
-        .collect();
-    Ok(json_value(
-        &json!({ "ok": true, "counts": by_status, "total": total }),
-    ))
+    Ok(json_of(&IntentCountsResponse {
+        ok: true,
+        counts: counts.into_iter().collect(),
+        total,
+    }))
 }
 
 async fn changes_stream(

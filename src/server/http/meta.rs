@@ -3,16 +3,15 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use super::AppState;
+use super::extract::{json_of, json_ok};
+use crate::protocol::meta::{CapabilitiesResponse, HealthResponse, ServerInfo};
+use crate::server::engine::directory::Caller;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::json;
-
-use super::AppState;
-use super::extract::{json_ok, json_value};
-use crate::server::engine::directory::Caller;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,13 +23,13 @@ pub fn routes() -> Router<AppState> {
 
 /// Liveness, with what a load balancer or an operator checks: which database and node.
 async fn health(State(app): State<AppState>) -> Response {
-    json_value(&json!({
-        "ok": true,
-        "service": "axme-server",
-        "version": env!("CARGO_PKG_VERSION"),
-        "database": app.store_kind,
-        "node_id": app.node_id,
-    }))
+    json_of(&HealthResponse {
+        ok: true,
+        service: "axme-server".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        database: app.store_kind.to_string(),
+        node_id: app.node_id.clone(),
+    })
 }
 
 async fn metrics(State(app): State<AppState>) -> Response {
@@ -61,9 +60,10 @@ async fn metrics(State(app): State<AppState>) -> Response {
 }
 
 async fn capabilities(_caller: Caller) -> Response {
-    json_value(&json!({
-        "ok": true,
-        "capabilities": [
+    let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+    json_of(&CapabilitiesResponse {
+        ok: true,
+        capabilities: names(&[
             "intent.submit",
             "intent.status.read",
             "intent.events.read",
@@ -74,10 +74,13 @@ async fn capabilities(_caller: Caller) -> Response {
             "agents.read",
             "service_accounts.manage",
             "idempotency.keys",
-        ],
-        "supported_intent_types": ["intent.ask.v1", "intent.reply.v1"],
-        "server": { "name": "axme-server", "version": env!("CARGO_PKG_VERSION") },
-    }))
+        ]),
+        supported_intent_types: names(&["intent.ask.v1", "intent.reply.v1"]),
+        server: ServerInfo {
+            name: "axme-server".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+    })
 }
 
 async fn openapi() -> Response {

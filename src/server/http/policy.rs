@@ -9,12 +9,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, json_of};
-use crate::protocol::access::{PolicyEntry, PolicyType, ReceivePolicy, Scope, valid_pattern};
+use crate::protocol::access::{
+    PolicyEntry, PolicyResponse, PolicyType, ReceivePolicy, Scope, valid_pattern,
+};
 use crate::protocol::{AgentAddress, AgentRef};
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
@@ -73,7 +75,10 @@ fn own_agent(app: &AppState, caller: &Caller, raw: &str) -> ApiResult<String> {
 }
 
 fn answer(policy: &ReceivePolicy) -> Response {
-    json_of(&json!({ "ok": true, "policy": policy }))
+    json_of(&PolicyResponse {
+        ok: true,
+        policy: policy.clone(),
+    })
 }
 
 /// `GET …/policy`: the agent itself or an admin of its workspace.

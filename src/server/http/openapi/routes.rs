@@ -1,0 +1,317 @@
+//! Every served operation, with its query parameters and the Rust types of its request body
+//! and 200 answer (their schemas are derived from those types; see `super`).
+
+use super::{Answer, Query, Route, typed};
+use crate::protocol::EventsResponse;
+use crate::protocol::access::{AddPolicyEntryRequest, PolicyResponse, PutPolicyRequest};
+use crate::protocol::account::{
+    AgentResponse, AgentsResponse, CreateKeyRequest, CreateServiceAccountRequest,
+    CreateWorkspaceRequest, CreateWorkspaceResponse, KeyResponse, PatchServiceAccountRequest,
+    ServiceAccountResponse, ServiceAccountsResponse,
+};
+use crate::protocol::auth::{
+    LoginIntent, LoginIntentRequest, LoginTokens, LogoutRequest, LogoutResponse, PersonalContext,
+    RefreshRequest, VerifyRequest,
+};
+use crate::protocol::intent::{
+    CancelRequest, CreateIntentRequest, CreateIntentResponse, GetIntentResponse,
+    IntentCountsResponse, ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeRequest,
+    ResumeResponse,
+};
+use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
+use crate::protocol::scenario::{ApplyResponse, ScenarioBundleBody, ValidateResponse};
+use crate::protocol::task::{
+    CommentRequest, DecisionRequest, DecisionResponse, DelegateRequest, DeleteMessagesRequest,
+    InboxChangesResponse, InboxResponse, ReplyRequest, TasksResponse, ThreadResponse,
+};
+
+const STATUSES: Query = Query::text(
+    "status",
+    "Comma-separated statuses (e.g. `SUBMITTED,DELIVERED`)",
+);
+const SINCE: Query = Query::int(
+    "since",
+    0,
+    i64::MAX.unsigned_abs(),
+    "Only events with a larger seq",
+);
+const WAIT: Query = Query::int(
+    "wait_seconds",
+    1,
+    60,
+    "How long an idle response stays open (default 15)",
+);
+const OWNER: Query = Query::text(
+    "owner_agent",
+    "Act for this agent of the caller's workspace (admins)",
+);
+
+pub const ROUTES: &[Route] = &[
+    Route::open("get", "/health", "Liveness, database and node")
+        .answer(Answer::Json(typed::<HealthResponse>)),
+    Route::open("get", "/metrics", "Prometheus metrics").answer(Answer::Text),
+    Route::open("get", "/openapi.json", "This document").answer(Answer::Document),
+    Route::key("get", "/v1/capabilities", "Capabilities of this gateway")
+        .answer(Answer::Json(typed::<CapabilitiesResponse>)),
+    Route::key(
+        "post",
+        "/v1/intents",
+        "Create an intent (Idempotency-Key supported)",
+    )
+    .body(typed::<CreateIntentRequest>)
+    .answer(Answer::Json(typed::<CreateIntentResponse>)),
+    Route::key("get", "/v1/intents", "List intents, newest first")
+        .query(&[
+            STATUSES,
+            Query::text("to_agent", "Only intents to this address or bare name"),
+            Query::int("limit", 1, 500, "Page size (default 50)"),
+            Query::text("cursor", "`next_cursor` of the previous page"),
+        ])
+        .answer(Answer::Json(typed::<ListIntentsResponse>)),
+    Route::key("get", "/v1/intents/{intent_id}", "Get an intent")
+        .answer(Answer::Json(typed::<GetIntentResponse>)),
+    Route::key(
+        "get",
+        "/v1/intents/{intent_id}/events",
+        "Events with seq > since",
+    )
+    .query(&[SINCE])
+    .answer(Answer::Json(typed::<EventsResponse>)),
+    Route::key(
+        "get",
+        "/v1/intents/{intent_id}/events/stream",
+        "SSE stream of an intent's events",
+    )
+    .query(&[SINCE, WAIT])
+    .answer(Answer::Events),
+    Route::key(
+        "post",
+        "/v1/intents/{intent_id}/resolve",
+        "Resolve: COMPLETED, FAILED or CANCELED",
+    )
+    .query(&[OWNER])
+    .body(typed::<ResolveRequest>)
+    .answer(Answer::Json(typed::<ResolveResponse>)),
+    Route::key(
+        "post",
+        "/v1/intents/{intent_id}/resume",
+        "Resume: agent result, task result or control",
+    )
+    .query(&[OWNER])
+    .body(typed::<ResumeRequest>)
+    .answer(Answer::Json(typed::<ResumeResponse>)),
+    Route::key(
+        "post",
+        "/v1/intents/{intent_id}/cancel",
+        "Cancel (resolve CANCELED)",
+    )
+    .query(&[OWNER])
+    .body(typed::<CancelRequest>)
+    .answer(Answer::Json(typed::<ResolveResponse>)),
+    Route::key(
+        "get",
+        "/v1/intents/counts",
+        "Intents the caller may see, per status",
+    )
+    .answer(Answer::Json(typed::<IntentCountsResponse>)),
+    Route::key(
+        "get",
+        "/v1/intents/changes/stream",
+        "SSE stream of changed intents the caller may see",
+    )
+    .query(&[WAIT])
+    .answer(Answer::Events),
+    Route::key("get", "/v1/agents", "List agents of the workspace")
+        .query(&[
+            Query::text("org_id", "Must be the caller's own organisation"),
+            Query::text("workspace_id", "Must be the caller's own workspace"),
+            Query::int("limit", 1, 1000, "At most this many (default 100)"),
+        ])
+        .answer(Answer::Json(typed::<AgentsResponse>)),
+    Route::key("get", "/v1/agents/{address}", "Get an agent")
+        .answer(Answer::Json(typed::<AgentResponse>)),
+    Route::key(
+        "get",
+        "/v1/agents/{address}/policy",
+        "An agent's receive policy (who of other workspaces may send to it)",
+    )
+    .answer(Answer::Json(typed::<PolicyResponse>)),
+    Route::key(
+        "put",
+        "/v1/agents/{address}/policy",
+        "Set an agent's receive policy type (and entries)",
+    )
+    .body(typed::<PutPolicyRequest>)
+    .answer(Answer::Json(typed::<PolicyResponse>)),
+    Route::key(
+        "post",
+        "/v1/agents/{address}/policy/entries",
+        "Add a sender pattern to a receive policy",
+    )
+    .body(typed::<AddPolicyEntryRequest>)
+    .answer(Answer::Json(typed::<PolicyResponse>)),
+    Route::key(
+        "delete",
+        "/v1/agents/{address}/policy/entries/{entry_id}",
+        "Remove a sender pattern from a receive policy",
+    )
+    .answer(Answer::Json(typed::<PolicyResponse>)),
+    Route::key(
+        "get",
+        "/v1/agents/{address}/intents/stream",
+        "SSE delivery stream of an agent",
+    )
+    .query(&[SINCE, WAIT, STATUSES])
+    .answer(Answer::Events),
+    Route::key(
+        "post",
+        "/v1/workspaces",
+        "Create a workspace with its admin key",
+    )
+    .body(typed::<CreateWorkspaceRequest>)
+    .answer(Answer::Json(typed::<CreateWorkspaceResponse>)),
+    Route::key("post", "/v1/service-accounts", "Create a service account")
+        .body(typed::<CreateServiceAccountRequest>)
+        .answer(Answer::Json(typed::<ServiceAccountResponse>)),
+    Route::key("get", "/v1/service-accounts", "List service accounts")
+        .answer(Answer::Json(typed::<ServiceAccountsResponse>)),
+    Route::key(
+        "get",
+        "/v1/service-accounts/{sa_id}",
+        "Get a service account",
+    )
+    .answer(Answer::Json(typed::<ServiceAccountResponse>)),
+    Route::key(
+        "patch",
+        "/v1/service-accounts/{sa_id}",
+        "Set an agent's delivery mode and callback",
+    )
+    .body(typed::<PatchServiceAccountRequest>)
+    .answer(Answer::Json(typed::<ServiceAccountResponse>)),
+    Route::key(
+        "post",
+        "/v1/service-accounts/{sa_id}/keys",
+        "Create an API key (token shown once)",
+    )
+    .body(typed::<CreateKeyRequest>)
+    .answer(Answer::Json(typed::<KeyResponse>)),
+    Route::key(
+        "post",
+        "/v1/service-accounts/{sa_id}/keys/{key_id}/revoke",
+        "Revoke an API key",
+    )
+    .answer(Answer::Json(typed::<KeyResponse>)),
+    Route::open(
+        "post",
+        "/v1/auth/login-intent",
+        "Ask for a sign-in code by email",
+    )
+    .body(typed::<LoginIntentRequest>)
+    .answer(Answer::Json(typed::<LoginIntent>)),
+    Route::open(
+        "post",
+        "/v1/auth/login-intent/{login_id}/verify",
+        "Sign in with the code",
+    )
+    .body(typed::<VerifyRequest>)
+    .answer(Answer::Json(typed::<LoginTokens>)),
+    Route::open("post", "/v1/auth/refresh", "Rotate a session's tokens")
+        .body(typed::<RefreshRequest>)
+        .answer(Answer::Json(typed::<LoginTokens>)),
+    Route::open("post", "/v1/auth/logout", "End a session")
+        .body(typed::<LogoutRequest>)
+        .answer(Answer::Json(typed::<LogoutResponse>)),
+    Route::key(
+        "get",
+        "/v1/portal/personal/context",
+        "Who the credentials act as",
+    )
+    .answer(Answer::Json(typed::<PersonalContext>)),
+    Route::key("post", "/v1/scenarios/validate", "Check a scenario bundle")
+        .body(typed::<ScenarioBundleBody>)
+        .answer(Answer::Json(typed::<ValidateResponse>)),
+    Route::key(
+        "post",
+        "/v1/scenarios/apply",
+        "Apply a scenario bundle (Idempotency-Key supported)",
+    )
+    .body(typed::<ScenarioBundleBody>)
+    .answer(Answer::Json(typed::<ApplyResponse>)),
+    Route::key("get", "/v1/me/tasks", "Human tasks of the caller")
+        .query(&[OWNER, STATUSES])
+        .answer(Answer::Json(typed::<TasksResponse>)),
+    Route::key(
+        "get",
+        "/v1/inbox",
+        "Inbox threads of the caller (or of owner_agent)",
+    )
+    .query(&[
+        OWNER,
+        Query::text("status", "Only threads with this status"),
+    ])
+    .answer(Answer::Json(typed::<InboxResponse>)),
+    Route::key(
+        "get",
+        "/v1/inbox/changes",
+        "The owner's threads in the order they changed (cursor pagination)",
+    )
+    .query(&[
+        OWNER,
+        Query::text("cursor", "`next_cursor` of the previous page"),
+        Query::int("limit", 1, 500, "Page size (default 50)"),
+    ])
+    .answer(Answer::Json(typed::<InboxChangesResponse>)),
+    Route::key("get", "/v1/inbox/{thread_id}", "One inbox thread")
+        .query(&[OWNER])
+        .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key(
+        "post",
+        "/v1/inbox/{thread_id}/reply",
+        "Reply in a thread (a new id starts one; Idempotency-Key supported)",
+    )
+    .query(&[OWNER])
+    .body(typed::<ReplyRequest>)
+    .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key(
+        "post",
+        "/v1/inbox/{thread_id}/delegate",
+        "Hand a thread to another owner",
+    )
+    .query(&[OWNER])
+    .body(typed::<DelegateRequest>)
+    .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key(
+        "post",
+        "/v1/inbox/{thread_id}/approve",
+        "Approve a thread (it is done afterwards)",
+    )
+    .query(&[OWNER])
+    .body(typed::<CommentRequest>)
+    .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key(
+        "post",
+        "/v1/inbox/{thread_id}/reject",
+        "Reject a thread (it is done afterwards)",
+    )
+    .query(&[OWNER])
+    .body(typed::<CommentRequest>)
+    .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key("post", "/v1/inbox/{thread_id}/read", "Mark a thread read")
+        .query(&[OWNER])
+        .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key(
+        "post",
+        "/v1/inbox/{thread_id}/messages/delete",
+        "Delete messages of a thread",
+    )
+    .query(&[OWNER])
+    .body(typed::<DeleteMessagesRequest>)
+    .answer(Answer::Json(typed::<ThreadResponse>)),
+    Route::key(
+        "post",
+        "/v1/approvals/{approval_id}/decision",
+        "Decide an approval (an intent waiting for a human: answers its task)",
+    )
+    .body(typed::<DecisionRequest>)
+    .answer(Answer::Json(typed::<DecisionResponse>)),
+];
