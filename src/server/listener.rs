@@ -8,12 +8,14 @@
 //!
 //! Bounds: at most `max_connections` open connections and `max_connections_per_client`
 //! per client address; one past either gets a canned 503 with `Retry-After` and is closed,
+//! counted in `/metrics` (`axme_connections_refused_total{cap}`),
 //! so the process never runs out of descriptors (the cap is kept below the descriptor
 //! limit, raised to its hard maximum at start). A client has `header_timeout` to send each
 //! request head (and TLS handshake); bodies are timed in `http::body`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +31,7 @@ use tower::ServiceExt;
 
 use super::http::throttle::ClientAddr;
 use super::limits::{Limits, client_of};
+use super::metrics::Metrics;
 
 /// How long shutdown waits for in-flight requests before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -63,15 +66,25 @@ impl Drop for Admitted {
 }
 
 impl Gate {
-    fn admit(self: &Arc<Self>, client: IpAddr) -> Option<Admitted> {
-        let mut open = self.open.lock().ok()?;
+    /// A place for one more connection of `client`, or the counter of the cap it hit.
+    fn admit<'m>(
+        self: &Arc<Self>,
+        client: IpAddr,
+        metrics: &'m Metrics,
+    ) -> Result<Admitted, &'m AtomicU64> {
+        let Ok(mut open) = self.open.lock() else {
+            return Err(&metrics.refused_at_total_cap);
+        };
         let mine = open.1.get(&client).copied().unwrap_or(0);
-        if open.0 >= self.max_total || mine >= self.max_per_client {
-            return None;
+        if open.0 >= self.max_total {
+            return Err(&metrics.refused_at_total_cap);
+        }
+        if mine >= self.max_per_client {
+            return Err(&metrics.refused_at_client_cap);
         }
         open.0 += 1;
         *open.1.entry(client).or_default() += 1;
-        Some(Admitted {
+        Ok(Admitted {
             gate: self.clone(),
             client,
         })
@@ -143,6 +156,7 @@ pub async fn serve(
     tls: Option<tokio_rustls::TlsAcceptor>,
     limits: &Limits,
     max_connections: usize,
+    metrics: &Metrics,
     mut stop: watch::Receiver<bool>,
 ) {
     // Each connection task holds a clone; `recv` returns `None` once all are gone.
@@ -175,7 +189,10 @@ pub async fn serve(
         };
         // Small SSE frames and answers must leave at once, not wait for a delayed ACK.
         let _ = tcp.set_nodelay(true);
-        let admitted = gate.admit(client_of(peer.ip()));
+        let admitted = gate
+            .admit(client_of(peer.ip()), metrics)
+            .map_err(|refused| refused.fetch_add(1, Ordering::Relaxed))
+            .ok();
         let router = router.clone();
         let tls = tls.clone();
         let http = http.clone();
@@ -256,13 +273,16 @@ mod tests {
         });
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        let a1 = gate.admit(a).unwrap();
-        let _a2 = gate.admit(a).unwrap();
-        assert!(gate.admit(a).is_none(), "per client");
-        let _b1 = gate.admit(b).unwrap();
-        assert!(gate.admit(b).is_none(), "in total");
+        let m = Metrics::default();
+        let a1 = gate.admit(a, &m).ok().unwrap();
+        let _a2 = gate.admit(a, &m).ok().unwrap();
+        let refused = gate.admit(a, &m).err().unwrap();
+        assert!(std::ptr::eq(refused, &m.refused_at_client_cap), "per client");
+        let _b1 = gate.admit(b, &m).ok().unwrap();
+        let refused = gate.admit(b, &m).err().unwrap();
+        assert!(std::ptr::eq(refused, &m.refused_at_total_cap), "in total");
         drop(a1);
-        assert!(gate.admit(b).is_some());
+        assert!(gate.admit(b, &m).is_ok());
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub struct Metrics {
     pub intents_created: AtomicU64,
     pub events_appended: AtomicU64,
     pub open_streams: AtomicI64,
+    /// Connections answered 503 at `--max-connections` / `--max-connections-per-client`.
+    pub refused_at_total_cap: AtomicU64,
+    pub refused_at_client_cap: AtomicU64,
+    /// Stream requests answered 503 past `--max-streams`.
+    pub streams_refused: AtomicU64,
     batch_counts: [AtomicU64; BATCH_BUCKETS.len() + 1],
     batch_sum: AtomicU64,
     batches: AtomicU64,
@@ -111,6 +116,25 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         }
+        out.push_str(
+            "# HELP axme_connections_refused_total Connections answered 503 at a connection cap.\n",
+        );
+        out.push_str("# TYPE axme_connections_refused_total counter\n");
+        for (cap, n) in [
+            ("total", &self.refused_at_total_cap),
+            ("per_client", &self.refused_at_client_cap),
+        ] {
+            let _ = writeln!(
+                out,
+                "axme_connections_refused_total{{cap=\"{cap}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP axme_streams_refused_total Stream requests answered 503 past --max-streams.\n# TYPE axme_streams_refused_total counter\naxme_streams_refused_total {}",
+            self.streams_refused.load(Ordering::Relaxed)
+        );
         out.push_str("# HELP axme_writer_batch_jobs Jobs committed per writer transaction.\n");
         out.push_str("# TYPE axme_writer_batch_jobs histogram\n");
         let mut cumulative = 0;

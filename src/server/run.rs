@@ -62,6 +62,7 @@ pub async fn run(
         app.tls.clone(),
         limits,
         max_connections,
+        &app.metrics,
         stop,
     )
     .await;

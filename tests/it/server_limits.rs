@@ -333,6 +333,26 @@ async fn connections_past_the_caps_get_503_and_streams_past_theirs_too() {
     refused.expect_error(503, "too_many_streams");
     assert_eq!(refused.header("retry-after").as_deref(), Some("5"));
     drop(open);
+
+    // Both refusals are counted.
+    let metrics = server.call(Method::GET, "/metrics", None, None).await.text;
+    let counted = |line: &str| {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(line))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    assert!(
+        counted("axme_connections_refused_total{cap=\"per_client\"}") >= 1,
+        "{metrics}"
+    );
+    assert_eq!(
+        counted("axme_connections_refused_total{cap=\"total\"}"),
+        0,
+        "{metrics}"
+    );
+    assert!(counted("axme_streams_refused_total") >= 1, "{metrics}");
 }
 
 #[test]

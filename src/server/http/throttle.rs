@@ -53,6 +53,7 @@ pub async fn throttle(State(app): State<AppState>, mut request: Request, next: N
     if class == Class::Stream {
         let open = app.metrics.open_streams.load(Ordering::Relaxed);
         if usize::try_from(open).is_ok_and(|open| open >= app.settings.limits.max_streams) {
+            app.metrics.streams_refused.fetch_add(1, Ordering::Relaxed);
             return too_many_streams(app.settings.limits.max_streams);
         }
     }
