@@ -23,7 +23,7 @@ pub struct ErrorDetail {
     /// Stable machine-readable code, e.g. `invalid_platform_api_key`, `schema_invalid`.
     pub code: String,
     pub message: String,
-    /// `validation`, `auth`, `policy`, `transport`, `timeout`, `conflict` or `internal`.
+    /// `validation`, `auth`, `policy`, `transport`, `timeout` or `internal` (spec §5.4).
     #[serde(default)]
     pub category: String,
     #[serde(default)]
@@ -41,7 +41,7 @@ impl ErrorBody {
                 code: code.to_string(),
                 message: message.clone(),
                 category: category.to_string(),
-                retryable: matches!(category, "internal" | "transport" | "rate_limit"),
+                retryable: matches!(category, "internal" | "transport" | "timeout"),
                 details: Value::Null,
             },
             detail: Value::String(message),

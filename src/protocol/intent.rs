@@ -53,6 +53,17 @@ pub struct CreateIntentResponse {
     pub intent_id: String,
     pub status: Status,
     pub created_at: Timestamp,
+    /// Accepted, but probably not what was meant (e.g. no agent is registered at
+    /// `to_agent`: spec §3.3 soft-fail).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// One warning of an accepted request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
 }
 
 /// An intent as `GET /v1/intents/{id}` shows it. `lifecycle_status` mirrors `status`

@@ -134,7 +134,7 @@ pub fn effective_max_connections(setting: usize, fd_limit: Option<u64>) -> usize
 }
 
 /// The body of the canned answer to a connection over a cap.
-const BUSY: &str = "{\"ok\":false,\"error\":{\"code\":\"too_many_connections\",\"message\":\"this gateway has too many open connections; retry shortly\",\"category\":\"rate_limit\",\"retryable\":true,\"details\":{}},\"detail\":\"this gateway has too many open connections; retry shortly\"}";
+const BUSY: &str = "{\"ok\":false,\"error\":{\"code\":\"too_many_connections\",\"message\":\"this gateway has too many open connections; retry shortly\",\"category\":\"transport\",\"retryable\":true,\"details\":{}},\"detail\":\"this gateway has too many open connections; retry shortly\"}";
 
 async fn refuse<S: AsyncWrite + Unpin>(mut io: S) {
     let answer = format!(

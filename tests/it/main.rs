@@ -43,6 +43,7 @@ mod server_inbox;
 mod server_input;
 mod server_intents;
 mod server_lease;
+mod server_leniency;
 mod server_limits;
 mod server_memory;
 mod server_migrate;

@@ -105,7 +105,7 @@ fn login_refused(refusal: LoginRefusal) -> ApiError {
     let mut error = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         code,
-        "rate_limit",
+        "transport",
         format!("{message}; retry in {seconds} s"),
     )
     .with_details(json!({ "retry_after": seconds }))

@@ -24,10 +24,14 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
+    /// `category` is one of the spec's (§5.4): `validation`, `auth`, `policy`, `transport`,
+    /// `timeout`, `internal`. Retryable follows the spec's retry classes: 408, 429 and 5xx.
     pub fn new(status: StatusCode, code: &str, category: &str, message: impl Into<String>) -> Self {
+        let mut body = ErrorBody::new(code, category, message);
+        body.error.retryable = matches!(status.as_u16(), 408 | 429) || status.is_server_error();
         ApiError {
             status,
-            body: Box::new(ErrorBody::new(code, category, message)),
+            body: Box::new(body),
             retry_after: None,
         }
     }
@@ -53,8 +57,9 @@ impl ApiError {
         .with_details(json!({ "field": field }))
     }
 
+    /// 404s are `transport` like the spec's `agent_not_found`: the request reached nothing.
     pub fn not_found(code: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, "validation", message)
+        Self::new(StatusCode::NOT_FOUND, code, "transport", message)
     }
 
     pub fn intent_not_found(intent_id: &str) -> Self {
@@ -65,8 +70,10 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "policy_denied", "policy", message)
     }
 
+    /// 409 (idempotency, CAS, a terminal intent): the request cannot apply as sent, so
+    /// `validation` (the spec has no `conflict` category); never retried.
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, "conflict", message)
+        Self::new(StatusCode::CONFLICT, code, "validation", message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {

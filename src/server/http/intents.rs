@@ -12,13 +12,15 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, idempotency_key, json_ok};
 use super::{AppState, validate};
 use crate::protocol::access::Scope;
+use crate::protocol::intent::Warning;
 use crate::protocol::{
-    AgentRef, CreateIntentResponse, IntentMirror, ResumeBody, Status, Timestamp,
+    AgentAddress, AgentRef, CreateIntentResponse, IntentMirror, ResumeBody, Status, Timestamp,
 };
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::lifecycle::{self, CreateInput, ResolveInput};
 use crate::server::engine::policy;
+use crate::server::engine::reactor::ORCHESTRATOR;
 use crate::server::engine::timers;
 use crate::server::store::{
     CreateOutcome, Decide, IdempotencyKey, IntentMeta, ListQuery, NewIntent, StoreError,
@@ -79,6 +81,31 @@ pub fn receiver_admits(
     )?)
 }
 
+/// A warning when nothing is registered at `to_agent` (no service account and no live
+/// listener there): the intent is accepted (§3.3 soft-fail) but will wait for an agent.
+fn unregistered_warning(
+    app: &AppState,
+    to_agent: &str,
+    workspace_id: Option<&str>,
+) -> Option<Warning> {
+    if to_agent == ORCHESTRATOR {
+        return None;
+    }
+    let has_account = match (AgentAddress::parse(to_agent), workspace_id) {
+        (Some(address), Some(ws)) => app.directory.account_named(ws, &address.name).is_some(),
+        _ => false,
+    };
+    if has_account || !app.engine.listeners.of(to_agent).is_empty() {
+        return None;
+    }
+    Some(Warning {
+        code: "agent_not_registered".to_string(),
+        message: format!(
+            "no agent is registered at {to_agent}: the intent waits until one listens there (or its delivery attempts run out)"
+        ),
+    })
+}
+
 /// Hash of the body with sorted keys (serde_json's default map is ordered), ignoring the
 /// server-derived `from_agent`.
 fn canonical_hash(body: &Value) -> [u8; 32] {
@@ -112,6 +139,7 @@ async fn create(
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsWrite)?;
     let idempotency = idempotency_key(&headers)?;
+    let body = validate::with_snake_case_fields(&body);
     let mut request = validate::create_request(&body)?;
     let now = app.engine.now();
     // Stored as it will be queried (`GET /v1/inbox?owner_agent=…`); other strings as given.
@@ -135,6 +163,9 @@ async fn create(
         let (address, workspace) = resolve_address(&app, &caller, reply_to);
         receiver_admits(&app, &caller, &address, workspace.as_deref())?;
     }
+    let warnings = unregistered_warning(&app, &to_agent, to_workspace_id.as_deref())
+        .into_iter()
+        .collect();
     let correlation_id = request
         .correlation_id
         .clone()
@@ -158,6 +189,7 @@ async fn create(
         intent_id: intent_id.clone(),
         status: intent.status,
         created_at: now,
+        warnings,
     })?;
     let new = NewIntent {
         meta: IntentMeta {

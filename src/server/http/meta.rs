@@ -16,6 +16,8 @@ use axum::routing::get;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        // The Go SDK's `Health()` calls the versioned path.
+        .route("/v1/health", get(health))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .route("/v1/capabilities", get(capabilities))

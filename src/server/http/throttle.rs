@@ -78,7 +78,7 @@ fn too_many_requests(d: Decision, class: Class) -> Response {
     let mut error = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "rate_limit_exceeded",
-        "rate_limit",
+        "transport",
         format!(
             "too many {} requests from this {scope} ({} allowed per window); retry in {} s",
             class.name(),
@@ -102,7 +102,7 @@ fn too_many_streams(max: usize) -> Response {
     let mut error = ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "too_many_streams",
-        "rate_limit",
+        "transport",
         format!("this gateway serves at most {max} open streams; retry shortly"),
     )
     .with_details(json!({ "max_streams": max }));

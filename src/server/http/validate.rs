@@ -49,7 +49,60 @@ fn opt_positive(map: &Map<String, Value>, field: &str, max: u64) -> ApiResult<Op
     }
 }
 
-/// `POST /v1/intents` body.
+/// camelCase spellings of the create-intent fields that public clients' examples send
+/// (§10.1 parses leniently); the snake_case field wins when both are present.
+const CREATE_ALIASES: &[(&str, &str)] = &[
+    ("intentType", "intent_type"),
+    ("toAgent", "to_agent"),
+    ("fromAgent", "from_agent"),
+    ("correlationId", "correlation_id"),
+    ("replyTo", "reply_to"),
+    ("deadlineAt", "deadline_at"),
+    ("remindAfterSeconds", "remind_after_seconds"),
+    ("remindIntervalSeconds", "remind_interval_seconds"),
+    ("maxReminders", "max_reminders"),
+    ("escalateTo", "escalate_to"),
+    ("maxDeliveryAttempts", "max_delivery_attempts"),
+    ("humanTask", "human_task"),
+];
+
+/// The create body with every camelCase alias renamed to its snake_case field (unless that
+/// field is present too). Non-objects are returned as they are, for `create_request` to refuse.
+pub fn with_snake_case_fields(body: &Value) -> Value {
+    let Some(map) = body.as_object() else {
+        return body.clone();
+    };
+    let mut out = map.clone();
+    for (camel, snake) in CREATE_ALIASES {
+        if let Some(value) = out.remove(*camel)
+            && !out.contains_key(*snake)
+        {
+            out.insert((*snake).to_string(), value);
+        }
+    }
+    Value::Object(out)
+}
+
+/// 422 for a create without `payload`: names the top-level fields it did get (often the
+/// payload's own fields, sent flat) and shows the shape that works.
+fn missing_payload(map: &Map<String, Value>) -> ApiError {
+    let found: Vec<&str> = map.keys().map(String::as_str).collect();
+    let shape = r#"{"intent_type": "…", "to_agent": "…", "payload": {…}}"#;
+    ApiError::invalid_field(
+        "payload",
+        format!(
+            "is required (an object holding the intent's data); the body has the top-level fields [{}]: send {shape}, with your data inside payload",
+            found.join(", ")
+        ),
+    )
+    .with_details(serde_json::json!({
+        "field": "payload",
+        "found_fields": found,
+        "expected_shape": {"intent_type": "string", "to_agent": "string", "payload": "object"},
+    }))
+}
+
+/// `POST /v1/intents` body (snake_case; see [`with_snake_case_fields`]).
 pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
     let map = object(body, "the intent")?;
     let intent_type = req_string(map, "intent_type", 1, 255)?;
@@ -70,7 +123,7 @@ pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
     }
     let payload = match map.get("payload") {
         Some(Value::Object(p)) => Value::Object(p.clone()),
-        None | Some(Value::Null) => return Err(ApiError::invalid_field("payload", "is required")),
+        None | Some(Value::Null) => return Err(missing_payload(map)),
         Some(_) => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
     };
     let deadline_at = match opt_string(map, "deadline_at", 64)? {
@@ -182,6 +235,20 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn camel_case_aliases_yield_to_snake_case() {
+        let body = with_snake_case_fields(&json!({
+            "intentType": "a.v1", "toAgent": "bob", "to_agent": "alice",
+            "correlationId": "c-1", "payload": {"innerCamel": 1}
+        }));
+        let request = create_request(&body).unwrap();
+        assert_eq!(request.intent_type, "a.v1");
+        assert_eq!(request.to_agent, "alice");
+        assert_eq!(request.correlation_id.as_deref(), Some("c-1"));
+        assert_eq!(request.payload, json!({"innerCamel": 1}));
+        assert!(body.get("toAgent").is_none());
+    }
+
+    #[test]
     fn names_the_bad_field() {
         let err =
             create_request(&json!({"intent_type": "a\u{0}.v1", "to_agent": "bob", "payload": {}}))
@@ -200,6 +267,15 @@ mod tests {
             &json!({"intent_type": "a.v1", "to_agent": "bob", "payload": {}, "extra": 1}),
         );
         assert!(ok.is_ok());
+        let err = create_request(&json!({"intent_type": "a.v1", "to_agent": "bob", "city": "x"}))
+            .unwrap_err();
+        assert!(
+            err.body
+                .error
+                .message
+                .contains("[city, intent_type, to_agent]")
+        );
+        assert_eq!(err.body.error.details["found_fields"][0], "city");
         assert!(slug("name", "report-api.demo_1").is_ok());
         assert!(slug("name", "-x").is_err());
     }

@@ -49,6 +49,8 @@ const OWNER: Query = Query::text(
 pub const ROUTES: &[Route] = &[
     Route::open("get", "/health", "Liveness, database and node")
         .answer(Answer::Json(typed::<HealthResponse>)),
+    Route::open("get", "/v1/health", "Liveness (alias of /health)")
+        .answer(Answer::Json(typed::<HealthResponse>)),
     Route::open("get", "/metrics", "Prometheus metrics").answer(Answer::Text),
     Route::open("get", "/openapi.json", "This document").answer(Answer::Document),
     Route::key("get", "/v1/capabilities", "Capabilities of this gateway")
