@@ -60,7 +60,7 @@ pub struct CreateIntentResponse {
 }
 
 /// One warning of an accepted request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Warning {
     pub code: String,
     pub message: String,

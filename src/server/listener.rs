@@ -277,7 +277,10 @@ mod tests {
         let a1 = gate.admit(a, &m).ok().unwrap();
         let _a2 = gate.admit(a, &m).ok().unwrap();
         let refused = gate.admit(a, &m).err().unwrap();
-        assert!(std::ptr::eq(refused, &m.refused_at_client_cap), "per client");
+        assert!(
+            std::ptr::eq(refused, &m.refused_at_client_cap),
+            "per client"
+        );
         let _b1 = gate.admit(b, &m).ok().unwrap();
         let refused = gate.admit(b, &m).err().unwrap();
         assert!(std::ptr::eq(refused, &m.refused_at_total_cap), "in total");

@@ -68,6 +68,7 @@ type Row = (&'static str, &'static str, [Cell; 7]);
 
 const ROWS: &[Row] = &[
     ("get", "/health", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    ("get", "/v1/health", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("get", "/metrics", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("get", "/openapi.json", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     (
