@@ -153,7 +153,9 @@ fn generated_requests_get_no_server_error_and_only_documented_answers() {
             .args(["--checks", "not_a_server_error,response_schema_conformance"])
             .args(["--max-examples", MAX_EXAMPLES])
             .args(["--exclude-path-regex", "/stream$"])
-            .args(["--workers", "2", "--no-shrink", "--seed", &seed])
+            // One worker: with two, schemathesis 4.32 sometimes fails inside its own value
+            // cache (a KeyError in its coverage phase) with every check passing.
+            .args(["--workers", "1", "--no-shrink", "--seed", &seed])
             // Paths like `/v1/agents/{address}/policy/entries` reject most generated
             // strings before a request is made; that is not a finding.
             .arg("--suppress-health-check=filter_too_much")
