@@ -315,6 +315,7 @@ pub fn run(mut args: ServerArgs) -> CliResult {
             },
             default_max_delivery_attempts: 3,
             redeliver_after: args.redeliver_after.max(Duration::from_millis(100)),
+            mesh: crate::server::engine::mesh::MeshThresholds::default(),
         },
         log_login_codes: loopback || args.login_codes_in_log,
         mailer,

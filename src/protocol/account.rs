@@ -38,6 +38,9 @@ pub struct AgentView {
     /// axme extension: false for an address that has listeners but no service account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered: Option<bool>,
+    /// axme extension: its health in the mesh (see `GET /v1/mesh/agents`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<super::mesh::Health>,
 }
 
 /// One live listener of an agent address (axme extension of the agents routes).

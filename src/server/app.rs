@@ -237,6 +237,9 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
         .load_directory()
         .await
         .map_err(|e| format!("cannot read the database: {e}"))?;
+    load_kills(&store, &engine)
+        .await
+        .map_err(|e| format!("cannot read the database: {e}"))?;
     let (shutdown, _) = watch::channel(false);
     let mut app = App {
         store,
@@ -262,6 +265,22 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
     };
     app.first_admin_key = bootstrap(&app).await?;
     Ok(app)
+}
+
+/// The kills in force, as stored: a killed agent stays killed across restarts.
+pub(super) async fn load_kills(store: &Arc<dyn Store>, engine: &Engine) -> store::StoreResult<()> {
+    let rows = store.mesh_agents(None).await?;
+    engine.mesh.load_kills(rows.into_iter().filter_map(|r| {
+        let at = r.killed_at.as_deref()?.parse::<Timestamp>().ok()?;
+        Some((
+            r.address,
+            super::engine::mesh::Kill {
+                at,
+                by: r.killed_by.unwrap_or_default(),
+            },
+        ))
+    }));
+    Ok(())
 }
 
 /// Creates org `local`, workspace `default` and its admin on a new database; returns the

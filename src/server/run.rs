@@ -118,6 +118,9 @@ async fn reload_directory(app: Arc<App>) {
             Ok(policies) => app.engine.set_policies(policies),
             Err(e) => tracing::warn!(error = %e, "could not reload receive policies"),
         }
+        if let Err(e) = super::app::load_kills(&app.store, &app.engine).await {
+            tracing::warn!(error = %e, "could not reload the mesh kills");
+        }
     }
 }
 

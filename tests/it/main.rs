@@ -46,6 +46,7 @@ mod server_lease;
 mod server_leniency;
 mod server_limits;
 mod server_memory;
+mod server_mesh;
 mod server_migrate;
 mod server_policy;
 mod server_push;

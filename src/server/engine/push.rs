@@ -66,6 +66,9 @@ pub async fn run(store: Arc<dyn Store>, engine: Arc<Engine>, http: reqwest::Clie
     }
     let outcome = request.body(body).send().await;
     let delivered = matches!(&outcome, Ok(r) if r.status().is_success());
+    engine
+        .mesh
+        .push_outcome(&intent.to_agent, engine.now(), delivered);
     tracing::debug!(
         intent_id,
         url = url.as_str(),

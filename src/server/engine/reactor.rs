@@ -39,6 +39,8 @@ pub struct Timing {
     /// The answer lease: a DELIVERED intent whose handler has not answered (progress,
     /// resume, resolve) this long after it was handed over is delivered again.
     pub redeliver_after: Duration,
+    /// When silence makes an agent degraded, then unreachable (`engine::mesh`).
+    pub mesh: super::mesh::MeshThresholds,
 }
 
 impl Default for Timing {
@@ -51,6 +53,7 @@ impl Default for Timing {
             time_scale: 1.0,
             default_max_delivery_attempts: 3,
             redeliver_after: Duration::from_secs(300),
+            mesh: super::mesh::MeshThresholds::default(),
         }
     }
 }
@@ -69,6 +72,8 @@ pub struct Engine {
     policies: RwLock<HashMap<String, ReceivePolicy>>,
     /// Seals push secrets for the store (`server::sealer`); set once at start.
     sealer: std::sync::OnceLock<Sealer>,
+    /// Kills in force and what this node saw of each agent (`GET /v1/mesh/agents`).
+    pub mesh: super::mesh::Mesh,
 }
 
 impl Engine {
@@ -81,6 +86,7 @@ impl Engine {
             listeners: Arc::default(),
             policies: RwLock::default(),
             sealer: std::sync::OnceLock::new(),
+            mesh: super::mesh::Mesh::default(),
         }
     }
 

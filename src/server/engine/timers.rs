@@ -232,6 +232,11 @@ fn delivery_window_passed(
     if intent.status != Status::Submitted {
         return Ok(None);
     }
+    if engine.mesh.killed(&intent.to_agent).is_some() {
+        let due = engine.now_ms() + millis(engine.timing.delivery_retry);
+        tx.set_timer(Timer::DeliveryAttempt { attempt }.row(intent_id, due))?;
+        return Ok(None);
+    }
     if let Some(agent) = engine.agent(&intent.to_agent)
         && agent.delivery_mode == DeliveryMode::Http
         && let (Some(url), true) = (
@@ -304,6 +309,7 @@ pub fn count_failed_attempt(
     before: u32,
 ) -> StoreResult<()> {
     let attempt = before + 1;
+    engine.mesh.delivery_failed(&intent.to_agent, engine.now());
     if attempt >= engine.max_attempts(intent) {
         let now = engine.now();
         tx.transition(

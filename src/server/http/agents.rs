@@ -41,6 +41,7 @@ fn agent_view(app: &AppState, account: &AccountRow, with_updated: bool) -> Agent
         listeners: None,
         pending: None,
         registered: None,
+        health_status: None,
     }
 }
 
@@ -59,11 +60,18 @@ fn unregistered_view(address: &str) -> AgentView {
         listeners: None,
         pending: None,
         registered: Some(false),
+        health_status: None,
     }
 }
 
 /// The axme extension fields: delivery mode, live listeners, pending work.
-async fn with_live(app: &AppState, mut view: AgentView) -> AgentView {
+async fn with_live(
+    app: &AppState,
+    mut view: AgentView,
+    beats: &super::mesh::Heartbeats,
+) -> AgentView {
+    view.health_status =
+        Some(super::mesh::health_of(app, &view.address, beats.get(&view.address).copied()).0);
     view.delivery_mode = Some(
         app.engine
             .agent(&view.address)
@@ -135,9 +143,10 @@ async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> Ap
             views.push(unregistered_view(&address));
         }
     }
+    let beats = super::mesh::heartbeats(&app, &caller.workspace_id).await?;
     let mut agents = Vec::with_capacity(views.len());
     for view in views {
-        agents.push(with_live(&app, view).await);
+        agents.push(with_live(&app, view, &beats).await);
     }
     Ok(json_of(&AgentsResponse { agents, ok: true }))
 }
@@ -212,7 +221,12 @@ async fn agent_or_stream(
         None => return Err(not_found()),
     };
     Ok(json_of(&AgentResponse {
-        agent: with_live(&app, view).await,
+        agent: with_live(
+            &app,
+            view,
+            &super::mesh::heartbeats(&app, &caller.workspace_id).await?,
+        )
+        .await,
         ok: true,
     }))
 }

@@ -157,6 +157,20 @@ async fn create(
             Some(now.plus_ms(crate::num::i64_from_u64(seconds.saturating_mul(1000))));
     }
     let (to_agent, to_workspace_id) = resolve_address(&app, &caller, &request.to_agent);
+    if let Some(kill) = app.engine.mesh.killed(&caller.address) {
+        return Err(super::sse::killed_refusal(
+            &caller.address,
+            &kill,
+            "its sends are refused",
+        ));
+    }
+    if let Some(kill) = app.engine.mesh.killed(&to_agent) {
+        return Err(super::sse::killed_refusal(
+            &to_agent,
+            &kill,
+            "new intents to it are refused",
+        ));
+    }
     receiver_admits(&app, &caller, &to_agent, to_workspace_id.as_deref())?;
     // A completion thread lands in `reply_to`'s inbox: the same rule as a send.
     if let Some(reply_to) = request.reply_to.as_deref() {
@@ -437,7 +451,9 @@ async fn resolve(
     let (input, expected) = validate::resolve_request(&body)?;
     let decide = resolve_decision(caller.clone(), input, expected, app.engine.now());
     let request = (&headers, &body, "resolve");
-    mutate(&app, &caller, request, intent_id, decide, render_resolve).await
+    let answer = mutate(&app, &caller, request, intent_id, decide, render_resolve).await?;
+    app.engine.mesh.answered(&caller.address, app.engine.now());
+    Ok(answer)
 }
 
 async fn cancel(
@@ -531,7 +547,9 @@ async fn resume(
         }
     });
     let request = (&headers, &body, "resume");
-    mutate(&app, &caller, request, intent_id, decide, render_resume).await
+    let answer = mutate(&app, &caller, request, intent_id, decide, render_resume).await?;
+    app.engine.mesh.answered(&caller.address, app.engine.now());
+    Ok(answer)
 }
 
 /// A human task is answered with the `tasks` scope or `intents:write`.

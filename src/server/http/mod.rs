@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 mod inbox;
 mod intents;
+mod mesh;
 mod meta;
 mod openapi;
 mod owner;
@@ -60,6 +61,7 @@ pub fn router(app: AppState) -> Router {
             .merge(tasks::routes())
             .merge(inbox::routes())
             .merge(approvals::routes())
+            .merge(mesh::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
     )

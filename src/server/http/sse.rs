@@ -25,12 +25,14 @@ use super::extract::Params;
 use super::intents::checked_id;
 use crate::protocol::access::Scope;
 use crate::protocol::event::kind;
+use crate::protocol::mesh::{Health, KilledFrame, event_type::KILLED};
 use crate::protocol::sse::{HEARTBEAT, encode_frame};
 use crate::protocol::{AgentDelivery, Intent, Status};
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::hub::{Subscription, Topic};
 use crate::server::engine::lifecycle;
+use crate::server::engine::mesh::Kill;
 use crate::server::store::DeliveryQuery;
 
 /// Deliveries read per query while replaying.
@@ -284,6 +286,10 @@ pub async fn agent_stream(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let StreamParams { since, wait } = stream_params(&params, &headers)?;
+    if let Some(kill) = app.engine.mesh.killed(&address) {
+        return Err(killed_refusal(&address, &kill, "its stream is closed"));
+    }
+    app.engine.mesh.listener_seen(&address, app.now());
     let listening = app
         .engine
         .listeners
@@ -298,8 +304,18 @@ pub async fn agent_stream(
     let subscription = app.hub.subscribe(Topic::Agent, &address);
     let (tx, rx) = mpsc::channel(32);
     tokio::spawn(async move {
-        run_agent_stream(app, address, since, statuses, wait, tx, subscription).await;
+        run_agent_stream(
+            app.clone(),
+            address.clone(),
+            since,
+            statuses,
+            wait,
+            tx,
+            subscription,
+        )
+        .await;
         drop(listening);
+        app.engine.mesh.listener_seen(&address, app.now());
     });
     Ok(sse_response(rx))
 }
@@ -326,6 +342,11 @@ async fn run_agent_stream(
         let notified = subscription.notify().notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
+        if let Some(kill) = app.engine.mesh.killed(&address) {
+            // The kill switch: a clear last frame, then the response ends.
+            let _ = tx.send(Bytes::from(killed_frame(&address, &kill))).await;
+            return;
+        }
         let query = DeliveryQuery {
             address: address.clone(),
             after_cursor: cursor,
@@ -369,8 +390,11 @@ async fn run_agent_stream(
             ));
             cursor = row.delivery_cursor;
         }
-        if !frames.is_empty() && tx.send(Bytes::from(frames)).await.is_err() {
-            return;
+        if !frames.is_empty() {
+            if tx.send(Bytes::from(frames)).await.is_err() {
+                return;
+            }
+            app.engine.mesh.delivered(&address, app.engine.now());
         }
         if full_page {
             continue;
@@ -386,6 +410,32 @@ async fn run_agent_stream(
             return;
         }
     }
+}
+
+/// 403 `policy_denied` for a killed agent (spec §9.4).
+pub fn killed_refusal(address: &str, kill: &Kill, what: &str) -> ApiError {
+    ApiError::forbidden(format!(
+        "{address} is killed ({what}) until an admin resumes it: axme mesh resume {address}"
+    ))
+    .with_details(serde_json::json!({
+        "reason": "agent_killed",
+        "address": address,
+        "killed_at": kill.at,
+        "killed_by": kill.by,
+    }))
+}
+
+/// The `agent.killed` frame that ends a killed agent's open stream.
+fn killed_frame(address: &str, kill: &Kill) -> String {
+    let frame = KilledFrame {
+        address: address.to_string(),
+        health_status: Health::Killed,
+        killed_at: kill.at,
+        killed_by: kill.by.clone(),
+        message: format!("{address} was killed by {}: this stream ends", kill.by),
+    };
+    let data = serde_json::to_string(&frame).unwrap_or_else(|_| "{}".into());
+    encode_frame(None, KILLED, &data)
 }
 
 static NEXT_CONNECTION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

@@ -12,6 +12,7 @@ pub mod auth;
 #[cfg(test)]
 mod contract;
 pub mod error;
+pub mod mesh;
 pub mod pg;
 pub mod sqlite;
 
@@ -486,6 +487,28 @@ pub trait Store: Send + Sync + 'static {
         hash: [u8; 32],
         now: Timestamp,
     ) -> StoreFuture<'_, Option<auth::ConsoleSessionRow>>;
+
+    // The agent mesh (server/http/mesh.rs); rows in `store::mesh`.
+
+    /// Upserts the address's last heartbeat (and its metrics, when sent).
+    fn record_heartbeat(&self, row: mesh::HeartbeatRow) -> StoreFuture<'_, ()>;
+
+    /// Mesh rows of a workspace, or of every workspace (`None`: start-up).
+    fn mesh_agents(&self, workspace_id: Option<String>)
+    -> StoreFuture<'_, Vec<mesh::MeshAgentRow>>;
+
+    /// Kills or resumes an address and records the event, in one transaction.
+    fn set_killed(&self, change: mesh::KillChange) -> StoreFuture<'_, ()>;
+
+    fn mesh_events(&self, query: mesh::MeshEventQuery) -> StoreFuture<'_, Vec<mesh::MeshEventRow>>;
+
+    /// How many intents addressed into the workspace were created at or after `since`
+    /// (RFC 3339), per receiver address.
+    fn intents_received_since(
+        &self,
+        workspace_id: String,
+        since: String,
+    ) -> StoreFuture<'_, Vec<(String, u64)>>;
 }
 
 impl dyn Store {

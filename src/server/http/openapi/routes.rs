@@ -52,6 +52,46 @@ pub const ROUTES: &[Route] = &[
     Route::open("get", "/v1/health", "Liveness (alias of /health)")
         .answer(Answer::Json(typed::<HealthResponse>)),
     Route::open("get", "/metrics", "Prometheus metrics").answer(Answer::Text),
+    Route::key(
+        "post",
+        "/v1/mesh/heartbeat",
+        "An agent's heartbeat (metrics optional)",
+    ),
+    Route::key(
+        "get",
+        "/v1/mesh/agents",
+        "Agents with their health, intents and cost in a window, and a summary",
+    )
+    .query(&[
+        Query::int("limit", 1, 1000, "At most this many (default 100)"),
+        Query::text(
+            "health",
+            "healthy, degraded, unreachable, killed or unknown",
+        ),
+        Query::text("window", "day (default), week or month"),
+    ]),
+    Route::key(
+        "get",
+        "/v1/mesh/agents/{address_id}",
+        "One agent's health and mesh events",
+    )
+    .query(&[Query::text("window", "day (default), week or month")]),
+    Route::key(
+        "post",
+        "/v1/mesh/agents/{address_id}/kill",
+        "Kill switch: refuse the agent's intents and sends",
+    ),
+    Route::key("post", "/v1/mesh/agents/{address_id}/resume", "Undo a kill"),
+    Route::key("get", "/v1/mesh/events", "Kills and resumes, newest first").query(&[
+        Query::int("limit", 1, 500, "At most this many (default 50)"),
+        Query::text("event_type", "agent.killed or agent.resumed"),
+        Query::text("address", "Only this agent's events"),
+    ]),
+    Route::key(
+        "post",
+        "/v1/auth/dashboard-token",
+        "A single-use dashboard token (5 min)",
+    ),
     Route::open("get", "/openapi.json", "This document").answer(Answer::Document),
     Route::key("get", "/v1/capabilities", "Capabilities of this gateway")
         .answer(Answer::Json(typed::<CapabilitiesResponse>)),

@@ -17,6 +17,7 @@ pub mod connect;
 pub mod import;
 mod inbox;
 pub mod listen;
+mod mesh;
 pub mod notify;
 mod reads;
 pub mod schema;
@@ -446,5 +447,42 @@ impl Store for PgStore {
                 conn, &hash, &at,
             )?))
         })
+    }
+
+    fn record_heartbeat(&self, row: super::mesh::HeartbeatRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(mesh::heartbeat(conn, &row)?)))
+    }
+
+    fn mesh_agents(
+        &self,
+        workspace_id: Option<String>,
+    ) -> StoreFuture<'_, Vec<super::mesh::MeshAgentRow>> {
+        Box::pin(async move { mesh::agents(&self.readers, workspace_id.as_deref()).await })
+    }
+
+    fn set_killed(&self, change: super::mesh::KillChange) -> StoreFuture<'_, ()> {
+        self.write(move |conn, state| {
+            mesh::set_killed(conn, &change)?;
+            // The other nodes reload their kills with the directory.
+            state.directory_changed = true;
+            Ok(Staged::quiet(()))
+        })
+    }
+
+    fn mesh_events(
+        &self,
+        query: super::mesh::MeshEventQuery,
+    ) -> StoreFuture<'_, Vec<super::mesh::MeshEventRow>> {
+        Box::pin(async move { mesh::events(&self.readers, &query).await })
+    }
+
+    fn intents_received_since(
+        &self,
+        workspace_id: String,
+        since: String,
+    ) -> StoreFuture<'_, Vec<(String, u64)>> {
+        Box::pin(
+            async move { mesh::intents_received_since(&self.readers, &workspace_id, &since).await },
+        )
     }
 }

@@ -4,6 +4,7 @@
 mod auth;
 mod hot;
 mod inbox;
+mod mesh;
 mod reads;
 pub mod schema;
 mod tx;
@@ -424,6 +425,36 @@ impl Store for SqliteStore {
                 conn, &hash, &at,
             )?))
         })
+    }
+
+    fn record_heartbeat(&self, row: super::mesh::HeartbeatRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(mesh::heartbeat(conn, &row)?)))
+    }
+
+    fn mesh_agents(
+        &self,
+        workspace_id: Option<String>,
+    ) -> StoreFuture<'_, Vec<super::mesh::MeshAgentRow>> {
+        self.read(move |conn| mesh::agents(conn, workspace_id.as_deref()))
+    }
+
+    fn set_killed(&self, change: super::mesh::KillChange) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(mesh::set_killed(conn, &change)?)))
+    }
+
+    fn mesh_events(
+        &self,
+        query: super::mesh::MeshEventQuery,
+    ) -> StoreFuture<'_, Vec<super::mesh::MeshEventRow>> {
+        self.read(move |conn| mesh::events(conn, &query))
+    }
+
+    fn intents_received_since(
+        &self,
+        workspace_id: String,
+        since: String,
+    ) -> StoreFuture<'_, Vec<(String, u64)>> {
+        self.read(move |conn| mesh::intents_received_since(conn, &workspace_id, &since))
     }
 }
 

@@ -219,6 +219,30 @@ const MIGRATIONS: &[&str] = &[
         body         TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 8: the agent mesh (issue 15): last heartbeat and kill state per address, and the
+    //    kill/resume events.
+    r#"
+    CREATE TABLE mesh_agents (
+        address           TEXT PRIMARY KEY,
+        workspace_id      TEXT NOT NULL,
+        last_heartbeat_at TEXT,
+        metrics           TEXT,
+        killed_at         TEXT,
+        killed_by         TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX mesh_agents_by_workspace ON mesh_agents (workspace_id);
+    CREATE TABLE mesh_events (
+        id           INTEGER PRIMARY KEY,
+        event_id     TEXT NOT NULL UNIQUE,
+        workspace_id TEXT NOT NULL,
+        address      TEXT NOT NULL,
+        event_type   TEXT NOT NULL,
+        details      TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE INDEX mesh_events_by_workspace ON mesh_events (workspace_id, id);
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
