@@ -69,6 +69,7 @@ async fn list(ctx: &Ctx, client: &Client, limit: u32) -> CliResult {
         .map(|a| {
             vec![
                 super::intents::relative(&text(a, "address"), here.as_deref()),
+                health_cell(ctx, a),
                 listeners_cell(a),
                 a.get("pending").map(Value::to_string).unwrap_or_default(),
                 text(a, "delivery_mode"),
@@ -81,6 +82,7 @@ async fn list(ctx: &Ctx, client: &Client, limit: u32) -> CliResult {
     ctx.out.table_cols(
         &[
             Col::new("ADDRESS"),
+            Col::new("HEALTH").drop(4),
             Col::new("LISTENERS"),
             Col::new("PENDING"),
             Col::new("MODE").drop(2),
@@ -90,6 +92,16 @@ async fn list(ctx: &Ctx, client: &Client, limit: u32) -> CliResult {
         ],
         rows,
     )
+}
+
+/// The mesh health, coloured; empty when the gateway does not report it.
+fn health_cell(ctx: &Ctx, agent: &Value) -> String {
+    agent
+        .get("health_status")
+        .and_then(Value::as_str)
+        .and_then(|h| h.parse().ok())
+        .map(|h| super::mesh::health_cell(ctx, h))
+        .unwrap_or_default()
 }
 
 /// `2`, `1 (poll)`, `0`; empty when the gateway does not report listeners.

@@ -68,6 +68,16 @@ fn examples(path: &str) -> Option<&'static str> {
         "agents show" => {
             "axme agents show echo\n  axme agents show agent://local/default/echo -o json"
         }
+        "mesh" => "axme mesh list\n  axme mesh kill billing --reason \"runaway costs\"",
+        "mesh list" => {
+            "axme mesh list\n  axme mesh list --health unreachable\n  axme mesh list --window week -o json | jq .summary"
+        }
+        "mesh show" => {
+            "axme mesh show billing\n  axme mesh show agent://local/default/billing -o json"
+        }
+        "mesh kill" => "axme mesh kill billing --reason \"runaway costs\"",
+        "mesh resume" => "axme mesh resume billing",
+        "mesh events" => "axme mesh events\n  axme mesh events --type agent.killed -o json",
         "tasks" => "axme tasks list\n  axme tasks approve 01a24b99 --comment \"looks good\"",
         "tasks list" => "axme tasks list\n  axme tasks list -o json",
         "tasks show" => "axme tasks show 01a24b99",

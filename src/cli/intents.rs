@@ -543,7 +543,7 @@ pub fn shown_address(address: &str) -> String {
 }
 
 /// `42s`, `5m`, `3h`, `2d` since `at`.
-fn age(now: chrono::DateTime<chrono::Utc>, at: crate::protocol::Timestamp) -> String {
+pub fn age(now: chrono::DateTime<chrono::Utc>, at: crate::protocol::Timestamp) -> String {
     let secs = (now - at.datetime()).num_seconds().max(0);
     match secs {
         s if s < 60 => format!("{s}s"),

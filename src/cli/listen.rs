@@ -60,6 +60,35 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", default_value = "5s",
           value_parser = humantime::parse_duration)]
     pub kill_after: Duration,
+    /// How often to tell the gateway's mesh this agent is alive (a heartbeat)
+    #[arg(long, value_name = "DURATION", default_value = "30s",
+          value_parser = humantime::parse_duration)]
+    pub heartbeat_interval: Duration,
+}
+
+/// Heartbeats to the gateway's mesh (`POST /v1/mesh/heartbeat`) while the listener runs,
+/// so `axme mesh list` shows it healthy; stopped when dropped. A missed beat is not an
+/// error: the stream's own retries report an outage.
+struct Heartbeats(tokio::task::JoinHandle<()>);
+
+impl Heartbeats {
+    fn start(client: Client, address: String, every: Duration) -> Self {
+        let every = every.max(Duration::from_millis(100));
+        Heartbeats(tokio::spawn(async move {
+            loop {
+                if let Err(e) = client.heartbeat(Some(&address), None).await {
+                    tracing::debug!(error = %e, "heartbeat not sent");
+                }
+                tokio::time::sleep(every).await;
+            }
+        }))
+    }
+}
+
+impl Drop for Heartbeats {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Intent ids this listener has taken, so a redelivery never runs a handler twice.
@@ -106,6 +135,11 @@ pub async fn listen(ctx: &Ctx, client: &Client, args: ListenArgs) -> CliResult {
             None => "; without --exec intents are only printed".into(),
         }
     ));
+    let _heartbeats = Heartbeats::start(
+        client.clone(),
+        args.address.clone(),
+        args.heartbeat_interval,
+    );
     let slots = Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
     let mut seen = Seen {
         set: HashSet::new(),

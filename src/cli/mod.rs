@@ -20,6 +20,7 @@ mod intents;
 mod listen;
 mod local_context;
 mod man;
+mod mesh;
 mod open;
 mod output;
 mod provision;
@@ -83,6 +84,9 @@ enum Command {
     /// List agents and run one in the terminal.
     #[command(subcommand, alias = "agent")]
     Agents(agents::AgentsCommand),
+    /// Fleet health and the kill switch: list, show, kill, resume, events.
+    #[command(subcommand)]
+    Mesh(mesh::MeshCommand),
     /// Human tasks waiting for you: list, approve, reject, submit.
     #[command(subcommand, alias = "task")]
     Tasks(tasks::TasksCommand),
@@ -176,6 +180,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Intents(command) => intents::run(&ctx, command),
         Command::Scenarios(command) => scenarios::run(&ctx, command),
         Command::Agents(command) => agents::run(&ctx, command),
+        Command::Mesh(command) => mesh::run(&ctx, command),
         Command::Tasks(command) => tasks::run(&ctx, command),
         Command::Inbox(command) => inbox::run(&ctx, command),
         Command::Examples(command) => examples::run(&ctx, command),

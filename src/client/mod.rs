@@ -7,6 +7,7 @@
 
 mod api;
 mod error;
+mod mesh;
 pub mod retry;
 pub mod stream;
 

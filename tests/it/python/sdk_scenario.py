@@ -233,6 +233,35 @@ def run() -> None:
     check(caps.get("ok") is True and caps.get("capabilities"), f"capabilities: {caps}")
     step("service accounts, keys, revoke + capabilities")
 
+    # The agent mesh (spec §9.4): heartbeat, list, kill, resume, events.
+    mesh_agent = AxmeClient(AxmeClientConfig(base_url=base_url, api_key=agent_key))
+    beat = mesh_agent.mesh.heartbeat(metrics={"intents_total": 2, "cost_usd": 0.5})
+    check(beat.get("ok") is True and beat.get("health_status") == "healthy", f"heartbeat: {beat}")
+    listed = admin.mesh.list_agents()
+    mine = [a for a in listed["agents"] if a["address"] == agent_address]
+    check(len(mine) == 1 and mine[0]["health_status"] == "healthy", f"mesh list: {listed}")
+    check(listed["summary"]["healthy"] >= 1, f"summary: {listed['summary']}")
+    address_id = mine[0]["address_id"]
+    check(admin.mesh.get_agent(address_id)["agent"]["address"] == agent_address, "mesh get_agent")
+    killed = admin.mesh.kill(address_id)
+    check(killed["agent"]["health_status"] == "killed", f"kill: {killed}")
+    try:
+        admin.send_intent({"intent_type": "report.generate.v1", "to_agent": agent_address,
+                           "payload": {}})
+        raise AssertionError("an intent to a killed agent was accepted")
+    except AxmeAuthError as exc:
+        check(exc.status_code == 403, f"killed agent send status {exc.status_code}")
+    check(mesh_agent.mesh.heartbeat().get("health_status") == "killed", "heartbeat says killed")
+    events = admin.mesh.list_events(event_type="agent.killed")["events"]
+    check(events and events[0]["address"] == agent_address, f"events: {events}")
+    # The examples pass a full address where the id goes.
+    resumed = admin.mesh.resume(agent_address)
+    check(resumed["agent"]["health_status"] != "killed", f"resume: {resumed}")
+    admin.send_intent({"intent_type": "report.generate.v1", "to_agent": agent_address,
+                       "payload": {}})
+    mesh_agent.close()
+    step("mesh heartbeat, list, kill, resume, events")
+
     admin.close()
     agent.close()
     print("SDK SCENARIO OK", flush=True)
