@@ -141,7 +141,7 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
             Col::new("LISTENERS").drop(1),
             Col::new("INTENTS").drop(4),
             Col::new("COST").drop(2),
-            Col::new("WHY").drop(5).shrink(),
+            Col::new("WHY").wide(),
         ],
         rows,
     )?;
@@ -150,10 +150,25 @@ async fn list(ctx: &Ctx, client: &Client, args: ListArgs) -> CliResult {
     Ok(())
 }
 
+/// `3 agents: 1 healthy, 2 unknown (window: day)`: the healths present, in order.
 fn summary_line(s: &MeshSummary, window: &str) -> String {
+    let counts = [
+        (s.healthy, "healthy"),
+        (s.degraded, "degraded"),
+        (s.unreachable, "unreachable"),
+        (s.killed, "killed"),
+        (s.unknown, "unknown"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, name)| format!("{n} {name}"))
+        .collect();
     format!(
-        "{} agent(s): {} healthy, {} degraded, {} unreachable, {} killed, {} unknown (intents and cost: last {window})",
-        s.total, s.healthy, s.degraded, s.unreachable, s.killed, s.unknown
+        "{} agent{}: {} (window: {window})",
+        s.total,
+        if s.total == 1 { "" } else { "s" },
+        parts.join(", ")
     )
 }
 

@@ -7,7 +7,12 @@ use std::process::Command;
 use crate::common::*;
 
 /// Runs `axme ARGS` on a terminal `columns` wide; returns everything it drew.
-fn on_terminal(axme: &Axme, env: &[(&str, &str)], columns: u16, args: &[&str]) -> (i32, String) {
+pub fn on_terminal(
+    axme: &Axme,
+    env: &[(&str, &str)],
+    columns: u16,
+    args: &[&str],
+) -> (i32, String) {
     let line = std::iter::once(BIN.to_string())
         .chain(args.iter().map(|a| format!("'{a}'")))
         .collect::<Vec<_>>()
@@ -27,7 +32,7 @@ fn on_terminal(axme: &Axme, env: &[(&str, &str)], columns: u16, args: &[&str]) -
     (run.code, run.stdout.replace('\r', ""))
 }
 
-fn strip(text: &str) -> String {
+pub fn strip(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();
     while let Some(c) = chars.next() {

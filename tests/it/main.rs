@@ -21,6 +21,7 @@ mod cli_keyring;
 mod cli_listen;
 mod cli_login;
 mod cli_login_smtp;
+mod cli_mesh;
 mod cli_open;
 mod cli_scenarios;
 mod cli_scripts;
