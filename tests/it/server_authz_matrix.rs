@@ -232,6 +232,35 @@ const ROWS: &[Row] = &[
         [Ok, Ok, Ok, Ok, CLOSED, GONE, NO_KEY],
     ),
     ("get", "/v1/me/tasks", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    // The mesh: every key beats for itself and reads its workspace's fleet; another
+    // workspace does not find alpha; only an admin kills and resumes (a fresh agent).
+    (
+        "post",
+        "/v1/mesh/heartbeat",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    ("get", "/v1/mesh/agents", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    (
+        "get",
+        "/v1/mesh/agents/{address_id}",
+        [Ok, Ok, Ok, Ok, NO_AGENT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/mesh/agents/{address_id}/kill",
+        [Ok, DENIED, DENIED, DENIED, NO_AGENT, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/mesh/agents/{address_id}/resume",
+        [Ok, DENIED, DENIED, DENIED, NO_AGENT, GONE, NO_KEY],
+    ),
+    ("get", "/v1/mesh/events", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
+    (
+        "post",
+        "/v1/auth/dashboard-token",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
     // Alpha's inbox (`owner_agent` names it): alpha or its admin.
     (
         "get",
@@ -293,6 +322,7 @@ const ROWS: &[Row] = &[
 const WRONG_CODE: Cell = No(404, "login_not_found");
 const BAD_REFRESH: Cell = No(401, "invalid_refresh_token");
 const NO_THREAD: Cell = No(404, "thread_not_found");
+const NO_AGENT: Cell = No(404, "agent_not_found");
 
 /// The callers' keys and the subjects every row is about.
 struct World {
@@ -500,6 +530,21 @@ impl World {
             ),
             ("post", "/v1/scenarios/validate" | "/v1/scenarios/apply") => {
                 (route.into(), Some(self.bundle()))
+            }
+            ("get", "/v1/mesh/agents/{address_id}") => {
+                (format!("/v1/mesh/agents/{}", self.alpha.sa_id), None)
+            }
+            ("post", p) if p.starts_with("/v1/mesh/agents/") => {
+                // Killing alpha would decide the rows after it: a fresh agent per cell.
+                let action = p.rsplit('/').next().unwrap_or("kill");
+                let fresh = self
+                    .server
+                    .provision_agent(&self.admin, &format!("{action}{cell}"))
+                    .await;
+                (
+                    format!("/v1/mesh/agents/{}/{action}", fresh.address),
+                    Some(json!({})),
+                )
             }
             ("get", "/v1/inbox") => (format!("/v1/inbox?owner_agent={alpha}"), None),
             ("get", "/v1/inbox/{thread_id}") => {
