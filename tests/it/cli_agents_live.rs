@@ -105,9 +105,11 @@ fn listeners_and_pending_work_are_visible_and_sends_warn_when_nobody_listens() {
         .lines()
         .find(|l| l.starts_with("echo "))
         .unwrap_or_else(|| panic!("{}", list.stdout));
+    // HEALTH (it listens now), then LISTENERS.
+    let cells: Vec<&str> = echo_row.split_whitespace().collect();
     assert_eq!(
-        echo_row.split_whitespace().nth(1),
-        Some("1"),
+        cells.get(1..3),
+        Some(&["healthy", "1"][..]),
         "{}",
         list.stdout
     );
