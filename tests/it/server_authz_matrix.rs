@@ -322,7 +322,6 @@ const ROWS: &[Row] = &[
 const WRONG_CODE: Cell = No(404, "login_not_found");
 const BAD_REFRESH: Cell = No(401, "invalid_refresh_token");
 const NO_THREAD: Cell = No(404, "thread_not_found");
-const NO_AGENT: Cell = No(404, "agent_not_found");
 
 /// The callers' keys and the subjects every row is about.
 struct World {
