@@ -89,6 +89,25 @@ async fn a_sqlite_database_with_intents_in_every_state_is_served_from_postgres()
         r.body["intent_id"].as_str().unwrap().to_string(),
     );
 
+    // The mesh: a kill, a resume and a kill again, with a heartbeat.
+    let muted = old.provision_agent(&admin, "muted").await;
+    old.post(
+        "/v1/mesh/heartbeat",
+        &muted.key,
+        &json!({"metrics": {"cost_usd": 2.5}}),
+    )
+    .await
+    .expect_ok();
+    for action in ["kill", "resume", "kill"] {
+        old.post(
+            &format!("/v1/mesh/agents/muted/{action}"),
+            &admin,
+            &json!({}),
+        )
+        .await
+        .expect_ok();
+    }
+
     // Every state reached; what each intent looks like and its log, as SQLite serves them.
     let mut before = BTreeMap::new();
     for (state, id) in &ids {
@@ -134,6 +153,37 @@ async fn a_sqlite_database_with_intents_in_every_state_is_served_from_postgres()
         assert_eq!(&node.intent(&admin, id).await, intent);
         assert_eq!(&node.events(&admin, id, None).await, events);
     }
+
+    // The kill holds; its history came along, and new events come after it.
+    node.post(
+        "/v1/intents",
+        &admin,
+        &intent_body(&muted.address, json!({})),
+    )
+    .await
+    .expect_error(403, "policy_denied");
+    let shown = node.get("/v1/mesh/agents/muted", &admin).await;
+    shown.expect_ok();
+    assert_eq!(shown.body["agent"]["cost_period"], 2.5, "{}", shown.text);
+    node.post("/v1/mesh/agents/muted/resume", &admin, &json!({}))
+        .await
+        .expect_ok();
+    let events = node.get("/v1/mesh/events", &admin).await;
+    let kinds: Vec<&str> = events.body["events"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["event_type"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        kinds,
+        [
+            "agent.resumed",
+            "agent.killed",
+            "agent.resumed",
+            "agent.killed"
+        ],
+        "{}",
+        events.text
+    );
 
     // It carries on: the waiting intent reaches the worker (its key was copied) after the
     // cursors handed out on SQLite, and completes; a new intent comes after the old ones.

@@ -63,11 +63,13 @@ pub fn copy_sqlite(from: &Path, to: &PgUrl) -> Result<Copied, String> {
         copied.tables.push((table.clone(), n));
     }
     drop(snapshot);
-    // Where PostgreSQL's own counters go on from: new intents after the copied ids, new
-    // delivery cursors and inbox change numbers after the copied ones.
+    // Where PostgreSQL's own counters go on from: new intents and mesh events after the
+    // copied ids, new delivery cursors and inbox change numbers after the copied ones.
     tx.batch_execute(
         "SELECT setval(pg_get_serial_sequence('intents', 'id'), \
            COALESCE((SELECT MAX(id) FROM intents), 0) + 1, false); \
+         SELECT setval(pg_get_serial_sequence('mesh_events', 'id'), \
+           COALESCE((SELECT MAX(id) FROM mesh_events), 0) + 1, false); \
          UPDATE counters SET value = GREATEST(value, \
            COALESCE((SELECT MAX(delivery_cursor) FROM intents), 0)) \
          WHERE name = 'delivery_cursor'; \
