@@ -76,6 +76,14 @@ pub struct ServerArgs {
     /// listener of the same address, and again after each further lease.
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub redeliver_after: Duration,
+    /// Agent mesh: an agent with no heartbeat and no listener for this long is degraded
+    /// (also how recent a failed delivery must be to count, and how long a delivered intent
+    /// may go unanswered)
+    #[arg(long, default_value = "90s", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub mesh_degraded_after: Duration,
+    /// Agent mesh: an agent with no heartbeat and no listener for this long is unreachable
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub mesh_unreachable_after: Duration,
     /// Multiplies every duration a scenario gives in seconds (step deadlines, retry delays,
     /// reminders, delay steps); e.g. 0.01 turns 120 s into 1.2 s for a demo or a test.
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
@@ -315,7 +323,10 @@ pub fn run(mut args: ServerArgs) -> CliResult {
             },
             default_max_delivery_attempts: 3,
             redeliver_after: args.redeliver_after.max(Duration::from_millis(100)),
-            mesh: crate::server::engine::mesh::MeshThresholds::default(),
+            mesh: crate::server::engine::mesh::MeshThresholds {
+                degraded_after: args.mesh_degraded_after,
+                unreachable_after: args.mesh_unreachable_after.max(args.mesh_degraded_after),
+            },
         },
         log_login_codes: loopback || args.login_codes_in_log,
         mailer,

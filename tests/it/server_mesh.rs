@@ -353,3 +353,33 @@ async fn dashboard_tokens_are_short_lived() {
         .await
         .expect_error_status(401);
 }
+
+#[tokio::test]
+async fn the_silence_thresholds_are_server_settings() {
+    let server = TestServer::start_with(
+        &[
+            "--ephemeral",
+            "--mesh-degraded-after",
+            "200ms",
+            "--mesh-unreachable-after",
+            "500ms",
+        ],
+        &[],
+    );
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "quick").await;
+    let health = || async {
+        let show = server.get("/v1/mesh/agents/quick", &admin).await;
+        show.expect_ok();
+        show.body["agent"]["health_status"].clone()
+    };
+    server
+        .post("/v1/mesh/heartbeat", &agent.key, &json!({}))
+        .await
+        .expect_ok();
+    assert_eq!(health().await, "healthy");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(health().await, "degraded");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(health().await, "unreachable");
+}

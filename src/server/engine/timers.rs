@@ -283,6 +283,8 @@ fn redeliver(engine: &Engine, tx: &mut dyn Tx, intent_id: &str) -> StoreResult<O
     tx.set_timer(Timer::Redeliver.row(intent_id, due))?;
     if let Some(agent) = engine.agent(&intent.to_agent)
         && agent.delivery_mode == DeliveryMode::Http
+        // A killed agent is pushed nothing until it is resumed.
+        && engine.mesh.killed(&intent.to_agent).is_none()
         && let (Some(url), true) = (
             agent.callback_url.clone(),
             meta.to_workspace_id.as_deref() == Some(agent.workspace_id.as_str()),
