@@ -1,10 +1,11 @@
 //! The agent mesh endpoints (spec §9.4).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
 use super::{Client, ClientResult, segment};
 use crate::protocol::mesh::{
-    HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse,
+    HeartbeatRequest, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse,
+    MeshEventsResponse, MeshSwitchRequest,
 };
 
 impl Client {
@@ -12,15 +13,13 @@ impl Client {
     pub async fn heartbeat(
         &self,
         address: Option<&str>,
-        metrics: Option<Value>,
+        metrics: Option<Map<String, Value>>,
     ) -> ClientResult<HeartbeatResponse> {
-        let mut body = json!({});
-        if let Some(address) = address {
-            body["address"] = json!(address);
-        }
-        if let Some(metrics) = metrics {
-            body["metrics"] = metrics;
-        }
+        let body = HeartbeatRequest {
+            address: address.map(str::to_string),
+            metrics,
+        };
+        let body = serde_json::to_value(body).unwrap_or(Value::Null);
         self.post("/v1/mesh/heartbeat", &body, None).await
     }
 
@@ -54,10 +53,10 @@ impl Client {
         reason: Option<&str>,
     ) -> ClientResult<MeshAgentResponse> {
         let action = if kill { "kill" } else { "resume" };
-        let body = match reason {
-            Some(r) => json!({ "reason": r }),
-            None => json!({}),
+        let body = MeshSwitchRequest {
+            reason: reason.map(str::to_string),
         };
+        let body = serde_json::to_value(body).unwrap_or(Value::Null);
         self.post(
             &format!("/v1/mesh/agents/{}/{action}", segment(id)),
             &body,

@@ -5,12 +5,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::time::Timestamp;
 
 /// An agent's health as the gateway judges it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Health {
     Healthy,
@@ -59,8 +60,33 @@ impl FromStr for Health {
     }
 }
 
+/// `POST /v1/mesh/heartbeat` body (all optional: the SDKs send `{}` or only `metrics`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HeartbeatRequest {
+    /// Whose heartbeat: the caller's own address when absent; an admin's key may name
+    /// another agent of its workspace (a bare name or a full address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// What the agent reports (`intents_total`, `intents_succeeded`, `intents_failed`,
+    /// `avg_latency_ms`, `cost_usd`, or anything else), kept as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Map<String, Value>>,
+}
+
+/// `POST /v1/mesh/agents/{id}/kill` and `…/resume` body (optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeshSwitchRequest {
+    /// Why, recorded in the event's `details` (at most 500 characters are kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /v1/auth/dashboard-token` body: none is needed; the token is for the caller.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DashboardTokenRequest {}
+
 /// `POST /v1/mesh/heartbeat` answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HeartbeatResponse {
     pub ok: bool,
     pub address: String,
@@ -69,7 +95,7 @@ pub struct HeartbeatResponse {
 }
 
 /// One agent of `GET /v1/mesh/agents`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeshAgent {
     /// The service account id, or the address for a listened-on name without an account.
     pub address_id: String,
@@ -102,7 +128,7 @@ pub struct MeshAgent {
 }
 
 /// How many agents are in each health.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeshSummary {
     pub total: u64,
     pub healthy: u64,
@@ -130,7 +156,7 @@ impl MeshSummary {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeshAgentsResponse {
     pub ok: bool,
     pub agents: Vec<MeshAgent>,
@@ -141,7 +167,7 @@ pub struct MeshAgentsResponse {
 }
 
 /// `GET /v1/mesh/agents/{id}` and the kill/resume answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeshAgentResponse {
     pub ok: bool,
     pub agent: MeshAgent,
@@ -151,7 +177,7 @@ pub struct MeshAgentResponse {
 }
 
 /// One entry of `GET /v1/mesh/events`: a kill or a resume, with who did it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeshEvent {
     pub event_id: String,
     pub address: String,
@@ -169,14 +195,14 @@ pub mod event_type {
     pub const RESUMED: &str = "agent.resumed";
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MeshEventsResponse {
     pub ok: bool,
     pub events: Vec<MeshEvent>,
 }
 
 /// The terminal frame a killed agent's open stream receives (SSE event `agent.killed`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct KilledFrame {
     pub address: String,
     pub health_status: Health,
@@ -186,7 +212,7 @@ pub struct KilledFrame {
 }
 
 /// `POST /v1/auth/dashboard-token` answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DashboardToken {
     pub ok: bool,
     pub token: String,

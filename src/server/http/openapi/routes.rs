@@ -18,6 +18,10 @@ use crate::protocol::intent::{
     IntentCountsResponse, ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeRequest,
     ResumeResponse,
 };
+use crate::protocol::mesh::{
+    DashboardToken, DashboardTokenRequest, HeartbeatRequest, HeartbeatResponse,
+    MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse, MeshSwitchRequest,
+};
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
 use crate::protocol::scenario::{ApplyResponse, ScenarioBundleBody, ValidateResponse};
 use crate::protocol::task::{
@@ -56,7 +60,9 @@ pub const ROUTES: &[Route] = &[
         "post",
         "/v1/mesh/heartbeat",
         "An agent's heartbeat (metrics optional)",
-    ),
+    )
+    .body(typed::<HeartbeatRequest>)
+    .answer(Answer::Json(typed::<HeartbeatResponse>)),
     Route::key(
         "get",
         "/v1/mesh/agents",
@@ -69,29 +75,38 @@ pub const ROUTES: &[Route] = &[
             "healthy, degraded, unreachable, killed or unknown",
         ),
         Query::text("window", "day (default), week or month"),
-    ]),
+    ])
+    .answer(Answer::Json(typed::<MeshAgentsResponse>)),
     Route::key(
         "get",
         "/v1/mesh/agents/{address_id}",
         "One agent's health and mesh events",
     )
-    .query(&[Query::text("window", "day (default), week or month")]),
+    .query(&[Query::text("window", "day (default), week or month")])
+    .answer(Answer::Json(typed::<MeshAgentResponse>)),
     Route::key(
         "post",
         "/v1/mesh/agents/{address_id}/kill",
         "Kill switch: refuse the agent's intents and sends",
-    ),
-    Route::key("post", "/v1/mesh/agents/{address_id}/resume", "Undo a kill"),
+    )
+    .body(typed::<MeshSwitchRequest>)
+    .answer(Answer::Json(typed::<MeshAgentResponse>)),
+    Route::key("post", "/v1/mesh/agents/{address_id}/resume", "Undo a kill")
+        .body(typed::<MeshSwitchRequest>)
+        .answer(Answer::Json(typed::<MeshAgentResponse>)),
     Route::key("get", "/v1/mesh/events", "Kills and resumes, newest first").query(&[
         Query::int("limit", 1, 500, "At most this many (default 50)"),
         Query::text("event_type", "agent.killed or agent.resumed"),
         Query::text("address", "Only this agent's events"),
-    ]),
+    ])
+    .answer(Answer::Json(typed::<MeshEventsResponse>)),
     Route::key(
         "post",
         "/v1/auth/dashboard-token",
         "A single-use dashboard token (5 min)",
-    ),
+    )
+    .body(typed::<DashboardTokenRequest>)
+    .answer(Answer::Json(typed::<DashboardToken>)),
     Route::open("get", "/openapi.json", "This document").answer(Answer::Document),
     Route::key("get", "/v1/capabilities", "Capabilities of this gateway")
         .answer(Answer::Json(typed::<CapabilitiesResponse>)),
