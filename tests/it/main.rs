@@ -48,6 +48,7 @@ mod server_leniency;
 mod server_limits;
 mod server_memory;
 mod server_mesh;
+mod server_mesh_restart;
 mod server_migrate;
 mod server_policy;
 mod server_push;

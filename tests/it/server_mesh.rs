@@ -1,6 +1,6 @@
 //! The agent mesh (issue 15, spec §9.4): heartbeats and health, the kill switch (refused
 //! sends both ways, the stream's last frame, the heartbeat's answer, the events with the
-//! actor), resume, and all of it after a restart.
+//! actor), resume; after restarts: `server_mesh_restart`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -297,45 +297,6 @@ async fn the_kill_switch_refuses_intents_both_ways_ends_the_stream_and_resume_un
             .status,
         404
     );
-}
-
-#[tokio::test]
-async fn a_kill_survives_a_restart() {
-    let dir = crate::common::temp_dir();
-    let db = crate::common::db_path(&dir);
-    let mut server = TestServer::start_with_db(&db);
-    let admin = server.admin();
-    let worker = server.provision_agent(&admin, "worker").await;
-    act(&server, &admin, &worker.address, "kill")
-        .await
-        .expect_ok();
-    server.kill_hard();
-
-    let server = TestServer::start_with_db(&db);
-    server
-        .post(
-            "/v1/intents",
-            &admin,
-            &intent_body(&worker.address, json!({})),
-        )
-        .await
-        .expect_error(403, "policy_denied");
-    let list = server.get("/v1/mesh/agents", &admin).await;
-    assert_eq!(
-        agent_in(&list.body, &worker.address)["health_status"],
-        "killed"
-    );
-    let events = server.get("/v1/mesh/events", &admin).await;
-    assert_eq!(events.body["events"][0]["event_type"], "agent.killed");
-    act(&server, &admin, "worker", "resume").await.expect_ok();
-    server
-        .post(
-            "/v1/intents",
-            &admin,
-            &intent_body(&worker.address, json!({})),
-        )
-        .await
-        .expect_ok();
 }
 
 #[tokio::test]
