@@ -1,10 +1,11 @@
 //! The web console in a real browser (issue 14): Debian's Chromium, headless, driven over
 //! WebDriver (`common/webdriver.rs`) against the real `axme server`. One browser for the
 //! whole story, as a person would use it: sign in with a key; an intent sent from the CLI
-//! appears without a reload and its timeline reaches COMPLETED live; a human task approved
-//! from Tasks completes its workflow; an invalid bundle shows its error at its path; another
-//! workspace's intent is not visible; sign-out ends the session. Each page is saved at
-//! 1280×800 to `target/ui-screens/`.
+//! appears without a reload and its timeline reaches COMPLETED live; type and text filters
+//! run in the gateway and the filtered list stays live; Retry sends a new intent and links
+//! it; a human task approved from Tasks completes its workflow; an invalid bundle shows its
+//! error at its path; another workspace's intent is not visible; sign-out ends the session.
+//! Each page is saved at 1280×800 to `target/ui-screens/`.
 
 use serde_json::{Value, json};
 
@@ -161,6 +162,9 @@ async fn the_console_in_a_real_browser() {
         )
         .await;
 
+    filters_run_in_the_gateway(&browser, &server, &admin, &bob.address).await;
+    retry_sends_a_new_intent(&browser, &server, &admin, &bob.address).await;
+
     // Agents.
     browser.go(&format!("{base}/ui/#/agents")).await;
     browser
@@ -294,4 +298,201 @@ async fn the_console_in_a_real_browser() {
     Resp::read(replay)
         .await
         .expect_error(401, "console_session_required");
+}
+
+async fn send(
+    server: &TestServer,
+    key: &str,
+    to: &str,
+    intent_type: &str,
+    payload: Value,
+) -> String {
+    let body = json!({ "intent_type": intent_type, "to_agent": to, "payload": payload });
+    let created = server.post("/v1/intents", key, &body).await;
+    created.expect_ok();
+    created.body["intent_id"].as_str().unwrap().to_string()
+}
+
+async fn rows(browser: &Browser) -> Value {
+    browser
+        .js(
+            "return Array.from(document.querySelectorAll('tbody tr[data-intent]'), r => r.dataset.intent)",
+            json!([]),
+        )
+        .await
+}
+
+/// Type and text filters are query parameters the gateway applies (a page holds only
+/// matching intents); the filtered list still takes new matching intents live, and only those.
+async fn filters_run_in_the_gateway(browser: &Browser, server: &TestServer, admin: &str, to: &str) {
+    let base = server.url.trim_end_matches('/');
+    // More than a page of others first: a filter applied to the loaded page would miss it.
+    for n in 0..30 {
+        send(
+            server,
+            admin,
+            to,
+            "intent.console.noise.v1",
+            json!({ "n": n }),
+        )
+        .await;
+    }
+    let first = send(
+        server,
+        admin,
+        to,
+        "intent.console.filter.v1",
+        json!({ "ticket": "FILTER-7" }),
+    )
+    .await;
+    let old = send(
+        server,
+        admin,
+        to,
+        "intent.console.filter.v1",
+        json!({ "ticket": "OTHER" }),
+    )
+    .await;
+    for n in 30..60 {
+        send(
+            server,
+            admin,
+            to,
+            "intent.console.noise.v1",
+            json!({ "n": n }),
+        )
+        .await;
+    }
+    browser
+        .go(&format!(
+            "{base}/ui/#/intents?type=intent.console.filter.*&text=filter-7"
+        ))
+        .await;
+    browser
+        .wait_for(
+            "the filtered list",
+            &format!(
+                "return document.querySelector('tbody tr[data-intent=\"{first}\"]') \
+                      && document.querySelector('.live').dataset.live === 'yes'"
+            ),
+        )
+        .await;
+    assert_eq!(rows(browser).await, json!([first]));
+    let typed = browser
+        .js("return document.getElementById('f-type').value", json!([]))
+        .await;
+    assert_eq!(typed, json!("intent.console.filter.*"));
+    browser
+        .wait_for(
+            "the counts of the filtered list",
+            "return document.querySelector('.counts b').textContent === '1'",
+        )
+        .await;
+    // Live: one of another type (with the same text), then a match.
+    let other = send(
+        server,
+        admin,
+        to,
+        "intent.console.other.v1",
+        json!({ "ticket": "FILTER-7" }),
+    )
+    .await;
+    let second = send(
+        server,
+        admin,
+        to,
+        "intent.console.filter.v1",
+        json!({ "ticket": "filter-7b" }),
+    )
+    .await;
+    browser
+        .wait_for(
+            "the new match in the list",
+            &format!("return document.querySelector('tbody tr[data-intent=\"{second}\"]')"),
+        )
+        .await;
+    let shown = rows(browser).await;
+    assert_eq!(shown, json!([second, first]), "not {other} nor {old}");
+    browser.screenshot("intents-filtered").await;
+}
+
+/// Retry on a canceled intent: a new intent with its type, payload, receiver and correlation
+/// id, linked from the page; pressing it again links the same one.
+async fn retry_sends_a_new_intent(browser: &Browser, server: &TestServer, admin: &str, to: &str) {
+    let base = server.url.trim_end_matches('/');
+    let payload = json!({ "attempt": 1, "items": ["a", "b"] });
+    let id = send(
+        server,
+        admin,
+        to,
+        "intent.console.retry.v1",
+        payload.clone(),
+    )
+    .await;
+    browser.go(&format!("{base}/ui/#/intents/{id}")).await;
+    browser
+        .wait_for(
+            "the cancel button",
+            "return document.querySelector('#view .actions button.danger')",
+        )
+        .await;
+    browser.click("#view .actions button.danger").await;
+    browser
+        .wait_for(
+            "the retry button of the canceled intent",
+            "return document.getElementById('retry') \
+             && document.querySelector('dl.fields').textContent.includes('CANCELED')",
+        )
+        .await;
+    let help = browser
+        .js(
+            "return document.getElementById('retry-help').textContent",
+            json!([]),
+        )
+        .await;
+    assert!(
+        help.as_str()
+            .unwrap()
+            .contains("new intent with this one's type, payload, receiver"),
+        "{help}"
+    );
+    browser.click("#retry").await;
+    let link = browser
+        .wait_for(
+            "the link to the new intent",
+            "const a = document.getElementById('retried'); return a && a.textContent",
+        )
+        .await;
+    let new_id = link.as_str().unwrap().to_string();
+    assert_ne!(new_id, id);
+    browser
+        .js(
+            "document.querySelector('#view [role=status]').textContent = ''",
+            json!([]),
+        )
+        .await;
+    browser.click("#retry").await;
+    let again = browser
+        .wait_for(
+            "the same link again",
+            "const a = document.getElementById('retried'); return a && a.textContent",
+        )
+        .await;
+    assert_eq!(again, json!(new_id), "a second press sends no third intent");
+    let (old, new) = (
+        server.intent(admin, &id).await,
+        server.intent(admin, &new_id).await,
+    );
+    assert_eq!(old["status"], "CANCELED", "{old}");
+    for field in ["intent_type", "to_agent", "payload", "correlation_id"] {
+        assert_eq!(old[field], new[field], "{field}: {old} / {new}");
+    }
+    assert_ne!(new["status"], "CANCELED", "{new}");
+    browser.click("#retried").await;
+    browser
+        .wait_for(
+            "the new intent's page",
+            &format!("return document.querySelector('h1 code').textContent === '{new_id}'"),
+        )
+        .await;
 }

@@ -1,5 +1,6 @@
 //! The workspace change feed behind the console's live lists: `GET /v1/intents/counts`
-//! and `GET /v1/intents/changes/stream` show only what the caller may see.
+//! and `GET /v1/intents/changes/stream` show only what the caller may see; the list and
+//! the counts filter by status, receiver, type and text in the store.
 
 use std::time::Duration;
 
@@ -69,4 +70,94 @@ async fn changes_and_counts_show_only_what_the_key_may_see() {
         .call(reqwest::Method::GET, "/v1/intents/counts", None, None)
         .await
         .expect_error(401, "missing_platform_api_key");
+}
+
+#[tokio::test]
+async fn lists_and_counts_filter_by_type_and_text_in_the_store() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let bob = server.provision_agent(&admin, "bob").await;
+    let eve = server.provision_agent(&admin, "eve").await;
+    let send = |to: String, intent_type: &str, payload: serde_json::Value| {
+        let body = json!({ "intent_type": intent_type, "to_agent": to, "payload": payload });
+        let (server, admin) = (&server, &admin);
+        async move {
+            let r = server.post("/v1/intents", admin, &body).await;
+            r.expect_ok();
+            r.body["intent_id"].as_str().unwrap().to_string()
+        }
+    };
+    let a = send(
+        bob.address.clone(),
+        "intent.release.v1",
+        json!({ "note": "Ship 1.2.3" }),
+    )
+    .await;
+    let b = send(
+        bob.address.clone(),
+        "intent.release.v2",
+        json!({ "note": "later" }),
+    )
+    .await;
+    let c = send(
+        eve.address.clone(),
+        "intent.invoice.v1",
+        json!({ "customer": "ACME" }),
+    )
+    .await;
+    let ids = |r: &crate::common::Resp| -> Vec<String> {
+        r.body["intents"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}", r.text))
+            .iter()
+            .map(|i| i["intent_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let list = |query: &str| {
+        let (server, admin) = (&server, &admin);
+        let path = format!("/v1/intents?{query}");
+        async move { server.get(&path, admin).await }
+    };
+    assert_eq!(
+        ids(&list("intent_type=intent.release.v1").await),
+        [a.clone()]
+    );
+    assert_eq!(
+        ids(&list("intent_type=intent.release.*").await),
+        [b.clone(), a.clone()]
+    );
+    assert_eq!(ids(&list("text=ship%201.2").await), [a.clone()]);
+    assert_eq!(ids(&list("text=acme&to_agent=eve").await), [c.clone()]);
+    assert!(ids(&list("text=acme&to_agent=bob").await).is_empty());
+    assert!(ids(&list("text=acme&status=COMPLETED").await).is_empty());
+    // Paging keeps the filter: one per page, then the next.
+    let first = list("intent_type=intent.release.*&limit=1").await;
+    assert_eq!(ids(&first), [b.clone()]);
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_string();
+    let second = list(&format!(
+        "intent_type=intent.release.*&limit=1&cursor={cursor}"
+    ))
+    .await;
+    assert_eq!(ids(&second), [a.clone()]);
+    assert!(second.body.get("next_cursor").is_none(), "{}", second.text);
+    // Counts take the same filters.
+    let counts = server
+        .get("/v1/intents/counts?intent_type=intent.release.*", &admin)
+        .await;
+    assert_eq!(counts.body["total"], 2, "{}", counts.text);
+    let counts = server.get("/v1/intents/counts?text=ACME", &admin).await;
+    assert_eq!(counts.body["total"], 1, "{}", counts.text);
+    // Bad filters are refused with the error body, never a 500.
+    let long = "x".repeat(201);
+    list(&format!("text={long}"))
+        .await
+        .expect_error(422, "schema_invalid");
+    list("intent_type=a%00b")
+        .await
+        .expect_error(422, "schema_invalid");
+    list("text=%01").await.expect_error(422, "schema_invalid");
+    server
+        .get("/v1/intents/counts?text=%00", &admin)
+        .await
+        .expect_error(422, "schema_invalid");
 }

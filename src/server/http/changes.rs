@@ -31,7 +31,6 @@ use crate::protocol::sse::{HEARTBEAT, encode_frame};
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::hub::RESYNC;
-use crate::server::store::ListQuery;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,19 +38,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/intents/changes/stream", get(changes_stream))
 }
 
-async fn counts(State(app): State<AppState>, caller: Caller) -> ApiResult<Response> {
+async fn counts(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsRead)?;
-    let counts = app
-        .store
-        .count_intents(ListQuery {
-            workspace_id: caller.workspace_id.clone(),
-            party: access::list_filter(&caller),
-            statuses: Vec::new(),
-            to_agent: None,
-            before: None,
-            limit: 0,
-        })
-        .await?;
+    let query = super::intent_filter::from_params(&app, &caller, &params)?;
+    let counts = app.store.count_intents(query).await?;
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
     Ok(json_of(&IntentCountsResponse {
         ok: true,

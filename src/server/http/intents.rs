@@ -23,8 +23,8 @@ use crate::server::engine::policy;
 use crate::server::engine::reactor::ORCHESTRATOR;
 use crate::server::engine::timers;
 use crate::server::store::{
-    CreateOutcome, Decide, IdempotencyKey, IntentMeta, ListQuery, NewIntent, StoreError,
-    StoreResult, Transitioned,
+    CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent, StoreError, StoreResult,
+    Transitioned,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -282,13 +282,9 @@ pub fn parse_statuses(raw: &str) -> ApiResult<Vec<Status>> {
 
 async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsRead)?;
-    let statuses = params
-        .get("status")
-        .map(parse_statuses)
-        .transpose()?
-        .unwrap_or_default();
+    let mut query = super::intent_filter::from_params(&app, &caller, &params)?;
     let limit = crate::num::u32_from_u64(params.int("limit", 1, 500)?.unwrap_or(50));
-    let before = match params.get("cursor") {
+    query.before = match params.get("cursor") {
         None => None,
         Some(c) => Some(
             c.strip_prefix('p')
@@ -298,20 +294,8 @@ async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> Ap
                 })?,
         ),
     };
-    let to_agent = params
-        .get("to_agent")
-        .map(|raw| resolve_address(&app, &caller, raw).0);
-    let page = app
-        .store
-        .list_intents(ListQuery {
-            workspace_id: caller.workspace_id.clone(),
-            party: access::list_filter(&caller),
-            statuses,
-            to_agent,
-            before,
-            limit: limit + 1,
-        })
-        .await?;
+    query.limit = limit + 1;
+    let page = app.store.list_intents(query).await?;
     let more = page.rows.len() > limit as usize;
     let rows = &page.rows[..page.rows.len().min(limit as usize)];
     let mut out = String::with_capacity(64 + rows.iter().map(|r| r.1.len() + 1).sum::<usize>());

@@ -11,6 +11,7 @@ mod delivery;
 pub mod error;
 pub mod extract;
 mod inbox;
+mod intent_filter;
 mod intents;
 mod mesh;
 mod meta;

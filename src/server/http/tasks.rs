@@ -67,6 +67,7 @@ async fn my_tasks(
             to_agent: None,
             before: None,
             limit: 500,
+            ..ListQuery::default()
         })
         .await?;
     let tasks: Vec<MyTask> = page

@@ -237,6 +237,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
             to_agent: None,
             before: None,
             limit: 10,
+            ..ListQuery::default()
         })
         .await
         .unwrap();
@@ -250,6 +251,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
             to_agent: Some("agent://o/w/bob".into()),
             before: None,
             limit: 10,
+            ..ListQuery::default()
         })
         .await
         .unwrap();
@@ -262,6 +264,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
             to_agent: None,
             before: Some(page.rows[0].0),
             limit: 10,
+            ..ListQuery::default()
         })
         .await
         .unwrap();
@@ -278,6 +281,7 @@ async fn writes_are_gapless_idempotent_and_survive_reopen(kind: Kind) {
         to_agent: None,
         before: None,
         limit: 10,
+        ..ListQuery::default()
     };
     let sent = store.list_intents(party("sa_admin", "agent://o/w/x")).await;
     assert_eq!(sent.unwrap().rows.len(), 2);
@@ -861,6 +865,7 @@ macro_rules! both_stores {
 }
 
 mod inbox;
+mod lists;
 
 both_stores!(
     writes_are_gapless_idempotent_and_survive_reopen,

@@ -232,16 +232,37 @@ pub struct Transitioned {
     pub events: Vec<IntentEvent>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     pub workspace_id: String,
     /// Only intents this party sent or that are addressed to it (a non-admin caller).
     pub party: Option<Party>,
     pub statuses: Vec<Status>,
     pub to_agent: Option<String>,
+    pub intent_type: Option<TypeFilter>,
+    /// Only intents whose stored JSON contains this text, ignoring the case of ASCII
+    /// letters (ids, type, addresses, payload, result, error: everything the intent holds).
+    pub text: Option<String>,
     /// Only rows older than this position (the list cursor).
     pub before: Option<i64>,
     pub limit: u32,
+}
+
+/// The intent type filter of a list: the whole type, or its beginning.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeFilter {
+    Exact(String),
+    Prefix(String),
+}
+
+impl TypeFilter {
+    /// `intent.release.v1` is exact; `intent.release.*` a prefix (the `*` is dropped).
+    pub fn parse(raw: &str) -> TypeFilter {
+        match raw.strip_suffix('*') {
+            Some(prefix) => TypeFilter::Prefix(prefix.to_string()),
+            None => TypeFilter::Exact(raw.to_string()),
+        }
+    }
 }
 
 /// A service account as one end of an intent: its id (the sender side) and its address

@@ -8,6 +8,8 @@ const TERMINAL = ["COMPLETED", "FAILED", "CANCELED", "TIMED_OUT"];
 const STATUSES = ["CREATED", "SUBMITTED", "DELIVERED", "ACKNOWLEDGED", "IN_PROGRESS",
   "WAITING", "COMPLETED", "FAILED", "CANCELED", "TIMED_OUT"];
 const PAGE_SIZE = 25;
+const RETRY_HELP = "Retry sends a new intent with this one's type, payload, receiver, reply-to " +
+  "and correlation id, and links to it here; this intent stays as it is.";
 
 let session = null;
 // Aborted when the page changes: ends that page's streams and timers.
@@ -40,7 +42,8 @@ function pretty(value) {
 }
 
 function shortId(id) {
-  return id ? id.slice(0, 8) : "";
+  // UUIDv7: the first characters are the time (alike for ids made together), the last random.
+  return id ? (id.length > 13 ? id.slice(0, 8) + "…" + id.slice(-4) : id) : "";
 }
 
 function when(text) {
@@ -179,13 +182,33 @@ function watchChanges(onChange, onResync, onLive) {
 
 const intentsState = { status: "", agent: "", type: "", text: "", cursors: [null] };
 
-function matchesLocalFilters(intent) {
+// The gateway filters the list (status, receiver, type, text); this is the same test for
+// an intent the change stream brings, so a live row is added only where the list would
+// show it. The agent is matched by the gateway's resolved address when it has one.
+function matchesFilters(intent) {
   const s = intentsState;
   if (s.status && intent.status !== s.status) return false;
-  if (s.agent && !String(intent.to_agent || "").includes(s.agent)) return false;
-  if (s.type && !String(intent.intent_type || "").includes(s.type)) return false;
+  if (s.agent) {
+    const to = String(intent.to_agent || "");
+    if (s.agent.startsWith("agent://") ? to !== s.agent : to.split("/").pop() !== s.agent) return false;
+  }
+  if (s.type) {
+    const type = String(intent.intent_type || "");
+    if (s.type.endsWith("*") ? !type.startsWith(s.type.slice(0, -1)) : type !== s.type) return false;
+  }
   if (s.text && !JSON.stringify(intent).toLowerCase().includes(s.text.toLowerCase())) return false;
   return true;
+}
+
+// The filters as query parameters of the list and the counts.
+function filterParams(withStatus) {
+  const s = intentsState;
+  const params = new URLSearchParams();
+  if (withStatus && s.status) params.set("status", s.status);
+  if (s.agent) params.set("to_agent", s.agent);
+  if (s.type) params.set("intent_type", s.type);
+  if (s.text) params.set("text", s.text);
+  return params;
 }
 
 function intentRow(intent) {
@@ -218,7 +241,7 @@ async function intentsPage() {
   const filters = el("form", { class: "toolbar", role: "search", "aria-label": "Filter intents" },
     el("div", {}, el("label", { for: "f-status", text: "Status" }), statusSelect),
     field("f-agent", "Agent", s.agent),
-    field("f-type", "Type", s.type),
+    field("f-type", "Type (a prefix ends in *)", s.type),
     field("f-text", "Text", s.text),
     el("button", { type: "submit", text: "Filter" }),
     live);
@@ -230,7 +253,12 @@ async function intentsPage() {
     s.type = document.getElementById("f-type").value.trim();
     s.text = document.getElementById("f-text").value.trim();
     s.cursors = [null];
+    // The address bar keeps the filters (a reload or a shared link shows the same list).
+    const shown = new URLSearchParams();
+    for (const name of ["status", "agent", "type", "text"]) if (s[name]) shown.set(name, s[name]);
+    history.replaceState(null, "", "#/intents" + (shown.size ? "?" + shown : ""));
     load();
+    loadCounts();
   });
 
   const table = el("table", { "aria-label": "Intents" },
@@ -245,15 +273,14 @@ async function intentsPage() {
   let nextCursor = null;
   async function load() {
     problems.replaceChildren();
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (s.status) params.set("status", s.status);
-    if (s.agent) params.set("to_agent", s.agent);
+    const params = filterParams(true);
+    params.set("limit", String(PAGE_SIZE));
     const cursor = s.cursors[s.cursors.length - 1];
     if (cursor) params.set("cursor", cursor);
     try {
       const data = await api("GET", "/v1/intents?" + params);
       nextCursor = data.next_cursor || null;
-      const rows = (data.intents || []).filter(matchesLocalFilters);
+      const rows = data.intents || [];
       tbody.replaceChildren(...rows.map(intentRow));
       if (rows.length === 0) {
         tbody.append(el("tr", {}, el("td", { colspan: "7", class: "muted", text: "No intents." })));
@@ -268,7 +295,7 @@ async function intentsPage() {
 
   async function loadCounts() {
     try {
-      const data = await api("GET", "/v1/intents/counts");
+      const data = await api("GET", "/v1/intents/counts?" + filterParams(false));
       const entries = Object.entries(data.counts || {});
       counts.replaceChildren(
         el("li", {}, el("b", { text: String(data.total || 0) }), "total"),
@@ -287,8 +314,10 @@ async function intentsPage() {
     refreshCounts();
     const existing = tbody.querySelector(`tr[data-intent="${CSS.escape(intent.intent_id)}"]`);
     if (existing) {
-      existing.replaceWith(intentRow(intent));
-    } else if (s.cursors.length === 1 && matchesLocalFilters(intent)) {
+      // A row that no longer matches (its status moved on) leaves the filtered list.
+      if (matchesFilters(intent)) existing.replaceWith(intentRow(intent));
+      else existing.remove();
+    } else if (s.cursors.length === 1 && matchesFilters(intent)) {
       const empty = tbody.querySelector("td[colspan]");
       if (empty) empty.parentElement.remove();
       tbody.prepend(intentRow(intent));
@@ -331,7 +360,9 @@ async function intentPage(id) {
       ["Waiting for", intent.waiting_reason],
       ["Created", when(intent.created_at)],
       ["Updated", when(intent.updated_at)],
-      ["Correlation", intent.correlation_id],
+      ["Correlation", intent.correlation_id ? el("span", {}, el("code", { text: intent.correlation_id }),
+        " ", el("a", { href: "#/intents?text=" + encodeURIComponent(intent.correlation_id),
+          text: "intents with it" })) : null],
       ["Parent", intent.parent_intent_id ? intentLink(intent.parent_intent_id) : null],
     ];
     fields.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) =>
@@ -355,7 +386,9 @@ async function intentPage(id) {
           { reason: "resumed from the console" })) }));
     }
     if (["FAILED", "TIMED_OUT", "CANCELED"].includes(intent.status)) {
-      buttons.push(el("button", { type: "button", text: "Retry", onclick: retry }));
+      buttons.push(el("button", { type: "button", id: "retry", text: "Retry",
+        "aria-describedby": "retry-help", onclick: retry }));
+      buttons.push(el("p", { id: "retry-help", class: "muted", text: RETRY_HELP }));
     }
     actions.replaceChildren(...buttons);
   }
@@ -371,13 +404,21 @@ async function intentPage(id) {
     }
   }
 
-  // A retry sends the same request again as a new intent, and opens it.
+  // A retry sends a new intent (see RETRY_HELP) and links to it; its key is derived from
+  // this intent's id, so pressing Retry again shows the same new intent, not a third one.
   async function retry() {
+    message.textContent = "";
     try {
-      const data = await api("POST", "/v1/intents", {
-        intent_type: intent.intent_type, to_agent: intent.to_agent, payload: intent.payload,
-      });
-      window.location.hash = "#/intents/" + encodeURIComponent(data.intent_id);
+      const body = { intent_type: intent.intent_type, to_agent: intent.to_agent,
+        payload: intent.payload === undefined ? {} : intent.payload };
+      if (intent.correlation_id) body.correlation_id = intent.correlation_id;
+      if (intent.reply_to) body.reply_to = intent.reply_to;
+      const data = await api("POST", "/v1/intents", body,
+        { "idempotency-key": "console-retry-" + id });
+      message.dataset.retry = data.intent_id;
+      message.replaceChildren("retry: sent as a new intent ",
+        el("a", { id: "retried", href: "#/intents/" + encodeURIComponent(data.intent_id),
+          text: data.intent_id }));
     } catch (error) {
       message.textContent = "retry: " + error.message;
     }
@@ -458,9 +499,8 @@ async function agentsPage() {
         const first = listeners.map((l) => l.since).sort()[0];
         const last = listeners.map((l) => l.last_seen).sort().slice(-1)[0];
         return el("tr", {},
-          el("td", {}, el("a", { href: "#/intents", text: a.address, onclick: () => {
-            intentsState.agent = a.address; intentsState.cursors = [null];
-          } })),
+          el("td", {}, el("a", { href: "#/intents?agent=" + encodeURIComponent(a.address),
+            text: a.address })),
           el("td", { text: a.delivery_mode || "stream" }),
           el("td", { text: String(listeners.length) }),
           el("td", { text: when(first) }),
@@ -714,7 +754,15 @@ async function scenariosPage() {
 function route() {
   pageLife.abort();
   pageLife = new AbortController();
-  const hash = window.location.hash.replace(/^#\/?/, "");
+  const full = window.location.hash.replace(/^#\/?/, "");
+  const query = full.indexOf("?");
+  const hash = query < 0 ? full : full.slice(0, query);
+  // #/intents?status=…&agent=…&type=…&text=… opens the list with those filters.
+  if (query >= 0) {
+    const params = new URLSearchParams(full.slice(query + 1));
+    for (const name of ["status", "agent", "type", "text"]) intentsState[name] = params.get(name) || "";
+    intentsState.cursors = [null];
+  }
   const [page, ...rest] = hash.split("/");
   const current = page || "intents";
   document.querySelectorAll("header.top nav a").forEach((a) => {

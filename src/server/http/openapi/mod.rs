@@ -56,6 +56,8 @@ pub struct Query {
     pub about: &'static str,
     /// Inclusive bounds of an integer parameter; `None` for text.
     pub range: Option<(u64, u64)>,
+    /// The longest text accepted, when bounded.
+    pub max_length: Option<u64>,
 }
 
 impl Query {
@@ -64,6 +66,17 @@ impl Query {
             name,
             about,
             range: None,
+            max_length: None,
+        }
+    }
+
+    /// Text of at most `max_length` characters.
+    pub const fn short_text(name: &'static str, max_length: u64, about: &'static str) -> Query {
+        Query {
+            name,
+            about,
+            range: None,
+            max_length: Some(max_length),
         }
     }
 
@@ -72,13 +85,15 @@ impl Query {
             name,
             about,
             range: Some((min, max)),
+            max_length: None,
         }
     }
 
     fn document(&self) -> Value {
-        let schema = match self.range {
-            Some((min, max)) => json!({"type": "integer", "minimum": min, "maximum": max}),
-            None => json!({"type": "string"}),
+        let schema = match (self.range, self.max_length) {
+            (Some((min, max)), _) => json!({"type": "integer", "minimum": min, "maximum": max}),
+            (None, Some(max)) => json!({"type": "string", "maxLength": max}),
+            (None, None) => json!({"type": "string"}),
         };
         json!({"name": self.name, "in": "query", "required": false, "description": self.about, "schema": schema})
     }
@@ -334,9 +349,20 @@ mod tests {
             .iter()
             .filter_map(|p| p["name"].as_str())
             .collect();
-        assert_eq!(names, ["status", "to_agent", "limit", "cursor"]);
-        assert_eq!(list[2]["schema"]["type"], "integer");
-        assert_eq!(list[2]["schema"]["maximum"], 500);
+        assert_eq!(
+            names,
+            [
+                "status",
+                "to_agent",
+                "intent_type",
+                "text",
+                "limit",
+                "cursor"
+            ]
+        );
+        assert_eq!(list[3]["schema"]["maxLength"], 200);
+        assert_eq!(list[4]["schema"]["type"], "integer");
+        assert_eq!(list[4]["schema"]["maximum"], 500);
     }
 
     /// Every `params.get("x")` / `params.int("x", …)` of a handler is a documented query

@@ -1,6 +1,7 @@
 //! Every served operation, with its query parameters and the Rust types of its request body
 //! and 200 answer (their schemas are derived from those types; see `super`).
 
+use super::super::intent_filter::MAX_FILTER_CHARS;
 use super::{Answer, Query, Route, typed};
 use crate::protocol::EventsResponse;
 use crate::protocol::access::{AddPolicyEntryRequest, PolicyResponse, PutPolicyRequest};
@@ -48,6 +49,19 @@ const WAIT: Query = Query::int(
 const OWNER: Query = Query::text(
     "owner_agent",
     "Act for this agent of the caller's workspace (admins)",
+);
+
+const TO_AGENT: Query = Query::text("to_agent", "Only intents to this address or bare name");
+const INTENT_TYPE: Query = Query::short_text(
+    "intent_type",
+    MAX_FILTER_CHARS,
+    "Only intents of this type; ending in `*`, of a type beginning so (`intent.release.*`)",
+);
+const TEXT: Query = Query::short_text(
+    "text",
+    MAX_FILTER_CHARS,
+    "Only intents whose JSON (ids, type, addresses, payload, result, error) contains this \
+     text; ASCII letters match in either case",
 );
 
 pub const ROUTES: &[Route] = &[
@@ -120,7 +134,9 @@ pub const ROUTES: &[Route] = &[
     Route::key("get", "/v1/intents", "List intents, newest first")
         .query(&[
             STATUSES,
-            Query::text("to_agent", "Only intents to this address or bare name"),
+            TO_AGENT,
+            INTENT_TYPE,
+            TEXT,
             Query::int("limit", 1, 500, "Page size (default 50)"),
             Query::text("cursor", "`next_cursor` of the previous page"),
         ])
@@ -170,6 +186,7 @@ pub const ROUTES: &[Route] = &[
         "/v1/intents/counts",
         "Intents the caller may see, per status",
     )
+    .query(&[TO_AGENT, INTENT_TYPE, TEXT])
     .answer(Answer::Json(typed::<IntentCountsResponse>)),
     Route::key(
         "get",

@@ -16,7 +16,7 @@ use crate::protocol::Status;
 use crate::protocol::access::{Role, Scopes};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
-    ListQuery, OrgRow, WorkspaceRow,
+    ListQuery, OrgRow, TypeFilter, WorkspaceRow,
 };
 use crate::server::store::{StoreError, StoreResult};
 
@@ -201,29 +201,18 @@ impl Readers {
     }
 
     pub async fn list_intents(&self, q: &ListQuery) -> StoreResult<ListPage> {
-        let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
-        let rows = self
-            .query(
-                &format!(
-                    "SELECT {INTENT_COLUMNS} FROM intents \
-                     WHERE (workspace_id = $1 OR to_workspace_id = $1) \
-                     AND (cardinality($2::text[]) = 0 OR status = ANY($2)) \
-                     AND ($3::text IS NULL OR to_agent = $3) \
-                     AND ($4::bigint IS NULL OR id < $4) \
-                     AND ($6::text IS NULL OR sender_sa_id = $6 OR to_agent = $7) \
-                     ORDER BY id DESC LIMIT $5"
-                ),
-                &[
-                    &q.workspace_id,
-                    &statuses,
-                    &q.to_agent,
-                    &q.before,
-                    &i64::from(q.limit),
-                    &q.party.as_ref().map(|p| p.sa_id.as_str()),
-                    &q.party.as_ref().map(|p| p.address.as_str()),
-                ],
-            )
-            .await?;
+        let (filter, texts) = list_filter(q, true);
+        let mut params: Vec<&(dyn ToSql + Sync)> =
+            texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
+        let mut sql = format!("SELECT {INTENT_COLUMNS} FROM intents WHERE {filter}");
+        if let Some(before) = &q.before {
+            params.push(before);
+            sql.push_str(&format!(" AND id < ${}", params.len()));
+        }
+        let limit = i64::from(q.limit);
+        params.push(&limit);
+        sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", params.len()));
+        let rows = self.query(&sql, &params).await?;
         let rows = rows
             .iter()
             .map(|r| intent_row(r).map(|(pos, row)| (pos, row.json)))
@@ -231,20 +220,15 @@ impl Readers {
         Ok(ListPage { rows })
     }
 
+    /// Intents per status; every filter of `q` but its statuses applies.
     pub async fn count_intents(&self, q: &ListQuery) -> StoreResult<Vec<(String, u64)>> {
-        let rows = self
-            .query(
-                "SELECT status, COUNT(*) FROM intents \
-                 WHERE (workspace_id = $1 OR to_workspace_id = $1) \
-                 AND ($2::text IS NULL OR sender_sa_id = $2 OR to_agent = $3) \
-                 GROUP BY status ORDER BY status",
-                &[
-                    &q.workspace_id,
-                    &q.party.as_ref().map(|p| p.sa_id.as_str()),
-                    &q.party.as_ref().map(|p| p.address.as_str()),
-                ],
-            )
-            .await?;
+        let (filter, texts) = list_filter(q, false);
+        let params: Vec<&(dyn ToSql + Sync)> =
+            texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
+        let sql = format!(
+            "SELECT status, COUNT(*) FROM intents WHERE {filter} GROUP BY status ORDER BY status"
+        );
+        let rows = self.query(&sql, &params).await?;
         Ok(rows
             .iter()
             .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1).unsigned_abs()))
@@ -323,4 +307,53 @@ impl Readers {
             keys,
         })
     }
+}
+
+/// The `WHERE` of a list or count (everything but the cursor) and its text arguments
+/// (`$1`…). Statuses come from the enum, so they are inlined; each filter shape is its own
+/// prepared statement.
+fn list_filter(q: &ListQuery, with_statuses: bool) -> (String, Vec<String>) {
+    let mut sql = String::from("(workspace_id = $1 OR to_workspace_id = $1)");
+    let mut args = vec![q.workspace_id.clone()];
+    let arg = |args: &mut Vec<String>, value: &str| {
+        args.push(value.to_string());
+        format!("${}", args.len())
+    };
+    if with_statuses && !q.statuses.is_empty() {
+        let list: Vec<String> = q
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        sql.push_str(&format!(" AND status IN ({})", list.join(",")));
+    }
+    if let Some(to) = &q.to_agent {
+        let n = arg(&mut args, to);
+        sql.push_str(&format!(" AND to_agent = {n}"));
+    }
+    match &q.intent_type {
+        None => {}
+        Some(TypeFilter::Exact(t)) => {
+            let n = arg(&mut args, t);
+            sql.push_str(&format!(" AND (body::json ->> 'intent_type') = {n}"));
+        }
+        Some(TypeFilter::Prefix(t)) => {
+            let n = arg(&mut args, t);
+            sql.push_str(&format!(
+                " AND starts_with(body::json ->> 'intent_type', {n})"
+            ));
+        }
+    }
+    if let Some(text) = &q.text {
+        let n = arg(&mut args, text);
+        sql.push_str(&format!(" AND strpos(lower(body), lower({n})) > 0"));
+    }
+    if let Some(party) = &q.party {
+        let sa = arg(&mut args, &party.sa_id);
+        let address = arg(&mut args, &party.address);
+        sql.push_str(&format!(
+            " AND (sender_sa_id = {sa} OR to_agent = {address})"
+        ));
+    }
+    (sql, args)
 }

@@ -6,7 +6,7 @@ use crate::protocol::Status;
 use crate::protocol::access::{Role, Scopes};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
-    ListQuery, OrgRow, WorkspaceRow,
+    ListQuery, OrgRow, TypeFilter, WorkspaceRow,
 };
 
 pub const KEY_COLUMNS: &str =
@@ -97,27 +97,51 @@ fn status_list(statuses: &[Status]) -> String {
         .join(",")
 }
 
-pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPage> {
-    let mut sql = format!(
-        "SELECT {INTENT_COLUMNS} FROM intents WHERE (workspace_id = ?1 OR to_workspace_id = ?1)"
-    );
+/// The `WHERE` of a list or count (everything but the cursor) and its arguments.
+fn list_filter(q: &ListQuery, with_statuses: bool) -> (String, Vec<SqlValue>) {
+    let mut sql = String::from("(workspace_id = ?1 OR to_workspace_id = ?1)");
     let mut args: Vec<SqlValue> = vec![SqlValue::Text(q.workspace_id.clone())];
-    if !q.statuses.is_empty() {
+    let arg = |args: &mut Vec<SqlValue>, value: &str| {
+        args.push(SqlValue::Text(value.to_string()));
+        format!("?{}", args.len())
+    };
+    if with_statuses && !q.statuses.is_empty() {
         sql.push_str(&format!(" AND status IN ({})", status_list(&q.statuses)));
     }
     if let Some(to) = &q.to_agent {
-        args.push(SqlValue::Text(to.clone()));
-        sql.push_str(&format!(" AND to_agent = ?{}", args.len()));
+        let n = arg(&mut args, to);
+        sql.push_str(&format!(" AND to_agent = {n}"));
+    }
+    match &q.intent_type {
+        None => {}
+        Some(TypeFilter::Exact(t)) => {
+            let n = arg(&mut args, t);
+            sql.push_str(&format!(" AND json_extract(body, '$.intent_type') = {n}"));
+        }
+        Some(TypeFilter::Prefix(t)) => {
+            let n = arg(&mut args, t);
+            sql.push_str(&format!(
+                " AND substr(json_extract(body, '$.intent_type'), 1, length({n})) = {n}"
+            ));
+        }
+    }
+    if let Some(text) = &q.text {
+        let n = arg(&mut args, text);
+        sql.push_str(&format!(" AND instr(lower(body), lower({n})) > 0"));
     }
     if let Some(party) = &q.party {
-        args.push(SqlValue::Text(party.sa_id.clone()));
-        args.push(SqlValue::Text(party.address.clone()));
+        let sa = arg(&mut args, &party.sa_id);
+        let address = arg(&mut args, &party.address);
         sql.push_str(&format!(
-            " AND (sender_sa_id = ?{} OR to_agent = ?{})",
-            args.len() - 1,
-            args.len()
+            " AND (sender_sa_id = {sa} OR to_agent = {address})"
         ));
     }
+    (sql, args)
+}
+
+pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPage> {
+    let (filter, mut args) = list_filter(q, true);
+    let mut sql = format!("SELECT {INTENT_COLUMNS} FROM intents WHERE {filter}");
     if let Some(before) = q.before {
         args.push(SqlValue::Integer(before));
         sql.push_str(&format!(" AND id < ?{}", args.len()));
@@ -132,17 +156,12 @@ pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPa
     Ok(ListPage { rows })
 }
 
+/// Intents per status; every filter of `q` but its statuses applies.
 pub fn count_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<Vec<(String, u64)>> {
-    let mut sql = String::from(
-        "SELECT status, COUNT(*) FROM intents WHERE (workspace_id = ?1 OR to_workspace_id = ?1)",
+    let (filter, args) = list_filter(q, false);
+    let sql = format!(
+        "SELECT status, COUNT(*) FROM intents WHERE {filter} GROUP BY status ORDER BY status"
     );
-    let mut args: Vec<SqlValue> = vec![SqlValue::Text(q.workspace_id.clone())];
-    if let Some(party) = &q.party {
-        args.push(SqlValue::Text(party.sa_id.clone()));
-        args.push(SqlValue::Text(party.address.clone()));
-        sql.push_str(" AND (sender_sa_id = ?2 OR to_agent = ?3)");
-    }
-    sql.push_str(" GROUP BY status ORDER BY status");
     let mut stmt = conn.prepare_cached(&sql)?;
     stmt.query_map(params_from_iter(args), |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.unsigned_abs()))
