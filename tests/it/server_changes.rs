@@ -120,25 +120,25 @@ async fn lists_and_counts_filter_by_type_and_text_in_the_store() {
     };
     assert_eq!(
         ids(&list("intent_type=intent.release.v1").await),
-        [a.clone()]
+        [a.as_str()]
     );
     assert_eq!(
         ids(&list("intent_type=intent.release.*").await),
-        [b.clone(), a.clone()]
+        [b.as_str(), a.as_str()]
     );
-    assert_eq!(ids(&list("text=ship%201.2").await), [a.clone()]);
-    assert_eq!(ids(&list("text=acme&to_agent=eve").await), [c.clone()]);
+    assert_eq!(ids(&list("text=ship%201.2").await), [a.as_str()]);
+    assert_eq!(ids(&list("text=acme&to_agent=eve").await), [c.as_str()]);
     assert!(ids(&list("text=acme&to_agent=bob").await).is_empty());
     assert!(ids(&list("text=acme&status=COMPLETED").await).is_empty());
     // Paging keeps the filter: one per page, then the next.
     let first = list("intent_type=intent.release.*&limit=1").await;
-    assert_eq!(ids(&first), [b.clone()]);
+    assert_eq!(ids(&first), [b.as_str()]);
     let cursor = first.body["next_cursor"].as_str().unwrap().to_string();
     let second = list(&format!(
         "intent_type=intent.release.*&limit=1&cursor={cursor}"
     ))
     .await;
-    assert_eq!(ids(&second), [a.clone()]);
+    assert_eq!(ids(&second), [a.as_str()]);
     assert!(second.body.get("next_cursor").is_none(), "{}", second.text);
     // Counts take the same filters.
     let counts = server
