@@ -432,8 +432,9 @@ async fn retry_sends_a_new_intent(browser: &Browser, server: &TestServer, admin:
     browser.go(&format!("{base}/ui/#/intents/{id}")).await;
     browser
         .wait_for(
-            "the cancel button",
-            "return document.querySelector('#view .actions button.danger')",
+            "the cancel button and the timeline",
+            "return document.querySelector('#view .actions button.danger') \
+             && document.querySelectorAll('ol.timeline li').length >= 2",
         )
         .await;
     browser.click("#view .actions button.danger").await;

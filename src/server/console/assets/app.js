@@ -372,9 +372,15 @@ async function intentPage(id) {
     renderActions();
   }
 
+  // The buttons are made again only when the actions the status allows change, so a
+  // button is never swapped under the pointer by a timeline update.
   function renderActions() {
-    const buttons = [];
     const terminal = TERMINAL.includes(intent.status);
+    const allowed = [!terminal && "cancel", intent.status === "WAITING" && "resume",
+      ["FAILED", "TIMED_OUT", "CANCELED"].includes(intent.status) && "retry"].filter(Boolean).join(",");
+    if (actions.dataset.allowed === allowed) return;
+    actions.dataset.allowed = allowed;
+    const buttons = [];
     if (!terminal) {
       buttons.push(el("button", { type: "button", class: "danger", text: "Cancel", onclick: () =>
         act("cancel", () => api("POST", `/v1/intents/${encodeURIComponent(id)}/cancel`,
