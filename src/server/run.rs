@@ -19,6 +19,7 @@ pub async fn run(
 ) -> Result<(), String> {
     tokio::spawn(purge_idempotency_records(app.clone()));
     tokio::spawn(reload_directory(app.clone()));
+    tokio::spawn(announce_listeners(app.clone()));
     // Timers resume from their rows: whatever fell due while the server was down fires now.
     let push_client = reqwest::Client::builder()
         .no_proxy()
@@ -78,6 +79,22 @@ pub async fn run(
 async fn stopping(app: &App) {
     let mut stop = app.shutdown.subscribe();
     let _ = stop.wait_for(|stopping| *stopping).await;
+}
+
+/// Once a second, tells the change streams which addresses' listeners changed (the
+/// console's Agents page follows them; see `engine/listeners.rs`).
+async fn announce_listeners(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = stopping(&app) => return,
+        }
+        for address in app.engine.listeners.sweep(std::time::Instant::now()) {
+            app.hub.listeners_changed(&address);
+        }
+    }
 }
 
 /// Reloads tenants, keys and agent settings when another node changed them (PostgreSQL):

@@ -3,7 +3,7 @@
 //! whole story, as a person would use it: sign in with a key; an intent sent from the CLI
 //! appears without a reload and its timeline reaches COMPLETED live; type and text filters
 //! run in the gateway and the filtered list stays live; Retry sends a new intent and links
-//! it; a human task approved from Tasks completes its workflow; an invalid bundle shows its
+//! it; Agents shows a listener come and go without a reload; a human task approved from Tasks completes its workflow; an invalid bundle shows its
 //! error at its path; another workspace's intent is not visible; sign-out ends the session.
 //! Each page is saved at 1280×800 to `target/ui-screens/`.
 
@@ -165,15 +165,43 @@ async fn the_console_in_a_real_browser() {
     filters_run_in_the_gateway(&browser, &server, &admin, &bob.address).await;
     retry_sends_a_new_intent(&browser, &server, &admin, &bob.address).await;
 
-    // Agents.
+    // Agents: a listener's arrival and departure show without a reload.
+    let dave = server.provision_agent(&admin, "dave").await;
     browser.go(&format!("{base}/ui/#/agents")).await;
     browser
         .wait_for(
-            "bob in the agents table",
-            "return document.querySelector('tbody') && document.querySelector('tbody').textContent.includes('agent://local/default/bob')",
+            "bob in the agents table, live",
+            "return document.querySelector('tbody') && document.querySelector('tbody').textContent.includes('agent://local/default/bob') \
+             && document.querySelector('.live').dataset.live === 'yes'",
+        )
+        .await;
+    let daves = format!("tr[data-agent=\"{}\"] td[data-listeners]", dave.address);
+    let listening = server
+        .http
+        .get(server.endpoint("/v1/agents/dave/intents/stream?wait_seconds=5"))
+        .header("x-api-key", &dave.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listening.status(), 200);
+    browser
+        .wait_for(
+            "dave's listener, connected",
+            &format!("return document.querySelector('{daves}[data-connected=\"1\"]')"),
         )
         .await;
     browser.screenshot("agents").await;
+    drop(listening);
+    browser
+        .wait_for(
+            "dave's listener gone idle",
+            &format!(
+                "const td = document.querySelector('{daves}'); \
+                 return td.dataset.connected === '0' && td.dataset.listeners === '1' \
+                 && td.textContent.includes('1 idle')"
+            ),
+        )
+        .await;
 
     // Tasks: the form is checked before it is sent; approval completes the workflow.
     let applied = server

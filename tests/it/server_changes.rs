@@ -1,10 +1,11 @@
 //! The workspace change feed behind the console's live lists: `GET /v1/intents/counts`
 //! and `GET /v1/intents/changes/stream` show only what the caller may see; the list and
-//! the counts filter by status, receiver, type and text in the store.
+//! the counts filter by status, receiver, type and text in the store; listeners coming and
+//! going reach the streams of keys that may list the workspace's agents.
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::{TestServer, sse};
 
@@ -160,4 +161,72 @@ async fn lists_and_counts_filter_by_type_and_text_in_the_store() {
         .get("/v1/intents/counts?text=%00", &admin)
         .await
         .expect_error(422, "schema_invalid");
+}
+
+/// A key of `admin`'s workspace with only these scopes.
+async fn scoped_key(server: &TestServer, admin: &str, name: &str, scopes: Value) -> String {
+    let r = server
+        .post(
+            "/v1/service-accounts",
+            admin,
+            &json!({ "name": name, "role": "agent" }),
+        )
+        .await;
+    r.expect_ok();
+    let sa_id = r.body["service_account"]["service_account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let k = server
+        .post(
+            &format!("/v1/service-accounts/{sa_id}/keys"),
+            admin,
+            &json!({ "scopes": scopes }),
+        )
+        .await;
+    k.expect_ok();
+    k.body["key"]["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn listeners_coming_and_going_reach_streams_that_may_list_agents() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let dave = server.provision_agent(&admin, "dave").await;
+    let reader = scoped_key(&server, &admin, "reader", json!(["intents:read"])).await;
+    let other = server.create_workspace(&admin, "other").await;
+    let path = "/v1/intents/changes/stream?wait_seconds=5";
+    let (admin_stream, admin_at) = sse::open(&server, path, &admin, &[]).await;
+    let (reader_stream, reader_at) = sse::open(&server, path, &reader, &[]).await;
+    let (other_stream, other_at) = sse::open(&server, path, &other.admin_key, &[]).await;
+
+    // Dave listens for one response of a second, then goes away.
+    let listening = server
+        .http
+        .get(server.endpoint("/v1/agents/dave/intents/stream?wait_seconds=1"))
+        .header("x-api-key", &dave.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listening.status(), 200);
+    let _ = listening.text().await;
+
+    let limit = Duration::from_secs(20);
+    let seen = sse::read_all(admin_stream, admin_at, limit).await;
+    let agents: Vec<Value> = seen
+        .frames()
+        .into_iter()
+        .filter(|f| f.event.as_deref() == Some("agent.changed"))
+        .map(|f| f.json())
+        .collect();
+    // One when it came, one when it stopped being connected.
+    assert!(agents.len() >= 2, "{}", seen.raw);
+    assert!(
+        agents.iter().all(|a| a["address"] == json!(dave.address)),
+        "{agents:?}"
+    );
+    for (stream, at) in [(reader_stream, reader_at), (other_stream, other_at)] {
+        let seen = sse::read_all(stream, at, limit).await;
+        assert!(!seen.raw.contains("agent.changed"), "{}", seen.raw);
+    }
 }

@@ -139,6 +139,12 @@ impl Hub {
         }
     }
 
+    /// Listeners of `address` came, went or (dis)connected (`Listeners::sweep`): the address
+    /// goes down the change channel as it is (an intent id never starts with `agent://`).
+    pub fn listeners_changed(&self, address: &str) {
+        self.changed(address);
+    }
+
     pub fn publish_notices(&self, notices: &[Notice]) {
         for notice in notices {
             match notice {

@@ -4,6 +4,11 @@
 //! while a response is open or for [`GRACE`] after the last one: long enough to reconnect.
 //! `GET /v1/agents…` shows them (count, since, last seen, stream or poll). In-memory and per
 //! node: a listener on another node of a shared database is not seen here.
+//!
+//! [`Listeners::sweep`], run every second by the server (`run.rs`), names the addresses
+//! whose listeners changed — one appeared, expired, or connected or stopped being connected
+//! (no open response for [`RECONNECT`]) — for the workspace change streams (`agent.changed`,
+//! which the console's Agents page follows).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,12 +20,18 @@ use crate::protocol::account::ListenerView;
 /// How long a listener without an open response still counts as live.
 pub const GRACE: Duration = Duration::from_secs(30);
 
+/// How long a listener may be without an open response and still be announced as
+/// connected: a stream reconnects at once, and its announcements should not flicker.
+pub const RECONNECT: Duration = Duration::from_secs(2);
+
 struct Listener {
     since: Timestamp,
     last_seen: Timestamp,
     seen_at: Instant,
     open: u32,
     polling: bool,
+    /// The connected state [`Listeners::sweep`] last announced (`None`: not yet).
+    announced: Option<bool>,
 }
 
 #[derive(Default)]
@@ -68,6 +79,7 @@ impl Listeners {
             seen_at: Instant::now(),
             open: 0,
             polling,
+            announced: None,
         });
         l.open += 1;
         l.last_seen = now;
@@ -101,6 +113,32 @@ impl Listeners {
             .collect();
         live.sort_by_key(|l| l.since.unix_ms());
         live
+    }
+
+    /// The addresses whose listeners changed since the last sweep (each once, sorted): a
+    /// listener appeared, expired (dropped here), or its connected state flipped, where
+    /// connected means an open response now or within [`RECONNECT`].
+    pub fn sweep(&self, now: Instant) -> Vec<String> {
+        let mut map = self.lock();
+        let mut changed = Vec::new();
+        map.retain(|address, listeners| {
+            let before = listeners.len();
+            listeners.retain(|_, l| l.open > 0 || now.saturating_duration_since(l.seen_at) < GRACE);
+            let mut moved = listeners.len() != before;
+            for l in listeners.values_mut() {
+                let connected = l.open > 0 || now.saturating_duration_since(l.seen_at) < RECONNECT;
+                if l.announced != Some(connected) {
+                    l.announced = Some(connected);
+                    moved = true;
+                }
+            }
+            if moved {
+                changed.push(address.clone());
+            }
+            !listeners.is_empty()
+        });
+        changed.sort();
+        changed
     }
 
     /// Addresses under `prefix` (`agent://org/ws/`) with a live listener.
@@ -140,5 +178,33 @@ mod tests {
         assert!(live.iter().all(|l| !l.connected));
         assert_eq!(listeners.addresses_under("agent://o/w/"), [a]);
         assert!(listeners.of("agent://o/w/none").is_empty());
+    }
+
+    #[test]
+    fn sweeps_announce_arrivals_disconnects_and_expiry_once() {
+        let listeners = Arc::new(Listeners::default());
+        let (a, b) = ("agent://o/w/a", "agent://o/w/b");
+        let now = Instant::now();
+        assert!(listeners.sweep(now).is_empty());
+        let first = listeners.open(a, "k1", false);
+        let other = listeners.open(b, "k1", false);
+        assert_eq!(listeners.sweep(now), [a, b]);
+        assert!(listeners.sweep(now).is_empty(), "nothing new");
+        // A stream between two responses is still connected; past RECONNECT it is not.
+        drop(first);
+        let _again = listeners.open(b, "k2", true);
+        let later = Instant::now();
+        assert_eq!(listeners.sweep(later), [b], "b's second listener");
+        let after = later + RECONNECT + Duration::from_millis(10);
+        assert_eq!(listeners.sweep(after), [a]);
+        assert_eq!(listeners.of(a).len(), 1, "still live within the grace");
+        assert!(listeners.sweep(after).is_empty());
+        // Past the grace it expires, once; b's open responses keep b.
+        let expired = after + GRACE;
+        assert_eq!(listeners.sweep(expired), [a]);
+        assert!(listeners.of(a).is_empty());
+        assert!(listeners.sweep(expired).is_empty());
+        assert_eq!(listeners.of(b).len(), 2);
+        drop(other);
     }
 }

@@ -4,7 +4,9 @@
 //! - `GET /v1/intents/counts`: how many intents the caller may see, per status.
 //! - `GET /v1/intents/changes/stream`: SSE; an `intent.changed` frame (the intent as `GET
 //!   /v1/intents/{id}` shows it) each time one the caller may see is created or changes,
-//!   `resync` when some may have been missed (read the list again), heartbeats, and
+//!   `resync` when some may have been missed (read the list again), `agent.changed`
+//!   (`{"address"}`) when a listener of an agent of the caller's workspace appeared, expired,
+//!   connected or disconnected (only for a key with `agents:read`), heartbeats, and
 //!   `stream.timeout` after `wait_seconds` (default 15, at most 60) without a change.
 //!
 //! The stream follows the hub's change channel (`engine::hub`), which carries the ids of
@@ -89,6 +91,7 @@ async fn follow_changes(
         let frame = tokio::select! {
             change = changes.recv() => match change {
                 Ok(id) if &*id == RESYNC => Some(encode_frame(None, "resync", "{}")),
+                Ok(address) if address.starts_with("agent://") => agent_frame(&caller, &address),
                 Ok(id) => changed_frame(&app, &caller, &id).await,
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     Some(encode_frame(None, "resync", "{}"))
@@ -115,6 +118,20 @@ async fn follow_changes(
             }
         }
     }
+}
+
+/// The `agent.changed` frame of an address whose listeners changed, when the caller may
+/// list the agents of its workspace (as `GET /v1/agents` would show it).
+fn agent_frame(caller: &Caller, address: &str) -> Option<String> {
+    let one = caller.address_in_workspace("x");
+    let own = one.strip_suffix('x').unwrap_or(&one);
+    (address.starts_with(own) && access::require(caller, Scope::AgentsRead).is_ok()).then(|| {
+        encode_frame(
+            None,
+            "agent.changed",
+            &serde_json::json!({ "address": address }).to_string(),
+        )
+    })
 }
 
 /// The `intent.changed` frame of `id`, when the caller may see it.

@@ -160,8 +160,9 @@ async function follow(path, onFrame, until) {
 // The workspace's change stream: calls onChange(intent) for each intent the session may
 // see that was created or changed; onResync() when changes may have been missed (the
 // stream fell behind, or reconnected: what changed in between was not sent). onLive(true)
-// once the stream is open, onLive(false) while it is being reopened.
-function watchChanges(onChange, onResync, onLive) {
+// once the stream is open, onLive(false) while it is being reopened. onAgent(address) when
+// listeners of an agent of the workspace came, went, connected or disconnected.
+function watchChanges(onChange, onResync, onLive, onAgent) {
   let opened = 0;
   follow(() => {
     if (onLive) onLive(false);
@@ -171,6 +172,8 @@ function watchChanges(onChange, onResync, onLive) {
       try { onChange(JSON.parse(frame.data)); } catch (_) { /* a frame we cannot read */ }
     } else if (frame.event === "resync") {
       onResync();
+    } else if (frame.event === "agent.changed") {
+      if (onAgent) onAgent();
     } else if (frame.event === "ready") {
       if (onLive) onLive(true);
       if (opened++ > 0) onResync();
@@ -474,10 +477,21 @@ async function intentPage(id) {
 
 // ---- Agents -------------------------------------------------------------------------
 
+// Listeners: "connected" ones have a response open now; "idle" ones had one within the
+// gateway's grace (30 s), as a reconnecting stream or a poller between polls.
+function listenersCell(listeners) {
+  const connected = listeners.filter((l) => l.connected !== false).length;
+  const idle = listeners.length - connected;
+  return el("td", { "data-listeners": String(listeners.length), "data-connected": String(connected),
+    title: "connected: a response open now; idle: none open, last seen within 30 s" },
+  String(connected) + " connected" + (idle ? `, ${idle} idle` : ""));
+}
+
 async function agentsPage() {
   const tbody = el("tbody");
   const problems = el("div");
-  show(el("h1", { text: "Agents" }), problems,
+  const live = el("span", { class: "live", role: "status", text: "connecting…" });
+  show(el("h1", {}, "Agents ", live), problems,
     el("table", { "aria-label": "Agents" },
       el("thead", {}, el("tr", {},
         ["Address", "Delivery", "Listeners", "Since", "Last seen", "Pending", "Failed"].map((h) =>
@@ -501,14 +515,14 @@ async function agentsPage() {
       const agents = data.agents || [];
       const failed = await Promise.all(agents.map((a) => failedFor(a.address)));
       tbody.replaceChildren(...agents.map((a, i) => {
-        const listeners = (a.listeners || []).filter((l) => l.connected !== false);
+        const listeners = a.listeners || [];
         const first = listeners.map((l) => l.since).sort()[0];
         const last = listeners.map((l) => l.last_seen).sort().slice(-1)[0];
-        return el("tr", {},
+        return el("tr", { "data-agent": a.address },
           el("td", {}, el("a", { href: "#/intents?agent=" + encodeURIComponent(a.address),
             text: a.address })),
           el("td", { text: a.delivery_mode || "stream" }),
-          el("td", { text: String(listeners.length) }),
+          listenersCell(listeners),
           el("td", { text: when(first) }),
           el("td", { text: when(last) }),
           el("td", { text: String(a.pending || 0) }),
@@ -521,7 +535,11 @@ async function agentsPage() {
       problems.replaceChildren(problem(error));
     }
   }
-  watchChanges(debounce(load, 300), load);
+  const reload = debounce(load, 300);
+  watchChanges(reload, load, (on) => {
+    live.textContent = on ? "● live" : "connecting…";
+    live.dataset.live = on ? "yes" : "no";
+  }, reload);
   await load();
 }
 

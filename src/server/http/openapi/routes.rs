@@ -191,7 +191,7 @@ pub const ROUTES: &[Route] = &[
     Route::key(
         "get",
         "/v1/intents/changes/stream",
-        "SSE stream of changed intents the caller may see",
+        "SSE stream of changed intents the caller may see (and of agents' listeners)",
     )
     .query(&[WAIT])
     .answer(Answer::Events),
