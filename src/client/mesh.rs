@@ -4,8 +4,8 @@ use serde_json::{Map, Value};
 
 use super::{Client, ClientResult, segment};
 use crate::protocol::mesh::{
-    HeartbeatRequest, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse,
-    MeshEventsResponse, MeshSwitchRequest,
+    HeartbeatRequest, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse,
+    MeshSwitchRequest,
 };
 
 impl Client {

@@ -52,6 +52,7 @@ impl Role {
                 Scope::Deliveries,
                 Scope::Tasks,
                 Scope::Inbox,
+                Scope::Webhooks,
             ]),
         }
     }
@@ -92,10 +93,12 @@ pub enum Scope {
     Tasks,
     /// Read inbox threads.
     Inbox,
+    /// Subscribe to, raise and replay webhook events of the agents the key acts for.
+    Webhooks,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 8] = [
         Scope::IntentsRead,
         Scope::IntentsWrite,
         Scope::AgentsRead,
@@ -103,6 +106,7 @@ impl Scope {
         Scope::Deliveries,
         Scope::Tasks,
         Scope::Inbox,
+        Scope::Webhooks,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +118,7 @@ impl Scope {
             Scope::Deliveries => "deliveries",
             Scope::Tasks => "tasks",
             Scope::Inbox => "inbox",
+            Scope::Webhooks => "webhooks",
         }
     }
 

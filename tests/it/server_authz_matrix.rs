@@ -317,8 +317,45 @@ const ROWS: &[Row] = &[
         "/v1/approvals/{approval_id}/decision",
         [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
     ),
+    // Alpha's webhooks (`owner_agent` names it): alpha or its admin; a subscription or an
+    // event of alpha's is not shown to exist to anyone else.
+    (
+        "post",
+        "/v1/webhooks/subscriptions",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/webhooks/subscriptions",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    (
+        "delete",
+        "/v1/webhooks/subscriptions/{subscription_id}",
+        [
+            Ok,
+            NO_SUBSCRIPTION,
+            Ok,
+            NO_SUBSCRIPTION,
+            NO_SUBSCRIPTION,
+            GONE,
+            NO_KEY,
+        ],
+    ),
+    (
+        "post",
+        "/v1/webhooks/events",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/webhooks/events/{event_id}/replay",
+        [Ok, NO_EVENT, Ok, NO_EVENT, NO_EVENT, GONE, NO_KEY],
+    ),
 ];
 
+const NO_SUBSCRIPTION: Cell = No(404, "subscription_not_found");
+const NO_EVENT: Cell = No(404, "event_not_found");
 const WRONG_CODE: Cell = No(404, "login_not_found");
 const BAD_REFRESH: Cell = No(401, "invalid_refresh_token");
 const NO_THREAD: Cell = No(404, "thread_not_found");
@@ -565,8 +602,54 @@ impl World {
                 format!("/v1/approvals/{}/decision", uuid::Uuid::new_v4()),
                 Some(json!({"decision": "approve"})),
             ),
+            ("post" | "get", "/v1/webhooks/subscriptions") => (
+                format!("{route}?owner_agent={alpha}"),
+                (method == "post").then(|| self.subscription(cell)),
+            ),
+            ("delete", "/v1/webhooks/subscriptions/{subscription_id}") => {
+                let r = self
+                    .server
+                    .post(
+                        "/v1/webhooks/subscriptions",
+                        &self.alpha.key,
+                        &self.subscription(cell),
+                    )
+                    .await;
+                r.expect_ok();
+                let id = crate::common::str_field(&r.body["subscription"], "subscription_id");
+                (format!("/v1/webhooks/subscriptions/{id}"), None)
+            }
+            ("post", "/v1/webhooks/events") => (
+                format!("{route}?owner_agent={alpha}"),
+                Some(self.webhook_event()),
+            ),
+            ("post", "/v1/webhooks/events/{event_id}/replay") => {
+                let r = self
+                    .server
+                    .post(
+                        "/v1/webhooks/events",
+                        &self.alpha.key,
+                        &self.webhook_event(),
+                    )
+                    .await;
+                r.expect_ok();
+                let id = crate::common::str_field(&r.body, "event_id");
+                (format!("/v1/webhooks/events/{id}/replay"), None)
+            }
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }
+    }
+
+    /// A subscription body (a callback nobody serves; nothing here waits for delivery).
+    fn subscription(&self, cell: usize) -> Value {
+        json!({
+            "callback_url": format!("http://127.0.0.1:9/matrix{cell}"),
+            "event_types": ["inbox.thread_created"],
+        })
+    }
+
+    fn webhook_event(&self) -> Value {
+        json!({"event_type": "inbox.thread_created", "source": "matrix", "payload": {"n": 1}})
     }
 
     /// A one-step workflow for alpha, named by its full address, its settings unchanged.

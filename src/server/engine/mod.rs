@@ -2,7 +2,7 @@
 //! (API key checks), the lifecycle rules (pure functions) and the notification hub.
 //! `reactor` is the hook run inside every write (timers, workflow advance, inbox);
 //! `inbox` says what each owner action does to a thread; `timers` holds every timer kind and what firing it does; `workflow` walks scenario
-//! steps; `scheduler` claims due timer rows; `push` is HTTP delivery. A decision that
+//! steps; `scheduler` claims due timer rows; `push` is HTTP delivery; `webhooks` fans events out to subscribers. A decision that
 //! says no returns a `refusal::Refusal`; the HTTP status is chosen in http/.
 
 pub mod access;
@@ -19,4 +19,5 @@ pub mod refusal;
 pub mod scheduler;
 pub mod task_check;
 pub mod timers;
+pub mod webhooks;
 pub mod workflow;

@@ -133,6 +133,23 @@ impl Engine {
         sealed
     }
 
+    /// A secret sealed for the row named `owner` (a webhook subscription's id); as given
+    /// when no sealer is set (unit tests).
+    pub fn seal_secret(&self, owner: &str, plain: &str) -> String {
+        match self.sealer.get() {
+            Some(sealer) if !Sealer::is_sealed(plain) => sealer.seal(owner, plain),
+            _ => plain.to_string(),
+        }
+    }
+
+    /// The plaintext of a secret stored for the row named `owner`.
+    pub fn open_secret(&self, owner: &str, stored: &str) -> Result<String, String> {
+        match self.sealer.get() {
+            Some(sealer) => sealer.open(owner, stored),
+            None => Ok(stored.to_string()),
+        }
+    }
+
     /// A stored row with its push secret opened.
     pub fn opened_row(&self, mut row: AgentDeliveryRow) -> Result<AgentDeliveryRow, String> {
         if let (Some(sealer), Some(secret)) = (self.sealer.get(), &row.secret) {
@@ -256,7 +273,20 @@ impl Engine {
             change_seq: 0,
             body: thread.to_string(),
         })?;
-        Ok(())
+        // The owner's webhook subscribers hear of it (the intent's lifecycle ended).
+        super::webhooks::notify(
+            self,
+            tx,
+            workspace_id,
+            reply_to,
+            crate::protocol::webhook::INBOX_THREAD_CREATED,
+            json!({
+                "thread_id": intent.intent_id,
+                "intent_id": intent.intent_id,
+                "intent_status": intent.status,
+                "thread": thread,
+            }),
+        )
     }
 }
 

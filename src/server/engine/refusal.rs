@@ -49,6 +49,12 @@ pub enum Refusal {
     ApprovalNotFound { approval_id: String },
     #[error("approval {approval_id} was already decided")]
     ApprovalDecided { approval_id: String },
+    /// No webhook subscription of that id the caller may use: as if it did not exist.
+    #[error("no webhook subscription {subscription_id}")]
+    SubscriptionNotFound { subscription_id: String },
+    /// No webhook event of that id the caller may use: as if it did not exist.
+    #[error("no webhook event {event_id}")]
+    WebhookEventNotFound { event_id: String },
     /// A task's answer does not match its `form_schema`: each `{path, message}`.
     #[error(
         "task_result does not match the task's form_schema: {}",

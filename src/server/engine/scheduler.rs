@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
-use super::push;
 use super::reactor::Engine;
+use super::timers::AfterCommit;
 use super::timers::{self, millis};
+use super::{push, webhooks};
 use crate::server::store::Store;
 
 /// Timers claimed per transaction.
@@ -102,7 +103,15 @@ impl Scheduler {
             match claimed {
                 Ok((pushes, claimed)) => {
                     for job in pushes {
-                        tokio::spawn(push::run(store.clone(), engine.clone(), http.clone(), job));
+                        let (store, engine, http) = (store.clone(), engine.clone(), http.clone());
+                        match job {
+                            AfterCommit::Push(job) => {
+                                tokio::spawn(push::run(store, engine, http, job));
+                            }
+                            AfterCommit::Webhook(job) => {
+                                tokio::spawn(webhooks::run(store, engine, job));
+                            }
+                        }
                     }
                     if claimed == 0 {
                         // Due, but another node holds them (PostgreSQL, SKIP LOCKED): it

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::lifecycle::{blank_event, push};
 use super::reactor::{Engine, ORCHESTRATOR};
+use super::webhooks::{self, WebhookJob};
 use super::workflow;
 use crate::protocol::event::kind;
 use crate::protocol::{DeliveryMode, Intent, Status, Timestamp};
@@ -27,6 +28,9 @@ pub mod kind_name {
     pub const STEP_DEADLINE: &str = "step_deadline";
     pub const REMINDER: &str = "reminder";
     pub const REDELIVER: &str = "redeliver";
+    /// A webhook delivery's next attempt; the row's key is `<event_id>/<subscription_id>`,
+    /// not an intent id (`engine::webhooks`).
+    pub const WEBHOOK: &str = "webhook";
 }
 
 /// A timer of one intent; at most one of each kind per intent (re-arming replaces it).
@@ -49,6 +53,9 @@ pub enum Timer {
     /// The answer lease of a DELIVERED intent ended with no answer from its handler:
     /// deliver it again.
     Redeliver,
+    /// Attempt `attempt` (0-based) of a webhook delivery is due, or the lease of one in
+    /// flight ended without an outcome (crash): try it.
+    Webhook { attempt: u32 },
 }
 
 /// The `data` column: what each kind carries. Missing fields read as absent, so rows
@@ -74,6 +81,7 @@ impl Timer {
             Timer::StepDeadline { .. } => kind_name::STEP_DEADLINE,
             Timer::Reminder { .. } => kind_name::REMINDER,
             Timer::Redeliver => kind_name::REDELIVER,
+            Timer::Webhook { .. } => kind_name::WEBHOOK,
         }
     }
 
@@ -81,7 +89,7 @@ impl Timer {
     pub fn row(self, intent_id: &str, due_ms: i64) -> TimerRow {
         let data = match self {
             Timer::Deadline | Timer::Redeliver => None,
-            Timer::DeliveryAttempt { attempt } => Some(Data {
+            Timer::DeliveryAttempt { attempt } | Timer::Webhook { attempt } => Some(Data {
                 attempt: Some(attempt),
                 ..Data::default()
             }),
@@ -126,6 +134,9 @@ impl Timer {
                 count: data.count.unwrap_or(0),
             },
             kind_name::REDELIVER => Timer::Redeliver,
+            kind_name::WEBHOOK => Timer::Webhook {
+                attempt: data.attempt.unwrap_or(0),
+            },
             _ => return None,
         })
     }
@@ -145,17 +156,27 @@ pub struct PushJob {
     pub redelivery: bool,
 }
 
-/// Applies one due timer (already removed from the table). Returns a push to run after
+/// Work a fired timer asks for, run after its transaction commits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AfterCommit {
+    Push(PushJob),
+    Webhook(WebhookJob),
+}
+
+/// Applies one due timer (already removed from the table). Returns the POST to run after
 /// the commit. A row this release cannot read is dropped with a warning.
-pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Option<PushJob>> {
+pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Option<AfterCommit>> {
     let Some(timer) = Timer::decode(row) else {
         tracing::warn!(kind = row.kind, data = row.data, "unreadable timer dropped");
         return Ok(None);
     };
     let id = row.intent_id.as_str();
+    let push = |job: Option<PushJob>| job.map(AfterCommit::Push);
     match timer {
         Timer::Deadline => deadline_passed(engine, tx, id).map(|()| None),
-        Timer::DeliveryAttempt { attempt } => delivery_window_passed(engine, tx, id, attempt),
+        Timer::DeliveryAttempt { attempt } => {
+            delivery_window_passed(engine, tx, id, attempt).map(push)
+        }
         Timer::Retry { step } => workflow::retry_step(engine, tx, id, step).map(|()| None),
         Timer::Delay { step } => workflow::delay_ended(engine, tx, id, step).map(|()| None),
         Timer::StepDeadline { step } => {
@@ -164,7 +185,10 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Opt
         Timer::Reminder { step, count } => {
             workflow::remind(engine, tx, id, step, count).map(|()| None)
         }
-        Timer::Redeliver => redeliver(engine, tx, id),
+        Timer::Redeliver => redeliver(engine, tx, id).map(push),
+        Timer::Webhook { attempt } => {
+            webhooks::attempt_due(engine, tx, id, attempt).map(|j| j.map(AfterCommit::Webhook))
+        }
     }
 }
 
@@ -388,6 +412,7 @@ mod tests {
             Timer::StepDeadline { step: 0 },
             Timer::Reminder { step: 4, count: 2 },
             Timer::Redeliver,
+            Timer::Webhook { attempt: 1 },
         ] {
             assert_eq!(Timer::decode(&timer.row("i", 5)), Some(timer));
         }

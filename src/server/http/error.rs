@@ -155,6 +155,10 @@ impl From<Refusal> for ApiError {
             .with_details(json!({ "field": "task_result", "errors": errors })),
             Refusal::ThreadNotFound { .. } => Self::not_found("thread_not_found", message),
             Refusal::ThreadDone { .. } => Self::conflict("thread_done", message),
+            Refusal::SubscriptionNotFound { .. } => {
+                Self::not_found("subscription_not_found", message)
+            }
+            Refusal::WebhookEventNotFound { .. } => Self::not_found("event_not_found", message),
             Refusal::ApprovalNotFound { .. } => Self::not_found("approval_not_found", message),
             Refusal::ApprovalDecided { .. } => Self::conflict("approval_decided", message),
         }

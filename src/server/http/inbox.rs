@@ -14,10 +14,11 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, Params, idempotency_key, json_ok};
 use super::{AppState, owner};
 use crate::protocol::access::Scope;
-use crate::server::engine::access;
+use crate::protocol::webhook;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::inbox::{self, Action, DeleteMode};
 use crate::server::engine::refusal::Refusal;
+use crate::server::engine::{access, webhooks};
 use crate::server::store::{IdempotencyKey, InboxQuery, StoreError, ThreadRow};
 
 pub fn routes() -> Router<AppState> {
@@ -186,6 +187,7 @@ async fn act(
         body_hash: action_hash(&action),
     });
     let now = app.engine.now();
+    let engine = app.engine.clone();
     let response = app
         .store
         .run(move |tx| {
@@ -194,6 +196,10 @@ async fn act(
             {
                 return Ok(response);
             }
+            let mut event = match &action {
+                Action::Reply { .. } => webhook::INBOX_REPLY_RECEIVED,
+                _ => webhook::INBOX_THREAD_UPDATED,
+            };
             let (thread, owner) = match tx.thread(&thread_id)? {
                 Some(row) if sees(&caller, named.as_deref(), &row) => {
                     let thread = serde_json::from_str(&row.body)
@@ -203,6 +209,7 @@ async fn act(
                 // A reply may start a thread (spec §10.6); nothing else may.
                 None if matches!(action, Action::Reply { .. }) => {
                     let owner = named.clone().unwrap_or_else(|| caller.address.clone());
+                    event = webhook::INBOX_THREAD_CREATED;
                     (inbox::new_thread(&thread_id, &owner, &caller.address, now), owner)
                 }
                 _ => return Err(StoreError::Refused(Refusal::ThreadNotFound { thread_id })),
@@ -215,13 +222,21 @@ async fn act(
                 .map_err(StoreError::Refused)?;
             let body = changed.thread.to_string();
             tx.put_thread(&ThreadRow {
-                thread_id,
+                thread_id: thread_id.clone(),
                 workspace_id: caller.workspace_id.clone(),
-                owner: changed.owner,
+                owner: changed.owner.clone(),
                 updated_at: now.to_string(),
                 change_seq: 0,
                 body: body.clone(),
             })?;
+            webhooks::notify(
+                &engine,
+                tx,
+                &caller.workspace_id,
+                &changed.owner,
+                event,
+                json!({ "thread_id": thread_id, "action": name, "thread": changed.thread }),
+            )?;
             let response = match mode {
                 None => format!("{{\"ok\":true,\"thread\":{body}}}"),
                 Some(mode) => format!(

@@ -23,6 +23,7 @@ mod sse;
 mod tasks;
 pub mod throttle;
 pub mod validate;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -63,6 +64,7 @@ pub fn router(app: AppState) -> Router {
             .merge(inbox::routes())
             .merge(approvals::routes())
             .merge(mesh::routes())
+            .merge(webhooks::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
     )

@@ -866,6 +866,7 @@ macro_rules! both_stores {
 
 mod inbox;
 mod lists;
+mod webhooks;
 
 both_stores!(
     writes_are_gapless_idempotent_and_survive_reopen,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod mesh;
 pub mod pg;
 pub mod sqlite;
+pub mod webhooks;
 
 use std::any::Any;
 use std::future::Future;
@@ -24,6 +25,7 @@ use crate::protocol::access::{ReceivePolicy, Role, Scopes};
 use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status, Timestamp};
 use crate::server::engine::refusal::Refusal;
 pub use error::{Duplicate, StoreError, StoreResult};
+pub use webhooks::{DeliveryState, SubscriptionRow, WebhookDeliveryRow, WebhookEventRow};
 
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
 
@@ -179,6 +181,20 @@ pub trait Tx {
         body: &str,
     ) -> StoreResult<bool>;
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>>;
+    // Webhooks (`store::webhooks`).
+    fn subscription(&mut self, subscription_id: &str) -> StoreResult<Option<SubscriptionRow>>;
+    /// Every subscription of `owner` in the workspace, revoked ones too, oldest first.
+    fn subscriptions(
+        &mut self,
+        workspace_id: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>>;
+    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()>;
+    fn webhook_event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>>;
+    fn put_webhook_event(&mut self, row: &WebhookEventRow) -> StoreResult<()>;
+    /// The deliveries of an event, by subscription id.
+    fn webhook_deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>>;
+    fn put_webhook_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()>;
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()>;
 }
 

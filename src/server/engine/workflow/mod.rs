@@ -194,7 +194,7 @@ fn enter(
             tx.set_timer(Timer::Delay { step: index }.row(&parent, due))
         }
         StepKind::Instant { runtime_type } if runtime_type == "notification" => {
-            let result = notify::send(tx, state, &step, engine.now())?;
+            let result = notify::send(engine, tx, state, &step, engine.now())?;
             succeed(engine, tx, state, index, result)
         }
         StepKind::Instant { runtime_type } => {

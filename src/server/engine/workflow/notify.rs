@@ -36,6 +36,7 @@ pub fn fill(text: &str, state: &WorkflowState, step: &StepSpec) -> String {
 
 /// Writes the notification thread; returns the step's result.
 pub fn send(
+    engine: &crate::server::engine::reactor::Engine,
     tx: &mut dyn Tx,
     state: &WorkflowState,
     step: &StepSpec,
@@ -94,6 +95,14 @@ pub fn send(
         change_seq: 0,
         body: thread.to_string(),
     })?;
+    crate::server::engine::webhooks::notify(
+        engine,
+        tx,
+        &state.meta_workspace_id,
+        &owner,
+        crate::protocol::webhook::INBOX_THREAD_CREATED,
+        json!({ "thread_id": thread_id, "thread": thread }),
+    )?;
     // E-mail is not sent from a workflow yet: recorded, never a failure (spec §12.4).
     let emailed = channels.iter().any(|c| c == "email");
     Ok(json!({

@@ -20,14 +20,18 @@ use crate::protocol::intent::{
     ResumeResponse,
 };
 use crate::protocol::mesh::{
-    DashboardToken, DashboardTokenRequest, HeartbeatRequest, HeartbeatResponse,
-    MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse, MeshSwitchRequest,
+    DashboardToken, DashboardTokenRequest, HeartbeatRequest, HeartbeatResponse, MeshAgentResponse,
+    MeshAgentsResponse, MeshEventsResponse, MeshSwitchRequest,
 };
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
 use crate::protocol::scenario::{ApplyResponse, ScenarioBundleBody, ValidateResponse};
 use crate::protocol::task::{
     CommentRequest, DecisionRequest, DecisionResponse, DelegateRequest, DeleteMessagesRequest,
     InboxChangesResponse, InboxResponse, ReplyRequest, TasksResponse, ThreadResponse,
+};
+use crate::protocol::webhook::{
+    PublishEventRequest, PublishEventResponse, ReplayEventResponse, RevokeSubscriptionResponse,
+    SubscriptionResponse, SubscriptionsResponse, UpsertSubscriptionRequest,
 };
 
 const STATUSES: Query = Query::text(
@@ -108,12 +112,13 @@ pub const ROUTES: &[Route] = &[
     Route::key("post", "/v1/mesh/agents/{address_id}/resume", "Undo a kill")
         .body(typed::<MeshSwitchRequest>)
         .answer(Answer::Json(typed::<MeshAgentResponse>)),
-    Route::key("get", "/v1/mesh/events", "Kills and resumes, newest first").query(&[
-        Query::int("limit", 1, 500, "At most this many (default 50)"),
-        Query::text("event_type", "agent.killed or agent.resumed"),
-        Query::text("address", "Only this agent's events"),
-    ])
-    .answer(Answer::Json(typed::<MeshEventsResponse>)),
+    Route::key("get", "/v1/mesh/events", "Kills and resumes, newest first")
+        .query(&[
+            Query::int("limit", 1, 500, "At most this many (default 50)"),
+            Query::text("event_type", "agent.killed or agent.resumed"),
+            Query::text("address", "Only this agent's events"),
+        ])
+        .answer(Answer::Json(typed::<MeshEventsResponse>)),
     Route::key(
         "post",
         "/v1/auth/dashboard-token",
@@ -388,4 +393,47 @@ pub const ROUTES: &[Route] = &[
     )
     .body(typed::<DecisionRequest>)
     .answer(Answer::Json(typed::<DecisionResponse>)),
+    Route::key(
+        "post",
+        "/v1/webhooks/subscriptions",
+        "Subscribe to webhook events (the owner's live subscription to the same URL is updated)",
+    )
+    .query(&[OWNER])
+    .body(typed::<UpsertSubscriptionRequest>)
+    .answer(Answer::Json(typed::<SubscriptionResponse>)),
+    Route::key(
+        "get",
+        "/v1/webhooks/subscriptions",
+        "Webhook subscriptions of the caller (or of owner_agent)",
+    )
+    .query(&[
+        OWNER,
+        Query::text(
+            "include_inactive",
+            "`true` lists paused and revoked ones too",
+        ),
+    ])
+    .answer(Answer::Json(typed::<SubscriptionsResponse>)),
+    Route::key(
+        "delete",
+        "/v1/webhooks/subscriptions/{subscription_id}",
+        "Revoke a webhook subscription",
+    )
+    .query(&[OWNER])
+    .answer(Answer::Json(typed::<RevokeSubscriptionResponse>)),
+    Route::key(
+        "post",
+        "/v1/webhooks/events",
+        "Raise a webhook event: delivered, signed, to the owner's subscriptions of its type",
+    )
+    .query(&[OWNER])
+    .body(typed::<PublishEventRequest>)
+    .answer(Answer::Json(typed::<PublishEventResponse>)),
+    Route::key(
+        "post",
+        "/v1/webhooks/events/{event_id}/replay",
+        "Deliver an event again (its delivered and dead-lettered deliveries)",
+    )
+    .query(&[OWNER])
+    .answer(Answer::Json(typed::<ReplayEventResponse>)),
 ];

@@ -25,6 +25,7 @@ pub mod schema;
 pub mod testdb;
 pub mod tls;
 mod tx;
+mod webhooks;
 mod writer;
 
 use std::sync::Arc;

@@ -240,6 +240,41 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mesh_events_by_workspace ON mesh_events (workspace_id, id);
     "#,
+    // 7: webhooks (issue 12): subscriptions (secret sealed), events, one delivery per
+    //    (event, subscription); retries are `webhook` timers keyed `<event>/<subscription>`.
+    r#"
+    CREATE TABLE webhook_subscriptions (
+        subscription_id TEXT PRIMARY KEY,
+        workspace_id    TEXT NOT NULL,
+        owner_agent     TEXT NOT NULL,
+        callback_url    TEXT NOT NULL,
+        secret          TEXT,
+        active          BOOLEAN NOT NULL,
+        revoked_at      TEXT,
+        body            TEXT NOT NULL,
+        created_seq     BIGINT NOT NULL
+    );
+    CREATE INDEX webhook_subscriptions_by_owner
+        ON webhook_subscriptions (workspace_id, owner_agent, created_seq);
+    CREATE TABLE webhook_events (
+        event_id     TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        owner_agent  TEXT NOT NULL,
+        event_type   TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE TABLE webhook_deliveries (
+        event_id        TEXT NOT NULL,
+        subscription_id TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        attempts        BIGINT NOT NULL,
+        last_error      TEXT,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (event_id, subscription_id)
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

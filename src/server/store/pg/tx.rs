@@ -13,8 +13,8 @@ use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta,
-    KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, ThreadRow, TimerRow, Transitioned, Tx,
-    WorkspaceRow,
+    KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, SubscriptionRow, ThreadRow, TimerRow,
+    Transitioned, Tx, WebhookDeliveryRow, WebhookEventRow, WorkspaceRow,
 };
 use crate::server::store::{StoreError, StoreResult};
 
@@ -469,17 +469,33 @@ impl Tx for PgTx<'_> {
                 &[&now_ms, &i64::from(limit)],
             )
             .map_err(storage)?;
+        // Webhook delivery timers belong to no intent (keyed `<event>/<subscription>`):
+        // claimed on their own row; their delivery row is locked when they fire.
+        let webhooks = self
+            .conn
+            .query(
+                "WITH due AS (\
+                   SELECT t.intent_id, t.kind FROM timers t \
+                   WHERE t.kind = 'webhook' AND t.due_ms <= $1 ORDER BY t.due_ms LIMIT $2 \
+                   FOR UPDATE SKIP LOCKED) \
+                 DELETE FROM timers USING due \
+                 WHERE timers.intent_id = due.intent_id AND timers.kind = due.kind \
+                 RETURNING timers.intent_id, timers.kind, timers.due_ms, timers.data",
+                &[&now_ms, &i64::from(limit)],
+            )
+            .map_err(storage)?;
         // A due timer of no intent could never be claimed above (and would keep the
         // scheduler awake): it goes, as firing it would change nothing.
         self.conn
             .execute(
-                "DELETE FROM timers t WHERE t.due_ms <= $1 \
+                "DELETE FROM timers t WHERE t.due_ms <= $1 AND t.kind <> 'webhook' \
                  AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.intent_id = t.intent_id)",
                 &[&now_ms],
             )
             .map_err(storage)?;
         let mut timers: Vec<TimerRow> = rows
             .iter()
+            .chain(webhooks.iter())
             .map(|r| TimerRow {
                 intent_id: r.get(0),
                 kind: r.get(1),
@@ -666,6 +682,38 @@ impl Tx for PgTx<'_> {
 
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>> {
         idempotent_replay(self.conn, key)
+    }
+
+    fn subscription(&mut self, subscription_id: &str) -> StoreResult<Option<SubscriptionRow>> {
+        super::webhooks::subscription(self.conn, subscription_id)
+    }
+
+    fn subscriptions(
+        &mut self,
+        workspace_id: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>> {
+        super::webhooks::subscriptions(self.conn, workspace_id, owner)
+    }
+
+    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()> {
+        super::webhooks::put_subscription(self.conn, row)
+    }
+
+    fn webhook_event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>> {
+        super::webhooks::event(self.conn, event_id)
+    }
+
+    fn put_webhook_event(&mut self, row: &WebhookEventRow) -> StoreResult<()> {
+        super::webhooks::put_event(self.conn, row)
+    }
+
+    fn webhook_deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>> {
+        super::webhooks::deliveries(self.conn, event_id)
+    }
+
+    fn put_webhook_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()> {
+        super::webhooks::put_delivery(self.conn, row)
     }
 
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()> {

@@ -8,6 +8,7 @@ mod mesh;
 mod reads;
 pub mod schema;
 mod tx;
+mod webhooks;
 mod writer;
 mod writes;
 

@@ -243,6 +243,41 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mesh_events_by_workspace ON mesh_events (workspace_id, id);
     "#,
+    // 9: webhooks (issue 12): subscriptions (secret sealed), events, one delivery per
+    //    (event, subscription); retries are `webhook` timers keyed `<event>/<subscription>`.
+    r#"
+    CREATE TABLE webhook_subscriptions (
+        subscription_id TEXT PRIMARY KEY,
+        workspace_id    TEXT NOT NULL,
+        owner_agent     TEXT NOT NULL,
+        callback_url    TEXT NOT NULL,
+        secret          TEXT,
+        active          INTEGER NOT NULL,
+        revoked_at      TEXT,
+        body            TEXT NOT NULL,
+        created_seq     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX webhook_subscriptions_by_owner
+        ON webhook_subscriptions (workspace_id, owner_agent, created_seq);
+    CREATE TABLE webhook_events (
+        event_id     TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        owner_agent  TEXT NOT NULL,
+        event_type   TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE webhook_deliveries (
+        event_id        TEXT NOT NULL,
+        subscription_id TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        attempts        INTEGER NOT NULL,
+        last_error      TEXT,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (event_id, subscription_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

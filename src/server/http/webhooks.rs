@@ -1,0 +1,469 @@
+//! Webhooks (spec §9.2, §7.6): subscriptions (create or update, list, revoke), events
+//! (ingest) and replay. Everything is per owner (`owner_agent` / `x-owner-agent`, default
+//! the caller; a key acts for its own agent, an admin for its workspace's) and needs the
+//! `webhooks` scope. Each write is one writer job; delivery is `engine::webhooks`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{delete, post};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{JsonBody, Params, idempotency_key, json_of, json_ok};
+use super::scenarios::new_push_secret;
+use super::{AppState, owner};
+use crate::protocol::access::Scope;
+use crate::protocol::webhook::{
+    EVENT_TYPES, PublishEventResponse, ReplayEventResponse, RevokeSubscriptionResponse,
+    Subscription, SubscriptionResponse, SubscriptionsResponse,
+};
+use crate::server::engine::directory::Caller;
+use crate::server::engine::refusal::Refusal;
+use crate::server::engine::{access, webhooks};
+use crate::server::store::{IdempotencyKey, StoreError, SubscriptionRow, WebhookEventRow};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v1/webhooks/subscriptions",
+            post(upsert).get(list_subscriptions),
+        )
+        .route(
+            "/v1/webhooks/subscriptions/{subscription_id}",
+            delete(revoke),
+        )
+        .route("/v1/webhooks/events", post(publish))
+        .route("/v1/webhooks/events/{event_id}/replay", post(replay))
+}
+
+/// Ids are UUIDs; anything else names nothing.
+fn checked_id(raw: &str) -> Option<String> {
+    uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
+}
+
+/// Whether the caller may use a row of `workspace_id` owned by `owner`, given the owner
+/// it named (if any).
+fn usable(caller: &Caller, named: Option<&str>, workspace_id: &str, owner: &str) -> bool {
+    workspace_id == caller.workspace_id
+        && named.is_none_or(|n| n == owner)
+        && owner::may_act_for(caller, owner)
+}
+
+fn object(body: &Value) -> ApiResult<&serde_json::Map<String, Value>> {
+    body.as_object()
+        .ok_or_else(|| ApiError::invalid_field("body", "must be a JSON object"))
+}
+
+/// An optional string of `min..=max` characters.
+fn text(body: &Value, field: &str, min: usize, max: usize) -> ApiResult<Option<String>> {
+    match object(body)?.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if (min..=max).contains(&s.chars().count()) => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::invalid_field(
+            field,
+            format!("must be a string of {min} to {max} characters"),
+        )),
+    }
+}
+
+fn event_type_problem() -> String {
+    format!("must be one of {}", EVENT_TYPES.join(", "))
+}
+
+/// An `http(s)://` URL with a host (spec: 8 to 2048 characters).
+fn callback_url(body: &Value) -> ApiResult<String> {
+    let url = text(body, "callback_url", 8, 2048)?
+        .ok_or_else(|| ApiError::invalid_field("callback_url", "is required"))?;
+    let parsed = reqwest::Url::parse(&url).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if parsed.is_none() {
+        return Err(ApiError::invalid_field(
+            "callback_url",
+            "must be an http:// or https:// URL with a host",
+        ));
+    }
+    Ok(url)
+}
+
+fn event_types(body: &Value) -> ApiResult<Vec<String>> {
+    let problem = || {
+        ApiError::invalid_field(
+            "event_types",
+            format!(
+                "must list 1 to 32 event types; each {}",
+                event_type_problem()
+            ),
+        )
+    };
+    let list = object(body)?
+        .get("event_types")
+        .and_then(Value::as_array)
+        .filter(|l| (1..=32).contains(&l.len()))
+        .ok_or_else(problem)?;
+    let mut types: Vec<String> = Vec::new();
+    for item in list {
+        let name = item
+            .as_str()
+            .filter(|n| EVENT_TYPES.contains(n))
+            .ok_or_else(problem)?;
+        if !types.iter().any(|t| t == name) {
+            types.push(name.to_string());
+        }
+    }
+    Ok(types)
+}
+
+fn body_hash(body: &Value) -> [u8; 32] {
+    Sha256::digest(body.to_string().as_bytes()).into()
+}
+
+fn keyed(
+    caller: &Caller,
+    headers: &HeaderMap,
+    endpoint: String,
+    body: &Value,
+) -> ApiResult<Option<IdempotencyKey>> {
+    Ok(idempotency_key(headers)?.map(|key| IdempotencyKey {
+        sa_id: caller.sa_id.clone(),
+        endpoint,
+        key,
+        body_hash: body_hash(body),
+    }))
+}
+
+fn internal(e: impl std::fmt::Display) -> StoreError {
+    StoreError::internal(e.to_string())
+}
+
+/// `…` and the secret's last four characters.
+fn hint(secret: &str) -> String {
+    let tail: String = secret
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("…{tail}")
+}
+
+/// `POST /v1/webhooks/subscriptions`: a new subscription, or the owner's live one with the
+/// same `callback_url` updated (its secret kept unless a new one is given).
+async fn upsert(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    access::require(&caller, Scope::Webhooks)?;
+    let owner = owner::scope(&caller, &params, &headers)?;
+    let url = callback_url(&body)?;
+    let types = event_types(&body)?;
+    let secret = text(&body, "secret", 16, 128)?;
+    let active = match object(&body)?.get("active") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => return Err(ApiError::invalid_field("active", "must be true or false")),
+    };
+    let description = text(&body, "description", 0, 255)?;
+    let key = keyed(
+        &caller,
+        &headers,
+        format!("POST /v1/webhooks/subscriptions {owner}"),
+        &body,
+    )?;
+    let engine = app.engine.clone();
+    let workspace_id = caller.workspace_id.clone();
+    let response = app
+        .store
+        .run(move |tx| {
+            if let Some(key) = &key
+                && let Some(response) = tx.replay(key)?
+            {
+                return Ok(response);
+            }
+            let now = engine.now();
+            let existing = tx
+                .subscriptions(&workspace_id, &owner)?
+                .into_iter()
+                .find(|s| s.revoked_at.is_none() && s.callback_url == url);
+            let mut shown = None;
+            let (row, view) = match existing.and_then(|row| webhooks::view(&row).map(|v| (row, v)))
+            {
+                Some((mut row, mut view)) => {
+                    view.event_types = types;
+                    view.active = active.unwrap_or(view.active);
+                    if description.is_some() {
+                        view.description = description;
+                    }
+                    if let Some(secret) = &secret {
+                        view.secret_hint = Some(hint(secret));
+                        row.secret = Some(engine.seal_secret(&row.subscription_id, secret));
+                    }
+                    view.updated_at = now;
+                    row.active = view.active;
+                    (row, view)
+                }
+                None => {
+                    let id = uuid::Uuid::new_v4().to_string();
+                    let secret = secret.unwrap_or_else(|| {
+                        let fresh = new_push_secret();
+                        shown = Some(fresh.clone());
+                        fresh
+                    });
+                    let view = Subscription {
+                        subscription_id: id.clone(),
+                        owner_agent: owner.clone(),
+                        callback_url: url.clone(),
+                        event_types: types,
+                        active: active.unwrap_or(true),
+                        description,
+                        created_at: now,
+                        updated_at: now,
+                        revoked_at: None,
+                        secret_hint: Some(hint(&secret)),
+                    };
+                    let row = SubscriptionRow {
+                        subscription_id: id.clone(),
+                        workspace_id: workspace_id.clone(),
+                        owner: owner.clone(),
+                        callback_url: url.clone(),
+                        secret: Some(engine.seal_secret(&id, &secret)),
+                        active: view.active,
+                        revoked_at: None,
+                        body: String::new(),
+                    };
+                    (row, view)
+                }
+            };
+            let row = SubscriptionRow {
+                body: serde_json::to_string(&view).map_err(internal)?,
+                ..row
+            };
+            tx.put_subscription(&row)?;
+            let response = serde_json::to_string(&SubscriptionResponse {
+                ok: true,
+                subscription: view,
+                secret: shown,
+            })
+            .map_err(internal)?;
+            if let Some(key) = &key {
+                tx.remember(key, &response)?;
+            }
+            Ok(response)
+        })
+        .await?;
+    Ok(json_ok(response))
+}
+
+/// `GET /v1/webhooks/subscriptions?owner_agent=&include_inactive=false`.
+async fn list_subscriptions(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    access::require(&caller, Scope::Webhooks)?;
+    let owner = owner::scope(&caller, &params, &headers)?;
+    let all = match params.get("include_inactive") {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "include_inactive",
+                "must be true or false",
+            ));
+        }
+    };
+    let workspace_id = caller.workspace_id.clone();
+    let rows = app
+        .store
+        .run(move |tx| tx.subscriptions(&workspace_id, &owner))
+        .await?;
+    let subscriptions = rows
+        .iter()
+        .filter(|r| all || (r.active && r.revoked_at.is_none()))
+        .filter_map(webhooks::view)
+        .collect();
+    Ok(json_of(&SubscriptionsResponse {
+        ok: true,
+        subscriptions,
+    }))
+}
+
+/// `DELETE /v1/webhooks/subscriptions/{id}`: revoked (again: its first revocation).
+async fn revoke(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    access::require(&caller, Scope::Webhooks)?;
+    let named = owner::named(&caller, &params, &headers)?;
+    let not_found = || Refusal::SubscriptionNotFound {
+        subscription_id: raw_id.clone(),
+    };
+    let id = checked_id(&raw_id).ok_or_else(not_found)?;
+    let engine = app.engine.clone();
+    let missing = not_found();
+    let answer = app
+        .store
+        .run(move |tx| {
+            let Some(mut row) = tx
+                .subscription(&id)?
+                .filter(|r| usable(&caller, named.as_deref(), &r.workspace_id, &r.owner))
+            else {
+                return Err(StoreError::Refused(missing));
+            };
+            let mut view =
+                webhooks::view(&row).ok_or_else(|| internal("unreadable subscription"))?;
+            if let Some(at) = view.revoked_at {
+                return Ok((id, at));
+            }
+            let now = engine.now();
+            view.revoked_at = Some(now);
+            view.updated_at = now;
+            view.active = false;
+            row.revoked_at = Some(now.to_string());
+            row.active = false;
+            row.body = serde_json::to_string(&view).map_err(internal)?;
+            tx.put_subscription(&row)?;
+            Ok((id, now))
+        })
+        .await?;
+    Ok(json_of(&RevokeSubscriptionResponse {
+        ok: true,
+        subscription_id: answer.0,
+        revoked_at: answer.1,
+    }))
+}
+
+/// `POST /v1/webhooks/events`: stored and queued to the owner's subscriptions of its type.
+async fn publish(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    access::require(&caller, Scope::Webhooks)?;
+    let owner = owner::scope(&caller, &params, &headers)?;
+    let event_type = text(&body, "event_type", 3, 100)?
+        .filter(|t| EVENT_TYPES.contains(&t.as_str()))
+        .ok_or_else(|| ApiError::invalid_field("event_type", event_type_problem()))?;
+    let source = text(&body, "source", 2, 100)?
+        .ok_or_else(|| ApiError::invalid_field("source", "is required (2 to 100 characters)"))?;
+    let payload = match object(&body)?.get("payload") {
+        Some(p @ Value::Object(_)) => p.to_string(),
+        _ => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
+    };
+    let key = keyed(
+        &caller,
+        &headers,
+        format!("POST /v1/webhooks/events {owner}"),
+        &body,
+    )?;
+    let engine = app.engine.clone();
+    let workspace_id = caller.workspace_id.clone();
+    let response = app
+        .store
+        .run(move |tx| {
+            if let Some(key) = &key
+                && let Some(response) = tx.replay(key)?
+            {
+                return Ok(response);
+            }
+            let now = engine.now();
+            let event = WebhookEventRow {
+                event_id: uuid::Uuid::new_v4().to_string(),
+                workspace_id,
+                owner,
+                event_type,
+                source,
+                payload,
+                created_at: now.to_string(),
+            };
+            let (event, queued) = webhooks::raise(&engine, tx, event)?;
+            let counts = webhooks::counts(tx, &event.event_id, queued)?;
+            let response = serde_json::to_string(&PublishEventResponse {
+                ok: true,
+                accepted_at: now,
+                event_type: event.event_type,
+                source: event.source,
+                owner_agent: event.owner,
+                event_id: event.event_id,
+                counts,
+            })
+            .map_err(internal)?;
+            if let Some(key) = &key {
+                tx.remember(key, &response)?;
+            }
+            Ok(response)
+        })
+        .await?;
+    Ok(json_ok(response))
+}
+
+/// `POST /v1/webhooks/events/{event_id}/replay`: its delivered and dead-lettered
+/// deliveries queued again (pending ones are under way already).
+async fn replay(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(raw_id): Path<String>,
+    params: Params,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    access::require(&caller, Scope::Webhooks)?;
+    let named = owner::named(&caller, &params, &headers)?;
+    let not_found = || Refusal::WebhookEventNotFound {
+        event_id: raw_id.clone(),
+    };
+    let id = checked_id(&raw_id).ok_or_else(not_found)?;
+    let key = keyed(
+        &caller,
+        &headers,
+        format!("POST /v1/webhooks/events/{id}/replay"),
+        &Value::Null,
+    )?;
+    let engine = app.engine.clone();
+    let missing = not_found();
+    let response = app
+        .store
+        .run(move |tx| {
+            if let Some(key) = &key
+                && let Some(response) = tx.replay(key)?
+            {
+                return Ok(response);
+            }
+            let Some(event) = tx
+                .webhook_event(&id)?
+                .filter(|e| usable(&caller, named.as_deref(), &e.workspace_id, &e.owner))
+            else {
+                return Err(StoreError::Refused(missing));
+            };
+            let queued = webhooks::replay(&engine, tx, &id)?;
+            let counts = webhooks::counts(tx, &id, queued)?;
+            let response = serde_json::to_string(&ReplayEventResponse {
+                ok: true,
+                event_id: event.event_id,
+                owner_agent: event.owner,
+                event_type: event.event_type,
+                replayed_at: engine.now(),
+                counts,
+            })
+            .map_err(internal)?;
+            if let Some(key) = &key {
+                tx.remember(key, &response)?;
+            }
+            Ok(response)
+        })
+        .await?;
+    Ok(json_ok(response))
+}
