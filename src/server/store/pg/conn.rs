@@ -19,6 +19,12 @@ pub struct PgConn {
     /// everything up to the next rollback (and turns COMMIT into ROLLBACK), so the writer
     /// must not report such a job as committed, even if it went on after the error.
     failed: bool,
+    /// The next statement opens a savepoint first (see [`PgConn::arm_savepoint`]).
+    savepoint_armed: bool,
+    /// A savepoint was opened since the last [`PgConn::arm_savepoint`].
+    savepoint_taken: bool,
+    /// Statements sent (savepoints included): a load-independent cost measure.
+    pub statements_sent: u64,
 }
 
 impl PgConn {
@@ -27,7 +33,34 @@ impl PgConn {
             client,
             statements: HashMap::new(),
             failed: false,
+            savepoint_armed: false,
+            savepoint_taken: false,
+            statements_sent: 0,
         }
+    }
+
+    /// The job about to run gets a savepoint, opened only when it sends its first
+    /// statement: a job that never touches the database (a create staged for the end of
+    /// the batch, a refusal decided from memory) costs no round trip.
+    pub fn arm_savepoint(&mut self, armed: bool) {
+        self.savepoint_armed = armed;
+        self.savepoint_taken = false;
+    }
+
+    /// Whether the armed savepoint was opened (and must be released or rolled back to).
+    pub fn savepoint_taken(&self) -> bool {
+        self.savepoint_taken
+    }
+
+    fn open_savepoint(&mut self) -> Result<(), postgres::Error> {
+        if self.savepoint_armed {
+            self.savepoint_armed = false;
+            self.statements_sent += 1;
+            let result = self.client.batch_execute("SAVEPOINT job");
+            self.note(result)?;
+            self.savepoint_taken = true;
+        }
+        Ok(())
     }
 
     pub fn failed(&self) -> bool {
@@ -47,6 +80,8 @@ impl PgConn {
     }
 
     fn prepared(&mut self, sql: &str) -> Result<Statement, postgres::Error> {
+        self.open_savepoint()?;
+        self.statements_sent += 1;
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
@@ -80,6 +115,7 @@ impl PgConn {
 
     /// Statements without parameters, as one simple-protocol round trip.
     pub fn batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.statements_sent += 1;
         let result = self.client.batch_execute(sql);
         self.note(result)
     }

@@ -4,7 +4,8 @@
 //! - [`schema`]: migrations, applied at start under an advisory lock.
 //! - [`writer`]: the node's writer thread, group commit on a blocking connection (the
 //!   engine's `Tx` is synchronous and runs the reactor inside the transaction, so one
-//!   engine serves both stores); [`tx`] holds the write bodies.
+//!   engine serves both stores); [`tx`] holds the write bodies, [`creates`] the batch's
+//!   creates written together in one statement.
 //! - [`reads`]: a few pipelined async connections for reads.
 //! - [`notify`]: what a commit tells the other nodes (`NOTIFY`, ids only).
 //! - [`import`]: `axme server migrate`, a SQLite database copied into an empty one.
@@ -14,6 +15,7 @@ mod auth;
 mod cluster_tests;
 mod conn;
 pub mod connect;
+mod creates;
 pub mod import;
 mod inbox;
 pub mod listen;
@@ -24,6 +26,8 @@ pub mod schema;
 #[cfg(test)]
 pub mod testdb;
 pub mod tls;
+mod timer_ops;
+mod transitions;
 mod tx;
 mod webhooks;
 mod writer;
@@ -167,11 +171,28 @@ impl Store for PgStore {
     }
 
     fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome> {
+        if intent.idempotency.is_none() {
+            return self.write(move |_, state| creates::stage(state, intent));
+        }
         self.write(move |conn, state| tx::create_intent(conn, state, intent))
     }
 
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {
-        self.write(move |conn, state| tx::transition_job(conn, state, &intent_id, decide))
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job = self.writer.submit(move |conn, state| {
+            transitions::stage_or_run(conn, state, intent_id, decide, answer)
+        });
+        Box::pin(async move {
+            match job.await? {
+                Some(done) => Ok(done),
+                // Staged: answered during the batch, read once its commit is known.
+                None => answered.await.unwrap_or_else(|_| {
+                    Err(crate::server::store::StoreError::internal(
+                        "the writer stopped",
+                    ))
+                }),
+            }
+        })
     }
 
     fn transition_idempotent(

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use postgres::Row;
 
 use super::conn::{PgConn, is_unique_violation, storage};
+use super::timer_ops::{self, TimerOp};
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
@@ -60,7 +61,7 @@ fn duplicate_or(e: postgres::Error, duplicate: Duplicate) -> StoreError {
     }
 }
 
-fn to_i64(n: u64) -> i64 {
+pub fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
@@ -227,8 +228,22 @@ pub fn create_intent(
             return Ok(Staged::quiet(CreateOutcome::Replayed { response }));
         }
     }
+    insert_intent(conn, state, &n)?;
+    let mut notices = vec![Notice::Agent(n.meta.to_agent), Notice::Intent(n.intent_id)];
+    notices.extend(n.timers.iter().map(|t| Notice::Timer(t.due_ms)));
+    Ok(Staged {
+        events: n.events.len(),
+        notices,
+        value: CreateOutcome::Created {
+            response: n.response_json,
+        },
+    })
+}
+
+/// The rows of a new intent: the intent, its events, its timers. Its delivery cursor is
+/// set when the transaction ends (see `writer::finish`).
+pub fn insert_intent(conn: &mut PgConn, state: &mut WriterState, n: &NewIntent) -> StoreResult<()> {
     let last_seq = to_i64(n.events.last().map(|(seq, _)| *seq).unwrap_or(0));
-    // The delivery cursor is set when the transaction ends (see `writer::finish`).
     let row = conn
         .query_opt(
             "INSERT INTO intents (intent_id, workspace_id, to_workspace_id, sender_sa_id, \
@@ -251,18 +266,10 @@ pub fn create_intent(
     let rowid: i64 = row.get(0);
     insert_events(conn, rowid, &n.events)?;
     state.created.push(rowid);
-    let mut notices = vec![Notice::Agent(n.meta.to_agent), Notice::Intent(n.intent_id)];
     for timer in &n.timers {
         insert_timer(conn, timer)?;
-        notices.push(Notice::Timer(timer.due_ms));
     }
-    Ok(Staged {
-        events: n.events.len(),
-        notices,
-        value: CreateOutcome::Created {
-            response: n.response_json,
-        },
-    })
+    Ok(())
 }
 
 fn insert_events(conn: &mut PgConn, rowid: i64, events: &[(u64, String)]) -> StoreResult<()> {
@@ -424,30 +431,30 @@ impl Tx for PgTx<'_> {
         Ok(staged.value)
     }
 
+    // Timer changes are queued and written with the batch (`timer_ops`).
     fn set_timer(&mut self, timer: TimerRow) -> StoreResult<()> {
-        insert_timer(self.conn, &timer)?;
         self.notices.push(Notice::Timer(timer.due_ms));
+        self.state.timer_ops.push(TimerOp::Set(timer));
         Ok(())
     }
 
     fn clear_timer(&mut self, intent_id: &str, kind: &str) -> StoreResult<()> {
-        self.conn
-            .execute(
-                "DELETE FROM timers WHERE intent_id = $1 AND kind = $2",
-                &[&intent_id, &kind],
-            )
-            .map_err(storage)?;
+        self.state.timer_ops.push(TimerOp::Clear {
+            intent_id: intent_id.to_string(),
+            kind: kind.to_string(),
+        });
         Ok(())
     }
 
     fn clear_timers(&mut self, intent_id: &str) -> StoreResult<()> {
-        self.conn
-            .execute("DELETE FROM timers WHERE intent_id = $1", &[&intent_id])
-            .map_err(storage)?;
+        self.state
+            .timer_ops
+            .push(TimerOp::ClearAll(intent_id.to_string()));
         Ok(())
     }
 
     fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> StoreResult<Vec<TimerRow>> {
+        timer_ops::flush(self.conn, &mut self.state.timer_ops)?;
         // Lock order across nodes: an intent's row before its timers, as every transition
         // does (it locks the intent, then its reactor sets or clears the timers). So the
         // claim locks both the timer and its intent with SKIP LOCKED: a timer whose intent
@@ -627,6 +634,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn rearm_deliveries(&mut self, address: &str, kind: &str, due_ms: i64) -> StoreResult<usize> {
+        timer_ops::flush(self.conn, &mut self.state.timer_ops)?;
         let moved = self
             .conn
             .execute(
@@ -727,6 +735,21 @@ impl Tx for PgTx<'_> {
             )),
         }
     }
+}
+
+/// The reactor on a transition written by the batch's staged transitions, as
+/// [`Tx::transition`] runs it; what it changed besides.
+pub fn react(
+    conn: &mut PgConn,
+    state: &mut WriterState,
+    done: &Transitioned,
+) -> StoreResult<(Vec<Notice>, usize)> {
+    let mut tx = PgTx::new(conn, state);
+    if let Some(reactor) = tx.reactor.clone() {
+        tx.depth = 1;
+        reactor.changed(&mut tx, done)?;
+    }
+    Ok((tx.notices, tx.events))
 }
 
 /// [`Tx::transition`] as a whole job.

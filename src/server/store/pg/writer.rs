@@ -19,8 +19,10 @@ use tokio::sync::oneshot;
 
 use super::conn::{PgConn, storage};
 use super::connect::PgSettings;
-use super::notify;
-use crate::server::store::{CommitObserver, Notice, Reactor};
+use super::timer_ops::{self, TimerOp};
+use super::transitions::{self, StagedTransition};
+use super::{creates, notify};
+use crate::server::store::{CommitObserver, NewIntent, Notice, Reactor};
 use crate::server::store::{StoreError, StoreResult};
 
 /// Jobs committed together at most.
@@ -35,6 +37,15 @@ pub struct WriterState {
     pub created: Vec<i64>,
     /// The directory (tenants, keys) changed: other nodes reload theirs.
     pub directory_changed: bool,
+    /// Creates staged by this batch's jobs, written together at its end ([`creates`]).
+    pub pending: Vec<NewIntent>,
+    /// Transitions staged by this batch's jobs, done together at its end.
+    pub transitions: Vec<StagedTransition>,
+    /// What the staged transitions changed.
+    pub staged_notices: Vec<Notice>,
+    pub staged_events: usize,
+    /// Timer changes not written yet ([`timer_ops`]).
+    pub timer_ops: Vec<TimerOp>,
 }
 
 /// A job's result before commit: its value and what it changed.
@@ -90,6 +101,11 @@ impl Writer {
             reactor,
             created: Vec::new(),
             directory_changed: false,
+            pending: Vec::new(),
+            transitions: Vec::new(),
+            staged_notices: Vec::new(),
+            staged_events: 0,
+            timer_ops: Vec::new(),
         };
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
@@ -245,14 +261,22 @@ impl Run {
             return;
         };
         conn.clear_failed();
+        let sent_before = conn.statements_sent;
         let state = &mut self.state;
         state.created.clear();
+        state.pending.clear();
+        state.transitions.clear();
+        state.staged_notices.clear();
+        state.staged_events = 0;
+        state.timer_ops.clear();
         state.directory_changed = false;
         // A lone job needs no savepoint: if it is refused, the whole transaction goes.
         let savepoints = count > 1;
         let mut outcomes = Vec::with_capacity(count);
-        let mut notices: Vec<Notice> = Vec::new();
-        let mut events = 0;
+        // Which job staged each pending create.
+        let mut stagers: Vec<usize> = Vec::new();
+        // A kept job sent statements: a failure past this point must not undo it.
+        let mut wrote = false;
         let mut broken = false;
         for job in jobs.drain(..) {
             if broken {
@@ -260,9 +284,13 @@ impl Run {
                 continue;
             }
             let created_before = state.created.len();
+            let pending_before = state.pending.len();
+            let staged_before = state.transitions.len();
+            let timers_before = state.timer_ops.len();
             let directory_before = state.directory_changed;
-            let savepoint = !savepoints || conn.batch("SAVEPOINT job").is_ok();
+            let sent = conn.statements_sent;
             conn.clear_failed();
+            conn.arm_savepoint(savepoints);
             let mut outcome = job(Some((&mut *conn, &mut *state)));
             if outcome.keep && conn.failed() {
                 // The job went on after a statement failed (e.g. the scheduler, which
@@ -273,10 +301,13 @@ impl Run {
             }
             if !outcome.keep {
                 state.created.truncate(created_before);
+                state.pending.truncate(pending_before);
+                state.transitions.truncate(staged_before);
+                state.timer_ops.truncate(timers_before);
                 state.directory_changed = directory_before;
             }
-            if savepoints {
-                let closed = if outcome.keep && savepoint {
+            if conn.savepoint_taken() {
+                let closed = if outcome.keep {
                     conn.batch("RELEASE job")
                 } else {
                     conn.batch("ROLLBACK TO job; RELEASE job")
@@ -288,12 +319,50 @@ impl Run {
                     tracing::error!(error = %e, "savepoint failed");
                     broken = true;
                 }
+            } else if savepoints && conn.failed() {
+                // The savepoint itself failed: nothing to roll back to.
+                broken = true;
             }
-            if outcome.keep {
-                events += outcome.events;
-                notices.extend(outcome.notices.iter().cloned());
+            if outcome.keep && conn.statements_sent != sent {
+                wrote = true;
             }
+            stagers.extend(std::iter::repeat_n(
+                outcomes.len(),
+                state.pending.len() - pending_before,
+            ));
             outcomes.push(outcome);
+        }
+        if !broken && !state.transitions.is_empty() {
+            let sent = conn.statements_sent;
+            match transitions::apply(conn, state, wrote) {
+                Ok(()) => wrote |= conn.statements_sent != sent,
+                Err(e) => {
+                    tracing::error!(error = %e, "staged transitions could not be done");
+                    broken = true;
+                }
+            }
+        }
+        if !broken && !state.pending.is_empty() {
+            let pending = std::mem::take(&mut state.pending);
+            match creates::flush(conn, state, &pending, wrote) {
+                Ok(failed) => {
+                    for i in failed {
+                        let outcome = &mut outcomes[stagers[i]];
+                        outcome.keep = false;
+                        outcome.swallowed = true;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "staged creates could not be written");
+                    broken = true;
+                }
+            }
+        }
+        let mut notices: Vec<Notice> = std::mem::take(&mut state.staged_notices);
+        let mut events = state.staged_events;
+        for outcome in outcomes.iter().filter(|o| o.keep) {
+            events += outcome.events;
+            notices.extend(outcome.notices.iter().cloned());
         }
         let all_refused = !outcomes.iter().any(|o| o.keep);
         let finished = if broken || all_refused {
@@ -306,6 +375,11 @@ impl Run {
             finish(conn, state, &self.node_id, &notices)
                 .and_then(|()| conn.batch("COMMIT").map_err(storage))
         };
+        tracing::trace!(
+            jobs = count,
+            statements = conn.statements_sent - sent_before,
+            "batch"
+        );
         match finished {
             Ok(()) => {
                 if !all_refused {
@@ -343,6 +417,7 @@ fn finish(
     node_id: &str,
     notices: &[Notice],
 ) -> StoreResult<()> {
+    timer_ops::flush(conn, &mut state.timer_ops)?;
     if !state.created.is_empty() {
         let n =
             i64::try_from(state.created.len()).map_err(|e| StoreError::internal(e.to_string()))?;
@@ -365,9 +440,14 @@ fn finish(
         )
         .map_err(storage)?;
     }
-    for payload in notify::payloads(node_id, notices, state.directory_changed) {
-        conn.execute("SELECT pg_notify($1, $2)", &[&notify::CHANNEL, &payload])
-            .map_err(storage)?;
+    let payloads = notify::payloads(node_id, notices, state.directory_changed);
+    if !payloads.is_empty() {
+        conn.execute(
+            "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS u(p, i) \
+             ORDER BY i",
+            &[&notify::CHANNEL, &payloads],
+        )
+        .map_err(storage)?;
     }
     Ok(())
 }
