@@ -97,6 +97,15 @@ fn examples(path: &str) -> Option<&'static str> {
         "inbox reply" => {
             "axme inbox reply 0190f2a4-7c1e-7d2a-9b1e-2f4c6a8e0b13 -m \"received, thanks\""
         }
+        "webhooks" => {
+            "axme webhooks list\n  axme webhooks add https://hooks.example.com/axme --event inbox.thread_created"
+        }
+        "webhooks list" => "axme webhooks list\n  axme webhooks list --all -o json",
+        "webhooks add" => {
+            "axme webhooks add https://hooks.example.com/axme --event inbox.thread_created,inbox.reply_received\n  \
+             axme webhooks add http://127.0.0.1:9000/hook -e inbox.thread_created --owner billing-agent"
+        }
+        "webhooks remove" => "axme webhooks remove 3f2a9c1e",
         "examples" => "axme examples list\n  axme examples run durable-api",
         "examples list" => "axme examples list",
         "examples run" => "axme examples run durable-api",

@@ -33,6 +33,7 @@ mod table;
 mod tasks;
 mod timeline;
 mod version;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -93,6 +94,9 @@ enum Command {
     /// Your inbox: threads finished intents left for you (reply_to); reply in them.
     #[command(subcommand)]
     Inbox(inbox::InboxCommand),
+    /// Webhooks: events (inbox threads, replies, …) POSTed, signed, to a URL of yours.
+    #[command(subcommand, alias = "webhook")]
+    Webhooks(webhooks::WebhooksCommand),
     /// Run the built-in examples end to end.
     #[command(subcommand, alias = "example")]
     Examples(examples::ExamplesCommand),
@@ -183,6 +187,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Mesh(command) => mesh::run(&ctx, command),
         Command::Tasks(command) => tasks::run(&ctx, command),
         Command::Inbox(command) => inbox::run(&ctx, command),
+        Command::Webhooks(command) => webhooks::run(&ctx, command),
         Command::Examples(command) => examples::run(&ctx, command),
         Command::Open(args) => open::run(&ctx, args),
         Command::Server(args) => server::run(*args),

@@ -5,6 +5,10 @@ use serde_json::{Value, json};
 
 use super::{Client, ClientResult, segment};
 pub use crate::protocol::auth::{LoginIntent, LoginTokens};
+use crate::protocol::webhook::{
+    RevokeSubscriptionResponse, Subscription, SubscriptionResponse, SubscriptionsResponse,
+    UpsertSubscriptionRequest,
+};
 use crate::protocol::{
     CreateIntentRequest, CreateIntentResponse, EventsResponse, GetIntentResponse, Intent,
     IntentEvent, ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeResponse,
@@ -266,6 +270,61 @@ impl Client {
         let body = json!({ "refresh_token": refresh_token });
         self.call(Method::POST, "/v1/auth/logout", &[], Some(&body), None)
             .await
+    }
+
+    /// `GET /v1/webhooks/subscriptions`: the live ones of `owner` (default: the caller's),
+    /// or all of them.
+    pub async fn webhook_subscriptions(
+        &self,
+        owner: Option<&str>,
+        all: bool,
+    ) -> ClientResult<Vec<Subscription>> {
+        let mut query = vec![("include_inactive", all.to_string())];
+        if let Some(owner) = owner {
+            query.push(("owner_agent", owner.to_string()));
+        }
+        let v: SubscriptionsResponse = self.get("/v1/webhooks/subscriptions", &query).await?;
+        Ok(v.subscriptions)
+    }
+
+    /// `POST /v1/webhooks/subscriptions` (the owner's one for the same URL is updated).
+    pub async fn add_webhook(
+        &self,
+        request: &UpsertSubscriptionRequest,
+        owner: Option<&str>,
+        idempotency_key: &str,
+    ) -> ClientResult<SubscriptionResponse> {
+        let query: Vec<_> = owner
+            .map(|o| ("owner_agent", o.to_string()))
+            .into_iter()
+            .collect();
+        let body = serde_json::to_value(request).unwrap_or(Value::Null);
+        let path = "/v1/webhooks/subscriptions";
+        let v = self
+            .call(
+                Method::POST,
+                path,
+                &query,
+                Some(&body),
+                Some(idempotency_key),
+            )
+            .await?;
+        super::decode(path, v)
+    }
+
+    /// `DELETE /v1/webhooks/subscriptions/{id}`.
+    pub async fn remove_webhook(
+        &self,
+        id: &str,
+        owner: Option<&str>,
+    ) -> ClientResult<RevokeSubscriptionResponse> {
+        let query: Vec<_> = owner
+            .map(|o| ("owner_agent", o.to_string()))
+            .into_iter()
+            .collect();
+        let path = format!("/v1/webhooks/subscriptions/{}", segment(id));
+        let v = self.call(Method::DELETE, &path, &query, None, None).await?;
+        super::decode(&path, v)
     }
 
     /// Who the credentials act as: org, workspace, address, account.

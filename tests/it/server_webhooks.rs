@@ -103,6 +103,27 @@ async fn wait_hits(shared: &Shared, n: usize) -> Vec<Hit> {
     }
 }
 
+/// Replays `event_id` once its deliveries are recorded: a delivery still pending (the
+/// subscriber answered, the outcome not yet written) is under way and replay leaves it.
+async fn replay_when_settled(server: &TestServer, key: &str, event_id: &str) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let r = server
+            .post(
+                &format!("/v1/webhooks/events/{event_id}/replay"),
+                key,
+                &json!({}),
+            )
+            .await;
+        r.expect_ok();
+        if r.body["queued_deliveries"] != 0 {
+            return r.body;
+        }
+        assert!(started.elapsed() < LIMIT, "never settled: {}", r.text);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub(crate) fn subscription(url: &str, types: &[&str]) -> Value {
     json!({"callback_url": url, "event_types": types, "secret": SECRET,
            "description": "test subscriber"})
@@ -313,15 +334,7 @@ async fn a_failing_subscriber_gets_retries_then_a_dead_letter_and_replay_redeliv
     );
 
     // Dead-lettered (replay queues only finished deliveries), then delivered.
-    let replayed = server
-        .post(
-            &format!("/v1/webhooks/events/{event_id}/replay"),
-            &admin,
-            &json!({}),
-        )
-        .await;
-    replayed.expect_ok();
-    let b = &replayed.body;
+    let b = replay_when_settled(&server, &admin, &event_id).await;
     assert_eq!(
         (
             b["queued_deliveries"].as_u64(),
@@ -329,8 +342,7 @@ async fn a_failing_subscriber_gets_retries_then_a_dead_letter_and_replay_redeliv
             b["dead_lettered"].as_u64()
         ),
         (Some(1), Some(1), Some(0)),
-        "{}",
-        replayed.text
+        "{b}"
     );
     assert!(b["replayed_at"].is_string());
     let hits = wait_hits(&shared, 4).await;
@@ -343,16 +355,8 @@ async fn a_failing_subscriber_gets_retries_then_a_dead_letter_and_replay_redeliv
         &hits[3].body
     ));
     // Delivered now: a replay sends it once more.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let again = server
-        .post(
-            &format!("/v1/webhooks/events/{event_id}/replay"),
-            &admin,
-            &json!({}),
-        )
-        .await;
-    again.expect_ok();
-    assert_eq!(again.body["queued_deliveries"], 1, "{}", again.text);
+    let again = replay_when_settled(&server, &admin, &event_id).await;
+    assert_eq!(again["queued_deliveries"], 1, "{again}");
     wait_hits(&shared, 5).await;
 }
 
@@ -414,13 +418,6 @@ async fn a_delivery_survives_a_kill_and_restart() {
         "delivered once after the restart"
     );
     // Replay works on the restarted gateway with the first start's key.
-    let replayed = restarted
-        .post(
-            &format!("/v1/webhooks/events/{event_id}/replay"),
-            &admin,
-            &json!({}),
-        )
-        .await;
-    replayed.expect_ok();
-    assert_eq!(replayed.body["queued_deliveries"], 1, "{}", replayed.text);
+    let replayed = replay_when_settled(&restarted, &admin, &event_id).await;
+    assert_eq!(replayed["queued_deliveries"], 1, "{replayed}");
 }

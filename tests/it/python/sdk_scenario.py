@@ -7,9 +7,14 @@ step; exits non-zero (with a traceback) on the first failed check.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import http.server
+import json
 import os
 import sys
 import threading
+import time
 import traceback
 import uuid
 
@@ -200,6 +205,75 @@ def run() -> None:
     decided = admin.decide_approval(str(uuid.uuid4()), decision="approve", comment="fine")
     check(decided["approval"]["decision"] == "approve", f"decide_approval: {decided}")
     step("inbox: list, thread, changes, reply (keyed), delete, delegate, approve, approvals")
+
+    # Webhooks (spec §9.2) as the SDK offers them: a subscriber on loopback receives the
+    # event signed with the subscription's secret; replay sends it again; revoke.
+    hook_secret = "sdk-webhook-secret-0123"
+    received: list[tuple[dict, bytes]] = []
+    arrived = threading.Condition()
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with arrived:
+                received.append((dict(self.headers), body))
+                arrived.notify_all()
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    hook_url = f"http://127.0.0.1:{hook.server_address[1]}/hook"
+
+    def wait_received(n: int) -> None:
+        with arrived:
+            check(arrived.wait_for(lambda: len(received) >= n, timeout=20),
+                  f"webhook deliveries: {len(received)} of {n}")
+
+    def signed(headers: dict, body: bytes) -> bool:
+        sig = {k.lower(): v for k, v in headers.items()}.get("x-axme-signature", "")
+        mac = hmac.new(hook_secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(sig, f"sha256={mac}")
+
+    subscribed = agent.upsert_webhook_subscription(
+        {"callback_url": hook_url, "event_types": ["inbox.thread_created"],
+         "secret": hook_secret, "active": True, "description": "sdk"},
+        idempotency_key="sdk-hook-0001")
+    sub = subscribed["subscription"]
+    check(sub["owner_agent"] == agent_address and sub["secret_hint"].endswith("0123"), f"{sub}")
+    listed = agent.list_webhook_subscriptions()["subscriptions"]
+    check([s["subscription_id"] for s in listed] == [sub["subscription_id"]], f"list: {listed}")
+    by_admin = admin.list_webhook_subscriptions(owner_agent=agent_address)["subscriptions"]
+    check(len(by_admin) == 1, f"admin list: {by_admin}")
+    event = {"event_type": "inbox.thread_created", "source": "sdk", "payload": {"n": 1}}
+    published = agent.publish_webhook_event(event, idempotency_key="sdk-event-0001")
+    check(published["queued_deliveries"] == 1, f"publish: {published}")
+    again = agent.publish_webhook_event(event, idempotency_key="sdk-event-0001")
+    check(again["event_id"] == published["event_id"], f"keyed publish: {again}")
+    wait_received(1)
+    headers, body = received[0]
+    check(signed(headers, body), f"webhook signature: {headers}")
+    delivered = json.loads(body)
+    check(delivered["event_id"] == published["event_id"] and delivered["payload"] == {"n": 1},
+          f"delivered: {delivered}")
+    # The subscriber answered; the gateway records that a moment later (a pending delivery
+    # is under way, and replay leaves it alone).
+    for _ in range(100):
+        replayed = agent.replay_webhook_event(published["event_id"])
+        if replayed["queued_deliveries"] == 1:
+            break
+        time.sleep(0.05)
+    check(replayed["queued_deliveries"] == 1 and replayed["replayed_at"], f"replay: {replayed}")
+    wait_received(2)
+    check(json.loads(received[1][1])["event_id"] == published["event_id"], "replayed event")
+    gone = agent.delete_webhook_subscription(sub["subscription_id"])
+    check(gone["subscription_id"] == sub["subscription_id"] and gone["revoked_at"], f"{gone}")
+    check(agent.list_webhook_subscriptions()["subscriptions"] == [], "revoked is not listed")
+    hook.shutdown()
+    step("webhooks: subscribe (keyed), list, publish (keyed), signed delivery, replay, revoke")
 
     agents = admin.list_agents(org_id=org_id, workspace_id=workspace_id)["agents"]
     addresses = {a.get("address") for a in agents}
