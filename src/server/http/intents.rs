@@ -8,13 +8,15 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, idempotency_key, json_ok};
-use super::{AppState, validate};
+use super::extract::{Params, idempotency_key, json_ok};
+use super::typed::Typed;
 use crate::protocol::access::Scope;
-use crate::protocol::intent::Warning;
+use crate::protocol::intent::{CancelRequest, ResumeRequest, Warning};
 use crate::protocol::{
-    AgentAddress, AgentRef, CreateIntentResponse, IntentMirror, ResumeBody, Status, Timestamp,
+    AgentAddress, AgentRef, CreateIntentRequest, CreateIntentResponse, IntentMirror,
+    ResolveRequest, ResumeBody, Status, Timestamp,
 };
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
@@ -131,16 +133,15 @@ fn create_fingerprint(body: &Value) -> [u8; 32] {
     canonical_hash(&body)
 }
 
-async fn create(
+pub(super) async fn create(
     State(app): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<CreateIntentRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsWrite)?;
     let idempotency = idempotency_key(&headers)?;
-    let body = validate::with_snake_case_fields(&body);
-    let mut request = validate::create_request(&body)?;
+    let (mut request, body) = body.decoded()?;
     let now = app.engine.now();
     // Stored as it will be queried (`GET /v1/inbox?owner_agent=…`); other strings as given.
     if let Some(reply_to) = &request.reply_to
@@ -420,19 +421,28 @@ fn resolve_decision(
     })
 }
 
-async fn resolve(
+pub(super) async fn resolve(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<ResolveRequest>,
 ) -> ApiResult<Response> {
     // An owner scope (§4.3) must be one the caller acts for (400 on a conflict, else 403).
     super::owner::scope(&caller, &params, &headers)?;
     access::require(&caller, Scope::IntentsWrite)?;
     let intent_id = checked_id(&raw_id)?;
-    let (input, expected) = validate::resolve_request(&body)?;
+    let (request, body) = body.decoded()?;
+    let expected = request.expected_policy_generation;
+    let input = ResolveInput {
+        // `check` refused a body without one.
+        status: request.status.unwrap_or(Status::Canceled),
+        actor: request.actor,
+        result: request.result,
+        error: request.error,
+        reason: request.reason,
+    };
     let decide = resolve_decision(caller.clone(), input, expected, app.engine.now());
     let request = (&headers, &body, "resolve");
     let answer = mutate(&app, &caller, request, intent_id, decide, render_resolve).await?;
@@ -440,45 +450,38 @@ async fn resolve(
     Ok(answer)
 }
 
-async fn cancel(
+pub(super) async fn cancel(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<CancelRequest>,
 ) -> ApiResult<Response> {
     // An owner scope (§4.3) must be one the caller acts for (400 on a conflict, else 403).
     super::owner::scope(&caller, &params, &headers)?;
     access::require(&caller, Scope::IntentsWrite)?;
     let intent_id = checked_id(&raw_id)?;
-    let reason = body
-        .get("reason")
-        .and_then(Value::as_str)
-        .unwrap_or("canceled")
-        .to_string();
+    let (request, body) = body.decoded()?;
     let input = ResolveInput {
         status: Status::Canceled,
-        actor: body
-            .get("actor")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        actor: request.actor,
         result: None,
         error: None,
-        reason: Some(reason),
+        reason: Some(request.reason.unwrap_or_else(|| "canceled".to_string())),
     };
     let decide = resolve_decision(caller.clone(), input, None, app.engine.now());
     let request = (&headers, &body, "cancel");
     mutate(&app, &caller, request, intent_id, decide, render_resolve).await
 }
 
-async fn resume(
+pub(super) async fn resume(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<ResumeRequest>,
 ) -> ApiResult<Response> {
     // An owner scope (§4.3) must be one the caller acts for (400 on a conflict, else 403).
     super::owner::scope(&caller, &params, &headers)?;
@@ -487,13 +490,13 @@ async fn resume(
         access::require(&caller, Scope::IntentsWrite)?;
     }
     let intent_id = checked_id(&raw_id)?;
+    let (request, body) = body.decoded()?;
     let field = ["task_result", "action", "outcome"]
         .into_iter()
         .find(|f| body.get(f).is_some())
         .unwrap_or("body");
-    let expected = body
-        .get("expected_policy_generation")
-        .and_then(Value::as_u64);
+    let expected = request.expected_policy_generation;
+    // Fields not named in `ResumeRequest` are the result: the dialect reads the whole JSON.
     let dialect =
         ResumeBody::classify(body.clone()).map_err(|m| ApiError::invalid_field(field, m))?;
     let now = app.engine.now();

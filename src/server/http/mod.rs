@@ -22,6 +22,7 @@ mod scenarios;
 mod sse;
 mod tasks;
 pub mod throttle;
+pub mod typed;
 pub mod validate;
 mod webhooks;
 

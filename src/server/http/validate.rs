@@ -1,53 +1,13 @@
 //! Lenient request validation (spec §10.1): unknown fields are ignored, and each problem
-//! is a 422 naming its field.
+//! is a 422 naming its field. The `RequestBody` impls of the request types: what serde
+//! cannot check, and the leniency beyond serde, per type (see `typed`).
 
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, ApiResult};
-use crate::protocol::{CreateIntentRequest, HumanTask, Status, Timestamp};
-use crate::server::engine::lifecycle::ResolveInput;
-
-fn object<'a>(body: &'a Value, what: &str) -> ApiResult<&'a Map<String, Value>> {
-    body.as_object()
-        .ok_or_else(|| ApiError::invalid_field("body", format!("{what} must be a JSON object")))
-}
-
-fn opt_string(map: &Map<String, Value>, field: &str, max: usize) -> ApiResult<Option<String>> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.len() <= max => Ok(Some(s.clone())),
-        Some(Value::String(_)) => Err(ApiError::invalid_field(
-            field,
-            format!("must be at most {max} characters"),
-        )),
-        Some(_) => Err(ApiError::invalid_field(field, "must be a string")),
-    }
-}
-
-fn req_string(map: &Map<String, Value>, field: &str, min: usize, max: usize) -> ApiResult<String> {
-    let value = opt_string(map, field, max)?
-        .ok_or_else(|| ApiError::invalid_field(field, "is required"))?;
-    if value.trim().chars().count() < min {
-        return Err(ApiError::invalid_field(
-            field,
-            format!("must be at least {min} characters"),
-        ));
-    }
-    Ok(value)
-}
-
-fn opt_positive(map: &Map<String, Value>, field: &str, max: u64) -> ApiResult<Option<u64>> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => match v.as_u64() {
-            Some(n) if (1..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(ApiError::invalid_field(
-                field,
-                format!("must be an integer from 1 to {max}"),
-            )),
-        },
-    }
-}
+use super::typed::{RequestBody, at_most, within};
+use crate::protocol::intent::{CancelRequest, ResumeRequest};
+use crate::protocol::{CreateIntentRequest, ResolveRequest, Status};
 
 /// camelCase spellings of the create-intent fields that public clients' examples send
 /// (§10.1 parses leniently); the snake_case field wins when both are present.
@@ -102,109 +62,132 @@ fn missing_payload(map: &Map<String, Value>) -> ApiError {
     }))
 }
 
-/// `POST /v1/intents` body (snake_case; see [`with_snake_case_fields`]).
-pub fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
-    let map = object(body, "the intent")?;
-    let intent_type = req_string(map, "intent_type", 1, 255)?;
-    if intent_type.chars().any(char::is_whitespace) {
-        return Err(ApiError::invalid_field(
-            "intent_type",
-            "must not contain whitespace",
-        ));
+/// `POST /v1/intents` (spec §3.3), decoded by serde; what serde cannot say is checked here.
+impl RequestBody for CreateIntentRequest {
+    /// camelCase aliases are renamed (see [`with_snake_case_fields`]); `from_agent` is
+    /// dropped unread, whatever its type: the server derives the sender from the key.
+    fn prepare(raw: Value) -> Value {
+        let mut body = with_snake_case_fields(&raw);
+        if let Some(map) = body.as_object_mut() {
+            map.remove("from_agent");
+        }
+        body
     }
-    let to_agent = req_string(map, "to_agent", 3, 383)?.trim().to_string();
-    for (field, value) in [("intent_type", &intent_type), ("to_agent", &to_agent)] {
-        if value.chars().any(char::is_control) {
+
+    fn check(mut self, raw: &Value) -> ApiResult<Self> {
+        let intent_type = &self.intent_type;
+        at_most("intent_type", Some(intent_type), 255)?;
+        if intent_type.trim().is_empty() {
             return Err(ApiError::invalid_field(
-                field,
-                "must not contain control characters (NUL, newlines…)",
+                "intent_type",
+                "must be at least 1 characters",
             ));
         }
-    }
-    let payload = match map.get("payload") {
-        Some(Value::Object(p)) => Value::Object(p.clone()),
-        None | Some(Value::Null) => return Err(missing_payload(map)),
-        Some(_) => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
-    };
-    let deadline_at = match opt_string(map, "deadline_at", 64)? {
-        None => None,
-        Some(d) => match chrono::DateTime::parse_from_rfc3339(&d) {
-            Ok(at) => Some(Timestamp::from_datetime(at.to_utc())),
-            Err(_) => {
+        if intent_type.chars().any(char::is_whitespace) {
+            return Err(ApiError::invalid_field(
+                "intent_type",
+                "must not contain whitespace",
+            ));
+        }
+        at_most("to_agent", Some(&self.to_agent), 383)?;
+        self.to_agent = self.to_agent.trim().to_string();
+        if self.to_agent.chars().count() < 3 {
+            return Err(ApiError::invalid_field(
+                "to_agent",
+                "must be at least 3 characters",
+            ));
+        }
+        for (field, value) in [("intent_type", intent_type), ("to_agent", &self.to_agent)] {
+            if value.chars().any(char::is_control) {
                 return Err(ApiError::invalid_field(
-                    "deadline_at",
-                    "must be an RFC 3339 timestamp",
+                    field,
+                    "must not contain control characters (NUL, newlines…)",
                 ));
             }
-        },
-    };
-    let human_task = match map.get("human_task") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(t)) => Some(HumanTask::from(t.clone())),
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "human_task",
-                "must be a JSON object",
-            ));
         }
-    };
-    let u32_max = u64::from(u32::MAX);
-    Ok(CreateIntentRequest {
-        intent_type,
-        correlation_id: opt_string(map, "correlation_id", 255)?.filter(|c| !c.trim().is_empty()),
-        to_agent,
-        payload,
-        from_agent: None,
-        reply_to: opt_string(map, "reply_to", 383)?,
-        deadline_at,
+        match &self.payload {
+            Value::Object(_) => {}
+            Value::Null => return Err(Self::missing("payload", raw)),
+            _ => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
+        }
+        at_most("correlation_id", self.correlation_id.as_deref(), 255)?;
+        self.correlation_id = self.correlation_id.filter(|c| !c.trim().is_empty());
+        at_most("reply_to", self.reply_to.as_deref(), 383)?;
+        at_most("escalate_to", self.escalate_to.as_deref(), 383)?;
+        let u32_max = u64::from(u32::MAX);
         // Ten years at most: the deadline must stay a valid time.
-        deadline_seconds: opt_positive(map, "deadline_seconds", 315_360_000)?,
-        remind_after_seconds: opt_positive(map, "remind_after_seconds", u32_max)?,
-        remind_interval_seconds: opt_positive(map, "remind_interval_seconds", u32_max)?,
-        max_reminders: opt_positive(map, "max_reminders", 1000)?.map(crate::num::u32_from_u64),
-        escalate_to: opt_string(map, "escalate_to", 383)?,
-        max_delivery_attempts: opt_positive(map, "max_delivery_attempts", 1000)?
-            .map(crate::num::u32_from_u64),
-        human_task,
-    })
+        within("deadline_seconds", self.deadline_seconds, 1, 315_360_000)?;
+        within(
+            "remind_after_seconds",
+            self.remind_after_seconds,
+            1,
+            u32_max,
+        )?;
+        within(
+            "remind_interval_seconds",
+            self.remind_interval_seconds,
+            1,
+            u32_max,
+        )?;
+        within("max_reminders", self.max_reminders.map(u64::from), 1, 1000)?;
+        within(
+            "max_delivery_attempts",
+            self.max_delivery_attempts.map(u64::from),
+            1,
+            1000,
+        )?;
+        Ok(self)
+    }
+
+    fn missing(field: &str, raw: &Value) -> ApiError {
+        match (field, raw.as_object()) {
+            ("payload", Some(map)) => missing_payload(map),
+            _ => ApiError::invalid_field(field, "is required"),
+        }
+    }
 }
 
-/// `POST /v1/intents/{id}/resolve` body. The conditional fields (`result` for COMPLETED,
+/// `POST /v1/intents/{id}/resolve`. The conditional fields (`result` for COMPLETED,
 /// `error` for FAILED, `reason` for CANCELED) are checked by the engine, after the
 /// terminal-state check, so a repeated resolve answers 409 rather than 422.
-pub fn resolve_request(body: &Value) -> ApiResult<(ResolveInput, Option<u64>)> {
-    let map = object(body, "the resolve request")?;
-    let raw = req_string(map, "status", 1, 32)?;
-    let status = raw
-        .parse::<Status>()
-        .map_err(|e| ApiError::invalid_field("status", e))?;
-    if !matches!(
-        status,
-        Status::Completed | Status::Failed | Status::Canceled
-    ) {
-        return Err(ApiError::invalid_field(
-            "status",
-            "must be COMPLETED, FAILED or CANCELED",
-        ));
+impl RequestBody for ResolveRequest {
+    /// `status` is read case-insensitively (`completed`), as the CLI's `--status` is.
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(Value::String(status)) = raw.get_mut("status") {
+            *status = status.trim().to_ascii_uppercase();
+        }
+        raw
     }
-    let expected = match map.get("expected_policy_generation") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| {
-            ApiError::invalid_field("expected_policy_generation", "must be an integer ≥ 0")
-        })?),
-    };
-    let reason = opt_string(map, "reason", 2000)?;
-    Ok((
-        ResolveInput {
-            status,
-            actor: opt_string(map, "actor", 255)?,
-            result: map.get("result").filter(|v| !v.is_null()).cloned(),
-            error: map.get("error").filter(|v| !v.is_null()).cloned(),
-            reason,
-        },
-        expected,
-    ))
+
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        match self.status {
+            None => return Err(ApiError::invalid_field("status", "is required")),
+            Some(Status::Completed | Status::Failed | Status::Canceled) => {}
+            Some(_) => {
+                return Err(ApiError::invalid_field(
+                    "status",
+                    "must be COMPLETED, FAILED or CANCELED",
+                ));
+            }
+        }
+        at_most("actor", self.actor.as_deref(), 255)?;
+        at_most("reason", self.reason.as_deref(), 2000)?;
+        Ok(self)
+    }
 }
+
+impl RequestBody for CancelRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        at_most("actor", self.actor.as_deref(), 255)?;
+        at_most("reason", self.reason.as_deref(), 2000)?;
+        Ok(self)
+    }
+}
+
+/// The named fields are decoded for their types; the dialect is then told apart from the
+/// whole JSON by `ResumeBody::classify`, because fields not named in `ResumeRequest` are
+/// kept (with `action`/`outcome` they are the agent's result).
+impl RequestBody for ResumeRequest {}
 
 /// Names for service accounts and workspaces: `^[a-z0-9][a-z0-9._-]{0,62}$`.
 pub fn slug(field: &str, value: &str) -> ApiResult<()> {
@@ -234,6 +217,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn create_request(body: &Value) -> ApiResult<CreateIntentRequest> {
+        super::super::typed::decode(body)
+    }
+
     #[test]
     fn camel_case_aliases_yield_to_snake_case() {
         let body = with_snake_case_fields(&json!({
@@ -241,6 +228,8 @@ mod tests {
             "correlationId": "c-1", "payload": {"innerCamel": 1}
         }));
         let request = create_request(&body).unwrap();
+        let raw = json!({"intentType": "a.v1", "to_agent": "bob", "fromAgent": 7, "payload": {}});
+        assert!(create_request(&CreateIntentRequest::prepare(raw)).is_ok());
         assert_eq!(request.intent_type, "a.v1");
         assert_eq!(request.to_agent, "alice");
         assert_eq!(request.correlation_id.as_deref(), Some("c-1"));

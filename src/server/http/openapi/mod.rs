@@ -4,7 +4,12 @@
 //! document with it.
 //!
 //! The operations are one table, [`routes::ROUTES`]: a new route gets in by adding its
-//! entry there, naming its body and answer types. The test `every_served_route_is_documented`
+//! entry there, naming its answer type and, for a body, the handler itself
+//! (`takes(handler!(intents::create))`): the documented request schema is the `T` of the
+//! handler's `Typed<T>` argument, found by the compiler ([`TakesBody`]), so what a handler
+//! decodes and what the document says are one definition. The test
+//! `documented_bodies_are_the_served_handlers` checks that the handler named is the one
+//! the router serves at that path and method. The test `every_served_route_is_documented`
 //! reads the `.route(…)` calls of every file in `src/server/http/` and fails when a path and
 //! method served there is missing (or documented but no longer served);
 //! `every_query_parameter_is_documented` does the same for the `params.get/int("…")` reads.
@@ -16,6 +21,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
+use super::typed::{RequestBody, Typed};
 use crate::protocol::ErrorBody;
 pub use routes::ROUTES;
 
@@ -36,6 +42,60 @@ pub fn typed<T: ToSchema>(schemas: &mut Schemas) -> Value {
     }
     json!({ "$ref": format!("#/components/schemas/{}", T::name()) })
 }
+
+/// The request type of a handler: the `T` of its last argument, `Typed<T>` (axum wants
+/// the body last). `M` is the argument list, which keeps the impls apart.
+pub trait TakesBody<M> {
+    type Body: RequestBody;
+}
+
+macro_rules! takes_body {
+    ($($arg:ident),*) => {
+        impl<F, Fut, $($arg,)* T: RequestBody> TakesBody<($($arg,)* T,)> for F
+        where
+            F: FnOnce($($arg,)* Typed<T>) -> Fut,
+        {
+            type Body = T;
+        }
+    };
+}
+
+takes_body!();
+takes_body!(A1);
+takes_body!(A1, A2);
+takes_body!(A1, A2, A3);
+takes_body!(A1, A2, A3, A4);
+takes_body!(A1, A2, A3, A4, A5);
+takes_body!(A1, A2, A3, A4, A5, A6);
+takes_body!(A1, A2, A3, A4, A5, A6, A7);
+
+/// The body schema of `handler`: its request type, as the handler decodes it.
+pub const fn body_of<H: TakesBody<M>, M>(_handler: &H) -> Shape {
+    typed::<H::Body>
+}
+
+/// A handler that takes a body, named for the test that checks it is the one served.
+#[derive(Clone, Copy)]
+pub struct Handler {
+    /// Its module in src/server/http/ and its name there.
+    #[cfg_attr(not(test), expect(dead_code, reason = "checked by the tests"))]
+    pub module: &'static str,
+    #[cfg_attr(not(test), expect(dead_code, reason = "checked by the tests"))]
+    pub name: &'static str,
+    pub body: Shape,
+}
+
+/// `handler!(intents::create)`: the [`Handler`] of `super::intents::create`.
+macro_rules! handler {
+    ($module:ident :: $name:ident) => {
+        $crate::server::http::openapi::Handler {
+            module: stringify!($module),
+            name: stringify!($name),
+            body: $crate::server::http::openapi::body_of(&$crate::server::http::$module::$name),
+        }
+    };
+}
+pub(crate) use handler;
 
 /// What a 200 carries.
 #[derive(Clone, Copy)]
@@ -109,6 +169,9 @@ pub struct Route {
     pub auth: bool,
     pub query: &'static [Query],
     pub body: Option<Shape>,
+    /// The handler whose request type `body` is.
+    #[cfg_attr(not(test), expect(dead_code, reason = "checked by the tests"))]
+    pub handler: Option<Handler>,
     pub answer: Answer,
 }
 
@@ -122,6 +185,7 @@ impl Route {
             auth: true,
             query: &[],
             body: None,
+            handler: None,
             answer: Answer::Document,
         }
     }
@@ -141,6 +205,15 @@ impl Route {
     pub const fn body(self, body: Shape) -> Route {
         Route {
             body: Some(body),
+            ..self
+        }
+    }
+
+    /// The body is what `handler` decodes (see [`handler!`]).
+    pub const fn takes(self, handler: Handler) -> Route {
+        Route {
+            body: Some(handler.body),
+            handler: Some(handler),
             ..self
         }
     }
@@ -258,21 +331,37 @@ mod tests {
 
     use super::*;
 
-    /// The text of every handler file in src/server/http/ (not this module).
-    fn handler_sources() -> Vec<String> {
+    /// The text of every handler file in src/server/http/ (not this module), by file stem.
+    fn handler_files() -> Vec<(String, String)> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server/http");
         std::fs::read_dir(dir)
             .unwrap()
             .map(|entry| entry.unwrap().path())
             .filter(|path| path.is_file())
-            .map(|path| std::fs::read_to_string(path).unwrap())
+            .map(|path| {
+                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                (stem, std::fs::read_to_string(path).unwrap())
+            })
             .collect()
     }
 
-    /// `(method, path)` of every `.route("path", get(…).post(…))` in src/server/http/.
-    fn served() -> BTreeSet<(String, String)> {
-        let mut out = BTreeSet::new();
-        for text in handler_sources() {
+    fn handler_sources() -> Vec<String> {
+        handler_files().into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// One `method(handler)` of a `.route("path", …)` in src/server/http/.
+    struct Served {
+        method: String,
+        path: String,
+        /// The handler's module (file stem) and function name.
+        module: String,
+        name: String,
+    }
+
+    /// Every `.route("path", get(a).post(b))` in src/server/http/, one row per method.
+    fn served_handlers() -> Vec<Served> {
+        let mut out = Vec::new();
+        for (stem, text) in handler_files() {
             for call in text.split(".route(").skip(1) {
                 let Some(path) = call.split('"').nth(1) else {
                     continue;
@@ -293,16 +382,108 @@ mod tests {
                 let router = &call[..end];
                 for method in ["get", "post", "patch", "put", "delete"] {
                     let called = format!("{method}(");
-                    let found = router.match_indices(&called).any(|(i, _)| {
-                        i == 0 || !router[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
-                    });
-                    if found {
-                        out.insert((method.to_string(), path.to_string()));
+                    for (i, _) in router.match_indices(&called) {
+                        if i > 0 && router[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                        {
+                            continue;
+                        }
+                        let rest = &router[i + called.len()..];
+                        let target: String = rest[..rest.find(')').unwrap_or(rest.len())]
+                            .split_whitespace()
+                            .collect();
+                        let parts: Vec<&str> = target.split("::").collect();
+                        let name = parts.last().unwrap_or(&"").to_string();
+                        let module = match parts.as_slice() {
+                            [.., module, _] if *module != "super" => module.to_string(),
+                            _ => stem.clone(),
+                        };
+                        out.push(Served {
+                            method: method.to_string(),
+                            path: path.to_string(),
+                            module,
+                            name,
+                        });
                     }
                 }
             }
         }
         out
+    }
+
+    /// `(method, path)` of every `.route("path", get(…).post(…))` in src/server/http/.
+    fn served() -> BTreeSet<(String, String)> {
+        served_handlers()
+            .into_iter()
+            .map(|s| (s.method, s.path))
+            .collect()
+    }
+
+    /// Whether a served path (maybe a catch-all `{*rest}`) serves a documented one.
+    fn serves(served: &str, documented: &str) -> bool {
+        match served.split_once("{*") {
+            Some((prefix, _)) => documented.starts_with(prefix),
+            None => served == documented,
+        }
+    }
+
+    /// A documented request body is the one its route's handler decodes: the `handler!` of
+    /// the route is the function the router serves at that path and method (its schema is
+    /// that handler's `Typed<T>` by construction), and every handler decoding a `Typed`
+    /// body documents it that way.
+    #[test]
+    fn documented_bodies_are_the_served_handlers() {
+        let served = served_handlers();
+        let files: BTreeMap<String, String> = handler_files().into_iter().collect();
+        for route in ROUTES {
+            let Some(handler) = route.handler else {
+                continue;
+            };
+            let serving: Vec<&Served> = served
+                .iter()
+                .filter(|s| s.method == route.method && serves(&s.path, route.path))
+                .collect();
+            assert!(
+                serving
+                    .iter()
+                    .any(|s| s.module == handler.module && s.name == handler.name),
+                "{} {}: documented with the body of {}::{}, but served by {:?}",
+                route.method,
+                route.path,
+                handler.module,
+                handler.name,
+                serving
+                    .iter()
+                    .map(|s| format!("{}::{}", s.module, s.name))
+                    .collect::<Vec<_>>()
+            );
+        }
+        // Every handler that decodes a typed body is named by its route.
+        for s in &served {
+            let text = &files[&s.module];
+            let Some(at) = text.find(&format!("async fn {}(", s.name)) else {
+                continue;
+            };
+            let signature = &text[at..at + text[at..].find('{').unwrap_or(0)];
+            let signature: String = signature.split_whitespace().collect();
+            let takes_typed = signature.contains("Typed<");
+            let named = ROUTES.iter().any(|r| {
+                r.method == s.method
+                    && serves(&s.path, r.path)
+                    && r.handler
+                        .is_some_and(|h| h.module == s.module && h.name == s.name)
+            });
+            assert!(
+                !takes_typed || named,
+                "{} {}: {}::{} decodes a Typed body but its route documents it with \
+                 `.body(…)`: use `.takes(handler!({}::{}))`",
+                s.method,
+                s.path,
+                s.module,
+                s.name,
+                s.module,
+                s.name
+            );
+        }
     }
 
     #[test]

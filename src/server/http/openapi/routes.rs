@@ -2,7 +2,7 @@
 //! and 200 answer (their schemas are derived from those types; see `super`).
 
 use super::super::intent_filter::MAX_FILTER_CHARS;
-use super::{Answer, Query, Route, typed};
+use super::{Answer, Query, Route, handler, typed};
 use crate::protocol::EventsResponse;
 use crate::protocol::access::{AddPolicyEntryRequest, PolicyResponse, PutPolicyRequest};
 use crate::protocol::account::{
@@ -15,9 +15,8 @@ use crate::protocol::auth::{
     RefreshRequest, VerifyRequest,
 };
 use crate::protocol::intent::{
-    CancelRequest, CreateIntentRequest, CreateIntentResponse, GetIntentResponse,
-    IntentCountsResponse, ListIntentsResponse, ResolveRequest, ResolveResponse, ResumeRequest,
-    ResumeResponse,
+    CreateIntentResponse, GetIntentResponse, IntentCountsResponse, ListIntentsResponse,
+    ResolveResponse, ResumeResponse,
 };
 use crate::protocol::mesh::{
     DashboardToken, DashboardTokenRequest, HeartbeatRequest, HeartbeatResponse, MeshAgentResponse,
@@ -134,7 +133,7 @@ pub const ROUTES: &[Route] = &[
         "/v1/intents",
         "Create an intent (Idempotency-Key supported)",
     )
-    .body(typed::<CreateIntentRequest>)
+    .takes(handler!(intents::create))
     .answer(Answer::Json(typed::<CreateIntentResponse>)),
     Route::key("get", "/v1/intents", "List intents, newest first")
         .query(&[
@@ -168,7 +167,7 @@ pub const ROUTES: &[Route] = &[
         "Resolve: COMPLETED, FAILED or CANCELED",
     )
     .query(&[OWNER])
-    .body(typed::<ResolveRequest>)
+    .takes(handler!(intents::resolve))
     .answer(Answer::Json(typed::<ResolveResponse>)),
     Route::key(
         "post",
@@ -176,7 +175,7 @@ pub const ROUTES: &[Route] = &[
         "Resume: agent result, task result or control",
     )
     .query(&[OWNER])
-    .body(typed::<ResumeRequest>)
+    .takes(handler!(intents::resume))
     .answer(Answer::Json(typed::<ResumeResponse>)),
     Route::key(
         "post",
@@ -184,7 +183,7 @@ pub const ROUTES: &[Route] = &[
         "Cancel (resolve CANCELED)",
     )
     .query(&[OWNER])
-    .body(typed::<CancelRequest>)
+    .takes(handler!(intents::cancel))
     .answer(Answer::Json(typed::<ResolveResponse>)),
     Route::key(
         "get",
