@@ -227,10 +227,25 @@ pub struct CreateKeyRequest {
 pub struct PatchServiceAccountRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_mode: Option<DeliveryMode>,
-    /// Where pushes go (`http` mode); `null` clears it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callback_url: Option<String>,
+    /// Where pushes go (`http` mode); `null` clears it, absent keeps it.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub callback_url: Option<Option<String>>,
     /// Mint a new push signing secret (shown once in the answer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotate_secret: Option<bool>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or a value, with
+/// `#[serde(default)]`: serde's `Option` alone reads both absent and `null` as `None`.
+fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }

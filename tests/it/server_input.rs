@@ -309,3 +309,179 @@ fn check(bad: &mut Vec<String>, method: &str, path: &str, r: &Resp) {
         }
     }
 }
+
+/// Every route family decodes its body into the documented type: a wrong type is a 422
+/// naming the field by its path, and the leniency the types document still holds.
+#[tokio::test]
+async fn typed_bodies_name_the_field_by_path_on_every_family() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "typed-bot").await;
+    let policy = format!("/v1/agents/{}/policy", agent.address);
+    let cases = [
+        (
+            Method::POST,
+            "/v1/intents".to_string(),
+            json!({"intent_type": "a.v1", "to_agent": "bob", "payload": {}, "max_reminders": "x"}),
+            "max_reminders",
+        ),
+        (
+            Method::POST,
+            "/v1/intents".to_string(),
+            json!({"intent_type": "a.v1", "to_agent": "bob", "payload": {}, "human_task": 5}),
+            "human_task",
+        ),
+        (
+            Method::POST,
+            "/v1/service-accounts".to_string(),
+            json!({"name": 5}),
+            "name",
+        ),
+        (
+            Method::POST,
+            "/v1/service-accounts".to_string(),
+            json!({"name": "x1", "role": "owner"}),
+            "role",
+        ),
+        (
+            Method::POST,
+            format!("/v1/service-accounts/{}/keys", agent.sa_id),
+            json!({"scopes": ["intents:read", 7]}),
+            "scopes[1]",
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/service-accounts/{}", agent.sa_id),
+            json!({"delivery_mode": "carrier-pigeon"}),
+            "delivery_mode",
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/service-accounts/{}", agent.sa_id),
+            json!({"callback_url": "ftp://x"}),
+            "callback_url",
+        ),
+        (
+            Method::PUT,
+            policy.clone(),
+            json!({"policy_type": "open", "entries": ["*", 7]}),
+            "entries[1]",
+        ),
+        (
+            Method::PUT,
+            policy.clone(),
+            json!({"policy_type": "open", "entries": ["*", "nonsense pattern"]}),
+            "entries[1]",
+        ),
+        (
+            Method::POST,
+            format!("{policy}/entries"),
+            json!({}),
+            "sender_pattern",
+        ),
+        (
+            Method::POST,
+            "/v1/auth/login-intent".to_string(),
+            json!({"email": 5}),
+            "email",
+        ),
+        (
+            Method::POST,
+            "/v1/inbox/t-1/reply".to_string(),
+            json!({"message": ["x"]}),
+            "message",
+        ),
+        (
+            Method::POST,
+            "/v1/inbox/t-1/messages/delete".to_string(),
+            json!({"limit": 0}),
+            "limit",
+        ),
+        (
+            Method::POST,
+            "/v1/approvals/a-1/decision".to_string(),
+            json!({"decision": "maybe"}),
+            "decision",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let r = server
+            .call(method.clone(), &path, Some(&admin), Some(&body))
+            .await;
+        r.expect_error(422, "schema_invalid");
+        assert_eq!(
+            r.body["error"]["details"]["field"],
+            json!(field),
+            "{method} {path} {body}: {}",
+            r.text
+        );
+    }
+    // Documented leniency: a lower-case status, a scope list as one string, upper-case
+    // names, entries as `GET` shows them.
+    let id = server.create_intent(&admin, "bob", json!({})).await;
+    server
+        .post(
+            &format!("/v1/intents/{id}/resolve"),
+            &admin,
+            &json!({"status": "canceled", "reason": "r"}),
+        )
+        .await
+        .expect_ok();
+    server
+        .post(
+            &format!("/v1/service-accounts/{}/keys", agent.sa_id),
+            &admin,
+            &json!({"scopes": "intents:read, intents:write"}),
+        )
+        .await
+        .expect_ok();
+    let r = server
+        .call(Method::PUT, &policy, Some(&admin), Some(&json!({"policy_type": "ALLOWLIST", "entries": [{"sender_pattern": " agent://other/* "}]})))
+        .await;
+    r.expect_ok();
+    assert_eq!(
+        r.body["policy"]["entries"][0]["sender_pattern"], "agent://other/*",
+        "{}",
+        r.text
+    );
+    // `callback_url`: absent keeps it, `null` clears it.
+    let patch = format!("/v1/service-accounts/{}", agent.sa_id);
+    let hook = "http://127.0.0.1:9/hook";
+    server
+        .call(
+            Method::PATCH,
+            &patch,
+            Some(&admin),
+            Some(&json!({"delivery_mode": "HTTP", "callback_url": hook})),
+        )
+        .await
+        .expect_ok();
+    let r = server
+        .call(
+            Method::PATCH,
+            &patch,
+            Some(&admin),
+            Some(&json!({"rotate_secret": true})),
+        )
+        .await;
+    r.expect_ok();
+    assert_eq!(
+        r.body["service_account"]["callback_url"], hook,
+        "{}",
+        r.text
+    );
+    let r = server
+        .call(
+            Method::PATCH,
+            &patch,
+            Some(&admin),
+            Some(&json!({"delivery_mode": "stream", "callback_url": null})),
+        )
+        .await;
+    r.expect_ok();
+    assert!(
+        r.body["service_account"]["callback_url"].is_null(),
+        "{}",
+        r.text
+    );
+}

@@ -10,13 +10,15 @@ use serde_json::Value;
 use super::AppState;
 use super::agents::check_scope;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, json_of};
+use super::extract::{Params, json_of};
+use super::typed::{RequestBody, Typed, at_most};
 use super::validate;
 use crate::protocol::AgentRef;
 use crate::protocol::access::{Role, Scope, Scopes};
 use crate::protocol::account::{
-    CreateWorkspaceResponse, DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse,
-    ServiceAccountView, ServiceAccountsResponse, WorkspaceView,
+    CreateKeyRequest, CreateServiceAccountRequest, CreateWorkspaceRequest, CreateWorkspaceResponse,
+    DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse, ServiceAccountView,
+    ServiceAccountsResponse, WorkspaceView,
 };
 use crate::server::engine::access;
 use crate::server::engine::directory::{Caller, NewKey, new_account_id, new_key};
@@ -45,33 +47,55 @@ pub(super) fn require_admin(caller: &Caller) -> ApiResult<()> {
     Ok(access::administers(caller)?)
 }
 
-/// `role` of a new account: `agent` unless the body names another.
-fn role_of(body: &Value) -> ApiResult<Role> {
-    match body.get("role") {
-        None | Some(Value::Null) => Ok(Role::Agent),
-        Some(Value::String(s)) => s.parse().map_err(|e| ApiError::invalid_field("role", e)),
-        Some(_) => Err(ApiError::invalid_field(
-            "role",
-            "must be admin, member or agent",
-        )),
+impl RequestBody for CreateWorkspaceRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        at_most("name", Some(&self.name), 63)?;
+        Ok(self)
     }
 }
 
-/// `scopes` of a new key (an array of names, or one string of names); `None` when absent:
-/// the key holds all its account's role allows. More than the role allows is refused.
-fn scopes_of(body: &Value, role: Role) -> ApiResult<Option<Scopes>> {
-    let scopes = match body.get("scopes") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) => Scopes::parse_list(s),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().ok_or("must be scope names").map(str::to_string))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(str::to_string)
-            .and_then(|names| Scopes::parse_list(&names.join(" "))),
-        Some(_) => Err("must be an array of scope names".to_string()),
+impl RequestBody for CreateServiceAccountRequest {
+    /// `role` is read case-insensitively (`Admin`), as `Role::from_str` reads it.
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(Value::String(role)) = raw.get_mut("role") {
+            *role = role.trim().to_ascii_lowercase();
+        }
+        raw
     }
-    .map_err(|e| ApiError::invalid_field("scopes", e))?;
+
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        at_most("name", Some(&self.name), 383)?;
+        at_most("display_name", self.display_name.as_deref(), 255)?;
+        at_most("description", self.description.as_deref(), 2000)?;
+        at_most("org_id", self.org_id.as_deref(), 128)?;
+        at_most("workspace_id", self.workspace_id.as_deref(), 128)?;
+        Ok(self)
+    }
+}
+
+impl RequestBody for CreateKeyRequest {
+    /// `scopes` may also be one string of names separated by spaces or commas.
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(scopes) = raw.get_mut("scopes")
+            && let Value::String(list) = scopes
+        {
+            let names = list
+                .split([' ', ','])
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| Value::String(n.trim().to_string()))
+                .collect();
+            *scopes = Value::Array(names);
+        }
+        raw
+    }
+}
+
+/// `scopes` of a new key; `None` when absent: the key holds all its account's role allows.
+/// More than the role allows is refused.
+fn within_role(scopes: Option<Scopes>, role: Role) -> ApiResult<Option<Scopes>> {
+    let Some(scopes) = scopes else {
+        return Ok(None);
+    };
     if !scopes.is_subset_of(role.ceiling()) {
         let extra: Vec<&str> = scopes
             .iter()
@@ -84,17 +108,6 @@ fn scopes_of(body: &Value, role: Role) -> ApiResult<Option<Scopes>> {
         ));
     }
     Ok(Some(scopes))
-}
-
-fn opt_str(body: &Value, field: &str, max: usize) -> ApiResult<Option<String>> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.len() <= max => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::invalid_field(
-            field,
-            format!("must be a string of at most {max} characters"),
-        )),
-    }
 }
 
 /// The account as clients see it, with its delivery settings when configured (never the
@@ -174,14 +187,13 @@ fn new_account(
     }
 }
 
-async fn create_workspace(
+pub(super) async fn create_workspace(
     State(app): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: Typed<CreateWorkspaceRequest>,
 ) -> ApiResult<Response> {
     require_admin(&caller)?;
-    let name = opt_str(&body, "name", 63)?
-        .ok_or_else(|| ApiError::invalid_field("name", "is required"))?;
+    let (CreateWorkspaceRequest { name }, _) = body.decoded()?;
     validate::slug("name", &name)?;
     let workspace = WorkspaceRow {
         workspace_id: uuid::Uuid::new_v4().to_string(),
@@ -219,30 +231,32 @@ async fn create_workspace(
     }))
 }
 
-async fn create_account(
+pub(super) async fn create_account(
     State(app): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: Typed<CreateServiceAccountRequest>,
 ) -> ApiResult<Response> {
     require_admin(&caller)?;
-    if !body.is_object() {
-        return Err(ApiError::invalid_field("body", "must be a JSON object"));
-    }
-    for (field, own_id, own_slug) in [
-        ("org_id", &caller.org_id, &caller.org_slug),
-        ("workspace_id", &caller.workspace_id, &caller.workspace_slug),
+    let (request, _) = body.decoded()?;
+    for (field, given, own_id, own_slug) in [
+        ("org_id", &request.org_id, &caller.org_id, &caller.org_slug),
+        (
+            "workspace_id",
+            &request.workspace_id,
+            &caller.workspace_id,
+            &caller.workspace_slug,
+        ),
     ] {
-        if let Some(given) = opt_str(&body, field, 128)?
-            && given != *own_id
-            && given != *own_slug
+        if let Some(given) = given
+            && given != own_id
+            && given != own_slug
         {
             return Err(ApiError::forbidden(format!(
                 "this key cannot create service accounts outside its own {field}"
             )));
         }
     }
-    let raw = opt_str(&body, "name", 383)?
-        .ok_or_else(|| ApiError::invalid_field("name", "is required"))?;
+    let raw = request.name;
     // Clients may send the agent's full address as its name (CLI scenario provisioning).
     let name = match AgentRef::parse(&raw) {
         Some(AgentRef::Full(a))
@@ -258,9 +272,9 @@ async fn create_account(
         &caller.org_id,
         &caller.workspace_id,
         &name,
-        opt_str(&body, "display_name", 255)?,
-        opt_str(&body, "description", 2000)?,
-        role_of(&body)?,
+        request.display_name,
+        request.description,
+        request.role.unwrap_or(Role::Agent),
     );
     app.store.create_account(account.clone()).await?;
     app.directory.add_account(account.clone());
@@ -315,19 +329,17 @@ async fn get_account(
     Ok(account_response(&app, &account))
 }
 
-async fn create_key(
+pub(super) async fn create_key(
     State(app): State<AppState>,
     caller: Caller,
     Path(sa_id): Path<String>,
-    JsonBody(body): JsonBody,
+    body: Typed<CreateKeyRequest>,
 ) -> ApiResult<Response> {
     require_admin(&caller)?;
-    if !body.is_object() {
-        return Err(ApiError::invalid_field("body", "must be a JSON object"));
-    }
     let account = own_account(&app, &caller, &sa_id)?;
+    let (request, _) = body.decoded()?;
     let NewKey { mut row, token } = new_key(&account.sa_id, &app.now().to_string());
-    row.scopes = scopes_of(&body, account.role)?;
+    row.scopes = within_role(request.scopes, account.role)?;
     app.store.create_key(row.clone()).await?;
     app.directory.add_key(row.clone());
     Ok(json_of(&KeyResponse {

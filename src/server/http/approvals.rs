@@ -13,8 +13,10 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, idempotency_key, json_ok};
+use super::extract::{idempotency_key, json_ok};
+use super::typed::{RequestBody, Typed, at_most};
 use crate::protocol::access::Scope;
+use crate::protocol::task::DecisionRequest;
 use crate::protocol::{ResumeBody, Status, Timestamp, WaitingReason};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::refusal::Refusal;
@@ -41,12 +43,40 @@ fn answer(caller: Caller, task: Map<String, Value>, now: Timestamp) -> Decide {
     })
 }
 
-async fn decide(
+/// `decision` is `approve|reject` (the schema) or `approved|rejected` (a doc example,
+/// §10.13); `comment` is also read as `reason`.
+impl RequestBody for DecisionRequest {
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(map) = raw.as_object_mut()
+            && !map.contains_key("comment")
+            && let Some(reason) = map.remove("reason")
+        {
+            map.insert("comment".into(), reason);
+        }
+        raw
+    }
+
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        if !matches!(
+            self.decision.as_str(),
+            "approve" | "approved" | "reject" | "rejected"
+        ) {
+            return Err(ApiError::invalid_field(
+                "decision",
+                "must be approve or reject",
+            ));
+        }
+        at_most("comment", self.comment.as_deref(), 1000)?;
+        Ok(self)
+    }
+}
+
+pub(super) async fn decide(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<DecisionRequest>,
 ) -> ApiResult<Response> {
     // Deciding is answering a task: the `tasks` scope, or `intents:write`.
     if !caller.scopes.has(Scope::Tasks) {
@@ -60,30 +90,9 @@ async fn decide(
     if !ok_id {
         return Err(not_found(&raw_id));
     }
-    let map = body
-        .as_object()
-        .ok_or_else(|| ApiError::invalid_field("body", "must be a JSON object"))?;
-    // The schema's `approve|reject`; the `approved|rejected` of a doc example too (§10.13).
-    let approve = match map.get("decision").and_then(Value::as_str) {
-        Some("approve" | "approved") => true,
-        Some("reject" | "rejected") => false,
-        _ => {
-            return Err(ApiError::invalid_field(
-                "decision",
-                "must be approve or reject",
-            ));
-        }
-    };
-    let comment = match map.get("comment").or_else(|| map.get("reason")) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(c)) if c.chars().count() <= 1000 => Some(c.clone()),
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "comment",
-                "must be a string of at most 1000 characters",
-            ));
-        }
-    };
+    let (request, _) = body.decoded()?;
+    let approve = matches!(request.decision.as_str(), "approve" | "approved");
+    let comment = request.comment;
     let approval_id = raw_id;
     let key = idempotency_key(&headers)?.map(|key| IdempotencyKey {
         sa_id: caller.sa_id.clone(),

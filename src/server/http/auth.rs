@@ -26,12 +26,14 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_of};
+use super::extract::json_of;
+use super::typed::{RequestBody, Typed, not_blank};
 use crate::protocol::AgentAddress;
 use crate::protocol::access::Role;
 use crate::protocol::auth::{
-    ContextNames, LoginIntent, LoginTokens, LogoutResponse, OrgRef, PersonalContext, Principal,
-    SessionAccount, WorkspaceRef,
+    ContextNames, LoginIntent, LoginIntentRequest, LoginTokens, LogoutRequest, LogoutResponse,
+    OrgRef, PersonalContext, Principal, RefreshRequest, SessionAccount, VerifyRequest,
+    WorkspaceRef,
 };
 use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
 use crate::server::limits::LoginRefusal;
@@ -79,13 +81,28 @@ fn code_hash(login_id: &str, code: &str) -> [u8; 32] {
     hash_secret(&format!("{login_id}:{code}"))
 }
 
-fn str_field<'a>(body: &'a Value, field: &str) -> ApiResult<&'a str> {
-    body.get(field)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::invalid_field(field, "is required (a string)"))
+impl RequestBody for LoginIntentRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        not_blank("email", &self.email)?;
+        Ok(self)
+    }
 }
+
+impl RequestBody for VerifyRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        not_blank("code", &self.code)?;
+        Ok(self)
+    }
+}
+
+impl RequestBody for RefreshRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        not_blank("refresh_token", &self.refresh_token)?;
+        Ok(self)
+    }
+}
+
+impl RequestBody for LogoutRequest {}
 
 /// 429 for an address that asked for too many codes or guessed wrong too often.
 fn login_refused(refusal: LoginRefusal) -> ApiError {
@@ -118,11 +135,12 @@ fn unauthorized(code: &str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, "auth", message)
 }
 
-async fn login_intent(
+pub(super) async fn login_intent(
     State(app): State<AppState>,
-    JsonBody(body): JsonBody,
+    body: Typed<LoginIntentRequest>,
 ) -> ApiResult<Response> {
-    let email = str_field(&body, "email")?.to_lowercase();
+    let (request, _) = body.decoded()?;
+    let email = request.email.trim().to_lowercase();
     let plausible = email.len() <= 254
         && email
             .split_once('@')
@@ -338,13 +356,13 @@ fn new_pair(app: &AppState) -> (String, String, TokenPair) {
     (access, refresh, pair)
 }
 
-async fn verify(
+pub(super) async fn verify(
     State(app): State<AppState>,
     Path(login_id): Path<String>,
-    JsonBody(body): JsonBody,
+    body: Typed<VerifyRequest>,
 ) -> ApiResult<Response> {
-    let code = str_field(&body, "code")?;
-    let signed_in = sign_in_with_code(&app, &login_id, code).await?;
+    let (request, _) = body.decoded()?;
+    let signed_in = sign_in_with_code(&app, &login_id, request.code.trim()).await?;
     Ok(json_of(&signed_in.tokens))
 }
 
@@ -466,8 +484,12 @@ pub(crate) async fn sign_in_with_code(
     })
 }
 
-async fn refresh(State(app): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
-    let presented = str_field(&body, "refresh_token")?;
+pub(super) async fn refresh(
+    State(app): State<AppState>,
+    body: Typed<RefreshRequest>,
+) -> ApiResult<Response> {
+    let (request, _) = body.decoded()?;
+    let presented = request.refresh_token.trim();
     let (access, refresh, pair) = new_pair(&app);
     match app
         .store
@@ -522,11 +544,12 @@ async fn session_of(app: &AppState, token: &str) -> ApiResult<SessionRow> {
     }
 }
 
-async fn logout(
+pub(super) async fn logout(
     State(app): State<AppState>,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<LogoutRequest>,
 ) -> ApiResult<Response> {
+    let (request, _) = body.decoded()?;
     let mut session = None;
     if let Some(token) = bearer(&headers).filter(|t| t.starts_with(ACCESS_PREFIX)) {
         session = app
@@ -535,7 +558,7 @@ async fn logout(
             .await?;
     }
     if session.is_none()
-        && let Some(token) = body.get("refresh_token").and_then(Value::as_str)
+        && let Some(token) = request.refresh_token.as_deref()
     {
         session = app
             .store

@@ -8,48 +8,56 @@ use serde_json::Value;
 use super::AppState;
 use super::accounts::{account_view, own_account, require_admin};
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_of};
+use super::extract::json_of;
 use super::scenarios::new_push_secret;
+use super::typed::{RequestBody, Typed};
 use crate::protocol::DeliveryMode;
-use crate::protocol::account::{DeliverySettings, ServiceAccountResponse};
+use crate::protocol::account::{
+    DeliverySettings, PatchServiceAccountRequest, ServiceAccountResponse,
+};
 use crate::server::engine::directory::Caller;
 use crate::server::engine::timers::kind_name;
 use crate::server::store::AgentDeliveryRow;
 
-pub async fn patch_account(
-    State(app): State<AppState>,
-    caller: Caller,
-    Path(sa_id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
-    require_admin(&caller)?;
-    let account = own_account(&app, &caller, &sa_id)?;
-    let address = app.directory.address_of(&account);
-    let known = app.engine.agent(&address);
-    let mode = match body.get("delivery_mode") {
-        None | Some(Value::Null) => known.as_ref().map(|k| k.delivery_mode),
-        Some(Value::String(m)) if m.parse::<DeliveryMode>().is_ok() => m.parse().ok(),
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "delivery_mode",
-                format!("must be one of {}", DeliveryMode::names()),
-            ));
+impl RequestBody for PatchServiceAccountRequest {
+    /// `delivery_mode` is read case-insensitively (`HTTP`).
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(Value::String(mode)) = raw.get_mut("delivery_mode") {
+            *mode = mode.trim().to_ascii_lowercase();
         }
-    };
-    let callback_url = match body.get("callback_url") {
-        None => known.as_ref().and_then(|k| k.callback_url.clone()),
-        Some(Value::Null) => None,
-        Some(Value::String(u))
-            if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 =>
+        raw
+    }
+
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        if let Some(Some(url)) = &self.callback_url
+            && !((url.starts_with("http://") || url.starts_with("https://")) && url.len() <= 2048)
         {
-            Some(u.clone())
-        }
-        Some(_) => {
             return Err(ApiError::invalid_field(
                 "callback_url",
                 "must be an http:// or https:// URL",
             ));
         }
+        Ok(self)
+    }
+}
+
+pub async fn patch_account(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(sa_id): Path<String>,
+    body: Typed<PatchServiceAccountRequest>,
+) -> ApiResult<Response> {
+    require_admin(&caller)?;
+    let account = own_account(&app, &caller, &sa_id)?;
+    let (request, _) = body.decoded()?;
+    let address = app.directory.address_of(&account);
+    let known = app.engine.agent(&address);
+    let mode = request
+        .delivery_mode
+        .or_else(|| known.as_ref().map(|k| k.delivery_mode));
+    let callback_url = match request.callback_url {
+        None => known.as_ref().and_then(|k| k.callback_url.clone()),
+        Some(url) => url,
     };
     let mode = mode.unwrap_or(if callback_url.is_some() {
         DeliveryMode::Http
@@ -62,7 +70,7 @@ pub async fn patch_account(
             "is required for delivery_mode http",
         ));
     }
-    let rotate = body.get("rotate_secret").and_then(Value::as_bool) == Some(true);
+    let rotate = request.rotate_secret == Some(true);
     let mut secret = known.and_then(|k| k.secret).filter(|_| !rotate);
     let mut shown = None;
     if mode == DeliveryMode::Http && secret.is_none() {

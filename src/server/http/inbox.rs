@@ -11,9 +11,11 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, idempotency_key, json_ok};
+use super::extract::{Params, idempotency_key, json_ok};
+use super::typed::{RequestBody, Typed, at_most, within};
 use super::{AppState, owner};
 use crate::protocol::access::Scope;
+use crate::protocol::task::{CommentRequest, DelegateRequest, DeleteMessagesRequest, ReplyRequest};
 use crate::protocol::webhook;
 use crate::server::engine::directory::Caller;
 use crate::server::engine::inbox::{self, Action, DeleteMode};
@@ -261,56 +263,81 @@ fn action_hash(action: &Action) -> [u8; 32] {
     Sha256::digest(format!("{action:?}").as_bytes()).into()
 }
 
-fn object(body: &Value) -> ApiResult<&serde_json::Map<String, Value>> {
-    body.as_object()
-        .ok_or_else(|| ApiError::invalid_field("body", "must be a JSON object"))
-}
+impl RequestBody for ReplyRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        if self.message.trim().is_empty() || self.message.chars().count() > 131_072 {
+            return Err(Self::missing("message", &Value::Null));
+        }
+        Ok(self)
+    }
 
-/// An optional string field of at most `max` characters.
-fn text(body: &Value, field: &str, max: usize) -> ApiResult<Option<String>> {
-    match object(body)?.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s.clone())),
-        Some(Value::String(_)) => Err(ApiError::invalid_field(
-            field,
-            format!("must be at most {max} characters"),
-        )),
-        Some(_) => Err(ApiError::invalid_field(field, "must be a string")),
+    fn missing(field: &str, _: &Value) -> ApiError {
+        ApiError::invalid_field(field, "is required (1 to 131072 characters)")
     }
 }
 
-async fn reply(
+impl RequestBody for DelegateRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        at_most("delegate_to", Some(&self.delegate_to), 383)?;
+        at_most("note", self.note.as_deref(), 2000)?;
+        Ok(self)
+    }
+}
+
+impl RequestBody for CommentRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        at_most("comment", self.comment.as_deref(), 2000)?;
+        Ok(self)
+    }
+}
+
+impl RequestBody for DeleteMessagesRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        if !matches!(self.mode.as_deref(), None | Some("self" | "both")) {
+            return Err(ApiError::invalid_field("mode", "must be self or both"));
+        }
+        if self.message_ids.as_ref().is_some_and(|ids| ids.len() > 100) {
+            return Err(ApiError::invalid_field(
+                "message_ids",
+                "must be an array of at most 100 message ids",
+            ));
+        }
+        within("limit", self.limit, 1, 100)?;
+        Ok(self)
+    }
+}
+
+pub(super) async fn reply(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<ReplyRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
-    let message = text(&body, "message", 131_072)?
-        .filter(|m| !m.trim().is_empty())
-        .ok_or_else(|| {
-            ApiError::invalid_field("message", "is required (1 to 131072 characters)")
-        })?;
-    let action = Action::Reply { message };
+    let (request, _) = body.decoded()?;
+    let action = Action::Reply {
+        message: request.message,
+    };
     act(&app, caller, (&raw_id, &params, &headers), "reply", action).await
 }
 
-async fn delegate(
+pub(super) async fn delegate(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<DelegateRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
-    let raw = text(&body, "delegate_to", 383)?
-        .ok_or_else(|| ApiError::invalid_field("delegate_to", "is required"))?;
-    let to = owner::canonical(&caller, &raw, "delegate_to")?;
-    let note = text(&body, "note", 2000)?;
-    let action = Action::Delegate { to, note };
+    let (request, _) = body.decoded()?;
+    let to = owner::canonical(&caller, &request.delegate_to, "delegate_to")?;
+    let action = Action::Delegate {
+        to,
+        note: request.note,
+    };
     act(
         &app,
         caller,
@@ -321,19 +348,19 @@ async fn delegate(
     .await
 }
 
-async fn approve(
+pub(super) async fn approve(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<CommentRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
-    let comment = text(&body, "comment", 2000)?;
+    let (request, _) = body.decoded()?;
     let action = Action::Decide {
         approve: true,
-        comment,
+        comment: request.comment,
     };
     act(
         &app,
@@ -345,19 +372,19 @@ async fn approve(
     .await
 }
 
-async fn reject(
+pub(super) async fn reject(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<CommentRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
-    let comment = text(&body, "comment", 2000)?;
+    let (request, _) = body.decoded()?;
     let action = Action::Decide {
         approve: false,
-        comment,
+        comment: request.comment,
     };
     act(&app, caller, (&raw_id, &params, &headers), "reject", action).await
 }
@@ -379,42 +406,22 @@ async fn read(
     .await
 }
 
-async fn delete_messages(
+pub(super) async fn delete_messages(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<DeleteMessagesRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Inbox)?;
-    let mode = match text(&body, "mode", 16)?.as_deref() {
-        None | Some("self") => DeleteMode::OwnerOnly,
+    let (request, _) = body.decoded()?;
+    let mode = match request.mode.as_deref() {
         Some("both") => DeleteMode::Everyone,
-        Some(_) => return Err(ApiError::invalid_field("mode", "must be self or both")),
+        _ => DeleteMode::OwnerOnly,
     };
-    let limit = match object(&body)?.get("limit") {
-        None | Some(Value::Null) => 100,
-        Some(v) => v
-            .as_u64()
-            .filter(|n| (1..=100).contains(n))
-            .map(crate::num::usize_from_u64)
-            .ok_or_else(|| ApiError::invalid_field("limit", "must be an integer from 1 to 100"))?,
-    };
-    let message_ids = match object(&body)?.get("message_ids") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(ids)) if ids.len() <= 100 => ids
-            .iter()
-            .map(|id| id.as_str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| ApiError::invalid_field("message_ids", "must be strings"))?,
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "message_ids",
-                "must be an array of at most 100 message ids",
-            ));
-        }
-    };
+    let limit = crate::num::usize_from_u64(request.limit.unwrap_or(100));
+    let message_ids = request.message_ids.unwrap_or_default();
     let action = Action::DeleteMessages {
         mode,
         message_ids,

@@ -13,9 +13,11 @@ use serde_json::Value;
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, json_of};
+use super::extract::json_of;
+use super::typed::{RequestBody, Typed};
 use crate::protocol::access::{
-    PolicyEntry, PolicyResponse, PolicyType, ReceivePolicy, Scope, valid_pattern,
+    AddPolicyEntryRequest, PolicyEntry, PolicyResponse, PolicyType, PutPolicyRequest,
+    ReceivePolicy, Scope, valid_pattern,
 };
 use crate::protocol::{AgentAddress, AgentRef};
 use crate::server::engine::access;
@@ -101,19 +103,73 @@ enum Change {
     RemoveEntry(String),
 }
 
-fn pattern_of(value: &Value, field: &str) -> ApiResult<String> {
-    let pattern = value
-        .as_str()
-        .or_else(|| value.get("sender_pattern").and_then(Value::as_str))
-        .map(str::trim)
-        .unwrap_or_default();
+fn check_pattern(pattern: &str, field: &str) -> ApiResult<()> {
     if !valid_pattern(pattern) {
         return Err(ApiError::invalid_field(
             field,
             "must be an agent address, agent://org/workspace/*, agent://org/* or *",
         ));
     }
-    Ok(pattern.to_string())
+    Ok(())
+}
+
+/// A pattern as sent: a string, or an entry `{"sender_pattern": …}` as `GET` shows it;
+/// trimmed. Anything else is left for serde to refuse.
+fn pattern_json(value: &mut Value) {
+    if let Some(inner) = value.get("sender_pattern").filter(|v| v.is_string()) {
+        *value = inner.clone();
+    }
+    if let Value::String(s) = value {
+        *s = s.trim().to_string();
+    }
+}
+
+impl RequestBody for PutPolicyRequest {
+    /// `policy_type` is read case-insensitively; `entries` may be strings or entries as
+    /// `GET` shows them (`{"sender_pattern": …}`).
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(Value::String(kind)) = raw.get_mut("policy_type") {
+            *kind = kind.trim().to_ascii_lowercase();
+        }
+        if let Some(Value::Array(entries)) = raw.get_mut("entries") {
+            entries.iter_mut().for_each(pattern_json);
+        }
+        raw
+    }
+
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        if let Some(entries) = &self.entries {
+            if entries.len() > 1000 {
+                return Err(ApiError::invalid_field(
+                    "entries",
+                    "must be an array of at most 1000 sender patterns",
+                ));
+            }
+            for (i, pattern) in entries.iter().enumerate() {
+                check_pattern(pattern, &format!("entries[{i}]"))?;
+            }
+        }
+        Ok(self)
+    }
+
+    fn missing(field: &str, _: &Value) -> ApiError {
+        ApiError::invalid_field(field, "is required: open, allowlist, denylist or closed")
+    }
+}
+
+impl RequestBody for AddPolicyEntryRequest {
+    /// `sender_pattern` may also be an entry `{"sender_pattern": …}`.
+    fn prepare(mut raw: Value) -> Value {
+        if let Some(pattern) = raw.get_mut("sender_pattern") {
+            pattern_json(pattern);
+        }
+        raw
+    }
+
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        check_pattern(&self.sender_pattern, "sender_pattern")?;
+        Ok(self)
+    }
 }
 
 fn no_route(rest: &str) -> ApiError {
@@ -128,7 +184,7 @@ pub async fn put_policy(
     State(app): State<AppState>,
     caller: Caller,
     Path(rest): Path<String>,
-    JsonBody(body): JsonBody,
+    body: Typed<PutPolicyRequest>,
 ) -> ApiResult<Response> {
     match PolicyPath::parse(rest.trim_start_matches('/')) {
         Some(PolicyPath::Policy(raw)) => put(app, caller, &raw, body).await,
@@ -141,7 +197,7 @@ pub async fn post_entry(
     State(app): State<AppState>,
     caller: Caller,
     Path(rest): Path<String>,
-    JsonBody(body): JsonBody,
+    body: Typed<AddPolicyEntryRequest>,
 ) -> ApiResult<Response> {
     match PolicyPath::parse(rest.trim_start_matches('/')) {
         Some(PolicyPath::Entries(raw)) => add(app, caller, &raw, body).await,
@@ -162,48 +218,36 @@ pub async fn delete_entry(
 }
 
 /// `PUT …/policy` `{"policy_type", "entries"?: [pattern…]}`.
-async fn put(app: AppState, caller: Caller, raw: &str, body: Value) -> ApiResult<Response> {
+async fn put(
+    app: AppState,
+    caller: Caller,
+    raw: &str,
+    body: Typed<PutPolicyRequest>,
+) -> ApiResult<Response> {
     access::administers(&caller)?;
     let address = own_agent(&app, &caller, raw)?;
-    let kind = body
-        .get("policy_type")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ApiError::invalid_field(
-                "policy_type",
-                "is required: open, allowlist, denylist or closed",
-            )
-        })?
-        .parse::<PolicyType>()
-        .map_err(|e| ApiError::invalid_field("policy_type", e))?;
-    let entries = match body.get("entries") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) if items.len() <= 1000 => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| pattern_of(v, &format!("entries[{i}]")))
-                .collect::<ApiResult<Vec<_>>>()?,
-        ),
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "entries",
-                "must be an array of at most 1000 sender patterns",
-            ));
-        }
-    };
-    change(app, caller, address, Change::SetType(kind, entries)).await
+    let (request, _) = body.decoded()?;
+    let change_to = Change::SetType(request.policy_type, request.entries);
+    change(app, caller, address, change_to).await
 }
 
 /// `POST …/policy/entries` `{"sender_pattern"}`.
-async fn add(app: AppState, caller: Caller, raw: &str, body: Value) -> ApiResult<Response> {
+async fn add(
+    app: AppState,
+    caller: Caller,
+    raw: &str,
+    body: Typed<AddPolicyEntryRequest>,
+) -> ApiResult<Response> {
     access::administers(&caller)?;
     let address = own_agent(&app, &caller, raw)?;
-    let pattern = pattern_of(
-        body.get("sender_pattern").unwrap_or(&Value::Null),
-        "sender_pattern",
-    )?;
-    change(app, caller, address, Change::AddEntry(pattern)).await
+    let (request, _) = body.decoded()?;
+    change(
+        app,
+        caller,
+        address,
+        Change::AddEntry(request.sender_pattern),
+    )
+    .await
 }
 
 /// `DELETE …/policy/entries/{entry_id}`.

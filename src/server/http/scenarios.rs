@@ -16,10 +16,11 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, idempotency_key, json_of, json_value};
+use super::extract::{idempotency_key, json_of, json_value};
+use super::typed::{Lenient, LenientBody};
 use super::validate;
 use crate::protocol::access::{Role, Scope};
-use crate::protocol::scenario::{self, Bundle};
+use crate::protocol::scenario::{self, Bundle, ScenarioBundleBody};
 use crate::protocol::{AgentRef, DeliveryMode};
 use crate::server::engine::access;
 use crate::server::engine::directory::{Caller, new_account_id};
@@ -32,8 +33,16 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/scenarios/apply", post(apply))
 }
 
+/// Read by `scenario::normalize`, not serde: it reports every problem of a bundle at once
+/// (with its path), which `validate` answers as a 200 report and `apply` as one 422 listing
+/// them all, and it accepts the runner specs' dialects (see `protocol::scenario`).
+impl LenientBody for ScenarioBundleBody {}
+
 /// Needs a key like every route but `/health`, `/metrics` and `/openapi.json`.
-async fn validate_bundle(_caller: Caller, JsonBody(body): JsonBody) -> ApiResult<Response> {
+pub(super) async fn validate_bundle(
+    _caller: Caller,
+    Lenient { raw: body, .. }: Lenient<ScenarioBundleBody>,
+) -> ApiResult<Response> {
     let report = scenario::validate(&body);
     Ok(json_value(
         &serde_json::to_value(report).unwrap_or(Value::Null),
@@ -153,11 +162,11 @@ fn resolve_agents(
     Ok(out)
 }
 
-async fn apply(
+pub(super) async fn apply(
     State(app): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    Lenient { raw: body, .. }: Lenient<ScenarioBundleBody>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsWrite)?;
     let (bundle, report) = scenario::normalize(&body);

@@ -65,6 +65,29 @@ impl<S: Send + Sync, T: RequestBody> FromRequest<S> for Typed<T> {
     }
 }
 
+/// A body a handler must read more leniently than serde can, kept as JSON: the type `T`
+/// documents it in `/openapi.json`, and its [`LenientBody`] impl says which parser reads
+/// it instead. Reading refuses what [`JsonBody`] refuses (413, 408, too deep, not JSON).
+pub struct Lenient<T> {
+    pub raw: Value,
+    _documented_as: std::marker::PhantomData<T>,
+}
+
+/// A request type read by its own lenient parser rather than serde (say which in the impl).
+pub trait LenientBody: ToSchema {}
+
+impl<S: Send + Sync, T: LenientBody> FromRequest<S> for Lenient<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let JsonBody(raw) = JsonBody::from_request(req, state).await?;
+        Ok(Lenient {
+            raw,
+            _documented_as: std::marker::PhantomData,
+        })
+    }
+}
+
 /// Decodes and checks `raw` as a `T`.
 pub fn decode<T: RequestBody>(raw: &Value) -> ApiResult<T> {
     // Every request type is an object (serde would also read a struct from an array).
@@ -119,6 +142,14 @@ pub fn at_most(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
         )),
         _ => Ok(()),
     }
+}
+
+/// Refuses a blank string: "is required (a string)".
+pub fn not_blank(field: &str, value: &str) -> ApiResult<()> {
+    if value.trim().is_empty() {
+        return Err(ApiError::invalid_field(field, "is required (a string)"));
+    }
+    Ok(())
 }
 
 /// Refuses an integer outside `min..=max`.

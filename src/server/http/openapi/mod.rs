@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
-use super::typed::{RequestBody, Typed};
+use super::typed::{Lenient, LenientBody, RequestBody, Typed};
 use crate::protocol::ErrorBody;
 pub use routes::ROUTES;
 
@@ -43,17 +43,25 @@ pub fn typed<T: ToSchema>(schemas: &mut Schemas) -> Value {
     json!({ "$ref": format!("#/components/schemas/{}", T::name()) })
 }
 
-/// The request type of a handler: the `T` of its last argument, `Typed<T>` (axum wants
-/// the body last). `M` is the argument list, which keeps the impls apart.
+/// The request type of a handler: the `T` of its last argument, `Typed<T>` or
+/// `Lenient<T>` (axum wants the body last). `M` is the argument list, which keeps the impls
+/// apart.
 pub trait TakesBody<M> {
-    type Body: RequestBody;
+    type Body: ToSchema;
 }
 
 macro_rules! takes_body {
     ($($arg:ident),*) => {
-        impl<F, Fut, $($arg,)* T: RequestBody> TakesBody<($($arg,)* T,)> for F
+        impl<F, Fut, $($arg,)* T: RequestBody> TakesBody<($($arg,)* Typed<T>,)> for F
         where
             F: FnOnce($($arg,)* Typed<T>) -> Fut,
+        {
+            type Body = T;
+        }
+
+        impl<F, Fut, $($arg,)* T: LenientBody> TakesBody<($($arg,)* Lenient<T>,)> for F
+        where
+            F: FnOnce($($arg,)* Lenient<T>) -> Fut,
         {
             type Body = T;
         }
@@ -168,9 +176,8 @@ pub struct Route {
     /// Needs an API key (or a session's bearer token).
     pub auth: bool,
     pub query: &'static [Query],
-    pub body: Option<Shape>,
-    /// The handler whose request type `body` is.
-    #[cfg_attr(not(test), expect(dead_code, reason = "checked by the tests"))]
+    /// The handler that reads the body, if the route takes one: the body's schema is its
+    /// request type. There is no other way to document a body.
     pub handler: Option<Handler>,
     pub answer: Answer,
 }
@@ -184,7 +191,6 @@ impl Route {
             summary,
             auth: true,
             query: &[],
-            body: None,
             handler: None,
             answer: Answer::Document,
         }
@@ -202,17 +208,9 @@ impl Route {
         Route { query, ..self }
     }
 
-    pub const fn body(self, body: Shape) -> Route {
-        Route {
-            body: Some(body),
-            ..self
-        }
-    }
-
     /// The body is what `handler` decodes (see [`handler!`]).
     pub const fn takes(self, handler: Handler) -> Route {
         Route {
-            body: Some(handler.body),
             handler: Some(handler),
             ..self
         }
@@ -261,7 +259,7 @@ impl Route {
         if !self.auth {
             op["security"] = json!([]);
         }
-        if let Some(body) = self.body {
+        if let Some(Handler { body, .. }) = self.handler {
             op["requestBody"] = json!({
                 "required": false,
                 "content": {"application/json": {"schema": body(schemas)}}
@@ -465,7 +463,16 @@ mod tests {
             };
             let signature = &text[at..at + text[at..].find('{').unwrap_or(0)];
             let signature: String = signature.split_whitespace().collect();
-            let takes_typed = signature.contains("Typed<");
+            assert!(
+                !signature.contains("JsonBody"),
+                "{} {}: {}::{} takes an untyped JsonBody: decode a protocol type with \
+                 Typed<T> (or, for a parser more lenient than serde, Lenient<T>)",
+                s.method,
+                s.path,
+                s.module,
+                s.name
+            );
+            let takes_typed = signature.contains("Typed<") || signature.contains("Lenient<");
             let named = ROUTES.iter().any(|r| {
                 r.method == s.method
                     && serves(&s.path, r.path)
@@ -474,8 +481,8 @@ mod tests {
             });
             assert!(
                 !takes_typed || named,
-                "{} {}: {}::{} decodes a Typed body but its route documents it with \
-                 `.body(…)`: use `.takes(handler!({}::{}))`",
+                "{} {}: {}::{} decodes a typed body but its route does not name the handler: \
+                 use `.takes(handler!({}::{}))`",
                 s.method,
                 s.path,
                 s.module,

@@ -4,16 +4,12 @@
 use super::super::intent_filter::MAX_FILTER_CHARS;
 use super::{Answer, Query, Route, handler, typed};
 use crate::protocol::EventsResponse;
-use crate::protocol::access::{AddPolicyEntryRequest, PolicyResponse, PutPolicyRequest};
+use crate::protocol::access::PolicyResponse;
 use crate::protocol::account::{
-    AgentResponse, AgentsResponse, CreateKeyRequest, CreateServiceAccountRequest,
-    CreateWorkspaceRequest, CreateWorkspaceResponse, KeyResponse, PatchServiceAccountRequest,
-    ServiceAccountResponse, ServiceAccountsResponse,
+    AgentResponse, AgentsResponse, CreateWorkspaceResponse, KeyResponse, ServiceAccountResponse,
+    ServiceAccountsResponse,
 };
-use crate::protocol::auth::{
-    LoginIntent, LoginIntentRequest, LoginTokens, LogoutRequest, LogoutResponse, PersonalContext,
-    RefreshRequest, VerifyRequest,
-};
+use crate::protocol::auth::{LoginIntent, LoginTokens, LogoutResponse, PersonalContext};
 use crate::protocol::intent::{
     CreateIntentResponse, GetIntentResponse, IntentCountsResponse, ListIntentsResponse,
     ResolveResponse, ResumeResponse,
@@ -23,10 +19,9 @@ use crate::protocol::mesh::{
     MeshAgentsResponse, MeshEventsResponse, MeshSwitchRequest,
 };
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
-use crate::protocol::scenario::{ApplyResponse, ScenarioBundleBody, ValidateResponse};
+use crate::protocol::scenario::{ApplyResponse, ValidateResponse};
 use crate::protocol::task::{
-    CommentRequest, DecisionRequest, DecisionResponse, DelegateRequest, DeleteMessagesRequest,
-    InboxChangesResponse, InboxResponse, ReplyRequest, TasksResponse, ThreadResponse,
+    DecisionResponse, InboxChangesResponse, InboxResponse, TasksResponse, ThreadResponse,
 };
 use crate::protocol::webhook::{
     PublishEventRequest, PublishEventResponse, ReplayEventResponse, RevokeSubscriptionResponse,
@@ -219,14 +214,14 @@ pub const ROUTES: &[Route] = &[
         "/v1/agents/{address}/policy",
         "Set an agent's receive policy type (and entries)",
     )
-    .body(typed::<PutPolicyRequest>)
+    .takes(handler!(policy::put_policy))
     .answer(Answer::Json(typed::<PolicyResponse>)),
     Route::key(
         "post",
         "/v1/agents/{address}/policy/entries",
         "Add a sender pattern to a receive policy",
     )
-    .body(typed::<AddPolicyEntryRequest>)
+    .takes(handler!(policy::post_entry))
     .answer(Answer::Json(typed::<PolicyResponse>)),
     Route::key(
         "delete",
@@ -246,10 +241,10 @@ pub const ROUTES: &[Route] = &[
         "/v1/workspaces",
         "Create a workspace with its admin key",
     )
-    .body(typed::<CreateWorkspaceRequest>)
+    .takes(handler!(accounts::create_workspace))
     .answer(Answer::Json(typed::<CreateWorkspaceResponse>)),
     Route::key("post", "/v1/service-accounts", "Create a service account")
-        .body(typed::<CreateServiceAccountRequest>)
+        .takes(handler!(accounts::create_account))
         .answer(Answer::Json(typed::<ServiceAccountResponse>)),
     Route::key("get", "/v1/service-accounts", "List service accounts")
         .answer(Answer::Json(typed::<ServiceAccountsResponse>)),
@@ -264,14 +259,14 @@ pub const ROUTES: &[Route] = &[
         "/v1/service-accounts/{sa_id}",
         "Set an agent's delivery mode and callback",
     )
-    .body(typed::<PatchServiceAccountRequest>)
+    .takes(handler!(delivery::patch_account))
     .answer(Answer::Json(typed::<ServiceAccountResponse>)),
     Route::key(
         "post",
         "/v1/service-accounts/{sa_id}/keys",
         "Create an API key (token shown once)",
     )
-    .body(typed::<CreateKeyRequest>)
+    .takes(handler!(accounts::create_key))
     .answer(Answer::Json(typed::<KeyResponse>)),
     Route::key(
         "post",
@@ -284,20 +279,20 @@ pub const ROUTES: &[Route] = &[
         "/v1/auth/login-intent",
         "Ask for a sign-in code by email",
     )
-    .body(typed::<LoginIntentRequest>)
+    .takes(handler!(auth::login_intent))
     .answer(Answer::Json(typed::<LoginIntent>)),
     Route::open(
         "post",
         "/v1/auth/login-intent/{login_id}/verify",
         "Sign in with the code",
     )
-    .body(typed::<VerifyRequest>)
+    .takes(handler!(auth::verify))
     .answer(Answer::Json(typed::<LoginTokens>)),
     Route::open("post", "/v1/auth/refresh", "Rotate a session's tokens")
-        .body(typed::<RefreshRequest>)
+        .takes(handler!(auth::refresh))
         .answer(Answer::Json(typed::<LoginTokens>)),
     Route::open("post", "/v1/auth/logout", "End a session")
-        .body(typed::<LogoutRequest>)
+        .takes(handler!(auth::logout))
         .answer(Answer::Json(typed::<LogoutResponse>)),
     Route::key(
         "get",
@@ -306,14 +301,14 @@ pub const ROUTES: &[Route] = &[
     )
     .answer(Answer::Json(typed::<PersonalContext>)),
     Route::key("post", "/v1/scenarios/validate", "Check a scenario bundle")
-        .body(typed::<ScenarioBundleBody>)
+        .takes(handler!(scenarios::validate_bundle))
         .answer(Answer::Json(typed::<ValidateResponse>)),
     Route::key(
         "post",
         "/v1/scenarios/apply",
         "Apply a scenario bundle (Idempotency-Key supported)",
     )
-    .body(typed::<ScenarioBundleBody>)
+    .takes(handler!(scenarios::apply))
     .answer(Answer::Json(typed::<ApplyResponse>)),
     Route::key("get", "/v1/me/tasks", "Human tasks of the caller")
         .query(&[OWNER, STATUSES])
@@ -348,7 +343,7 @@ pub const ROUTES: &[Route] = &[
         "Reply in a thread (a new id starts one; Idempotency-Key supported)",
     )
     .query(&[OWNER])
-    .body(typed::<ReplyRequest>)
+    .takes(handler!(inbox::reply))
     .answer(Answer::Json(typed::<ThreadResponse>)),
     Route::key(
         "post",
@@ -356,7 +351,7 @@ pub const ROUTES: &[Route] = &[
         "Hand a thread to another owner",
     )
     .query(&[OWNER])
-    .body(typed::<DelegateRequest>)
+    .takes(handler!(inbox::delegate))
     .answer(Answer::Json(typed::<ThreadResponse>)),
     Route::key(
         "post",
@@ -364,7 +359,7 @@ pub const ROUTES: &[Route] = &[
         "Approve a thread (it is done afterwards)",
     )
     .query(&[OWNER])
-    .body(typed::<CommentRequest>)
+    .takes(handler!(inbox::approve))
     .answer(Answer::Json(typed::<ThreadResponse>)),
     Route::key(
         "post",
@@ -372,7 +367,7 @@ pub const ROUTES: &[Route] = &[
         "Reject a thread (it is done afterwards)",
     )
     .query(&[OWNER])
-    .body(typed::<CommentRequest>)
+    .takes(handler!(inbox::reject))
     .answer(Answer::Json(typed::<ThreadResponse>)),
     Route::key("post", "/v1/inbox/{thread_id}/read", "Mark a thread read")
         .query(&[OWNER])
@@ -383,14 +378,14 @@ pub const ROUTES: &[Route] = &[
         "Delete messages of a thread",
     )
     .query(&[OWNER])
-    .body(typed::<DeleteMessagesRequest>)
+    .takes(handler!(inbox::delete_messages))
     .answer(Answer::Json(typed::<ThreadResponse>)),
     Route::key(
         "post",
         "/v1/approvals/{approval_id}/decision",
         "Decide an approval (an intent waiting for a human: answers its task)",
     )
-    .body(typed::<DecisionRequest>)
+    .takes(handler!(approvals::decide))
     .answer(Answer::Json(typed::<DecisionResponse>)),
     Route::key(
         "post",
