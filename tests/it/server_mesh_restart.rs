@@ -149,7 +149,9 @@ async fn everything_survives_restarts(start: impl Fn() -> TestServer) {
         let view = agent_view(&server, &admin, &beater.address).await;
         if view["health_status"] == "unreachable" {
             assert!(
-                view["health_reason"].as_str().is_some_and(|r| !r.is_empty()),
+                view["health_reason"]
+                    .as_str()
+                    .is_some_and(|r| !r.is_empty()),
                 "{view}"
             );
             break;
@@ -233,7 +235,10 @@ async fn everything_survives_restarts(start: impl Fn() -> TestServer) {
 async fn the_mesh_survives_restarts_on_sqlite() {
     let dir = crate::common::temp_dir();
     let db = crate::common::db_path(&dir);
-    let db = db.to_str().expect("temp paths are UTF-8 in tests").to_string();
+    let db = db
+        .to_str()
+        .expect("temp paths are UTF-8 in tests")
+        .to_string();
     everything_survives_restarts(|| {
         let mut args = vec!["--db", db.as_str()];
         args.extend(FLAGS);

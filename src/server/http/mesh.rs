@@ -10,11 +10,13 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, json_of};
+use super::extract::{Params, json_of};
+use super::typed::{RequestBody, Typed};
 use crate::protocol::access::Scope;
 use crate::protocol::mesh::{
-    DashboardToken, Health, HeartbeatResponse, MeshAgent, MeshAgentResponse, MeshAgentsResponse,
-    MeshEvent, MeshEventsResponse, MeshSummary, event_type,
+    DashboardToken, DashboardTokenRequest, Health, HeartbeatRequest, HeartbeatResponse, MeshAgent,
+    MeshAgentResponse, MeshAgentsResponse, MeshEvent, MeshEventsResponse, MeshSummary,
+    MeshSwitchRequest, event_type,
 };
 use crate::protocol::{AgentRef, Timestamp};
 use crate::server::engine::access;
@@ -24,6 +26,15 @@ use crate::server::engine::mesh::{Evidence, Kill, judge};
 use crate::server::store::mesh::{
     HeartbeatRow, KillChange, MeshAgentRow, MeshEventQuery, MeshEventRow,
 };
+
+/// `metrics` is kept as sent (any object); `address` is checked against the caller.
+impl RequestBody for HeartbeatRequest {}
+
+/// `reason` is cut to 500 characters rather than refused.
+impl RequestBody for MeshSwitchRequest {}
+
+/// No fields: the token is for the caller; any object (or no body) is accepted.
+impl RequestBody for DashboardTokenRequest {}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,18 +47,15 @@ pub fn routes() -> Router<AppState> {
 
 /// `POST /v1/mesh/heartbeat`: the caller's own address, or (an admin's key, as
 /// `axme agents listen` on a name uses it) an `address` of its workspace in the body.
-async fn heartbeat(
+pub(super) async fn heartbeat(
     State(app): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: Typed<HeartbeatRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Deliveries)?;
-    let metrics = match body.get("metrics") {
-        None | Some(Value::Null) => None,
-        Some(m @ Value::Object(_)) => Some(m.to_string()),
-        Some(_) => return Err(ApiError::invalid_field("metrics", "must be a JSON object")),
-    };
-    let address = match body.get("address").and_then(Value::as_str) {
+    let (request, _) = body.decoded()?;
+    let metrics = request.metrics.map(|m| Value::Object(m).to_string());
+    let address = match request.address.as_deref() {
         None => caller.address.clone(),
         Some(raw) => {
             let address = own_address(&caller, raw)?;
@@ -300,11 +308,11 @@ async fn detail(
 }
 
 /// `POST /v1/mesh/agents/{id}/kill` and `…/resume`.
-async fn act(
+pub(super) async fn act(
     State(app): State<AppState>,
     caller: Caller,
     Path(rest): Path<String>,
-    JsonBody(body): JsonBody,
+    body: Typed<MeshSwitchRequest>,
 ) -> ApiResult<Response> {
     let rest = rest.trim_start_matches('/');
     let (raw, kill) = if let Some(raw) = rest.strip_suffix("/kill") {
@@ -319,9 +327,9 @@ async fn act(
     let since = app.now().plus_ms(-86_400_000);
     // 404 for an address the workspace has never had.
     detail(&app, &caller, &address, since).await?;
-    let reason = body
-        .get("reason")
-        .and_then(Value::as_str)
+    let (request, _) = body.decoded()?;
+    let reason = request
+        .reason
         .map(|r| r.chars().take(500).collect::<String>());
     let already = app.engine.mesh.killed(&address).is_some();
     if already != kill {
@@ -409,8 +417,13 @@ const DASHBOARD_TOKEN_SECONDS: u64 = 300;
 
 /// `POST /v1/auth/dashboard-token`: a short-lived, single-use token for a dashboard
 /// session of the caller (kept hashed in memory, see `engine::mesh`).
-async fn dashboard_token(State(app): State<AppState>, caller: Caller) -> ApiResult<Response> {
+pub(super) async fn dashboard_token(
+    State(app): State<AppState>,
+    caller: Caller,
+    body: Typed<DashboardTokenRequest>,
+) -> ApiResult<Response> {
     access::require(&caller, Scope::AgentsRead)?;
+    body.decoded()?;
     let token = format!("axme_dash_{}", uuid::Uuid::new_v4().simple());
     let expires_ms = app.engine.now_ms() + crate::num::i64_from_u64(DASHBOARD_TOKEN_SECONDS * 1000);
     app.engine

@@ -15,8 +15,7 @@ use crate::protocol::intent::{
     ResolveResponse, ResumeResponse,
 };
 use crate::protocol::mesh::{
-    DashboardToken, DashboardTokenRequest, HeartbeatRequest, HeartbeatResponse, MeshAgentResponse,
-    MeshAgentsResponse, MeshEventsResponse, MeshSwitchRequest,
+    DashboardToken, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse,
 };
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
 use crate::protocol::scenario::{ApplyResponse, ValidateResponse};
@@ -73,7 +72,7 @@ pub const ROUTES: &[Route] = &[
         "/v1/mesh/heartbeat",
         "An agent's heartbeat (metrics optional)",
     )
-    .body(typed::<HeartbeatRequest>)
+    .takes(handler!(mesh::heartbeat))
     .answer(Answer::Json(typed::<HeartbeatResponse>)),
     Route::key(
         "get",
@@ -101,10 +100,10 @@ pub const ROUTES: &[Route] = &[
         "/v1/mesh/agents/{address_id}/kill",
         "Kill switch: refuse the agent's intents and sends",
     )
-    .body(typed::<MeshSwitchRequest>)
+    .takes(handler!(mesh::act))
     .answer(Answer::Json(typed::<MeshAgentResponse>)),
     Route::key("post", "/v1/mesh/agents/{address_id}/resume", "Undo a kill")
-        .body(typed::<MeshSwitchRequest>)
+        .takes(handler!(mesh::act))
         .answer(Answer::Json(typed::<MeshAgentResponse>)),
     Route::key("get", "/v1/mesh/events", "Kills and resumes, newest first")
         .query(&[
@@ -118,7 +117,7 @@ pub const ROUTES: &[Route] = &[
         "/v1/auth/dashboard-token",
         "A single-use dashboard token (5 min)",
     )
-    .body(typed::<DashboardTokenRequest>)
+    .takes(handler!(mesh::dashboard_token))
     .answer(Answer::Json(typed::<DashboardToken>)),
     Route::open("get", "/openapi.json", "This document").answer(Answer::Document),
     Route::key("get", "/v1/capabilities", "Capabilities of this gateway")
