@@ -12,13 +12,15 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{JsonBody, Params, idempotency_key, json_of, json_ok};
+use super::extract::{Params, idempotency_key, json_of, json_ok};
 use super::scenarios::new_push_secret;
+use super::typed::{RequestBody, Typed};
 use super::{AppState, owner};
 use crate::protocol::access::Scope;
 use crate::protocol::webhook::{
-    EVENT_TYPES, PublishEventResponse, ReplayEventResponse, RevokeSubscriptionResponse,
-    Subscription, SubscriptionResponse, SubscriptionsResponse,
+    EVENT_TYPES, PublishEventRequest, PublishEventResponse, ReplayEventResponse,
+    RevokeSubscriptionResponse, Subscription, SubscriptionResponse, SubscriptionsResponse,
+    UpsertSubscriptionRequest,
 };
 use crate::server::engine::directory::Caller;
 use crate::server::engine::refusal::Refusal;
@@ -52,20 +54,14 @@ fn usable(caller: &Caller, named: Option<&str>, workspace_id: &str, owner: &str)
         && owner::may_act_for(caller, owner)
 }
 
-fn object(body: &Value) -> ApiResult<&serde_json::Map<String, Value>> {
-    body.as_object()
-        .ok_or_else(|| ApiError::invalid_field("body", "must be a JSON object"))
-}
-
-/// An optional string of `min..=max` characters.
-fn text(body: &Value, field: &str, min: usize, max: usize) -> ApiResult<Option<String>> {
-    match object(body)?.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if (min..=max).contains(&s.chars().count()) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::invalid_field(
+/// A string of `min..=max` characters, if given.
+fn length(field: &str, value: Option<&str>, min: usize, max: usize) -> ApiResult<()> {
+    match value {
+        Some(v) if !(min..=max).contains(&v.chars().count()) => Err(ApiError::invalid_field(
             field,
             format!("must be a string of {min} to {max} characters"),
         )),
+        _ => Ok(()),
     }
 }
 
@@ -73,48 +69,70 @@ fn event_type_problem() -> String {
     format!("must be one of {}", EVENT_TYPES.join(", "))
 }
 
-/// An `http(s)://` URL with a host (spec: 8 to 2048 characters).
-fn callback_url(body: &Value) -> ApiResult<String> {
-    let url = text(body, "callback_url", 8, 2048)?
-        .ok_or_else(|| ApiError::invalid_field("callback_url", "is required"))?;
-    let parsed = reqwest::Url::parse(&url).ok().filter(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    });
-    if parsed.is_none() {
-        return Err(ApiError::invalid_field(
-            "callback_url",
-            "must be an http:// or https:// URL with a host",
-        ));
-    }
-    Ok(url)
+fn event_types_problem() -> ApiError {
+    ApiError::invalid_field(
+        "event_types",
+        format!(
+            "must list 1 to 32 event types; each {}",
+            event_type_problem()
+        ),
+    )
 }
 
-fn event_types(body: &Value) -> ApiResult<Vec<String>> {
-    let problem = || {
-        ApiError::invalid_field(
-            "event_types",
-            format!(
-                "must list 1 to 32 event types; each {}",
-                event_type_problem()
-            ),
-        )
-    };
-    let list = object(body)?
-        .get("event_types")
-        .and_then(Value::as_array)
-        .filter(|l| (1..=32).contains(&l.len()))
-        .ok_or_else(problem)?;
-    let mut types: Vec<String> = Vec::new();
-    for item in list {
-        let name = item
-            .as_str()
-            .filter(|n| EVENT_TYPES.contains(n))
-            .ok_or_else(problem)?;
-        if !types.iter().any(|t| t == name) {
-            types.push(name.to_string());
+impl RequestBody for UpsertSubscriptionRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        // An `http(s)://` URL with a host (spec: 8 to 2048 characters).
+        length("callback_url", Some(&self.callback_url), 8, 2048)?;
+        let parsed = reqwest::Url::parse(&self.callback_url).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        });
+        if parsed.is_none() {
+            return Err(ApiError::invalid_field(
+                "callback_url",
+                "must be an http:// or https:// URL with a host",
+            ));
+        }
+        let types = &self.event_types;
+        if !(1..=32).contains(&types.len())
+            || types.iter().any(|t| !EVENT_TYPES.contains(&t.as_str()))
+        {
+            return Err(event_types_problem());
+        }
+        length("secret", self.secret.as_deref(), 16, 128)?;
+        length("description", self.description.as_deref(), 0, 255)?;
+        Ok(self)
+    }
+
+    fn missing(field: &str, _: &Value) -> ApiError {
+        match field {
+            "event_types" => event_types_problem(),
+            _ => ApiError::invalid_field(field, "is required"),
         }
     }
-    Ok(types)
+}
+
+impl RequestBody for PublishEventRequest {
+    fn check(self, _: &Value) -> ApiResult<Self> {
+        if !EVENT_TYPES.contains(&self.event_type.as_str()) {
+            return Err(ApiError::invalid_field("event_type", event_type_problem()));
+        }
+        if !(2..=100).contains(&self.source.chars().count()) {
+            return Err(Self::missing("source", &Value::Null));
+        }
+        if !self.payload.is_object() {
+            return Err(ApiError::invalid_field("payload", "must be a JSON object"));
+        }
+        Ok(self)
+    }
+
+    fn missing(field: &str, _: &Value) -> ApiError {
+        match field {
+            "event_type" => ApiError::invalid_field(field, event_type_problem()),
+            "source" => ApiError::invalid_field(field, "is required (2 to 100 characters)"),
+            "payload" => ApiError::invalid_field(field, "must be a JSON object"),
+            _ => ApiError::invalid_field(field, "is required"),
+        }
+    }
 }
 
 fn body_hash(body: &Value) -> [u8; 32] {
@@ -154,24 +172,26 @@ fn hint(secret: &str) -> String {
 
 /// `POST /v1/webhooks/subscriptions`: a new subscription, or the owner's live one with the
 /// same `callback_url` updated (its secret kept unless a new one is given).
-async fn upsert(
+pub(super) async fn upsert(
     State(app): State<AppState>,
     caller: Caller,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<UpsertSubscriptionRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Webhooks)?;
     let owner = owner::scope(&caller, &params, &headers)?;
-    let url = callback_url(&body)?;
-    let types = event_types(&body)?;
-    let secret = text(&body, "secret", 16, 128)?;
-    let active = match object(&body)?.get("active") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(_) => return Err(ApiError::invalid_field("active", "must be true or false")),
-    };
-    let description = text(&body, "description", 0, 255)?;
+    let (request, body) = body.decoded()?;
+    let url = request.callback_url;
+    let mut types: Vec<String> = Vec::new();
+    for name in request.event_types {
+        if !types.contains(&name) {
+            types.push(name);
+        }
+    }
+    let secret = request.secret;
+    let active = request.active;
+    let description = request.description;
     let key = keyed(
         &caller,
         &headers,
@@ -346,24 +366,19 @@ async fn revoke(
 }
 
 /// `POST /v1/webhooks/events`: stored and queued to the owner's subscriptions of its type.
-async fn publish(
+pub(super) async fn publish(
     State(app): State<AppState>,
     caller: Caller,
     params: Params,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: Typed<PublishEventRequest>,
 ) -> ApiResult<Response> {
     access::require(&caller, Scope::Webhooks)?;
     let owner = owner::scope(&caller, &params, &headers)?;
-    let event_type = text(&body, "event_type", 3, 100)?
-        .filter(|t| EVENT_TYPES.contains(&t.as_str()))
-        .ok_or_else(|| ApiError::invalid_field("event_type", event_type_problem()))?;
-    let source = text(&body, "source", 2, 100)?
-        .ok_or_else(|| ApiError::invalid_field("source", "is required (2 to 100 characters)"))?;
-    let payload = match object(&body)?.get("payload") {
-        Some(p @ Value::Object(_)) => p.to_string(),
-        _ => return Err(ApiError::invalid_field("payload", "must be a JSON object")),
-    };
+    let (request, body) = body.decoded()?;
+    let event_type = request.event_type;
+    let source = request.source;
+    let payload = request.payload.to_string();
     let key = keyed(
         &caller,
         &headers,

@@ -23,8 +23,8 @@ use crate::protocol::task::{
     DecisionResponse, InboxChangesResponse, InboxResponse, TasksResponse, ThreadResponse,
 };
 use crate::protocol::webhook::{
-    PublishEventRequest, PublishEventResponse, ReplayEventResponse, RevokeSubscriptionResponse,
-    SubscriptionResponse, SubscriptionsResponse, UpsertSubscriptionRequest,
+    PublishEventResponse, ReplayEventResponse, RevokeSubscriptionResponse, SubscriptionResponse,
+    SubscriptionsResponse,
 };
 
 const STATUSES: Query = Query::text(
@@ -392,7 +392,7 @@ pub const ROUTES: &[Route] = &[
         "Subscribe to webhook events (the owner's live subscription to the same URL is updated)",
     )
     .query(&[OWNER])
-    .body(typed::<UpsertSubscriptionRequest>)
+    .takes(handler!(webhooks::upsert))
     .answer(Answer::Json(typed::<SubscriptionResponse>)),
     Route::key(
         "get",
@@ -420,7 +420,7 @@ pub const ROUTES: &[Route] = &[
         "Raise a webhook event: delivered, signed, to the owner's subscriptions of its type",
     )
     .query(&[OWNER])
-    .body(typed::<PublishEventRequest>)
+    .takes(handler!(webhooks::publish))
     .answer(Answer::Json(typed::<PublishEventResponse>)),
     Route::key(
         "post",
