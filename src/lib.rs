@@ -9,6 +9,11 @@
 //! - [`server`]: the embedded gateway (`axme server`): HTTP, engine, storage.
 //! - [`protocol`]: the wire types shared by client and server; no I/O.
 
+// Built without the web console (`--no-default-features`), the store still has the console's
+// session table (one schema for every build) and the sign-in keeps its session fields, which
+// nothing then reads. The default build keeps every dead-code warning.
+#![cfg_attr(not(feature = "console"), allow(dead_code))]
+
 pub(crate) mod bench;
 pub mod cli;
 pub(crate) mod client;

@@ -68,7 +68,11 @@ impl Banner {
 
     /// The web console's address (served by the same gateway).
     pub fn console_url(&self) -> String {
-        format!("{}/ui/", self.url.trim_end_matches('/'))
+        if cfg!(feature = "console") {
+            format!("{}/ui/", self.url.trim_end_matches('/'))
+        } else {
+            "none (built without the console feature)".to_string()
+        }
     }
 
     /// `NORMAL` or `FULL`, from the database line of a SQLite server.

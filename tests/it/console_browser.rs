@@ -5,12 +5,13 @@
 //! run in the gateway and the filtered list stays live; Retry sends a new intent and links
 //! it; Agents shows a listener come and go without a reload; a human task approved from Tasks completes its workflow; an invalid bundle shows its
 //! error at its path; another workspace's intent is not visible; sign-out ends the session.
-//! Each page is saved at 1280×800 to `target/ui-screens/`.
+//! Each page is saved at 1280×800 to `target/ui-screens/` (each screenshot's size checked);
+//! the README's committed screenshot is checked too.
 
 use serde_json::{Value, json};
 
 use crate::common::cli::Axme;
-use crate::common::webdriver::Browser;
+use crate::common::webdriver::{Browser, png_size};
 use crate::common::{Resp, TestServer};
 
 fn approval_bundle() -> Value {
@@ -524,4 +525,14 @@ async fn retry_sends_a_new_intent(browser: &Browser, server: &TestServer, admin:
             &format!("return document.querySelector('h1 code').textContent === '{new_id}'"),
         )
         .await;
+}
+
+/// The README shows the intent page as the browser test saw it, at 1280×800.
+#[test]
+fn the_readme_shows_a_screenshot_of_the_intent_timeline() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("](docs/console-intent.png)"));
+    let png = std::fs::read(root.join("docs/console-intent.png")).unwrap();
+    assert_eq!(png_size(&png), Some((1280, 800)));
 }

@@ -71,6 +71,10 @@ async fn anonymous_visitors_get_only_the_sign_in_page() {
         ("/ui", "/ui/"),
         ("/ui/", "/ui/sign-in"),
         ("/ui/assets/app.js", "/ui/sign-in"),
+        ("/ui/assets/intents.js", "/ui/sign-in"),
+        ("/ui/assets/agents.js", "/ui/sign-in"),
+        ("/ui/assets/tasks.js", "/ui/sign-in"),
+        ("/ui/assets/scenarios.js", "/ui/sign-in"),
     ] {
         let r = console_call(&server, Method::GET, path, None, None, None).await;
         assert!(

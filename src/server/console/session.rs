@@ -161,7 +161,7 @@ pub async fn describe(State(app): State<AppState>, headers: HeaderMap) -> ApiRes
         .await?
         .ok_or_else(session_required)?;
     let mut response = json_value(&describe_session(&session));
-    super::no_store(response.headers_mut());
+    super::pages::no_store(response.headers_mut());
     Ok(response)
 }
 
@@ -231,7 +231,7 @@ pub async fn sign_in(
         header::SET_COOKIE,
         cookie(&app, &session.token, SESSION_TTL_SECONDS),
     );
-    super::no_store(headers);
+    super::pages::no_store(headers);
     Ok(response)
 }
 
@@ -255,7 +255,7 @@ pub async fn sign_out(State(app): State<AppState>, headers: HeaderMap) -> ApiRes
     let mut response = json_value(&json!({ "ok": true, "revoked": revoked }));
     let headers = response.headers_mut();
     headers.insert(header::SET_COOKIE, cookie(&app, "", 0));
-    super::no_store(headers);
+    super::pages::no_store(headers);
     Ok(response)
 }
 

@@ -70,20 +70,31 @@ pub fn router(app: AppState) -> Router {
             .method_not_allowed_fallback(method_not_allowed),
     )
     .with_state(app.clone());
-    let proxy_to = api.clone();
+    console_routes(&app, api.clone())
+        .fallback_service(api)
+        .with_state(app)
+}
+
+/// The web console's pages and its proxy to `api`.
+#[cfg(feature = "console")]
+fn console_routes(app: &AppState, api: Router) -> Router<AppState> {
     // The proxy route is added after the layers: the API it forwards to has its own.
     guarded(
-        &app,
+        app,
         crate::server::console::pages().method_not_allowed_fallback(method_not_allowed),
     )
     .route(
         crate::server::console::API_PROXY_ROUTE,
         axum::routing::any(move |State(app): State<AppState>, request: Request| {
-            crate::server::console::api_proxy(app, proxy_to.clone(), request)
+            crate::server::console::api_proxy(app, api.clone(), request)
         }),
     )
-    .fallback_service(api)
-    .with_state(app)
+}
+
+/// Built without the console: everything goes to the API.
+#[cfg(not(feature = "console"))]
+fn console_routes(_app: &AppState, _api: Router) -> Router<AppState> {
+    Router::new()
 }
 
 /// Body time limits, request counting and rate limits, outermost first.

@@ -52,6 +52,8 @@ pub struct Browser {
     session: String,
     http: reqwest::Client,
     _profile: tempfile::TempDir,
+    /// The page size asked for, which every screenshot must have.
+    size: (u32, u32),
 }
 
 impl Drop for Browser {
@@ -100,6 +102,7 @@ impl Browser {
             session: String::new(),
             http,
             _profile: profile,
+            size: (width, height),
         };
         let started = Instant::now();
         loop {
@@ -261,10 +264,24 @@ impl Browser {
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let encoded = self.session_command("GET", "/screenshot", json!({})).await;
         let png = base64_decode(encoded.as_str().unwrap_or(""));
+        assert_eq!(
+            png_size(&png),
+            Some(self.size),
+            "the {name} screenshot's size"
+        );
         let path = screens_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
         path
     }
+}
+
+/// Width and height from a PNG's header chunk.
+pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    if png.len() < 24 || &png[..8] != b"\x89PNG\r\n\x1a\n" || &png[12..16] != b"IHDR" {
+        return None;
+    }
+    let be = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    Some((be(16), be(20)))
 }
 
 /// Standard base64 (the screenshot's encoding), without a crate for it.
