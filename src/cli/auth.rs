@@ -59,6 +59,8 @@ pub struct WhoamiArgs {}
 struct Target {
     name: String,
     base_url: String,
+    /// Certificates trusted beside the built-in roots (`--ca-cert`, AXME_CA_CERT, context).
+    roots: Vec<reqwest::Certificate>,
 }
 
 fn target(ctx: &Ctx) -> CliResult<Target> {
@@ -72,6 +74,19 @@ fn target(ctx: &Ctx) -> CliResult<Target> {
         .or(env.context)
         .or_else(|| config.active().map(str::to_string))
         .unwrap_or_else(|| DEFAULT_CONTEXT_NAME.to_string());
+    let ca_cert = ctx
+        .global
+        .ca_cert
+        .clone()
+        .map(|v| Sourced::new(v, Source::Flag))
+        .or_else(|| env.ca_cert.map(|v| Sourced::new(v, Source::Env)))
+        .or_else(|| {
+            config
+                .get(&name)
+                .and_then(|c| c.ca_cert.clone())
+                .map(|v| Sourced::new(v, Source::Context))
+        });
+    let roots = super::remote::trusted_roots(ca_cert.as_ref())?;
     let stored = config
         .get(&name)
         .map(|c| c.base_url.clone())
@@ -83,7 +98,11 @@ fn target(ctx: &Ctx) -> CliResult<Target> {
         (None, None, None) => (crate::config::DEFAULT_BASE_URL.to_string(), Source::Default),
     };
     let base_url = normalize_base_url(&Sourced::new(url, source))?;
-    Ok(Target { name, base_url })
+    Ok(Target {
+        name,
+        base_url,
+        roots,
+    })
 }
 
 pub fn login(ctx: &Ctx, args: LoginArgs) -> CliResult {
@@ -100,7 +119,8 @@ pub fn login(ctx: &Ctx, args: LoginArgs) -> CliResult {
 }
 
 fn login_with_key(ctx: &Ctx, target: &Target, key: &str) -> CliResult {
-    let client = Client::new(&target.base_url, Some(key.to_string())).map_err(from_client)?;
+    let client =
+        Client::new(&target.base_url, Some(key.to_string()), &target.roots).map_err(from_client)?;
     // A wrong key is refused now rather than at the next command; an unreachable gateway is
     // not an error (CI may store credentials before the gateway is up).
     let who = match block_on(client.personal_context())? {
@@ -242,7 +262,7 @@ fn login_with_code(ctx: &Ctx, target: &Target, args: LoginArgs) -> CliResult {
         None if std::io::stdin().is_terminal() && !args.no_input => read_line("Email: ", false)?,
         None => return Err(missing_credentials()),
     };
-    let client = Client::new(&target.base_url, None).map_err(from_client)?;
+    let client = Client::new(&target.base_url, None, &target.roots).map_err(from_client)?;
     let login_id = match &args.code {
         Some(_) => Some(load_pending(ctx, target, &email)?.ok_or_else(|| {
             CliError::usage(format!(
@@ -386,7 +406,7 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
     // End the session server side first (best effort: an unreachable gateway must not keep
     // the credentials on this machine).
     if secrets.actor_token.is_some() || secrets.refresh_token.is_some() {
-        let client = Client::new(&target.base_url, None)
+        let client = Client::new(&target.base_url, None, &target.roots)
             .map_err(from_client)?
             .with_session(
                 crate::client::Session {

@@ -149,6 +149,7 @@ fn typed_global_args() -> GlobalArgs {
         context: flag("context"),
         base_url: flag("base-url"),
         api_key: flag("api-key"),
+        ca_cert: flag("ca-cert"),
         json: false,
         output: None,
         color: ColorChoice::Never,

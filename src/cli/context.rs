@@ -22,7 +22,7 @@ pub enum ContextCommand {
     Show(ShowArgs),
     /// Make a stored context the active one.
     Use(UseArgs),
-    /// Create or update a context (takes the global --base-url and --api-key as values to store).
+    /// Create or update a context (takes the global --base-url, --api-key and --ca-cert as values to store).
     Set(SetArgs),
     /// Delete a context and its secrets.
     #[command(alias = "rm")]
@@ -86,6 +86,7 @@ pub enum Field {
     WorkspaceId,
     OwnerAgent,
     Environment,
+    CaCert,
     ApiKey,
     ActorToken,
     RefreshToken,
@@ -248,7 +249,13 @@ fn show(ctx: &Ctx, args: ShowArgs) -> CliResult {
         .cloned()
         .unwrap_or(Value::Null);
     add("api_key", &key, &sources["api_key"]);
-    for field in ["org_id", "workspace_id", "owner_agent", "environment"] {
+    for field in [
+        "org_id",
+        "workspace_id",
+        "owner_agent",
+        "environment",
+        "ca_cert",
+    ] {
         add(field, &view[field], &sources[field]);
     }
     let session = if effective.actor_token.is_some() {
@@ -275,6 +282,7 @@ fn origin(source: &str, label: &str) -> String {
         ("env", "context") => "from AXME_CONTEXT".into(),
         ("env", "base_url") => "from AXME_BASE_URL".into(),
         ("env", "api_key") => "from AXME_API_KEY".into(),
+        ("env", "ca_cert") => "from AXME_CA_CERT".into(),
         ("context", "context") => "active context".into(),
         ("context", _) => "stored context".into(),
         ("default", _) => "default".into(),
@@ -300,6 +308,7 @@ fn describe(effective: &EffectiveContext, show_key: bool) -> Value {
         ("workspace_id", &effective.workspace_id),
         ("owner_agent", &effective.owner_agent),
         ("environment", &effective.environment),
+        ("ca_cert", &effective.ca_cert),
     ] {
         put(key, value, &mut view);
     }
@@ -355,6 +364,20 @@ fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
     if let Some(url) = &ctx.global.base_url {
         context.base_url = normalize_base_url(&Sourced::new(url.clone(), Source::Flag))?;
     }
+    // Stored as an absolute path, once it is known to hold a certificate.
+    if let Some(file) = ctx
+        .global
+        .ca_cert
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        let sourced = Sourced::new(file.to_string(), Source::Flag);
+        super::remote::trusted_roots(Some(&sourced))?;
+        let absolute = std::path::absolute(file)
+            .map_err(|e| CliError::usage(format!("cannot resolve --ca-cert {file}: {e}")))?;
+        context.ca_cert = Some(absolute.display().to_string());
+    }
     let text = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -378,6 +401,7 @@ fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
             Field::WorkspaceId => context.workspace_id = None,
             Field::OwnerAgent => context.owner_agent = None,
             Field::Environment => context.environment = None,
+            Field::CaCert => context.ca_cert = None,
             Field::ApiKey | Field::ActorToken | Field::RefreshToken => {}
         }
     }

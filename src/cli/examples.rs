@@ -88,7 +88,9 @@ async fn gateway(ctx: &Ctx) -> CliResult<(Client, Option<EmbeddedServer>)> {
     if let Ok(context) = ctx.effective_context()
         && let Some(key) = context.api_key
     {
-        let client = Client::new(&context.base_url.value, Some(key.value)).map_err(from_client)?;
+        let roots = super::remote::trusted_roots(context.ca_cert.as_ref())?;
+        let client =
+            Client::new(&context.base_url.value, Some(key.value), &roots).map_err(from_client)?;
         if client.health().await.is_ok() {
             ctx.out
                 .notice(format!("using the gateway at {}", client.base_url()));
@@ -98,7 +100,8 @@ async fn gateway(ctx: &Ctx) -> CliResult<(Client, Option<EmbeddedServer>)> {
     ctx.out
         .notice("no gateway reachable: starting a throwaway one (axme server --ephemeral)");
     let server = EmbeddedServer::start().await?;
-    let client = Client::new(&server.url, Some(server.admin_key.clone())).map_err(from_client)?;
+    let client =
+        Client::new(&server.url, Some(server.admin_key.clone()), &[]).map_err(from_client)?;
     Ok((client, Some(server)))
 }
 

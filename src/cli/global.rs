@@ -27,6 +27,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "KEY", help_heading = HEADING)]
     pub api_key: Option<String>,
 
+    /// Trust the certificates in this PEM file (a private CA, or the gateway's self-signed
+    /// certificate) beside the built-in roots [env: AXME_CA_CERT]
+    #[arg(long, global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = HEADING)]
+    pub ca_cert: Option<String>,
+
     /// Print JSON (same as `-o json`)
     #[arg(long, global = true, help_heading = HEADING)]
     pub json: bool,
@@ -62,6 +67,7 @@ impl GlobalArgs {
             context: self.context.clone(),
             base_url: self.base_url.clone(),
             api_key: self.api_key.clone(),
+            ca_cert: self.ca_cert.clone(),
         }
     }
 }

@@ -12,7 +12,7 @@ use super::error::{CliError, CliResult, Exit};
 use super::global::Ctx;
 use super::output::Output;
 use crate::client::{Client, ClientError, OnOutage, Outage, Session};
-use crate::config::EffectiveContext;
+use crate::config::{EffectiveContext, Source, Sourced};
 use crate::protocol::Status;
 
 /// Runs a future to completion on a small runtime (one per command).
@@ -34,6 +34,21 @@ pub fn run_interruptible<F: Future<Output = CliResult>>(future: F) -> CliResult 
     })?
 }
 
+/// The certificates to trust beside the built-in roots: `--ca-cert`, `AXME_CA_CERT` or the
+/// context's `ca_cert` (none: the built-in roots only).
+pub fn trusted_roots(ca_cert: Option<&Sourced<String>>) -> CliResult<Vec<reqwest::Certificate>> {
+    let Some(ca) = ca_cert else {
+        return Ok(Vec::new());
+    };
+    let origin = match ca.source {
+        Source::Flag => "--ca-cert",
+        Source::Env => crate::config::env::CA_CERT,
+        Source::Context | Source::Default => "ca_cert of the stored context",
+    };
+    crate::client::load_ca_cert(std::path::Path::new(&ca.value))
+        .map_err(|e| CliError::usage(format!("{e} (from {origin})")))
+}
+
 /// The effective context and a client for it.
 pub struct Remote {
     pub context: EffectiveContext,
@@ -48,7 +63,8 @@ impl Remote {
         if need_key && api_key.is_none() {
             return Err(no_credentials(&context));
         }
-        let client = Client::new(&context.base_url.value, api_key).map_err(from_client)?;
+        let roots = trusted_roots(context.ca_cert.as_ref())?;
+        let client = Client::new(&context.base_url.value, api_key, &roots).map_err(from_client)?;
         let session = Session {
             access_token: context.actor_token.clone(),
             refresh_token: context.refresh_token.clone(),
@@ -113,6 +129,17 @@ pub fn from_client(err: ClientError) -> CliError {
                 "use --base-url {} (a local `axme server` speaks plain HTTP)",
                 base_url.replacen("https://", "http://", 1)
             ))
+        }
+        // rustls: "invalid peer certificate: UnknownIssuer" (self-signed, private CA), …
+        ClientError::Unreachable { base_url, detail } if detail.contains("certificate") => {
+            CliError::failure(format!(
+                "the gateway at {base_url} presented a TLS certificate that is not trusted \
+                 here ({detail})"
+            ))
+            .with_hint(
+                "if it is self-signed or from a private CA, trust that PEM file with --ca-cert \
+                 FILE or AXME_CA_CERT, or store it: axme context set NAME --ca-cert FILE",
+            )
         }
         ClientError::Unreachable { base_url, .. } => CliError::failure(format!(
             "cannot reach the gateway at {base_url} — is `axme server` running?"

@@ -172,7 +172,8 @@ pub fn doctor(ctx: &Ctx, _args: DoctorArgs) -> CliResult {
                 "no API key: run `axme login` or set AXME_API_KEY".into(),
             ),
         }
-        match Client::new(&e.base_url.value, key.clone()) {
+        let roots = super::remote::trusted_roots(e.ca_cert.as_ref())?;
+        match Client::new(&e.base_url.value, key.clone(), &roots) {
             Ok(client) => {
                 let reached = block_on(probe(&client, 1))?;
                 match reached {

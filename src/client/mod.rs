@@ -28,6 +28,21 @@ pub const CLIENT_ID: &str = concat!("axme-cli/", env!("CARGO_PKG_VERSION"));
 const MAX_RETRIES: u32 = 2;
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(10);
 
+/// The certificates of a PEM file to trust beside the built-in roots: a private CA, or a
+/// gateway's self-signed certificate (`axme server --tls-cert`). Verification stays on.
+pub fn load_ca_cert(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let roots = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
+    if roots.is_empty() {
+        return Err(format!(
+            "{} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            path.display()
+        ));
+    }
+    Ok(roots)
+}
+
 /// Account session tokens (login by email code). The API key stays the machine credential.
 #[derive(Debug, Clone, Default)]
 pub struct Session {
@@ -48,15 +63,22 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `base_url` (already normalized: absolute http(s), no trailing slash).
-    pub fn new(base_url: &str, api_key: Option<String>) -> ClientResult<Client> {
-        let http = reqwest::Client::builder()
+    /// A client for `base_url` (already normalized: absolute http(s), no trailing slash)
+    /// that trusts `extra_roots` (see [`load_ca_cert`]) beside the built-in roots.
+    pub fn new(
+        base_url: &str,
+        api_key: Option<String>,
+        extra_roots: &[reqwest::Certificate],
+    ) -> ClientResult<Client> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| ClientError::Protocol {
-                detail: format!("cannot build the HTTP client: {e}"),
-            })?;
+            .tcp_nodelay(true);
+        for root in extra_roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        let http = builder.build().map_err(|e| ClientError::Protocol {
+            detail: format!("cannot build the HTTP client: {e}"),
+        })?;
         Ok(Client {
             http,
             base_url: base_url.trim_end_matches('/').to_string(),

@@ -32,6 +32,10 @@ pub struct StoredContext {
     pub owner_agent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    /// A PEM file of certificates to trust for this gateway beside the built-in roots (a
+    /// private CA, or the gateway's self-signed certificate); an absolute path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<String>,
     /// Which store holds the context's secrets (never a secret itself); see
     /// [`StoredContext::secret_store`].
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -48,6 +48,7 @@ pub struct FlagOverrides {
     pub context: Option<String>,
     pub base_url: Option<String>,
     pub api_key: Option<String>,
+    pub ca_cert: Option<String>,
 }
 
 /// What the environment says; [`EnvOverrides::from_process`] reads the real one.
@@ -56,6 +57,7 @@ pub struct EnvOverrides {
     pub context: Option<String>,
     pub base_url: Option<String>,
     pub api_key: Option<String>,
+    pub ca_cert: Option<String>,
 }
 
 impl EnvOverrides {
@@ -64,6 +66,7 @@ impl EnvOverrides {
             context: env::get(env::CONTEXT),
             base_url: env::get(env::BASE_URL),
             api_key: env::get(env::API_KEY),
+            ca_cert: env::get(env::CA_CERT),
         }
     }
 }
@@ -84,6 +87,8 @@ pub struct EffectiveContext {
     pub workspace_id: Option<Sourced<String>>,
     pub owner_agent: Option<Sourced<String>>,
     pub environment: Option<Sourced<String>>,
+    /// A PEM file of certificates the client trusts beside the built-in roots.
+    pub ca_cert: Option<Sourced<String>>,
 }
 
 /// Resolve the effective context. `load_secrets` (given the stored context's name and entry)
@@ -146,6 +151,8 @@ pub fn resolve(
         workspace_id: from_context(&context.workspace_id),
         owner_agent: from_context(&context.owner_agent),
         environment: from_context(&context.environment),
+        ca_cert: pick(&flags.ca_cert, &environment.ca_cert)
+            .or_else(|| from_context(&context.ca_cert)),
         name,
     })
 }

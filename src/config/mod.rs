@@ -34,6 +34,7 @@ pub mod env {
     pub const BASE_URL: &str = "AXME_BASE_URL";
     pub const API_KEY: &str = "AXME_API_KEY";
     pub const CONTEXT: &str = "AXME_CONTEXT";
+    pub const CA_CERT: &str = "AXME_CA_CERT";
     pub const CONFIG_DIR: &str = "AXME_CONFIG_DIR";
     pub const SECRET_STORAGE: &str = "AXME_SECRET_STORAGE";
     pub const NO_COLOR: &str = "NO_COLOR";

@@ -27,6 +27,7 @@ mod cli_scenarios;
 mod cli_scripts;
 mod cli_shell;
 mod cli_terminal;
+mod cli_tls;
 mod cli_webhooks;
 mod console_browser;
 mod server_agents;

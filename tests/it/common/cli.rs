@@ -65,6 +65,7 @@ impl Axme {
             .env_remove("AXME_BASE_URL")
             .env_remove("AXME_API_KEY")
             .env_remove("AXME_CONTEXT")
+            .env_remove("AXME_CA_CERT")
             .stdin(Stdio::null());
         cmd
     }
