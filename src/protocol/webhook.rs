@@ -10,18 +10,20 @@ use super::Timestamp;
 
 /// Every event type a subscription may name and `POST /v1/webhooks/events` accepts.
 /// `inbox.*` are also raised by the gateway itself when it writes an inbox thread (a
-/// finished intent's completion, a reply, an owner's action).
+/// finished intent's completion, a reply, an owner's action), `auth.session_revoked` when
+/// a login session ends (logout, console sign-out).
 pub const EVENT_TYPES: [&str; 5] = [
     INBOX_THREAD_CREATED,
     INBOX_THREAD_UPDATED,
     INBOX_REPLY_RECEIVED,
     "invite.accepted",
-    "auth.session_revoked",
+    AUTH_SESSION_REVOKED,
 ];
 
 pub const INBOX_THREAD_CREATED: &str = "inbox.thread_created";
 pub const INBOX_THREAD_UPDATED: &str = "inbox.thread_updated";
 pub const INBOX_REPLY_RECEIVED: &str = "inbox.reply_received";
+pub const AUTH_SESSION_REVOKED: &str = "auth.session_revoked";
 
 /// `POST /v1/webhooks/subscriptions` body. A subscription of the same owner and
 /// `callback_url` that is not revoked is updated in place (the SDK calls this "upsert").

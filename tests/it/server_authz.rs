@@ -66,7 +66,7 @@ async fn apply_cannot_hijack_another_agents_deliveries() {
     );
 }
 
-async fn login(server: &TestServer, email: &str) -> Value {
+pub(crate) async fn login(server: &TestServer, email: &str) -> Value {
     let r = server
         .call(
             reqwest::Method::POST,

@@ -450,3 +450,41 @@ async fn survives_a_kill_and_restart(start: impl Fn() -> TestServer, db_file: Op
     let replayed = replay_when_settled(&restarted, &admin, &event_id).await;
     assert_eq!(replayed["queued_deliveries"], 1, "{replayed}");
 }
+
+/// Signing out raises `auth.session_revoked` for the account's subscribers.
+#[tokio::test]
+async fn signing_out_raises_auth_session_revoked() {
+    let server = TestServer::start();
+    let (url, shared) = subscriber(0).await;
+    let who = crate::server_authz::login(&server, "hooked@example.com").await;
+    let key = str_field(&who, "api_key");
+    let address = str_field(&who, "address");
+    server
+        .post(
+            "/v1/webhooks/subscriptions",
+            &key,
+            &subscription(&url, &["auth.session_revoked"]),
+        )
+        .await
+        .expect_ok();
+    server
+        .call(
+            reqwest::Method::POST,
+            "/v1/auth/logout",
+            None,
+            Some(&json!({"refresh_token": str_field(&who, "refresh_token")})),
+        )
+        .await
+        .expect_ok();
+    let hits = wait_hits(&shared, 1).await;
+    assert_eq!(hits[0].event_type.as_deref(), Some("auth.session_revoked"));
+    assert!(verify(
+        SECRET,
+        hits[0].signature.as_deref().unwrap(),
+        &hits[0].body
+    ));
+    let body: Value = serde_json::from_slice(&hits[0].body).unwrap();
+    assert_eq!(body["owner_agent"], json!(address), "{body}");
+    assert_eq!(body["payload"]["email"], "hooked@example.com");
+    assert!(body["payload"]["session_id"].is_string(), "{body}");
+}

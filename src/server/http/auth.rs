@@ -586,6 +586,9 @@ pub(crate) async fn end_login_session(app: &AppState, session_id: &str) -> ApiRe
         .store
         .revoke_session(session_id.to_string(), app.now())
         .await?;
+    if let Some(session) = &session {
+        session_revoked(app, session).await;
+    }
     if let Some(session) = session
         && let Some(key_id) = &session.key_id
         && let Some(key) = app
@@ -596,6 +599,39 @@ pub(crate) async fn end_login_session(app: &AppState, session_id: &str) -> ApiRe
         app.directory.replace_key(key);
     }
     Ok(())
+}
+
+/// `auth.session_revoked` for the webhook subscribers of the session's account. Best
+/// effort: the sign-out stands even if the event cannot be stored.
+async fn session_revoked(app: &AppState, session: &crate::server::store::auth::SessionRow) {
+    let Some(account) = app.directory.account(&session.sa_id) else {
+        return;
+    };
+    let owner = app.directory.address_of(&account);
+    let payload = json!({
+        "session_id": session.session_id,
+        "service_account_id": session.sa_id,
+        "email": session.email,
+        "address": owner,
+        "revoked_at": app.now(),
+    });
+    let engine = app.engine.clone();
+    let raised = app
+        .store
+        .run(move |tx| {
+            crate::server::engine::webhooks::notify(
+                &engine,
+                tx,
+                &account.workspace_id,
+                &owner,
+                crate::protocol::webhook::AUTH_SESSION_REVOKED,
+                payload,
+            )
+        })
+        .await;
+    if let Err(e) = raised {
+        tracing::warn!(error = %e, "could not raise auth.session_revoked");
+    }
 }
 
 async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
