@@ -11,13 +11,16 @@
 use super::conn::{PgConn, storage};
 use super::tx::{insert_intent, to_i64};
 use super::writer::{Staged, WriterState};
-use crate::server::store::{CreateOutcome, NewIntent, Notice, StoreError, StoreResult};
+use crate::server::store::sqlite::hot::HotUpdate;
+use crate::server::store::{CreateOutcome, IntentRow, NewIntent, Notice, StoreError, StoreResult};
 
 /// Keeps the create for the end of the batch; answers as if written (the writer answers
 /// with an error instead if writing it fails).
 pub fn stage(state: &mut WriterState, n: NewIntent) -> StoreResult<Staged<CreateOutcome>> {
     if n.idempotency.is_some() {
-        return Err(StoreError::internal("an idempotent create cannot be staged"));
+        return Err(StoreError::internal(
+            "an idempotent create cannot be staged",
+        ));
     }
     let mut notices = vec![
         Notice::Agent(n.meta.to_agent.clone()),
@@ -64,7 +67,7 @@ tm AS (\
   INSERT INTO timers (intent_id, kind, due_ms, data) \
   SELECT * FROM unnest($14::text[], $15::text[], $16::bigint[], $17::text[]) \
   ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, data = excluded.data) \
-SELECT count(*) FROM ins";
+SELECT count(*), (SELECT value FROM c) FROM ins";
 
 /// Writes the staged creates. `others`: kept jobs of this transaction sent statements,
 /// so a failure here must roll back to a savepoint, not the transaction. When the
@@ -78,7 +81,7 @@ pub fn flush(
 ) -> StoreResult<Vec<usize>> {
     conn.clear_failed();
     conn.arm_savepoint(others);
-    let together = write_all(conn, pending);
+    let together = write_all(conn, state, pending);
     let taken = conn.savepoint_taken();
     conn.arm_savepoint(false);
     match together {
@@ -124,7 +127,7 @@ pub fn flush(
     Ok(failed)
 }
 
-fn write_all(conn: &mut PgConn, pending: &[NewIntent]) -> StoreResult<()> {
+fn write_all(conn: &mut PgConn, state: &mut WriterState, pending: &[NewIntent]) -> StoreResult<()> {
     let n = pending.len();
     let count = i64::try_from(n).map_err(|e| StoreError::internal(e.to_string()))?;
     let mut ids = Vec::with_capacity(n);
@@ -187,10 +190,25 @@ fn write_all(conn: &mut PgConn, pending: &[NewIntent]) -> StoreResult<()> {
         .map_err(storage)?
         .ok_or_else(|| StoreError::internal("the insert returned no row"))?;
     let written: i64 = row.get(0);
-    if written != count {
+    let Some(end) = row.get::<_, Option<i64>>(1).filter(|_| written == count) else {
         return Err(StoreError::internal(
             "the delivery cursor counter is missing",
         ));
+    };
+    // The node's copy: the cursors as the statement handed them out, in `pending` order.
+    let first = end - 2 * count + 2;
+    for (i, p) in pending.iter().enumerate() {
+        let cursor = first + 2 * i64::try_from(i).unwrap_or(i64::MAX);
+        state.hot.push(HotUpdate::Created {
+            intent_id: p.intent_id.clone(),
+            row: IntentRow {
+                meta: p.meta.clone(),
+                status: p.status,
+                delivery_cursor: u64::try_from(cursor).unwrap_or(0),
+                json: p.intent_json.clone(),
+            },
+            events: p.events.clone(),
+        });
     }
     Ok(())
 }

@@ -20,6 +20,8 @@ pub trait Remote: Send + Sync + 'static {
     fn remote(&self, notices: &[Notice], directory_changed: bool);
     /// The listening connection is (again) up: anything may have been missed.
     fn resync(&self);
+    /// The listening connection is down: other nodes' changes go unseen until `resync`.
+    fn lost(&self) {}
 }
 
 /// Listens until the process ends, reconnecting with a capped backoff.
@@ -31,6 +33,7 @@ pub fn spawn(settings: PgSettings, node_id: String, remote: Arc<dyn Remote>) {
                 Some(tls) => listen_once(&settings, tls, &node_id, &remote).await,
                 None => listen_once(&settings, tokio_postgres::NoTls, &node_id, &remote).await,
             };
+            remote.lost();
             match ended {
                 Ok(()) => backoff = Duration::from_millis(100),
                 Err(e) => tracing::warn!(error = %e, "LISTEN connection lost; reconnecting"),

@@ -11,6 +11,7 @@
 //! - [`import`]: `axme server migrate`, a SQLite database copied into an empty one.
 
 mod auth;
+mod cache;
 #[cfg(test)]
 mod cluster_tests;
 mod conn;
@@ -25,8 +26,8 @@ mod reads;
 pub mod schema;
 #[cfg(test)]
 pub mod testdb;
-pub mod tls;
 mod timer_ops;
+pub mod tls;
 mod transitions;
 mod tx;
 mod webhooks;
@@ -55,6 +56,8 @@ const READ_CONNECTIONS: usize = 4;
 pub struct PgStore {
     writer: Writer,
     readers: Arc<Readers>,
+    /// Recent intents of this node's commits, kept only while other nodes' are heard.
+    cache: Arc<cache::NodeCache>,
 }
 
 impl PgStore {
@@ -79,7 +82,12 @@ impl PgStore {
         })
         .await
         .map_err(|e| format!("connection task failed: {e}"))??;
-        if let Some(remote) = remote {
+        let cache = Arc::new(cache::NodeCache::default());
+        if let Some(inner) = remote {
+            let remote = Arc::new(cache::CacheRemote {
+                cache: cache.clone(),
+                inner,
+            });
             listen::spawn(settings.clone(), node_id.to_string(), remote);
         }
         let writer = Writer::start(
@@ -88,10 +96,12 @@ impl PgStore {
             node_id.to_string(),
             observer,
             reactor,
+            cache.clone(),
         )?;
         Ok(PgStore {
             writer,
             readers: Arc::new(Readers::new(settings, READ_CONNECTIONS)),
+            cache,
         })
     }
 
@@ -208,6 +218,9 @@ impl Store for PgStore {
     }
 
     fn get_intent(&self, intent_id: String) -> StoreFuture<'_, Option<IntentRow>> {
+        if let Some(row) = self.cache.get_intent(&intent_id) {
+            return Box::pin(async move { Ok(Some(row)) });
+        }
         Box::pin(async move { self.readers.get_intent(&intent_id).await })
     }
 
@@ -216,6 +229,9 @@ impl Store for PgStore {
         intent_id: String,
         since: u64,
     ) -> StoreFuture<'_, Option<(IntentRow, Vec<String>)>> {
+        if let Some(found) = self.cache.events_after(&intent_id, since) {
+            return Box::pin(async move { Ok(Some(found)) });
+        }
         Box::pin(async move { self.readers.events_after(&intent_id, since).await })
     }
 

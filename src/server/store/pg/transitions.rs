@@ -15,6 +15,7 @@ use super::conn::{PgConn, storage};
 use super::tx::{self, to_i64};
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
+use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::{Decide, IntentMeta, Notice, StoreError, StoreResult, Transitioned};
 
 pub type Answer = oneshot::Sender<StoreResult<Transitioned>>;
@@ -65,6 +66,8 @@ struct Decided {
     answer: Answer,
     row: Locked,
     done: Transitioned,
+    /// The new events as stored.
+    encoded: Encoded,
 }
 
 const LOCK: &str = "SELECT id, intent_id, workspace_id, to_workspace_id, sender_sa_id, to_agent, \
@@ -136,10 +139,11 @@ pub fn apply(conn: &mut PgConn, state: &mut WriterState, others: bool) -> StoreR
             continue;
         };
         match decide(row, t.decide) {
-            Ok((row, done)) => decided.push(Decided {
+            Ok((row, done, encoded)) => decided.push(Decided {
                 answer: t.answer,
                 row,
                 done,
+                encoded,
             }),
             Err(e) => {
                 let _ = t.answer.send(Err(e));
@@ -172,16 +176,21 @@ pub fn apply(conn: &mut PgConn, state: &mut WriterState, others: bool) -> StoreR
 }
 
 /// The decision on one locked row, checked as `tx::transition` checks it.
-fn decide(row: Locked, decide: Decide) -> StoreResult<(Locked, Transitioned)> {
+/// Events as stored: `(seq, json)`.
+type Encoded = Vec<(u64, String)>;
+
+fn decide(row: Locked, decide: Decide) -> StoreResult<(Locked, Transitioned, Encoded)> {
     let current: Intent = serde_json::from_str(&row.body)
         .map_err(|e| StoreError::internal(format!("stored intent is unreadable: {e}")))?;
     let previous = current.status;
     let decision = decide(&row.meta, current)?;
     let intent_json = StoreError::encode(&decision.intent)?;
+    let mut encoded = Vec::with_capacity(decision.events.len());
     for (i, event) in decision.events.iter().enumerate() {
         if to_i64(event.seq) != row.last_seq + 1 + i64::try_from(i).unwrap_or(i64::MAX) {
             return Err(StoreError::internal("event sequence out of order"));
         }
+        encoded.push((event.seq, StoreError::encode(event)?));
     }
     let done = Transitioned {
         meta: row.meta.clone(),
@@ -190,7 +199,7 @@ fn decide(row: Locked, decide: Decide) -> StoreResult<(Locked, Transitioned)> {
         intent_json,
         events: decision.events,
     };
-    Ok((row, done))
+    Ok((row, done, encoded))
 }
 
 fn write(conn: &mut PgConn, decided: &[Decided]) -> StoreResult<()> {
@@ -224,10 +233,10 @@ fn write(conn: &mut PgConn, decided: &[Decided]) -> StoreResult<()> {
                 .to_string(),
         );
         bodies.push(done.intent_json.as_str());
-        for event in &done.events {
+        for (seq, body) in &d.encoded {
             ev_rows.push(row.rowid);
-            ev_seqs.push(to_i64(event.seq));
-            ev_bodies.push(StoreError::encode(event)?);
+            ev_seqs.push(to_i64(*seq));
+            ev_bodies.push(body.as_str());
         }
     }
     if ids.is_empty() {
@@ -246,14 +255,38 @@ fn write(conn: &mut PgConn, decided: &[Decided]) -> StoreResult<()> {
 /// The reactor on one written transition, in its own savepoint; if it refuses, the row and
 /// its new events are put back as they were and the refusal is the answer.
 fn react(conn: &mut PgConn, state: &mut WriterState, d: Decided) -> StoreResult<()> {
-    let Decided { answer, row, done } = d;
+    let Decided {
+        answer,
+        row,
+        done,
+        encoded,
+    } = d;
     if done.events.is_empty() {
+        if done.intent_json != row.body {
+            // Written without an event: other nodes drop their copies (see `tx::transition`).
+            state.hot.push(HotUpdate::Transitioned {
+                intent_id: done.intent.intent_id.clone(),
+                status: done.intent.status,
+                json: done.intent_json.clone(),
+                events: Vec::new(),
+            });
+            state
+                .staged_notices
+                .push(Notice::Intent(done.intent.intent_id.clone()));
+        }
         let _ = answer.send(Ok(done));
         return Ok(());
     }
     let created_before = state.created.len();
     let timers_before = state.timer_ops.len();
+    let hot_before = state.hot.len();
     let directory_before = state.directory_changed;
+    state.hot.push(HotUpdate::Transitioned {
+        intent_id: done.intent.intent_id.clone(),
+        status: done.intent.status,
+        json: done.intent_json.clone(),
+        events: encoded,
+    });
     conn.clear_failed();
     conn.arm_savepoint(true);
     let reacted = tx::react(conn, state, &done);
@@ -285,11 +318,18 @@ fn react(conn: &mut PgConn, state: &mut WriterState, d: Decided) -> StoreResult<
             conn.clear_failed();
             state.created.truncate(created_before);
             state.timer_ops.truncate(timers_before);
+            state.hot.truncate(hot_before);
             state.directory_changed = directory_before;
             conn.execute(
                 "UPDATE intents SET status = $2, last_seq = $3, updated_at = $4, body = $5 \
                  WHERE id = $1",
-                &[&row.rowid, &row.status, &row.last_seq, &row.updated_at, &row.body],
+                &[
+                    &row.rowid,
+                    &row.status,
+                    &row.last_seq,
+                    &row.updated_at,
+                    &row.body,
+                ],
             )
             .map_err(storage)?;
             conn.execute(
@@ -312,6 +352,7 @@ fn one_by_one(
     for t in staged {
         let created_before = state.created.len();
         let timers_before = state.timer_ops.len();
+        let hot_before = state.hot.len();
         conn.clear_failed();
         conn.arm_savepoint(true);
         let result = tx::transition_job(conn, state, &t.intent_id, t.decide);
@@ -340,6 +381,7 @@ fn one_by_one(
                 conn.clear_failed();
                 state.created.truncate(created_before);
                 state.timer_ops.truncate(timers_before);
+                state.hot.truncate(hot_before);
                 let _ = t.answer.send(Err(e));
             }
         }

@@ -12,6 +12,7 @@ use super::timer_ops::{self, TimerOp};
 use super::writer::{Staged, WriterState};
 use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
+use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, Duplicate, IdempotencyKey, IntentMeta,
     KeyRow, NewIntent, Notice, OrgRow, Reactor, Render, SubscriptionRow, ThreadRow, TimerRow,
@@ -312,6 +313,7 @@ fn parse_intent(body: &str) -> StoreResult<Intent> {
 
 pub fn transition(
     conn: &mut PgConn,
+    hot: &mut Vec<HotUpdate>,
     intent_id: &str,
     decide: Decide,
 ) -> StoreResult<Staged<Transitioned>> {
@@ -343,14 +345,31 @@ pub fn transition(
                 &[&rowid, &intent_json],
             )
             .map_err(storage)?;
+            hot.push(HotUpdate::Transitioned {
+                intent_id: intent_id.to_string(),
+                status: decision.intent.status,
+                json: intent_json.clone(),
+                events: Vec::new(),
+            });
         }
-        return Ok(Staged::quiet(Transitioned {
-            meta,
-            previous,
-            intent: decision.intent,
-            intent_json,
-            events: Vec::new(),
-        }));
+        // No event, so no watcher needs waking; other nodes are still told, so that
+        // their copies of this intent are dropped.
+        let notices = if intent_json != body {
+            vec![Notice::Intent(intent_id.to_string())]
+        } else {
+            Vec::new()
+        };
+        return Ok(Staged {
+            events: 0,
+            notices,
+            value: Transitioned {
+                meta,
+                previous,
+                intent: decision.intent,
+                intent_json,
+                events: Vec::new(),
+            },
+        });
     }
     let mut encoded = Vec::with_capacity(decision.events.len());
     for (i, event) in decision.events.iter().enumerate() {
@@ -378,6 +397,12 @@ pub fn transition(
     )
     .map_err(storage)?;
     insert_events(conn, rowid, &encoded)?;
+    hot.push(HotUpdate::Transitioned {
+        intent_id: intent_id.to_string(),
+        status: decision.intent.status,
+        json: intent_json.clone(),
+        events: encoded,
+    });
     Ok(Staged {
         events: decision.events.len(),
         notices: vec![Notice::Intent(intent_id.to_string())],
@@ -408,7 +433,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn transition(&mut self, intent_id: &str, decide: Decide) -> StoreResult<Transitioned> {
-        let staged = transition(self.conn, intent_id, decide)?;
+        let staged = transition(self.conn, &mut self.state.hot, intent_id, decide)?;
         self.notices.extend(staged.notices);
         self.events += staged.events;
         let done = staged.value;
@@ -663,6 +688,9 @@ impl Tx for PgTx<'_> {
             return Ok(false);
         };
         self.state.created.push(row.get(0));
+        self.state.hot.push(HotUpdate::Forget {
+            intent_id: intent_id.to_string(),
+        });
         self.notices.push(Notice::Agent(row.get(1)));
         Ok(true)
     }

@@ -17,11 +17,13 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
+use super::cache::NodeCache;
 use super::conn::{PgConn, storage};
 use super::connect::PgSettings;
 use super::timer_ops::{self, TimerOp};
 use super::transitions::{self, StagedTransition};
 use super::{creates, notify};
+use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::{CommitObserver, NewIntent, Notice, Reactor};
 use crate::server::store::{StoreError, StoreResult};
 
@@ -46,6 +48,8 @@ pub struct WriterState {
     pub staged_events: usize,
     /// Timer changes not written yet ([`timer_ops`]).
     pub timer_ops: Vec<TimerOp>,
+    /// Changes for the node's copy of recent intents, applied once the batch committed.
+    pub hot: Vec<HotUpdate>,
 }
 
 /// A job's result before commit: its value and what it changed.
@@ -96,6 +100,7 @@ impl Writer {
         node_id: String,
         observer: Arc<dyn CommitObserver>,
         reactor: Option<Arc<dyn Reactor>>,
+        cache: Arc<NodeCache>,
     ) -> Result<Self, String> {
         let state = WriterState {
             reactor,
@@ -106,6 +111,7 @@ impl Writer {
             staged_notices: Vec::new(),
             staged_events: 0,
             timer_ops: Vec::new(),
+            hot: Vec::new(),
         };
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
@@ -117,6 +123,7 @@ impl Writer {
                     state,
                     node_id,
                     observer,
+                    cache,
                 };
                 run.serve(rx);
             })
@@ -188,6 +195,7 @@ struct Run {
     state: WriterState,
     node_id: String,
     observer: Arc<dyn CommitObserver>,
+    cache: Arc<NodeCache>,
 }
 
 impl Run {
@@ -269,6 +277,7 @@ impl Run {
         state.staged_notices.clear();
         state.staged_events = 0;
         state.timer_ops.clear();
+        state.hot.clear();
         state.directory_changed = false;
         // A lone job needs no savepoint: if it is refused, the whole transaction goes.
         let savepoints = count > 1;
@@ -287,6 +296,7 @@ impl Run {
             let pending_before = state.pending.len();
             let staged_before = state.transitions.len();
             let timers_before = state.timer_ops.len();
+            let hot_before = state.hot.len();
             let directory_before = state.directory_changed;
             let sent = conn.statements_sent;
             conn.clear_failed();
@@ -304,6 +314,7 @@ impl Run {
                 state.pending.truncate(pending_before);
                 state.transitions.truncate(staged_before);
                 state.timer_ops.truncate(timers_before);
+                state.hot.truncate(hot_before);
                 state.directory_changed = directory_before;
             }
             if conn.savepoint_taken() {
@@ -383,6 +394,8 @@ impl Run {
         match finished {
             Ok(()) => {
                 if !all_refused {
+                    // Before the wake-ups, so a woken watcher reads what just committed.
+                    self.cache.apply(std::mem::take(&mut state.hot));
                     self.observer.committed(&notices, count, events);
                 }
                 for outcome in outcomes {

@@ -35,6 +35,8 @@ pub enum HotUpdate {
     },
     /// The intent got a new delivery cursor (redelivery).
     Requeued { intent_id: String, cursor: u64 },
+    /// The copy may be stale: reads go to the database.
+    Forget { intent_id: String },
 }
 
 struct Entry {
@@ -136,12 +138,20 @@ impl HotIntents {
                     inner.bytes = inner.bytes.saturating_sub(before) + after;
                     inner.evict();
                 }
+                HotUpdate::Forget { intent_id } => inner.remove(&intent_id),
                 HotUpdate::Requeued { intent_id, cursor } => {
                     if let Some(entry) = inner.map.get_mut(&intent_id) {
                         entry.row.delivery_cursor = cursor;
                     }
                 }
             }
+        }
+    }
+
+    /// Forgets every intent.
+    pub fn clear(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            *inner = Inner::default();
         }
     }
 

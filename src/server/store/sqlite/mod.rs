@@ -2,7 +2,7 @@
 //! [`writer`]), a small pool of reader connections used inline by the async workers.
 
 mod auth;
-mod hot;
+pub(in crate::server::store) mod hot;
 mod inbox;
 mod mesh;
 mod reads;
