@@ -149,3 +149,38 @@ pub struct WorkspaceRef {
     pub org_id: String,
     pub name: String,
 }
+
+/// The claims of an access token (a JWT, HS256, signed by the gateway): a client reads `exp`
+/// to refresh in time; the gateway checks the signature, `exp` and that `sid` is still the
+/// session's current token. Names as the public API's actor tokens (`sub`, `iss`, `aud`,
+/// `exp`, `iat`, `jti`, `sid`, scope `axme.api`, `owner_agent`, `org_id`, `workspace_id`,
+/// `actor_id`, `roles`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user id.
+    pub sub: String,
+    /// The session id (`GET /v1/auth/sessions`).
+    pub sid: String,
+    pub jti: String,
+    /// Unix seconds.
+    pub iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    /// Unix seconds.
+    pub exp: i64,
+    pub scope: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_agent: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}

@@ -13,6 +13,7 @@ pub(crate) mod intent;
 pub(crate) mod mesh;
 pub(crate) mod meta;
 pub(crate) mod scenario;
+pub(crate) mod session;
 pub(crate) mod sse;
 pub(crate) mod status;
 pub(crate) mod task;

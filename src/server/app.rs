@@ -34,6 +34,8 @@ pub struct App {
     pub(crate) limiter: limits::Limiter,
     /// Sign-in attempts per email address (`http::auth`).
     pub(crate) login_guard: limits::LoginGuard,
+    /// Signs and checks access tokens (JWT, the database's key: `server::jwt`).
+    pub(crate) signer: super::jwt::Signer,
     /// Flips to `true` when shutdown begins; open streams end on it.
     pub(crate) shutdown: watch::Sender<bool>,
     /// TLS of `--tls-cert/--tls-key`; None serves plain HTTP.
@@ -196,7 +198,9 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
             .ok_or("no data directory for the secret key file: pass --secret-key-file")?,
         (None, _) => super::sealer::key_file_beside(&path),
     };
-    engine.set_sealer(super::sealer::Sealer::load_or_create(&key_file)?);
+    let sealer = super::sealer::Sealer::load_or_create(&key_file)?;
+    let signer = super::jwt::Signer::load_or_create(store.as_ref(), &sealer).await?;
+    engine.set_sealer(sealer);
     let mut unsealed = Vec::new();
     for stored in store
         .agent_deliveries()
@@ -250,6 +254,7 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
         scheduler,
         limiter: limits::Limiter::new(config.settings.limits.rates.clone()),
         login_guard: limits::LoginGuard::new(config.settings.limits.login.clone()),
+        signer,
         settings: config.settings,
         shutdown,
         tls,

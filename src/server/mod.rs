@@ -66,6 +66,7 @@ pub mod clock;
 pub(crate) mod console;
 pub(crate) mod engine;
 pub(crate) mod http;
+pub(crate) mod jwt;
 pub mod limits;
 mod listener;
 pub(crate) mod mail;

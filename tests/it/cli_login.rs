@@ -79,8 +79,9 @@ fn login_by_code_then_refresh_rotates_and_logout_ends_it() {
     who.assert_code(0);
     assert_eq!(who.json()["account"]["email"], "ada@example.com");
 
-    // The access token lives 1 s: the next whoami refreshes it and stores the rotated pair.
-    std::thread::sleep(Duration::from_millis(1500));
+    // The access token lives 1 s (to 2 s: its exp is whole seconds, rounded up): the next
+    // whoami refreshes it and stores the rotated pair.
+    std::thread::sleep(Duration::from_millis(2100));
     let who = axme.run(&["whoami", "--json"]);
     who.assert_code(0);
     assert_eq!(who.json()["account"]["email"], "ada@example.com");

@@ -58,6 +58,7 @@ mod server_python_sdk;
 mod server_resolve;
 mod server_scenarios;
 mod server_schemathesis;
+mod server_sessions;
 mod server_smoke;
 mod server_soak;
 mod server_sse;

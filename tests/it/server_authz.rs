@@ -91,7 +91,7 @@ pub(crate) async fn login(server: &TestServer, email: &str) -> Value {
 }
 
 /// The code the server logged for `login_id` (no SMTP configured).
-async fn logged_code(server: &TestServer, login_id: &str) -> String {
+pub(crate) async fn logged_code(server: &TestServer, login_id: &str) -> String {
     let started = std::time::Instant::now();
     loop {
         let log = server.stderr();

@@ -61,6 +61,7 @@ const NO_INTENT: Cell = No(404, "intent_not_found");
 const NO_ACCOUNT: Cell = No(404, "service_account_not_found");
 const NO_AGENT: Cell = No(404, "agent_not_found");
 const CLOSED: Cell = No(403, "receiver_agent_closed");
+const NO_ACTOR: Cell = No(401, "missing_actor_token");
 
 /// `(method, path as documented, [admin, member, agent, other agent, other workspace,
 /// revoked, no key])`.
@@ -219,6 +220,13 @@ const ROWS: &[Row] = &[
         "/v1/portal/personal/context",
         [Ok, Ok, Ok, Ok, Ok, GONE, No(401, "missing_actor_token")],
     ),
+    // Every key reads who it is (a session's bearer too: server_sessions).
+    ("get", "/v1/me", [Ok, Ok, Ok, Ok, Ok, GONE, NO_ACTOR]),
+    // A person's sessions need that person's access token: no API key is one (the
+    // session cases are in server_sessions).
+    ("get", "/v1/auth/sessions", [NO_ACTOR; 7]),
+    ("post", "/v1/auth/sessions/revoke", [NO_ACTOR; 7]),
+    ("post", "/v1/auth/logout-all", [NO_ACTOR; 7]),
     (
         "post",
         "/v1/scenarios/validate",

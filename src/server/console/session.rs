@@ -197,7 +197,13 @@ pub async fn sign_in(
         })?;
         (caller, None)
     } else if let (Some(login_id), Some(code)) = (text("login_id"), text("code")) {
-        let signed_in = crate::server::http::auth::sign_in_with_code(&app, login_id, code).await?;
+        let signed_in = crate::server::http::auth::sign_in_with_code(
+            &app,
+            login_id,
+            code,
+            Some("web console".into()),
+        )
+        .await?;
         let caller = app
             .directory
             .caller_of_key(&signed_in.sa_id, &signed_in.key_id)

@@ -12,43 +12,39 @@
 //! - `POST /v1/auth/refresh {refresh_token}`: rotates the pair; presenting a refresh token a
 //!   second time ends the session.
 //! - `POST /v1/auth/logout`: ends the session (by bearer or refresh token) and revokes its key.
-//! - `GET /v1/portal/personal/context`: who the credentials act as (API key and/or session).
 //!
-//! Tokens are random (`axme_at_…`, `axme_rt_…`) and stored hashed. `AXME_SESSION_ACCESS_TTL`
-//! (seconds) shortens the access token's life for tests.
+//! Access tokens are JWTs (`server::jwt`, minted in `http/sessions.rs`); refresh tokens are
+//! random (`axme_rt_…`); both are stored hashed. `AXME_SESSION_ACCESS_TTL` (seconds)
+//! shortens the access token's life for tests. Who a token acts as, the session list and
+//! revocation live in `http/sessions.rs`.
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::post;
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::json_of;
+use super::sessions::{Identity, bearer, client_of, mint};
 use super::typed::{RequestBody, Typed, not_blank};
 use crate::protocol::AgentAddress;
 use crate::protocol::access::Role;
 use crate::protocol::auth::{
-    ContextNames, LoginIntent, LoginIntentRequest, LoginTokens, LogoutRequest, LogoutResponse,
-    OrgRef, PersonalContext, Principal, RefreshRequest, SessionAccount, VerifyRequest,
-    WorkspaceRef,
+    LoginIntent, LoginIntentRequest, LoginTokens, LogoutRequest, LogoutResponse, RefreshRequest,
+    VerifyRequest,
 };
-use crate::server::engine::directory::{Caller, NewKey, hash_secret, new_account_id, new_key};
+use crate::server::engine::directory::{NewKey, hash_secret, new_account_id, new_key};
 use crate::server::limits::LoginRefusal;
 use crate::server::mail::{MailError, Mailer};
 use crate::server::store::AccountRow;
-use crate::server::store::auth::{
-    CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
-};
+use crate::server::store::auth::{CodeCheck, LoginCodeRow, NewSession, Rotation, UserRow};
 use crate::server::{DEFAULT_ORG, DEFAULT_WORKSPACE};
 
 const CODE_TTL_SECONDS: i64 = 600;
 const MAX_ATTEMPTS: u32 = 5;
-const REFRESH_TTL_SECONDS: i64 = 30 * 24 * 3600;
-const ACCESS_PREFIX: &str = "axme_at_";
-const REFRESH_PREFIX: &str = "axme_rt_";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,25 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/auth/login-intent/{login_id}/verify", post(verify))
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
-        .route("/v1/portal/personal/context", get(personal_context))
 }
 
 fn unix_now(app: &AppState) -> i64 {
     app.now().unix_seconds()
-}
-
-fn access_ttl() -> i64 {
-    std::env::var("AXME_SESSION_ACCESS_TTL")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|v| *v > 0)
-        .unwrap_or(900)
-}
-
-fn random_token(prefix: &str) -> String {
-    let mut buf = [0u8; 32];
-    rand::fill(&mut buf[..]);
-    format!("{prefix}{}", hex::encode(buf))
 }
 
 fn code_hash(login_id: &str, code: &str) -> [u8; 32] {
@@ -131,7 +112,7 @@ fn login_refused(refusal: LoginRefusal) -> ApiError {
     error
 }
 
-fn unauthorized(code: &str, message: &str) -> ApiError {
+pub(super) fn unauthorized(code: &str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, "auth", message)
 }
 
@@ -342,27 +323,15 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
     Ok(user)
 }
 
-/// A fresh token pair: the tokens to hand out and the hashes to store.
-fn new_pair(app: &AppState) -> (String, String, TokenPair) {
-    let access = random_token(ACCESS_PREFIX);
-    let refresh = random_token(REFRESH_PREFIX);
-    let now = unix_now(app);
-    let pair = TokenPair {
-        access_hash: hash_secret(&access),
-        access_expires_at: now + access_ttl(),
-        refresh_hash: hash_secret(&refresh),
-        refresh_expires_at: now + REFRESH_TTL_SECONDS,
-    };
-    (access, refresh, pair)
-}
-
 pub(super) async fn verify(
     State(app): State<AppState>,
     Path(login_id): Path<String>,
+    headers: HeaderMap,
     body: Typed<VerifyRequest>,
 ) -> ApiResult<Response> {
     let (request, _) = body.decoded()?;
-    let signed_in = sign_in_with_code(&app, &login_id, request.code.trim()).await?;
+    let signed_in =
+        sign_in_with_code(&app, &login_id, request.code.trim(), client_of(&headers)).await?;
     Ok(json_of(&signed_in.tokens))
 }
 
@@ -375,11 +344,12 @@ pub(crate) struct SignedIn {
 }
 
 /// Checks a one-time code and signs its email in (a new key and session), for `verify`
-/// and the web console's sign-in.
+/// and the web console's sign-in; `client` says what signed in (shown in the session list).
 pub(crate) async fn sign_in_with_code(
     app: &AppState,
     login_id: &str,
     code: &str,
+    client: Option<String>,
 ) -> ApiResult<SignedIn> {
     let login_id = login_id.to_string();
     app.login_guard
@@ -446,39 +416,57 @@ pub(crate) async fn sign_in_with_code(
         }
     };
     let user = user_for(app, &email).await?;
+    sign_in_user(app, &user, client).await
+}
+
+/// A new login session of `user`: an API key minted for it, an access and a refresh token.
+pub(crate) async fn sign_in_user(
+    app: &AppState,
+    user: &UserRow,
+    client: Option<String>,
+) -> ApiResult<SignedIn> {
     let NewKey { row: key, token } = new_key(&user.sa_id, &app.now().to_string());
     app.store.create_key(key.clone()).await?;
     app.directory.add_key(key.clone());
-    let (access, refresh, pair) = new_pair(app);
     let session_id = format!("ses_{}", uuid::Uuid::new_v4().simple());
+    let identity = Identity {
+        session_id: session_id.clone(),
+        user_id: user.user_id.clone(),
+        email: user.email.clone(),
+        sa_id: user.sa_id.clone(),
+    };
+    let minted = mint(app, &identity);
     app.store
         .create_session(
-            session_id.clone(),
-            user.user_id.clone(),
-            Some(key.key_id.clone()),
-            pair,
+            NewSession {
+                session_id: session_id.clone(),
+                user_id: user.user_id.clone(),
+                key_id: Some(key.key_id.clone()),
+                tokens: minted.pair,
+                client,
+            },
             app.now(),
         )
         .await?;
     let account = app.directory.account(&user.sa_id);
-    tracing::info!(%email, session_id = %session_id, "signed in");
+    tracing::info!(email = %user.email, session_id = %session_id, "signed in");
     let tokens = LoginTokens {
-        access_token: Some(access.clone()),
-        account_session_token: Some(access),
+        access_token: Some(minted.access.clone()),
+        account_session_token: Some(minted.access),
         address: account.as_ref().map(|a| app.directory.address_of(a)),
         api_key: Some(token),
-        email: Some(email),
-        expires_in: Some(access_ttl().unsigned_abs()),
+        email: Some(user.email.clone()),
+        expires_in: Some(minted.expires_in),
         ok: true,
         org_id: account.as_ref().map(|a| a.org_id.clone()),
-        refresh_token: Some(refresh),
+        refresh_token: Some(minted.refresh),
         session_id: Some(session_id.clone()),
         token_type: Some("Bearer".into()),
         workspace_id: account.as_ref().map(|a| a.workspace_id.clone()),
     };
     Ok(SignedIn {
         tokens,
-        sa_id: user.sa_id,
+        sa_id: user.sa_id.clone(),
         key_id: key.key_id,
         session_id,
     })
@@ -489,23 +477,36 @@ pub(super) async fn refresh(
     body: Typed<RefreshRequest>,
 ) -> ApiResult<Response> {
     let (request, _) = body.decoded()?;
-    let presented = request.refresh_token.trim();
-    let (access, refresh, pair) = new_pair(&app);
+    let presented = hash_secret(request.refresh_token.trim());
+    // The new access token names its session, so the session is looked up first; the
+    // rotation itself is the store's read-check-write (a token used meanwhile is refused
+    // there, and a reused one ends its session there).
+    let current = app.store.session_by_token(presented, true).await?;
+    let minted = match &current {
+        Some(s) => mint(&app, &Identity::of(s)),
+        None => mint(&app, &Identity::nobody()),
+    };
     match app
         .store
-        .rotate_refresh(hash_secret(presented), pair, app.now())
+        .rotate_refresh(presented, minted.pair, app.now())
         .await?
     {
-        Rotation::Rotated(session) => Ok(json_of(&LoginTokens {
-            access_token: Some(access.clone()),
-            account_session_token: Some(access),
-            expires_in: Some(access_ttl().unsigned_abs()),
-            ok: true,
-            refresh_token: Some(refresh),
-            session_id: Some(session.session_id),
-            token_type: Some("Bearer".into()),
-            ..LoginTokens::default()
-        })),
+        Rotation::Rotated(session)
+            if current
+                .as_ref()
+                .is_some_and(|c| c.session_id == session.session_id) =>
+        {
+            Ok(json_of(&LoginTokens {
+                access_token: Some(minted.access.clone()),
+                account_session_token: Some(minted.access),
+                expires_in: Some(minted.expires_in),
+                ok: true,
+                refresh_token: Some(minted.refresh),
+                session_id: Some(session.session_id),
+                token_type: Some("Bearer".into()),
+                ..LoginTokens::default()
+            }))
+        }
         Rotation::Reused => {
             tracing::warn!("a used refresh token was presented again; its session is ended");
             Err(unauthorized(
@@ -513,33 +514,9 @@ pub(super) async fn refresh(
                 "this refresh token was already used; the session is ended — sign in again",
             ))
         }
-        Rotation::Invalid => Err(unauthorized(
+        Rotation::Rotated(_) | Rotation::Invalid => Err(unauthorized(
             "invalid_refresh_token",
             "the refresh token is unknown, expired or its session ended — sign in again",
-        )),
-    }
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
-/// The live session of an access token; 401 `invalid_actor_token` when it is not one.
-async fn session_of(app: &AppState, token: &str) -> ApiResult<SessionRow> {
-    let session = app
-        .store
-        .session_by_token(hash_secret(token), false)
-        .await?;
-    match session {
-        Some(s) if !s.revoked && s.access_expires_at > unix_now(app) => Ok(s),
-        _ => Err(unauthorized(
-            "invalid_actor_token",
-            "the access token is invalid, expired or revoked",
         )),
     }
 }
@@ -551,7 +528,7 @@ pub(super) async fn logout(
 ) -> ApiResult<Response> {
     let (request, _) = body.decoded()?;
     let mut session = None;
-    if let Some(token) = bearer(&headers).filter(|t| t.starts_with(ACCESS_PREFIX)) {
+    if let Some(token) = bearer(&headers).filter(|t| crate::server::jwt::looks_like_jwt(t)) {
         session = app
             .store
             .session_by_token(hash_secret(token), false)
@@ -632,77 +609,4 @@ async fn session_revoked(app: &AppState, session: &crate::server::store::auth::S
     if let Err(e) = raised {
         tracing::warn!(error = %e, "could not raise auth.session_revoked");
     }
-}
-
-async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let api_key = headers
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .or_else(|| bearer(&headers).filter(|t| t.starts_with("axme_sa_")));
-    let session_token = bearer(&headers).filter(|t| !t.starts_with("axme_sa_"));
-    let caller: Option<Caller> = match api_key {
-        Some(key) => Some(app.directory.authenticate(key).map_err(|_| {
-            unauthorized(
-                "invalid_platform_api_key",
-                "the API key is unknown or revoked",
-            )
-        })?),
-        None => None,
-    };
-    let session = match session_token {
-        Some(token) => Some(session_of(&app, token).await?),
-        None => None,
-    };
-    // Without an API key the session's own account speaks.
-    let account = match (&caller, &session) {
-        (Some(c), _) => app.directory.account(&c.sa_id),
-        (None, Some(s)) => app.directory.account(&s.sa_id),
-        (None, None) => {
-            return Err(unauthorized(
-                "missing_actor_token",
-                "send an API key (x-api-key) or an access token (Authorization: Bearer)",
-            ));
-        }
-    }
-    .ok_or_else(|| unauthorized("invalid_actor_token", "the account no longer exists"))?;
-    let org = app.directory.org(&account.org_id);
-    let ws = app.directory.workspace(&account.workspace_id);
-    let org_name = org.map(|o| o.slug).unwrap_or_default();
-    let ws_name = ws.map(|w| w.slug).unwrap_or_default();
-    let workspace = WorkspaceRef {
-        workspace_id: account.workspace_id.clone(),
-        org_id: account.org_id.clone(),
-        name: ws_name.clone(),
-    };
-    Ok(json_of(&PersonalContext {
-        ok: true,
-        context: ContextNames {
-            org_id: account.org_id.clone(),
-            workspace_id: account.workspace_id.clone(),
-            org: org_name.clone(),
-            workspace: ws_name,
-        },
-        principal: Principal {
-            address: app.directory.address_of(&account),
-            service_account_id: account.sa_id.clone(),
-            name: account.name.clone(),
-            is_admin: account.role == Role::Admin,
-            role: account.role,
-            scopes: caller.as_ref().map_or(account.role.ceiling(), |c| c.scopes),
-        },
-        account: session.map(|s| SessionAccount {
-            email: s.email,
-            user_id: s.user_id,
-            session_id: s.session_id,
-            access_expires_at: s.access_expires_at,
-        }),
-        organizations: vec![OrgRef {
-            org_id: account.org_id.clone(),
-            name: org_name,
-        }],
-        workspaces: vec![workspace.clone()],
-        selected_workspace: workspace,
-    }))
 }

@@ -19,6 +19,7 @@ mod openapi;
 mod owner;
 mod policy;
 mod scenarios;
+mod sessions;
 mod sse;
 mod tasks;
 pub mod throttle;
@@ -60,6 +61,7 @@ pub fn router(app: AppState) -> Router {
             .merge(agents::routes())
             .merge(accounts::routes())
             .merge(auth::routes())
+            .merge(sessions::routes())
             .merge(scenarios::routes())
             .merge(tasks::routes())
             .merge(inbox::routes())

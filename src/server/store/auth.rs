@@ -57,12 +57,28 @@ pub struct SessionRow {
     pub key_id: Option<String>,
     pub access_expires_at: i64,
     pub revoked: bool,
+    /// When the session's refresh token expires (Unix seconds): the session's end.
+    pub refresh_expires_at: i64,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    /// What signed in (the `X-Axme-Client` or `User-Agent` of the login), when known.
+    pub client: Option<String>,
+}
+
+/// A login session to store: who, the key minted for it, its first tokens, what client.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub session_id: String,
+    pub user_id: String,
+    pub key_id: Option<String>,
+    pub tokens: TokenPair,
+    pub client: Option<String>,
 }
 
 /// What presenting a refresh token did.
 #[derive(Debug, Clone)]
 pub enum Rotation {
-    Rotated(SessionRow),
+    Rotated(Box<SessionRow>),
     /// The token was already used once: the session is ended (it may have been stolen).
     Reused,
     /// Unknown, expired, or its session is over.

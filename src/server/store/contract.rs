@@ -591,7 +591,16 @@ async fn login_codes_and_sessions(kind: Kind) {
         refresh_expires_at: 500,
     };
     store
-        .create_session("s1".into(), "u1".into(), Some("k1".into()), pair(1), at(1))
+        .create_session(
+            super::auth::NewSession {
+                session_id: "s1".into(),
+                user_id: "u1".into(),
+                key_id: Some("k1".into()),
+                tokens: pair(1),
+                client: None,
+            },
+            at(1),
+        )
         .await
         .unwrap();
     let by_access = store
@@ -864,6 +873,7 @@ macro_rules! both_stores {
     )*};
 }
 
+mod accounts;
 mod inbox;
 mod lists;
 mod webhooks;

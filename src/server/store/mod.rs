@@ -482,14 +482,10 @@ pub trait Store: Send + Sync + 'static {
 
     fn create_user(&self, user: auth::UserRow) -> StoreFuture<'_, ()>;
 
-    fn create_session(
-        &self,
-        session_id: String,
-        user_id: String,
-        key_id: Option<String>,
-        tokens: auth::TokenPair,
-        now: Timestamp,
-    ) -> StoreFuture<'_, ()>;
+    fn create_session(&self, session: auth::NewSession, now: Timestamp) -> StoreFuture<'_, ()>;
+
+    /// A user's login sessions, newest first (revoked ones too).
+    fn user_sessions(&self, user_id: String) -> StoreFuture<'_, Vec<auth::SessionRow>>;
 
     /// The session of an access token (`refresh` false) or a refresh token (`refresh` true).
     fn session_by_token(
@@ -511,6 +507,10 @@ pub trait Store: Send + Sync + 'static {
         session_id: String,
         now: Timestamp,
     ) -> StoreFuture<'_, Option<auth::SessionRow>>;
+
+    /// The gateway's own secret `name` (the JWT signing key): the stored value, or
+    /// `candidate` stored now when there is none (every node agrees on the first one).
+    fn server_secret(&self, name: String, candidate: String) -> StoreFuture<'_, String>;
 
     // Web console sessions (server/console); rows in `store::auth`.
 

@@ -19,6 +19,9 @@ use crate::protocol::mesh::{
 };
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
 use crate::protocol::scenario::{ApplyResponse, ValidateResponse};
+use crate::protocol::session::{
+    LogoutAllResponse, MeResponse, RevokeSessionResponse, SessionsResponse,
+};
 use crate::protocol::task::{
     DecisionResponse, InboxChangesResponse, InboxResponse, TasksResponse, ThreadResponse,
 };
@@ -299,6 +302,32 @@ pub const ROUTES: &[Route] = &[
         "Who the credentials act as",
     )
     .answer(Answer::Json(typed::<PersonalContext>)),
+    Route::key("get", "/v1/me", "The caller's account and agent address")
+        .answer(Answer::Json(typed::<MeResponse>)),
+    Route::key(
+        "get",
+        "/v1/auth/sessions",
+        "The signed-in person's sessions (access token)",
+    )
+    .query(&[Query::text(
+        "include_revoked",
+        "`true` lists ended sessions too (default false)",
+    )])
+    .answer(Answer::Json(typed::<SessionsResponse>)),
+    Route::key(
+        "post",
+        "/v1/auth/sessions/revoke",
+        "End one of the signed-in person's sessions (and its key)",
+    )
+    .takes(handler!(sessions::revoke_session))
+    .answer(Answer::Json(typed::<RevokeSessionResponse>)),
+    Route::key(
+        "post",
+        "/v1/auth/logout-all",
+        "End every session of the signed-in person (and their keys)",
+    )
+    .takes(handler!(sessions::logout_all))
+    .answer(Answer::Json(typed::<LogoutAllResponse>)),
     Route::key("post", "/v1/scenarios/validate", "Check a scenario bundle")
         .takes(handler!(scenarios::validate_bundle))
         .answer(Answer::Json(typed::<ValidateResponse>)),

@@ -8,7 +8,8 @@ use super::conn::{PgConn, storage};
 use super::reads::Readers;
 use crate::server::store::StoreResult;
 use crate::server::store::auth::{
-    CodeCheck, ConsoleSessionRow, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
+    CodeCheck, ConsoleSessionRow, LoginCodeRow, NewSession, Rotation, SessionRow, TokenPair,
+    UserRow,
 };
 
 pub fn insert_code(conn: &mut PgConn, row: &LoginCodeRow) -> StoreResult<()> {
@@ -102,26 +103,22 @@ pub fn insert_user(conn: &mut PgConn, user: &UserRow) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn insert_session(
-    conn: &mut PgConn,
-    session_id: &str,
-    user_id: &str,
-    key_id: Option<&str>,
-    tokens: &TokenPair,
-    at: &str,
-) -> StoreResult<()> {
+pub fn insert_session(conn: &mut PgConn, session: &NewSession, at: &str) -> StoreResult<()> {
+    let tokens = &session.tokens;
     conn.execute(
         "INSERT INTO sessions (session_id, user_id, key_id, access_hash, access_expires_at, \
-         refresh_hash, refresh_expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         refresh_hash, refresh_expires_at, created_at, client) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
-            &session_id,
-            &user_id,
-            &key_id,
+            &session.session_id,
+            &session.user_id,
+            &session.key_id,
             &&tokens.access_hash[..],
             &tokens.access_expires_at,
             &&tokens.refresh_hash[..],
             &tokens.refresh_expires_at,
             &at,
+            &session.client,
         ],
     )
     .map_err(storage)?;
@@ -129,7 +126,8 @@ pub fn insert_session(
 }
 
 const SESSION_COLUMNS: &str = "s.session_id, s.user_id, u.email, u.sa_id, s.key_id, \
-    s.access_expires_at, s.revoked_at IS NOT NULL";
+    s.access_expires_at, s.revoked_at IS NOT NULL, s.refresh_expires_at, s.created_at, \
+    s.revoked_at, s.client";
 
 fn session_from(r: &Row) -> SessionRow {
     SessionRow {
@@ -140,7 +138,43 @@ fn session_from(r: &Row) -> SessionRow {
         key_id: r.get(4),
         access_expires_at: r.get(5),
         revoked: r.get(6),
+        refresh_expires_at: r.get(7),
+        created_at: r.get(8),
+        revoked_at: r.get(9),
+        client: r.get(10),
     }
+}
+
+/// A user's sessions, newest first.
+pub async fn user_sessions(readers: &Readers, user_id: &str) -> StoreResult<Vec<SessionRow>> {
+    Ok(readers
+        .query(
+            &format!(
+                "SELECT {SESSION_COLUMNS} FROM sessions s JOIN users u ON u.user_id = s.user_id \
+                 WHERE s.user_id = $1 ORDER BY s.created_at DESC, s.session_id"
+            ),
+            &[&user_id],
+        )
+        .await?
+        .iter()
+        .map(session_from)
+        .collect())
+}
+
+/// The stored secret `name`, or `candidate` stored now (a concurrent first start of
+/// another node keeps whichever row committed first).
+pub fn server_secret(conn: &mut PgConn, name: &str, candidate: &str) -> StoreResult<String> {
+    conn.execute(
+        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        &[&name, &candidate],
+    )
+    .map_err(storage)?;
+    let row = conn
+        .query_opt("SELECT value FROM server_secrets WHERE name = $1", &[&name])
+        .map_err(storage)?;
+    Ok(row
+        .map(|r| r.get(0))
+        .unwrap_or_else(|| candidate.to_string()))
 }
 
 pub async fn session_by_token(
@@ -232,7 +266,7 @@ pub fn rotate(
     )
     .map_err(storage)?;
     match session(conn, &session_id)? {
-        Some(s) => Ok(Rotation::Rotated(s)),
+        Some(s) => Ok(Rotation::Rotated(Box::new(s))),
         None => Ok(Rotation::Invalid),
     }
 }

@@ -409,23 +409,19 @@ impl Store for PgStore {
 
     fn create_session(
         &self,
-        session_id: String,
-        user_id: String,
-        key_id: Option<String>,
-        tokens: TokenPair,
+        session: crate::server::store::auth::NewSession,
         now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, ()> {
         let at = now.to_string();
-        self.write(move |conn, _| {
-            Ok(Staged::quiet(auth::insert_session(
-                conn,
-                &session_id,
-                &user_id,
-                key_id.as_deref(),
-                &tokens,
-                &at,
-            )?))
-        })
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_session(conn, &session, &at)?)))
+    }
+
+    fn user_sessions(&self, user_id: String) -> StoreFuture<'_, Vec<SessionRow>> {
+        Box::pin(async move { auth::user_sessions(&self.readers, &user_id).await })
+    }
+
+    fn server_secret(&self, name: String, candidate: String) -> StoreFuture<'_, String> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::server_secret(conn, &name, &candidate)?)))
     }
 
     fn session_by_token(

@@ -275,6 +275,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (event_id, subscription_id)
     );
     "#,
+    // 8: accounts and sessions (issue 12), as SQLite's migration 10: the gateway's own
+    //    secrets (the JWT signing key, sealed), which client made a login session, a
+    //    user's sessions by user.
+    r#"
+    CREATE TABLE server_secrets (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN client TEXT;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

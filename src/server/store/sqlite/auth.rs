@@ -5,7 +5,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::server::store::auth::{
-    CodeCheck, ConsoleSessionRow, LoginCodeRow, Rotation, SessionRow, TokenPair, UserRow,
+    CodeCheck, ConsoleSessionRow, LoginCodeRow, NewSession, Rotation, SessionRow, TokenPair,
+    UserRow,
 };
 
 pub fn insert_code(conn: &Connection, row: &LoginCodeRow) -> rusqlite::Result<()> {
@@ -95,34 +96,30 @@ pub fn insert_user(conn: &Connection, user: &UserRow) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn insert_session(
-    conn: &Connection,
-    session_id: &str,
-    user_id: &str,
-    key_id: Option<&str>,
-    tokens: &TokenPair,
-    at: &str,
-) -> rusqlite::Result<()> {
+pub fn insert_session(conn: &Connection, session: &NewSession, at: &str) -> rusqlite::Result<()> {
+    let tokens = &session.tokens;
     conn.execute(
         "INSERT INTO sessions (session_id, user_id, key_id, access_hash, access_expires_at,
-                               refresh_hash, refresh_expires_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                               refresh_hash, refresh_expires_at, created_at, client)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            session_id,
-            user_id,
-            key_id,
+            session.session_id,
+            session.user_id,
+            session.key_id,
             tokens.access_hash.to_vec(),
             tokens.access_expires_at,
             tokens.refresh_hash.to_vec(),
             tokens.refresh_expires_at,
-            at
+            at,
+            session.client
         ],
     )?;
     Ok(())
 }
 
 const SESSION_COLUMNS: &str = "s.session_id, s.user_id, u.email, u.sa_id, s.key_id,
-    s.access_expires_at, s.revoked_at IS NOT NULL";
+    s.access_expires_at, s.revoked_at IS NOT NULL, s.refresh_expires_at, s.created_at,
+    s.revoked_at, s.client";
 
 fn session_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow {
@@ -133,7 +130,33 @@ fn session_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
         key_id: r.get(4)?,
         access_expires_at: r.get(5)?,
         revoked: r.get(6)?,
+        refresh_expires_at: r.get(7)?,
+        created_at: r.get(8)?,
+        revoked_at: r.get(9)?,
+        client: r.get(10)?,
     })
+}
+
+/// A user's sessions, newest first.
+pub fn user_sessions(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM sessions s JOIN users u ON u.user_id = s.user_id
+         WHERE s.user_id = ?1 ORDER BY s.created_at DESC, s.session_id"
+    ))?;
+    stmt.query_map([user_id], session_from)?.collect()
+}
+
+/// The stored secret `name`, or `candidate` stored now.
+pub fn server_secret(conn: &Connection, name: &str, candidate: &str) -> rusqlite::Result<String> {
+    conn.execute(
+        "INSERT INTO server_secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+        params![name, candidate],
+    )?;
+    conn.query_row(
+        "SELECT value FROM server_secrets WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
 }
 
 /// The session an access or refresh token belongs to (expiry is the caller's business).
@@ -214,7 +237,7 @@ pub fn rotate(
         [&session_id],
         session_from,
     )?;
-    Ok(Rotation::Rotated(session))
+    Ok(Rotation::Rotated(Box::new(session)))
 }
 
 /// Ends a session; returns it (with `revoked` as it was before) when it exists.

@@ -350,23 +350,22 @@ impl Store for SqliteStore {
 
     fn create_session(
         &self,
-        session_id: String,
-        user_id: String,
-        key_id: Option<String>,
-        tokens: crate::server::store::auth::TokenPair,
+        session: crate::server::store::auth::NewSession,
         now: crate::protocol::Timestamp,
     ) -> StoreFuture<'_, ()> {
         let at = now.to_string();
-        self.write(move |conn, _| {
-            Ok(Staged::quiet(auth::insert_session(
-                conn,
-                &session_id,
-                &user_id,
-                key_id.as_deref(),
-                &tokens,
-                &at,
-            )?))
-        })
+        self.write(move |conn, _| Ok(Staged::quiet(auth::insert_session(conn, &session, &at)?)))
+    }
+
+    fn user_sessions(
+        &self,
+        user_id: String,
+    ) -> StoreFuture<'_, Vec<crate::server::store::auth::SessionRow>> {
+        self.read(move |conn| auth::user_sessions(conn, &user_id))
+    }
+
+    fn server_secret(&self, name: String, candidate: String) -> StoreFuture<'_, String> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::server_secret(conn, &name, &candidate)?)))
     }
 
     fn session_by_token(

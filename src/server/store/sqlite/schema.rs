@@ -278,6 +278,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (event_id, subscription_id)
     ) WITHOUT ROWID;
     "#,
+    // 10: accounts and sessions (issue 12): the gateway's own secrets (the JWT signing key,
+    //    sealed), which client made a login session, a user's sessions by user.
+    r#"
+    CREATE TABLE server_secrets (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE sessions ADD COLUMN client TEXT;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
