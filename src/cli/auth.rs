@@ -50,7 +50,15 @@ pub struct LoginArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct LogoutArgs {}
+pub struct LogoutArgs {
+    /// End every session of your account on the gateway, not only this one (and the API
+    /// keys they were given)
+    #[arg(long)]
+    pub all_sessions: bool,
+    /// Accepted for the public CLI's scripts: the API key is always cleared
+    #[arg(long, hide = true)]
+    pub all: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {}
@@ -380,7 +388,7 @@ fn verify_error(e: ClientError, email: &str) -> CliError {
     }
 }
 
-pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
+pub fn logout(ctx: &Ctx, args: LogoutArgs) -> CliResult {
     let target = target(ctx)?;
     let paths = ctx.paths()?;
     let config = ctx.load_config(&paths)?;
@@ -405,20 +413,59 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
     }
     // End the session server side first (best effort: an unreachable gateway must not keep
     // the credentials on this machine).
+    let mut server_logout = json!({"attempted": false, "revoked": false});
     if secrets.actor_token.is_some() || secrets.refresh_token.is_some() {
-        let client = Client::new(&target.base_url, None, &target.roots)
-            .map_err(from_client)?
-            .with_session(
-                crate::client::Session {
-                    access_token: secrets.actor_token.clone(),
-                    refresh_token: None,
-                },
-                None,
-            );
-        if let Err(e) = block_on(client.logout_session(secrets.refresh_token.as_deref()))? {
-            ctx.out
-                .warn(format!("could not end the session on the gateway: {e}"));
+        server_logout["attempted"] = json!(true);
+        if args.all_sessions {
+            server_logout["mode"] = json!("all_sessions");
+            // With the refresh token, so an expired access token is renewed first.
+            let client = Client::new(&target.base_url, None, &target.roots)
+                .map_err(from_client)?
+                .with_session(
+                    crate::client::Session {
+                        access_token: secrets.actor_token.clone(),
+                        refresh_token: secrets.refresh_token.clone(),
+                    },
+                    None,
+                );
+            match block_on(client.logout_all())? {
+                Ok(done) => {
+                    server_logout["revoked"] = json!(done.ok);
+                    server_logout["sessions_revoked"] = json!(done.revoked);
+                }
+                Err(e) => {
+                    ctx.out
+                        .warn(format!("could not end the sessions on the gateway: {e}"));
+                    server_logout["error"] = json!(e.to_string());
+                }
+            }
+        } else {
+            server_logout["mode"] = json!("current_session");
+            let client = Client::new(&target.base_url, None, &target.roots)
+                .map_err(from_client)?
+                .with_session(
+                    crate::client::Session {
+                        access_token: secrets.actor_token.clone(),
+                        refresh_token: None,
+                    },
+                    None,
+                );
+            match block_on(client.logout_session(secrets.refresh_token.as_deref()))? {
+                Ok(done) => {
+                    server_logout["revoked"] = done.get("revoked").cloned().unwrap_or(json!(false));
+                }
+                Err(e) => {
+                    ctx.out
+                        .warn(format!("could not end the session on the gateway: {e}"));
+                    server_logout["error"] = json!(e.to_string());
+                }
+            }
         }
+    } else if args.all_sessions {
+        ctx.out.warn(
+            "this context has no account session: no session on the gateway was ended \
+             (sign in with `axme login` to end them all)",
+        );
     }
     {
         let _lock = paths.lock()?;
@@ -434,14 +481,23 @@ pub fn logout(ctx: &Ctx, _args: LogoutArgs) -> CliResult {
         }
     }
     if ctx.out.is_machine() {
-        return ctx
-            .out
-            .json(&json!({"ok": true, "context": target.name, "removed": true}));
+        return ctx.out.json(&json!({
+            "ok": true,
+            "context": target.name,
+            "removed": true,
+            "server_logout": server_logout,
+        }));
     }
     ctx.out.notice(format!(
         "Signed out: removed the API key and session of context {:?}.",
         target.name
     ));
+    if let Some(n) = server_logout["sessions_revoked"].as_u64() {
+        ctx.out.notice(format!(
+            "Ended {n} session{} of your account on the gateway.",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     Ok(())
 }
 

@@ -16,7 +16,10 @@ const GLOBAL_SUMMARY: &str = "Global options:\n  \
 /// Examples of each command, by its path under `axme`.
 fn examples(path: &str) -> Option<&'static str> {
     Some(match path {
-        "logout" => "axme logout\n  axme logout --context prod",
+        "logout" => "axme logout\n  axme logout --context prod\n  axme logout --all-sessions",
+        "sessions" => "axme sessions list\n  axme sessions revoke ses_0123abcd",
+        "sessions list" => "axme sessions list\n  axme sessions list --all -o json | jq .summary",
+        "sessions revoke" => "axme sessions revoke ses_0123abcd\n  axme sessions revoke --current",
         "whoami" => "axme whoami\n  axme whoami -o json | jq -r .principal.address",
         "status" => "axme status\n  axme status --base-url http://127.0.0.1:8100 --samples 10",
         "doctor" => "axme doctor\n  axme doctor -o json | jq '.[] | select(.ok | not)'",

@@ -28,6 +28,7 @@ mod remote;
 mod scenarios;
 mod server;
 mod server_migrate;
+mod sessions;
 mod status;
 mod table;
 mod tasks;
@@ -69,6 +70,9 @@ enum Command {
     Logout(auth::LogoutArgs),
     /// Show who the current credentials act as.
     Whoami(auth::WhoamiArgs),
+    /// Your sign-in sessions on the gateway: list them, revoke one.
+    #[command(subcommand, alias = "session")]
+    Sessions(sessions::SessionsCommand),
     /// Check that the gateway is reachable and how fast it answers.
     Status(status::StatusArgs),
     /// Check config, secret storage, connectivity and credentials, one line per check.
@@ -178,6 +182,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Login(args) => auth::login(&ctx, args),
         Command::Logout(args) => auth::logout(&ctx, args),
         Command::Whoami(args) => auth::whoami(&ctx, args),
+        Command::Sessions(command) => sessions::run(&ctx, command),
         Command::Status(args) => status::status(&ctx, args),
         Command::Doctor(args) => status::doctor(&ctx, args),
         Command::Context(command) => context::run(&ctx, command),

@@ -9,6 +9,7 @@ mod api;
 mod error;
 mod mesh;
 pub mod retry;
+mod sessions;
 pub mod stream;
 
 use std::sync::{Arc, Mutex};

@@ -164,11 +164,31 @@ pub struct CreateWorkspaceResponse {
 /// once, here and in `service_account.callback_secret`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ServiceAccountResponse {
+    /// `service_account.address`, at the top level for runners that read it there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_secret: Option<String>,
     #[serde(default)]
     pub ok: bool,
     pub service_account: ServiceAccountView,
+    /// `service_account.service_account_id`, at the top level for runners that read it
+    /// there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_id: Option<String>,
+}
+
+impl ServiceAccountResponse {
+    /// The answer for `view`, with the top-level aliases filled in.
+    pub fn of(service_account: ServiceAccountView, callback_secret: Option<String>) -> Self {
+        ServiceAccountResponse {
+            address: Some(service_account.address.clone()),
+            callback_secret,
+            ok: true,
+            service_account_id: Some(service_account.service_account_id.clone()),
+            service_account,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -178,12 +198,43 @@ pub struct ServiceAccountsResponse {
     pub service_accounts: Vec<ServiceAccountView>,
 }
 
+/// `DELETE /v1/service-accounts/{id}`: the account, now `revoked`, and how many keys it
+/// held (all revoked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeleteServiceAccountResponse {
+    pub ok: bool,
+    pub deleted: bool,
+    pub service_account_id: String,
+    pub keys_revoked: u64,
+    pub service_account: ServiceAccountView,
+}
+
 /// `POST …/keys` and `POST …/keys/{key_id}/revoke`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct KeyResponse {
+    /// `key.token` at the top level, in the answer that minted it (runners read `api_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
     pub key: KeyView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     #[serde(default)]
     pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_id: Option<String>,
+}
+
+impl KeyResponse {
+    /// The answer for `key`, with the top-level aliases filled in.
+    pub fn of(key: KeyView) -> Self {
+        KeyResponse {
+            api_key: key.token.clone(),
+            key_id: Some(key.key_id.clone()),
+            ok: true,
+            service_account_id: Some(key.service_account_id.clone()),
+            key,
+        }
+    }
 }
 
 /// `POST /v1/workspaces` body.

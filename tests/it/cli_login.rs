@@ -35,7 +35,7 @@ fn secrets(axme: &Axme) -> Value {
     serde_json::from_str(&std::fs::read_to_string(axme.file("secrets.json")).unwrap()).unwrap()
 }
 
-fn login_by_code(axme: &Axme, server: &TestServer, email: &str) -> Run {
+pub(crate) fn login_by_code(axme: &Axme, server: &TestServer, email: &str) -> Run {
     let mut child = axme
         .command(&["login", "--base-url", &server.url, "--email", email])
         .stdin(Stdio::piped())

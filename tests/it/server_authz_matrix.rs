@@ -192,6 +192,12 @@ const ROWS: &[Row] = &[
         "/v1/service-accounts/{sa_id}",
         [Ok, DENIED, DENIED, DENIED, NO_ACCOUNT, GONE, NO_KEY],
     ),
+    // Deleting an account (a fresh one per cell): its admin only.
+    (
+        "delete",
+        "/v1/service-accounts/{sa_id}",
+        [Ok, DENIED, DENIED, DENIED, NO_ACCOUNT, GONE, NO_KEY],
+    ),
     (
         "post",
         "/v1/service-accounts/{sa_id}/keys",
@@ -537,6 +543,13 @@ impl World {
                 format!("/v1/service-accounts/{sa}"),
                 (method == "patch").then(|| json!({"delivery_mode": "stream"})),
             ),
+            ("delete", "/v1/service-accounts/{sa_id}") => {
+                let fresh = self
+                    .server
+                    .provision_agent(&self.admin, &format!("doomed{cell}"))
+                    .await;
+                (format!("/v1/service-accounts/{}", fresh.sa_id), None)
+            }
             ("post", "/v1/service-accounts/{sa_id}/keys") => {
                 (format!("/v1/service-accounts/{sa}/keys"), Some(json!({})))
             }

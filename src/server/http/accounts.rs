@@ -17,8 +17,8 @@ use crate::protocol::AgentRef;
 use crate::protocol::access::{Role, Scope, Scopes};
 use crate::protocol::account::{
     CreateKeyRequest, CreateServiceAccountRequest, CreateWorkspaceRequest, CreateWorkspaceResponse,
-    DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse, ServiceAccountView,
-    ServiceAccountsResponse, WorkspaceView,
+    DeleteServiceAccountResponse, DeliverySettings, KeyResponse, KeyView, ServiceAccountResponse,
+    ServiceAccountView, ServiceAccountsResponse, WorkspaceView,
 };
 use crate::server::engine::access;
 use crate::server::engine::directory::{Caller, NewKey, new_account_id, new_key};
@@ -33,7 +33,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/v1/service-accounts/{sa_id}",
-            get(get_account).patch(super::delivery::patch_account),
+            get(get_account)
+                .patch(super::delivery::patch_account)
+                .delete(delete_account),
         )
         .route("/v1/service-accounts/{sa_id}/keys", post(create_key))
         .route(
@@ -157,11 +159,10 @@ fn key_view(app: &AppState, key: &KeyRow, token: Option<&str>) -> KeyView {
 }
 
 fn account_response(app: &AppState, account: &AccountRow) -> Response {
-    json_of(&ServiceAccountResponse {
-        callback_secret: None,
-        ok: true,
-        service_account: account_view(app, account),
-    })
+    json_of(&ServiceAccountResponse::of(
+        account_view(app, account),
+        None,
+    ))
 }
 
 fn new_account(
@@ -337,15 +338,25 @@ pub(super) async fn create_key(
 ) -> ApiResult<Response> {
     require_admin(&caller)?;
     let account = own_account(&app, &caller, &sa_id)?;
+    if account.status != "active" {
+        return Err(ApiError::conflict(
+            "service_account_revoked",
+            format!(
+                "service account {sa_id} is {}: it gets no new keys",
+                account.status
+            ),
+        ));
+    }
     let (request, _) = body.decoded()?;
     let NewKey { mut row, token } = new_key(&account.sa_id, &app.now().to_string());
     row.scopes = within_role(request.scopes, account.role)?;
     app.store.create_key(row.clone()).await?;
     app.directory.add_key(row.clone());
-    Ok(json_of(&KeyResponse {
-        key: key_view(&app, &row, Some(&token)),
-        ok: true,
-    }))
+    Ok(json_of(&KeyResponse::of(key_view(
+        &app,
+        &row,
+        Some(&token),
+    ))))
 }
 
 async fn revoke_key(
@@ -363,8 +374,46 @@ async fn revoke_key(
             ApiError::not_found("key_not_found", format!("no key {key_id} on {sa_id}"))
         })?;
     app.directory.replace_key(key.clone());
-    Ok(json_of(&KeyResponse {
-        key: key_view(&app, &key, None),
+    Ok(json_of(&KeyResponse::of(key_view(&app, &key, None))))
+}
+
+/// `DELETE /v1/service-accounts/{sa_id}`: the account is revoked (its agent gone from
+/// `/v1/agents`, its name kept) and every key it holds stops working at once. An admin
+/// may not delete the account of the key it calls with. Repeating it answers the same.
+async fn delete_account(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(sa_id): Path<String>,
+) -> ApiResult<Response> {
+    require_admin(&caller)?;
+    let account = own_account(&app, &caller, &sa_id)?;
+    if account.sa_id == caller.sa_id {
+        return Err(ApiError::conflict(
+            "cannot_delete_self",
+            "a key cannot delete its own service account: use another admin's key",
+        ));
+    }
+    let (account, keys) = app
+        .store
+        .delete_account(account.sa_id, app.now().to_string())
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "service_account_not_found",
+                format!("no service account {sa_id} in this workspace"),
+            )
+        })?;
+    app.directory.add_account(account.clone());
+    let revoked = keys.len();
+    for key in keys {
+        app.directory.replace_key(key);
+    }
+    tracing::info!(sa_id = %account.sa_id, by = %caller.sa_id, keys = revoked, "service account deleted");
+    Ok(json_of(&DeleteServiceAccountResponse {
         ok: true,
+        deleted: true,
+        service_account_id: account.sa_id.clone(),
+        keys_revoked: u64::try_from(revoked).unwrap_or(u64::MAX),
+        service_account: account_view(&app, &account),
     }))
 }

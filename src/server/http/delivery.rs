@@ -105,9 +105,5 @@ pub async fn patch_account(
         callback_url,
         delivery_mode: mode,
     });
-    Ok(json_of(&ServiceAccountResponse {
-        callback_secret: shown,
-        ok: true,
-        service_account,
-    }))
+    Ok(json_of(&ServiceAccountResponse::of(service_account, shown)))
 }

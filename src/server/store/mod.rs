@@ -405,6 +405,15 @@ pub trait Store: Send + Sync + 'static {
         at: String,
     ) -> StoreFuture<'_, Option<KeyRow>>;
 
+    /// Deletes a service account: marks it `revoked` and revokes every key it holds, in
+    /// one transaction. Returns the account and all its keys as they now are; `None` when
+    /// there is no such account.
+    fn delete_account(
+        &self,
+        sa_id: String,
+        at: String,
+    ) -> StoreFuture<'_, Option<(AccountRow, Vec<KeyRow>)>>;
+
     fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome>;
 
     /// Read-check-write on committed state; [`StoreError::IntentNotFound`] when unknown.

@@ -6,8 +6,8 @@ use super::{Answer, Query, Route, handler, typed};
 use crate::protocol::EventsResponse;
 use crate::protocol::access::PolicyResponse;
 use crate::protocol::account::{
-    AgentResponse, AgentsResponse, CreateWorkspaceResponse, KeyResponse, ServiceAccountResponse,
-    ServiceAccountsResponse,
+    AgentResponse, AgentsResponse, CreateWorkspaceResponse, DeleteServiceAccountResponse,
+    KeyResponse, ServiceAccountResponse, ServiceAccountsResponse,
 };
 use crate::protocol::auth::{LoginIntent, LoginTokens, LogoutResponse, PersonalContext};
 use crate::protocol::intent::{
@@ -263,6 +263,12 @@ pub const ROUTES: &[Route] = &[
     )
     .takes(handler!(delivery::patch_account))
     .answer(Answer::Json(typed::<ServiceAccountResponse>)),
+    Route::key(
+        "delete",
+        "/v1/service-accounts/{sa_id}",
+        "Delete a service account (admin): it is revoked with all its keys",
+    )
+    .answer(Answer::Json(typed::<DeleteServiceAccountResponse>)),
     Route::key(
         "post",
         "/v1/service-accounts/{sa_id}/keys",

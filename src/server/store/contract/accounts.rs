@@ -1,12 +1,14 @@
 //! Accounts and sessions on both stores (issue 12): the gateway's own secrets (first one
 //! stored wins, kept across a reopen), a user's sessions listed newest first with what
-//! signed in, and revocation seen in the list.
+//! signed in, revocation seen in the list, and deleting a service account.
 
 use std::sync::Arc;
 
 use super::{Count, Kind, Place};
 use crate::protocol::Timestamp;
+use crate::protocol::access::Role;
 use crate::server::store::auth::{NewSession, TokenPair, UserRow};
+use crate::server::store::{AccountRow, KeyRow};
 
 fn pair(n: u8) -> TokenPair {
     TokenPair {
@@ -108,4 +110,89 @@ async fn secrets_and_user_sessions(kind: Kind) {
     store.shutdown().await.unwrap();
 }
 
-both_stores!(secrets_and_user_sessions);
+/// Deleting an account revokes it and every key it holds, in one transaction; the
+/// directory loaded afterwards (another node's, or after a restart) sees both.
+async fn deleting_an_account_revokes_its_keys(kind: Kind) {
+    let place = Place::new(kind);
+    let store = place.open(Arc::new(Count::default())).await;
+    let account = AccountRow {
+        sa_id: "sa9".into(),
+        org_id: "o".into(),
+        workspace_id: "w".into(),
+        name: "doomed".into(),
+        display_name: None,
+        description: None,
+        status: "active".into(),
+        role: Role::Agent,
+        created_at: "t0".into(),
+        updated_at: "t0".into(),
+    };
+    store.create_account(account).await.unwrap();
+    for (id, revoked_at) in [("k1", None), ("k2", Some("t1"))] {
+        store
+            .create_key(KeyRow {
+                key_id: id.into(),
+                sa_id: "sa9".into(),
+                secret_hash: [if id == "k1" { 1 } else { 2 }; 32],
+                key_hint: "hint".into(),
+                status: if revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                }
+                .into(),
+                created_at: "t0".into(),
+                expires_at: None,
+                revoked_at: revoked_at.map(str::to_string),
+                scopes: None,
+            })
+            .await
+            .unwrap();
+    }
+    assert!(
+        store
+            .delete_account("nosuch".into(), "t2".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (gone, mut keys) = store
+        .delete_account("sa9".into(), "t2".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.status, "revoked");
+    assert_eq!(gone.updated_at, "t2");
+    keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+    assert_eq!(keys.len(), 2);
+    assert!(keys.iter().all(|k| k.status == "revoked"));
+    assert_eq!(keys[0].revoked_at.as_deref(), Some("t2"));
+    assert_eq!(
+        keys[1].revoked_at.as_deref(),
+        Some("t1"),
+        "an earlier revocation stays"
+    );
+    // Again: nothing changes.
+    let (again, _) = store
+        .delete_account("sa9".into(), "t3".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.updated_at, "t2");
+    let snapshot = store.load_directory().await.unwrap();
+    let stored = snapshot.accounts.iter().find(|a| a.sa_id == "sa9").unwrap();
+    assert_eq!(stored.status, "revoked");
+    assert!(
+        snapshot
+            .keys
+            .iter()
+            .filter(|k| k.sa_id == "sa9")
+            .all(|k| k.status == "revoked")
+    );
+    store.shutdown().await.unwrap();
+}
+
+both_stores!(
+    secrets_and_user_sessions,
+    deleting_an_account_revokes_its_keys
+);

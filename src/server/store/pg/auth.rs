@@ -5,12 +5,12 @@
 use tokio_postgres::Row;
 
 use super::conn::{PgConn, storage};
-use super::reads::Readers;
-use crate::server::store::StoreResult;
+use super::reads::{ACCOUNT_COLUMNS, KEY_COLUMNS, Readers, account_row, key_row};
 use crate::server::store::auth::{
     CodeCheck, ConsoleSessionRow, LoginCodeRow, NewSession, Rotation, SessionRow, TokenPair,
     UserRow,
 };
+use crate::server::store::{AccountRow, KeyRow, StoreResult};
 
 pub fn insert_code(conn: &mut PgConn, row: &LoginCodeRow) -> StoreResult<()> {
     conn.execute(
@@ -344,4 +344,38 @@ pub fn revoke_console_session(
         )
         .map_err(storage)?
         .map(|r| console_from(hash, &r)))
+}
+
+/// Marks an account revoked and revokes its keys; the account and its keys afterwards.
+pub fn delete_account(
+    conn: &mut PgConn,
+    sa_id: &str,
+    at: &str,
+) -> StoreResult<Option<(AccountRow, Vec<KeyRow>)>> {
+    let account = conn
+        .query_opt(
+            &format!(
+                "UPDATE service_accounts SET status = 'revoked', \
+                 updated_at = CASE WHEN status = 'revoked' THEN updated_at ELSE $2 END \
+                 WHERE sa_id = $1 RETURNING {ACCOUNT_COLUMNS}"
+            ),
+            &[&sa_id, &at],
+        )
+        .map_err(storage)?;
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let keys = conn
+        .query(
+            &format!(
+                "UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, $2) \
+                 WHERE sa_id = $1 RETURNING {KEY_COLUMNS}"
+            ),
+            &[&sa_id, &at],
+        )
+        .map_err(storage)?;
+    Ok(Some((
+        account_row(&account),
+        keys.iter().map(key_row).collect(),
+    )))
 }

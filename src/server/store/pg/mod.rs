@@ -180,6 +180,18 @@ impl Store for PgStore {
         })
     }
 
+    fn delete_account(
+        &self,
+        sa_id: String,
+        at: String,
+    ) -> StoreFuture<'_, Option<(AccountRow, Vec<KeyRow>)>> {
+        self.write(move |conn, state| {
+            let deleted = auth::delete_account(conn, &sa_id, &at)?;
+            state.directory_changed = deleted.is_some();
+            Ok(Staged::quiet(deleted))
+        })
+    }
+
     fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome> {
         if intent.idempotency.is_none() {
             return self.write(move |_, state| creates::stage(state, intent));

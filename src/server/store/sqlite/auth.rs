@@ -4,10 +4,12 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::reads::{ACCOUNT_COLUMNS, KEY_COLUMNS, account_row, key_row};
 use crate::server::store::auth::{
     CodeCheck, ConsoleSessionRow, LoginCodeRow, NewSession, Rotation, SessionRow, TokenPair,
     UserRow,
 };
+use crate::server::store::{AccountRow, KeyRow};
 
 pub fn insert_code(conn: &Connection, row: &LoginCodeRow) -> rusqlite::Result<()> {
     conn.execute(
@@ -318,4 +320,38 @@ pub fn revoke_console_session(
         params![hash.to_vec(), at],
     )?;
     console_session(conn, hash)
+}
+
+/// Marks an account revoked and revokes its keys; the account and its keys afterwards.
+pub fn delete_account(
+    conn: &Connection,
+    sa_id: &str,
+    at: &str,
+) -> rusqlite::Result<Option<(AccountRow, Vec<KeyRow>)>> {
+    let changed = conn.execute(
+        "UPDATE service_accounts SET status = 'revoked',
+                updated_at = CASE WHEN status = 'revoked' THEN updated_at ELSE ?2 END
+         WHERE sa_id = ?1",
+        params![sa_id, at],
+    )?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    conn.execute(
+        "UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?2)
+         WHERE sa_id = ?1",
+        params![sa_id, at],
+    )?;
+    let account = conn.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM service_accounts WHERE sa_id = ?1"),
+        [sa_id],
+        account_row,
+    )?;
+    let keys = conn
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE sa_id = ?1"
+        ))?
+        .query_map([sa_id], key_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some((account, keys)))
 }

@@ -178,6 +178,14 @@ impl Store for SqliteStore {
         })
     }
 
+    fn delete_account(
+        &self,
+        sa_id: String,
+        at: String,
+    ) -> StoreFuture<'_, Option<(AccountRow, Vec<KeyRow>)>> {
+        self.write(move |conn, _| Ok(Staged::quiet(auth::delete_account(conn, &sa_id, &at)?)))
+    }
+
     fn create_intent(&self, intent: NewIntent) -> StoreFuture<'_, CreateOutcome> {
         self.write(move |conn, state| writes::create_intent(conn, state, intent))
     }
