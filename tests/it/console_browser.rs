@@ -292,6 +292,25 @@ async fn the_console_in_a_real_browser() {
         .await;
     assert_eq!(at, json!("workflow.steps[0].assigned_to"));
     browser.screenshot("scenarios").await;
+    // A valid one is applied, and the console goes to its parent intent.
+    let mut valid = approval_bundle();
+    valid["scenario_id"] = json!("console.applied.v1");
+    browser
+        .js(
+            "document.getElementById('bundle').value = arguments[0];",
+            json!([serde_json::to_string_pretty(&valid).unwrap()]),
+        )
+        .await;
+    browser.click("#view .actions button:not(.secondary)").await;
+    let applied = browser
+        .wait_for(
+            "the applied bundle's parent intent",
+            "const code = document.querySelector('h1 code'); \
+             return location.hash.startsWith('#/intents/') && code && code.textContent",
+        )
+        .await;
+    let parent = server.intent(&admin, applied.as_str().unwrap()).await;
+    assert_eq!(parent["intent_type"], "intent.release.v1", "{parent}");
 
     // Sign-out ends the session: the old cookie opens nothing any more.
     let cookie = browser
@@ -392,6 +411,42 @@ async fn filters_run_in_the_gateway(browser: &Browser, server: &TestServer, admi
         )
         .await;
     }
+    // Pages of 25, newest first, through Older and Newer.
+    browser
+        .go(&format!("{base}/ui/#/intents?type=intent.console.noise.v1"))
+        .await;
+    let page = |n: usize, rows: usize| {
+        format!(
+            "return document.querySelector('.pager span').textContent === 'Page {n}' \
+             && document.querySelectorAll('tbody tr[data-intent]').length === {rows}"
+        )
+    };
+    browser.wait_for("the first page", &page(1, 25)).await;
+    let first_page = rows(browser).await;
+    browser.click(".pager button:last-of-type").await;
+    browser.wait_for("the second page", &page(2, 25)).await;
+    let second_page = rows(browser).await;
+    assert!(
+        first_page
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|id| !second_page.as_array().unwrap().contains(id)),
+        "{first_page} / {second_page}"
+    );
+    browser.click(".pager button:last-of-type").await;
+    browser.wait_for("the last page", &page(3, 10)).await;
+    let older_off = browser
+        .js(
+            "return document.querySelector('.pager button:last-of-type').disabled",
+            json!([]),
+        )
+        .await;
+    assert_eq!(older_off, json!(true));
+    browser.click(".pager button:first-of-type").await;
+    browser
+        .wait_for("the second page again", &page(2, 25))
+        .await;
     browser
         .go(&format!(
             "{base}/ui/#/intents?type=intent.console.filter.*&text=filter-7"
