@@ -13,9 +13,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::Response;
 use http_body::Frame;
 use tokio::time::{Instant, Sleep};
@@ -103,9 +102,14 @@ fn has_body(request: &Request) -> bool {
             .is_some_and(|v| v.trim() != "0")
 }
 
-pub async fn guard_body(State(app): State<AppState>, request: Request, next: Next) -> Response {
+/// The body deadline and drain around `next` (the rest of the request's way in).
+pub async fn guard_body(
+    app: &AppState,
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     if !has_body(&request) {
-        return next.run(request).await;
+        return next(request).await;
     }
     let deadline = Instant::now() + app.settings.limits.body_timeout;
     let (parts, body) = request.into_parts();
@@ -118,9 +122,7 @@ pub async fn guard_body(State(app): State<AppState>, request: Request, next: Nex
         deadline,
         sleep: None,
     };
-    let mut response = next
-        .run(Request::from_parts(parts, Body::new(guarded)))
-        .await;
+    let mut response = next(Request::from_parts(parts, Body::new(guarded))).await;
     let rest = match inner.lock() {
         Ok(mut inner) if !inner.finished && !inner.body.is_end_stream() => {
             Some(std::mem::take(&mut inner.body))

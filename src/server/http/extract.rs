@@ -83,9 +83,10 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
-        // Already authenticated by the rate limiter (`throttle`).
-        if let Some(Authenticated(caller)) = parts.extensions.get::<Authenticated>() {
-            return Ok(caller.clone());
+        // Already authenticated by the rate limiter (`throttle`); a handler extracts its
+        // caller once, so it is taken rather than cloned.
+        if let Some(Authenticated(caller)) = parts.extensions.remove::<Authenticated>() {
+            return Ok(caller);
         }
         let Some(token) = token_of(parts) else {
             return Err(ApiError::new(

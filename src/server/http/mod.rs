@@ -70,11 +70,11 @@ pub fn router(app: AppState) -> Router {
             .merge(webhooks::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
-    )
-    .with_state(app.clone());
-    console_routes(&app, api.clone())
-        .fallback_service(api)
-        .with_state(app)
+    );
+    // One route table for the API and the console (the API's fallback answers the rest):
+    // a request is routed once, not first through the console's table and then the API's.
+    let proxy_to = api.clone().with_state(app.clone());
+    api.merge(console_routes(&app, proxy_to)).with_state(app)
 }
 
 /// The web console's pages and its proxy to `api`.
@@ -99,18 +99,23 @@ fn console_routes(_app: &AppState, _api: Router) -> Router<AppState> {
     Router::new()
 }
 
-/// Body time limits, request counting and rate limits, outermost first.
+/// Body time limits, request counting and rate limits, outermost first, as one layer
+/// ([`edge`]): each layer of its own cost a clone of the route service, a boxed future and
+/// a copy of the request's state per request.
 fn guarded(app: &AppState, routes: Router<AppState>) -> Router<AppState> {
-    routes
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            throttle::throttle,
-        ))
-        .layer(middleware::from_fn_with_state(app.clone(), observe))
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            body::guard_body,
-        ))
+    routes.layer(middleware::from_fn_with_state(app.clone(), edge))
+}
+
+/// What runs before every handler: `body::guard_body` (outermost), [`observe`], then
+/// `throttle::throttle`.
+async fn edge(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    body::guard_body(&app, request, async |request| {
+        observe(&app, request, async |request| {
+            throttle::throttle(&app, request, async move |request| next.run(request).await).await
+        })
+        .await
+    })
+    .await
 }
 
 pub(crate) async fn not_found() -> ApiError {
@@ -127,7 +132,11 @@ pub(crate) async fn method_not_allowed() -> ApiError {
 }
 
 /// Echoes `X-Trace-Id` and `x-request-id` (generated when absent) and counts the request.
-async fn observe(State(app): State<AppState>, request: Request, next: Next) -> Response {
+async fn observe(
+    app: &AppState,
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -137,7 +146,7 @@ async fn observe(State(app): State<AppState>, request: Request, next: Next) -> R
     let method = request.method().clone();
     let started = std::time::Instant::now();
     let mut response = CURRENT_REQUEST_ID
-        .scope(request_id.clone(), next.run(request))
+        .scope(request_id.clone(), next(request))
         .await;
     let route = route.as_deref().unwrap_or("unmatched");
     let status = response.status().as_u16();

@@ -9,9 +9,8 @@
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -29,24 +28,31 @@ pub struct ClientAddr(pub IpAddr);
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Caller);
 
-pub async fn throttle(State(app): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Authenticates, charges the buckets and counts streams, then runs `next` (the handler).
+pub async fn throttle(
+    app: &AppState,
+    mut request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let class = Class::of(request.method(), request.uri().path());
     // The web console's proxy has already authenticated its session's key.
-    let caller = match request.extensions().get::<Authenticated>() {
-        Some(Authenticated(caller)) => Some(caller.clone()),
+    let caller = match request.extensions_mut().remove::<Authenticated>() {
+        Some(Authenticated(caller)) => Some(caller),
         None => token_of_headers(request.headers())
             .and_then(|token| app.directory.authenticate(token).ok()),
     };
-    let key_id = caller.as_ref().map(|c| c.key_id.clone());
-    if let Some(caller) = caller {
-        request.extensions_mut().insert(Authenticated(caller));
-    }
     let ip = request
         .extensions()
         .get::<ClientAddr>()
         .map(|c| crate::server::limits::client_of(c.0))
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    let decision = app.limiter.check(class, key_id.as_deref(), ip);
+    let decision = app
+        .limiter
+        .check(class, caller.as_ref().map(|c| c.key_id.as_str()), ip);
+    // Moved, not cloned: the `Caller` extractor takes it out again.
+    if let Some(caller) = caller {
+        request.extensions_mut().insert(Authenticated(caller));
+    }
     if let Some(d) = decision.filter(|d| !d.allowed) {
         return too_many_requests(d, class);
     }
@@ -57,7 +63,7 @@ pub async fn throttle(State(app): State<AppState>, mut request: Request, next: N
             return too_many_streams(app.settings.limits.max_streams);
         }
     }
-    let mut response = next.run(request).await;
+    let mut response = next(request).await;
     if let Some(d) = decision {
         rate_headers(response.headers_mut(), &d);
     }
