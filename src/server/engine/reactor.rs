@@ -309,17 +309,22 @@ impl Reactor for Engine {
             }
             return Ok(());
         }
-        if done.previous == Status::Submitted && intent.status != Status::Submitted {
-            tx.clear_timer(
-                &intent.intent_id,
-                Timer::DeliveryAttempt { attempt: 0 }.kind(),
-            )?;
-        }
         // The answer lease: armed when the intent is handed over, cleared by the handler's
         // first answer; if it expires, the intent is delivered again (`timers::redeliver`).
-        if intent.status == Status::Delivered && done.previous != Status::Delivered {
-            let due = self.now_ms() + timers::millis(self.timing.redeliver_after);
-            tx.set_timer(Timer::Redeliver.row(&intent.intent_id, due))?;
+        let lease = (intent.status == Status::Delivered && done.previous != Status::Delivered)
+            .then(|| {
+                let due = self.now_ms() + timers::millis(self.timing.redeliver_after);
+                Timer::Redeliver.row(&intent.intent_id, due)
+            });
+        let delivery = Timer::DeliveryAttempt { attempt: 0 }.kind();
+        if done.previous == Status::Submitted && intent.status != Status::Submitted {
+            // Handed over: the delivery window ends, and becomes the lease.
+            match lease {
+                Some(lease) => tx.replace_timer(delivery, lease)?,
+                None => tx.clear_timer(&intent.intent_id, delivery)?,
+            }
+        } else if let Some(lease) = lease {
+            tx.set_timer(lease)?;
         } else if done.previous == Status::Delivered && intent.status != Status::Delivered {
             tx.clear_timer(&intent.intent_id, Timer::Redeliver.kind())?;
         }

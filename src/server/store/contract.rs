@@ -374,6 +374,42 @@ async fn jobs_commit_together_or_not_at_all(kind: Kind) {
                "workflow": "{\"step\":1}"})
     );
     assert_eq!(store.next_timer_due().await.unwrap(), Some(9_000));
+    // Replacing: the delivery timer becomes the lease; one already armed is overwritten;
+    // with nothing to replace the new timer is armed all the same.
+    let timer = |kind: &str, due_ms: i64| TimerRow {
+        intent_id: "a".into(),
+        kind: kind.into(),
+        due_ms,
+        data: "null".into(),
+    };
+    let replaced = store
+        .run(move |tx| {
+            tx.replace_timer("delivery", timer("redeliver", 7_000))?;
+            let after_first = tx.take_due_timers(i64::MAX, 10)?.len();
+            tx.set_timer(timer("delivery", 8_000))?;
+            tx.set_timer(timer("redeliver", 7_000))?;
+            tx.replace_timer("delivery", timer("redeliver", 7_500))?;
+            tx.replace_timer("retry", timer("deadline", 9_500))?;
+            let due = tx.take_due_timers(i64::MAX, 10)?;
+            Ok(json!({
+                "after_first": after_first,
+                "due": due.iter().map(|t| (t.kind.clone(), t.due_ms)).collect::<Vec<_>>(),
+            }))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        replaced,
+        json!({"after_first": 1, "due": [["redeliver", 7_500], ["deadline", 9_500]]})
+    );
+    store
+        .run(move |tx| {
+            tx.set_timer(timer("delivery", 9_000))?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.next_timer_due().await.unwrap(), Some(9_000));
     store
         .run(|tx| {
             tx.clear_timers("a")?;

@@ -146,6 +146,12 @@ pub trait Tx {
     fn create(&mut self, intent: NewIntent) -> StoreResult<CreateOutcome>;
     fn set_timer(&mut self, timer: TimerRow) -> StoreResult<()>;
     fn clear_timer(&mut self, intent_id: &str, kind: &str) -> StoreResult<()>;
+    /// Clears the intent's `from` timer and arms `timer` (the delivery window becomes the
+    /// answer lease). A store may do both in one change.
+    fn replace_timer(&mut self, from: &str, timer: TimerRow) -> StoreResult<()> {
+        self.clear_timer(&timer.intent_id, from)?;
+        self.set_timer(timer)
+    }
     fn clear_timers(&mut self, intent_id: &str) -> StoreResult<()>;
     /// Removes and returns timers due at `now_ms`, earliest first.
     fn take_due_timers(&mut self, now_ms: i64, limit: u32) -> StoreResult<Vec<TimerRow>>;
