@@ -314,6 +314,15 @@ impl Directory {
         list
     }
 
+    /// Whether `name` is an account of the workspace ([`Directory::account_named`] without
+    /// the copy).
+    pub fn has_account_named(&self, workspace_id: &str, name: &str) -> bool {
+        self.read()
+            .accounts
+            .values()
+            .any(|a| a.workspace_id == workspace_id && a.name == name)
+    }
+
     pub fn account_named(&self, workspace_id: &str, name: &str) -> Option<AccountRow> {
         self.read()
             .accounts

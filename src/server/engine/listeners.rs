@@ -92,6 +92,15 @@ impl Listeners {
         }
     }
 
+    /// Whether anyone listens on `address` now (or did within the grace): [`Listeners::of`]
+    /// without building the views (asked on every create).
+    pub fn any_live(&self, address: &str) -> bool {
+        self.lock().get(address).is_some_and(|m| {
+            m.values()
+                .any(|l| l.open > 0 || l.seen_at.elapsed() < GRACE)
+        })
+    }
+
     /// The live listeners of `address`, longest-serving first.
     pub fn of(&self, address: &str) -> Vec<ListenerView> {
         let map = self.lock();
@@ -178,6 +187,8 @@ mod tests {
         assert!(live.iter().all(|l| !l.connected));
         assert_eq!(listeners.addresses_under("agent://o/w/"), [a]);
         assert!(listeners.of("agent://o/w/none").is_empty());
+        assert!(!listeners.any_live("agent://o/w/none"));
+        assert!(listeners.any_live(a));
     }
 
     #[test]

@@ -93,11 +93,13 @@ fn unregistered_warning(
     if to_agent == ORCHESTRATOR {
         return None;
     }
-    let has_account = match (AgentAddress::parse(to_agent), workspace_id) {
-        (Some(address), Some(ws)) => app.directory.account_named(ws, &address.name).is_some(),
-        _ => false,
-    };
-    if has_account || !app.engine.listeners.of(to_agent).is_empty() {
+    // Someone listening is the usual case, and the cheaper question.
+    if app.engine.listeners.any_live(to_agent) {
+        return None;
+    }
+    if let (Some(address), Some(ws)) = (AgentAddress::parse(to_agent), workspace_id)
+        && app.directory.has_account_named(ws, &address.name)
+    {
         return None;
     }
     Some(Warning {
