@@ -18,7 +18,9 @@ use crate::server::store::{CreateOutcome, IntentRow, NewIntent, Notice, StoreErr
 /// with an error instead if writing it fails).
 pub fn stage(state: &mut WriterState, n: NewIntent) -> StoreResult<Staged<CreateOutcome>> {
     if n.idempotency.is_some() {
-        return Err(StoreError::internal("an idempotent create cannot be staged"));
+        return Err(StoreError::internal(
+            "an idempotent create cannot be staged",
+        ));
     }
     let mut notices = vec![
         Notice::Agent(n.meta.to_agent.clone()),

@@ -26,8 +26,8 @@ mod reads;
 pub mod schema;
 #[cfg(test)]
 pub mod testdb;
-pub mod tls;
 mod timer_ops;
+pub mod tls;
 mod transitions;
 mod tx;
 mod webhooks;

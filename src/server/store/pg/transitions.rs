@@ -323,7 +323,13 @@ fn react(conn: &mut PgConn, state: &mut WriterState, d: Decided) -> StoreResult<
             conn.execute(
                 "UPDATE intents SET status = $2, last_seq = $3, updated_at = $4, body = $5 \
                  WHERE id = $1",
-                &[&row.rowid, &row.status, &row.last_seq, &row.updated_at, &row.body],
+                &[
+                    &row.rowid,
+                    &row.status,
+                    &row.last_seq,
+                    &row.updated_at,
+                    &row.body,
+                ],
             )
             .map_err(storage)?;
             conn.execute(
