@@ -122,6 +122,11 @@ fn examples(path: &str) -> Option<&'static str> {
             "axme server migrate --from ./axme.db --to postgres://axme@db:5432/axme"
         }
         "bench" => "axme bench --scenario submit\n  axme bench --scenario lifecycle -o json",
+        "mcp" => {
+            "axme mcp > ~/.cursor/mcp.json\n  \
+             axme mcp --host claude-desktop --show-key\n  \
+             axme mcp -o json | jq -r .url"
+        }
         "open" => "axme open\n  axme open 01a2f3\n  axme open --print",
         "version" => "axme version\n  axme version -o json",
         "man" => "axme man intents send | man -l -\n  axme man --out-dir ~/.local/share/man/man1",

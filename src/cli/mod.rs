@@ -20,6 +20,7 @@ mod intents;
 mod listen;
 mod local_context;
 mod man;
+mod mcp;
 mod mesh;
 mod open;
 mod output;
@@ -101,6 +102,8 @@ enum Command {
     /// Webhooks: events (inbox threads, replies, …) POSTed, signed, to a URL of yours.
     #[command(subcommand, alias = "webhook")]
     Webhooks(webhooks::WebhooksCommand),
+    /// Print the configuration an MCP host (Cursor, Claude Desktop) needs for this gateway.
+    Mcp(mcp::McpArgs),
     /// Run the built-in examples end to end.
     #[command(subcommand, alias = "example")]
     Examples(examples::ExamplesCommand),
@@ -193,6 +196,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Tasks(command) => tasks::run(&ctx, command),
         Command::Inbox(command) => inbox::run(&ctx, command),
         Command::Webhooks(command) => webhooks::run(&ctx, command),
+        Command::Mcp(args) => mcp::run(&ctx, args),
         Command::Examples(command) => examples::run(&ctx, command),
         Command::Open(args) => open::run(&ctx, args),
         Command::Server(args) => server::run(*args),

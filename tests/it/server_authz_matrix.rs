@@ -45,14 +45,16 @@ const CALLERS: [Who; 7] = [
     Who::NoKey,
 ];
 
-/// One cell: allowed (a 2xx), or refused with this status and error code.
+/// One cell: allowed (a 2xx without a JSON-RPC error), refused with this status and error
+/// code, or (`/mcp`) refused with this JSON-RPC error code on a 200.
 #[derive(Debug, Clone, Copy)]
 enum Cell {
     Ok,
     No(u16, &'static str),
+    Rpc(i64),
 }
 
-use Cell::{No, Ok};
+use Cell::{No, Ok, Rpc};
 
 const DENIED: Cell = No(403, "policy_denied");
 const GONE: Cell = No(401, "invalid_platform_api_key");
@@ -366,7 +368,17 @@ const ROWS: &[Row] = &[
         "/v1/webhooks/events/{event_id}/replay",
         [Ok, NO_EVENT, Ok, NO_EVENT, NO_EVENT, GONE, NO_KEY],
     ),
+    // MCP: alpha's inbox through `axme.list_inbox` (owner_agent names alpha), as
+    // `GET /v1/inbox` decides it; every refusal a JSON-RPC error on a 200.
+    (
+        "post",
+        "/mcp",
+        [Ok, RPC_OWNER, Ok, RPC_OWNER, RPC_OWNER, RPC_AUTH, RPC_AUTH],
+    ),
 ];
+
+const RPC_AUTH: Cell = Rpc(-32001);
+const RPC_OWNER: Cell = Rpc(-32003);
 
 const NO_SUBSCRIPTION: Cell = No(404, "subscription_not_found");
 const NO_EVENT: Cell = No(404, "event_not_found");
@@ -657,6 +669,18 @@ impl World {
                 let id = crate::common::str_field(&r.body, "event_id");
                 (format!("/v1/webhooks/events/{id}/replay"), None)
             }
+            ("post", "/mcp") => (
+                route.into(),
+                Some(json!({
+                    "jsonrpc": "2.0",
+                    "id": cell,
+                    "method": "tools/call",
+                    "params": {
+                        "name": "axme.list_inbox",
+                        "arguments": {"owner_agent": self.alpha.address},
+                    },
+                })),
+            ),
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }
     }
@@ -743,10 +767,11 @@ async fn every_route_times_every_caller() {
                         .call(verb, &path, world.key(*who), body.as_ref())
                         .await;
                     let fine = match cell {
-                        Ok => (200..300).contains(&r.status),
+                        Ok => (200..300).contains(&r.status) && !r.body["error"]["code"].is_i64(),
                         No(status, code) => {
                             r.status == *status && r.body["error"]["code"] == json!(code)
                         }
+                        Rpc(code) => r.status == 200 && r.body["error"]["code"] == json!(code),
                     };
                     (!fine).then(|| {
                         format!(

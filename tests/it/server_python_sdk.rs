@@ -1,7 +1,9 @@
 //! The official Python SDK (`pip install axme==0.2.0`) against a real `axme server`:
 //! `tests/it/python/sdk_scenario.py` does the driving; this test prepares a venv under
 //! `target/py-sdk-venv` (reused across runs), a server and an agent, then runs it.
-//! It skips only where python3 is missing and `CI` is unset.
+//! The same venv holds the PyPI `mcp` client library (pinned below), with which
+//! `tests/it/python/mcp_client.py` drives `/mcp` as an MCP host would.
+//! Both skip only where python3 is missing and `CI` is unset.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,6 +12,10 @@ use std::time::Duration;
 use crate::common::{Agent, TestServer};
 
 const SDK_REQUIREMENT: &str = "axme==0.2.0";
+/// The MCP client library the MCP test drives `/mcp` with.
+const MCP_REQUIREMENT: &str = "mcp==2.3.0";
+/// One test at a time creates the venv or installs into it.
+static VENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
 
 fn manifest_dir() -> &'static Path {
@@ -38,6 +44,7 @@ fn python3_available() -> bool {
 
 /// A venv with the SDK installed; created once, then reused.
 fn ensure_venv() -> PathBuf {
+    let _one = VENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let venv = manifest_dir().join("target").join("py-sdk-venv");
     let python = venv_python(&venv);
     let has_sdk = || {
@@ -83,6 +90,37 @@ fn ensure_venv() -> PathBuf {
     );
     assert!(has_sdk(), "the SDK is not importable after pip install");
     venv
+}
+
+/// The SDK's venv with the `mcp` library installed too.
+fn ensure_mcp(venv: &Path) {
+    let _one = VENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let python = venv_python(venv);
+    let version = MCP_REQUIREMENT.trim_start_matches("mcp==");
+    let has_mcp = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                &format!(
+                    "import importlib.metadata as m, mcp; assert m.version('mcp') == '{version}'"
+                ),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if has_mcp() {
+        return;
+    }
+    let out = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", MCP_REQUIREMENT])
+        .output()
+        .expect("run pip");
+    assert!(
+        out.status.success(),
+        "pip install {MCP_REQUIREMENT} failed\n{}",
+        show(&out)
+    );
+    assert!(has_mcp(), "mcp is not importable after pip install");
 }
 
 /// The venv, or None where python3 is missing outside CI (the test then skips).
@@ -140,4 +178,45 @@ async fn official_python_sdk_drives_the_server() {
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "sdk-agent").await;
     run_sdk_scenario(&venv, &server, &admin, &agent).await;
+}
+
+/// The PyPI `mcp` client library (Streamable HTTP transport) as an MCP host uses it:
+/// initialize, list the tools, send an intent with `axme.send` that an agent (the SDK's
+/// `listen`, in the script) completes, and follow it to COMPLETED with `axme.get_intent`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_client_library_drives_the_server() {
+    let Some(venv) = tokio::task::spawn_blocking(|| {
+        let venv = sdk_venv()?;
+        ensure_mcp(&venv);
+        Some(venv)
+    })
+    .await
+    .expect("venv task") else {
+        return;
+    };
+    let server = TestServer::start();
+    let admin = server.admin();
+    let agent = server.provision_agent(&admin, "mcp-agent").await;
+    let script = manifest_dir().join("tests/it/python/mcp_client.py");
+    let mut cmd = tokio::process::Command::new(venv_python(&venv));
+    cmd.arg(&script)
+        .env("AXME_TEST_BASE_URL", &server.url)
+        .env("AXME_TEST_ADMIN_KEY", &admin)
+        .env("AXME_TEST_AGENT_KEY", &agent.key)
+        .env("AXME_TEST_AGENT_ADDRESS", &agent.address)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env("PYTHONUNBUFFERED", "1")
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(SCRIPT_TIMEOUT, cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("the MCP client ran longer than {SCRIPT_TIMEOUT:?}"))
+        .expect("run the MCP client");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("MCP CLIENT OK"),
+        "the MCP client script failed\n{}",
+        show(&output)
+    );
+    println!("{stdout}");
 }

@@ -65,7 +65,7 @@ fn sees(caller: &Caller, named: Option<&str>, row: &ThreadRow) -> bool {
         && owner::may_act_for(caller, &row.owner)
 }
 
-async fn list(
+pub(super) async fn list(
     State(app): State<AppState>,
     caller: Caller,
     params: Params,
@@ -143,7 +143,7 @@ async fn changes(
     Ok(json_ok(out))
 }
 
-async fn show(
+pub(super) async fn show(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,

@@ -245,7 +245,7 @@ pub fn encode<T: serde::Serialize>(value: &T) -> ApiResult<String> {
     serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
 }
 
-async fn get_one(
+pub(super) async fn get_one(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,
@@ -283,7 +283,11 @@ pub fn parse_statuses(raw: &str) -> ApiResult<Vec<Status>> {
         .collect()
 }
 
-async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> ApiResult<Response> {
+pub(super) async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Params,
+) -> ApiResult<Response> {
     access::require(&caller, Scope::IntentsRead)?;
     let mut query = super::intent_filter::from_params(&app, &caller, &params)?;
     let limit = crate::num::u32_from_u64(params.int("limit", 1, 500)?.unwrap_or(50));
@@ -317,7 +321,7 @@ async fn list(State(app): State<AppState>, caller: Caller, params: Params) -> Ap
     Ok(json_ok(out))
 }
 
-async fn events(
+pub(super) async fn events(
     State(app): State<AppState>,
     caller: Caller,
     Path(raw_id): Path<String>,

@@ -13,6 +13,7 @@ pub mod extract;
 mod inbox;
 mod intent_filter;
 mod intents;
+mod mcp;
 mod mesh;
 mod meta;
 mod openapi;
@@ -68,6 +69,7 @@ pub fn router(app: AppState) -> Router {
             .merge(approvals::routes())
             .merge(mesh::routes())
             .merge(webhooks::routes())
+            .merge(mcp::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
     );

@@ -88,6 +88,36 @@ impl<S: Send + Sync, T: LenientBody> FromRequest<S> for Lenient<T> {
     }
 }
 
+/// A JSON-RPC body (`POST /mcp`), documented as `T`: read as [`JsonBody`] is, but never
+/// refused before the handler, which answers a body it cannot read (413, 408, too deep,
+/// not JSON) with a JSON-RPC error on a 200 rather than an HTTP error.
+pub struct Rpc<T> {
+    pub read: ApiResult<Value>,
+    _documented_as: std::marker::PhantomData<T>,
+}
+
+impl<S: Send + Sync, T: ToSchema> FromRequest<S> for Rpc<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let read = JsonBody::from_request(req, state).await.map(|b| b.0);
+        Ok(Rpc {
+            read,
+            _documented_as: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<T: RequestBody> Typed<T> {
+    /// A body that arrived another way than as a request's body (an MCP tool's arguments),
+    /// prepared and decoded by the same rules.
+    pub fn from_json(raw: Value) -> Self {
+        let raw = T::prepare(raw);
+        let decoded = decode::<T>(&raw);
+        Typed { decoded, raw }
+    }
+}
+
 /// Decodes and checks `raw` as a `T`.
 pub fn decode<T: RequestBody>(raw: &Value) -> ApiResult<T> {
     // Every request type is an object (serde would also read a struct from an array).

@@ -336,6 +336,53 @@ def run() -> None:
     mesh_agent.close()
     step("mesh heartbeat, list, kill, resume, events")
 
+    # MCP (spec §9.5) as the SDK offers it: initialize, the tools, a call, and its errors
+    # raised as the SDK's exceptions (−32602 → 422, −32003 and −32001 → 403).
+    init = admin.mcp_initialize()
+    check(init.get("protocolVersion") == "2024-11-05", f"mcp_initialize: {init}")
+    tools = admin.mcp_list_tools()["tools"]
+    names = {t["name"] for t in tools}
+    check({"axme.send", "axme.get_intent", "axme.resolve_intent"} <= names, f"tools: {names}")
+    sent = admin.mcp_call_tool(
+        "axme.send",
+        arguments={"to_agent": agent_address, "payload": {"via": "mcp"}},
+        idempotency_key="sdk-mcp-0001",
+    )
+    check(sent.get("ok") is True and sent.get("status") == "completed", f"mcp send: {sent}")
+    mcp_intent = sent["data"]["intent_id"]
+    again = admin.mcp_call_tool(
+        "axme.send",
+        arguments={"to_agent": agent_address, "payload": {"via": "mcp"}},
+        idempotency_key="sdk-mcp-0001",
+    )
+    check(again["data"]["intent_id"] == mcp_intent, f"idempotent mcp send: {again}")
+    done = agent.mcp_call_tool(
+        "axme.resolve_intent",
+        arguments={"intent_id": mcp_intent, "status": "COMPLETED", "result": {"n": 1}},
+    )
+    check(done["data"]["intent"]["status"] == "COMPLETED", f"mcp resolve: {done}")
+    got = admin.mcp_call_tool("axme.get_intent", arguments={"intent_id": mcp_intent})
+    check(got["data"]["intent"]["result"] == {"n": 1}, f"mcp get_intent: {got}")
+    check(admin.get_intent(mcp_intent)["intent"]["status"] == "COMPLETED", "the same over HTTP")
+    try:
+        admin.mcp_call_tool("axme.send", arguments={}, validate_input_schema=False)
+        raise AssertionError("an mcp call without to_agent was accepted")
+    except AxmeValidationError as exc:
+        check(exc.status_code == 422, f"mcp invalid params status {exc.status_code}")
+    try:
+        agent.mcp_call_tool("axme.list_inbox", owner_agent="agent://local/default/someone-else")
+        raise AssertionError("an mcp call for another agent's inbox was accepted")
+    except AxmeAuthError as exc:
+        check(exc.status_code == 403, f"mcp owner mismatch status {exc.status_code}")
+    anonymous = AxmeClient(AxmeClientConfig(base_url=base_url, api_key="axme_sa_unknown"))
+    try:
+        anonymous.mcp_initialize()
+        raise AssertionError("mcp with an unknown key was accepted")
+    except AxmeAuthError as exc:
+        check(exc.status_code == 403, f"mcp with an unknown key: status {exc.status_code}")
+    anonymous.close()
+    step("mcp_initialize, mcp_list_tools, mcp_call_tool (send, resolve, get) and their errors")
+
     admin.close()
     agent.close()
     print("SDK SCENARIO OK", flush=True)

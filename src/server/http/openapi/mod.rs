@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
-use super::typed::{Lenient, LenientBody, RequestBody, Typed};
+use super::typed::{Lenient, LenientBody, RequestBody, Rpc, Typed};
 use crate::protocol::ErrorBody;
 pub use routes::ROUTES;
 
@@ -43,8 +43,8 @@ pub fn typed<T: ToSchema>(schemas: &mut Schemas) -> Value {
     json!({ "$ref": format!("#/components/schemas/{}", T::name()) })
 }
 
-/// The request type of a handler: the `T` of its last argument, `Typed<T>` or
-/// `Lenient<T>` (axum wants the body last). `M` is the argument list, which keeps the impls
+/// The request type of a handler: the `T` of its last argument, `Typed<T>`,
+/// `Lenient<T>` or `Rpc<T>` (axum wants the body last). `M` is the argument list, which keeps the impls
 /// apart.
 pub trait TakesBody<M> {
     type Body: ToSchema;
@@ -62,6 +62,13 @@ macro_rules! takes_body {
         impl<F, Fut, $($arg,)* T: LenientBody> TakesBody<($($arg,)* Lenient<T>,)> for F
         where
             F: FnOnce($($arg,)* Lenient<T>) -> Fut,
+        {
+            type Body = T;
+        }
+
+        impl<F, Fut, $($arg,)* T: ToSchema> TakesBody<($($arg,)* Rpc<T>,)> for F
+        where
+            F: FnOnce($($arg,)* Rpc<T>) -> Fut,
         {
             type Body = T;
         }
@@ -472,7 +479,9 @@ mod tests {
                 s.module,
                 s.name
             );
-            let takes_typed = signature.contains("Typed<") || signature.contains("Lenient<");
+            let takes_typed = signature.contains("Typed<")
+                || signature.contains("Lenient<")
+                || signature.contains("Rpc<");
             let named = ROUTES.iter().any(|r| {
                 r.method == s.method
                     && serves(&s.path, r.path)

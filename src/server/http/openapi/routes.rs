@@ -14,6 +14,7 @@ use crate::protocol::intent::{
     CreateIntentResponse, GetIntentResponse, IntentCountsResponse, ListIntentsResponse,
     ResolveResponse, ResumeResponse,
 };
+use crate::protocol::mcp::RpcAnswer;
 use crate::protocol::mesh::{
     DashboardToken, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse,
 };
@@ -464,4 +465,13 @@ pub const ROUTES: &[Route] = &[
     )
     .query(&[OWNER])
     .answer(Answer::Json(typed::<ReplayEventResponse>)),
+    Route::key(
+        "post",
+        "/mcp",
+        "MCP: JSON-RPC 2.0 (one request or a batch; errors as JSON-RPC errors on a 200, \
+         notifications only: 202)",
+    )
+    .query(&[OWNER])
+    .takes(handler!(mcp::rpc))
+    .answer(Answer::Json(typed::<RpcAnswer>)),
 ];
