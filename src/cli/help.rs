@@ -20,6 +20,16 @@ fn examples(path: &str) -> Option<&'static str> {
         "sessions" => "axme sessions list\n  axme sessions revoke ses_0123abcd",
         "sessions list" => "axme sessions list\n  axme sessions list --all -o json | jq .summary",
         "sessions revoke" => "axme sessions revoke ses_0123abcd\n  axme sessions revoke --current",
+        "org" | "org list" => {
+            "axme org list\n  axme org list -o json | jq -r '.organizations[].org_id'"
+        }
+        "workspace" => "axme workspace list\n  axme workspace use default",
+        "workspace list" => {
+            "axme workspace list\n  axme workspace list -o json | jq -r '.workspaces[].name'"
+        }
+        "workspace use" => {
+            "axme workspace use default\n  axme workspace use default -o json | jq .server_context"
+        }
         "whoami" => "axme whoami\n  axme whoami -o json | jq -r .principal.address",
         "status" => "axme status\n  axme status --base-url http://127.0.0.1:8100 --samples 10",
         "doctor" => "axme doctor\n  axme doctor -o json | jq '.[] | select(.ok | not)'",

@@ -36,6 +36,7 @@ mod tasks;
 mod timeline;
 mod version;
 mod webhooks;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -71,6 +72,12 @@ enum Command {
     Logout(auth::LogoutArgs),
     /// Show who the current credentials act as.
     Whoami(auth::WhoamiArgs),
+    /// The organizations your credentials belong to.
+    #[command(subcommand)]
+    Org(workspace::OrgCommand),
+    /// The workspaces your credentials belong to; select the one to act in.
+    #[command(subcommand)]
+    Workspace(workspace::WorkspaceCommand),
     /// Your sign-in sessions on the gateway: list them, revoke one.
     #[command(subcommand, alias = "session")]
     Sessions(sessions::SessionsCommand),
@@ -185,6 +192,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Login(args) => auth::login(&ctx, args),
         Command::Logout(args) => auth::logout(&ctx, args),
         Command::Whoami(args) => auth::whoami(&ctx, args),
+        Command::Org(command) => workspace::org(&ctx, command),
+        Command::Workspace(command) => workspace::workspace(&ctx, command),
         Command::Sessions(command) => sessions::run(&ctx, command),
         Command::Status(args) => status::status(&ctx, args),
         Command::Doctor(args) => status::doctor(&ctx, args),

@@ -8,6 +8,7 @@
 mod api;
 mod error;
 mod mesh;
+mod portal;
 pub mod retry;
 mod sessions;
 pub mod stream;

@@ -4,8 +4,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::access::{Role, Scopes};
-
 /// `POST /v1/auth/login-intent` answer: a code was made for the email.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LoginIntent {
@@ -95,59 +93,6 @@ pub struct LogoutResponse {
     pub revoked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-}
-
-/// `GET /v1/portal/personal/context`: who the credentials act as.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct PersonalContext {
-    pub ok: bool,
-    pub context: ContextNames,
-    pub principal: Principal,
-    /// The signed-in person, when an access token was sent.
-    pub account: Option<SessionAccount>,
-    pub organizations: Vec<OrgRef>,
-    pub workspaces: Vec<WorkspaceRef>,
-    pub selected_workspace: WorkspaceRef,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ContextNames {
-    pub org_id: String,
-    pub workspace_id: String,
-    pub org: String,
-    pub workspace: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Principal {
-    pub address: String,
-    pub service_account_id: String,
-    pub name: String,
-    pub is_admin: bool,
-    pub role: Role,
-    pub scopes: Scopes,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct SessionAccount {
-    pub email: String,
-    pub user_id: String,
-    pub session_id: String,
-    /// Unix seconds.
-    pub access_expires_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct OrgRef {
-    pub org_id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct WorkspaceRef {
-    pub workspace_id: String,
-    pub org_id: String,
-    pub name: String,
 }
 
 /// The claims of an access token (a JWT, HS256, signed by the gateway): a client reads `exp`

@@ -13,6 +13,7 @@ pub(crate) mod intent;
 pub(crate) mod mcp;
 pub(crate) mod mesh;
 pub(crate) mod meta;
+pub(crate) mod portal;
 pub(crate) mod scenario;
 pub(crate) mod session;
 pub(crate) mod sse;

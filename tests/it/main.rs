@@ -58,6 +58,7 @@ mod server_mesh;
 mod server_mesh_restart;
 mod server_migrate;
 mod server_policy;
+mod server_portal;
 mod server_push;
 mod server_python_sdk;
 mod server_resolve;

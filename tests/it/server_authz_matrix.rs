@@ -228,6 +228,23 @@ const ROWS: &[Row] = &[
         "/v1/portal/personal/context",
         [Ok, Ok, Ok, Ok, Ok, GONE, No(401, "missing_actor_token")],
     ),
+    // Selecting the default workspace: its keys may (it is theirs); another workspace's is
+    // outside its membership.
+    (
+        "post",
+        "/v1/portal/personal/workspace-selection",
+        [
+            Ok,
+            Ok,
+            Ok,
+            Ok,
+            No(403, "outside_membership_scope"),
+            GONE,
+            NO_ACTOR,
+        ],
+    ),
+    // A profile is a signed-in person's: no API key is one (server_portal has the session).
+    ("post", "/v1/portal/personal/profile", [NO_ACTOR; 7]),
     // Every key reads who it is (a session's bearer too: server_sessions).
     ("get", "/v1/me", [Ok, Ok, Ok, Ok, Ok, GONE, NO_ACTOR]),
     // A person's sessions need that person's access token: no API key is one (the
@@ -597,6 +614,12 @@ impl World {
                 route.into(),
                 Some(json!({"refresh_token": "axme_rt_nothing"})),
             ),
+            ("post", "/v1/portal/personal/workspace-selection") => {
+                (route.into(), Some(json!({"workspace_id": "default"})))
+            }
+            ("post", "/v1/portal/personal/profile") => {
+                (route.into(), Some(json!({"display_name": "Matrix"})))
+            }
             ("post", "/v1/scenarios/validate" | "/v1/scenarios/apply") => {
                 (route.into(), Some(self.bundle()))
             }

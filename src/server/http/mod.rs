@@ -19,6 +19,7 @@ mod meta;
 mod openapi;
 mod owner;
 mod policy;
+mod portal;
 mod scenarios;
 mod sessions;
 mod sse;
@@ -63,6 +64,7 @@ pub fn router(app: AppState) -> Router {
             .merge(accounts::routes())
             .merge(auth::routes())
             .merge(sessions::routes())
+            .merge(portal::routes())
             .merge(scenarios::routes())
             .merge(tasks::routes())
             .merge(inbox::routes())

@@ -2,7 +2,6 @@
 //! checking a presented one, and the routes that read the caller:
 //!
 //! - `GET /v1/me`: the caller's account and address (API key and/or session).
-//! - `GET /v1/portal/personal/context`: who the credentials act as, with names.
 //! - `GET /v1/auth/sessions?include_revoked=`, `POST /v1/auth/sessions/revoke
 //!   {session_id}`, `POST /v1/auth/logout-all`: the signed-in person's sessions (an access
 //!   token is required; another person's session is 404). Ending a session revokes the API
@@ -25,10 +24,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{Params, json_of};
 use super::typed::{RequestBody, Typed, not_blank};
 use crate::protocol::Timestamp;
-use crate::protocol::access::Role;
-use crate::protocol::auth::{
-    AccessClaims, ContextNames, OrgRef, PersonalContext, Principal, SessionAccount, WorkspaceRef,
-};
+use crate::protocol::auth::AccessClaims;
 use crate::protocol::session::{
     LogoutAllRequest, LogoutAllResponse, MeAccount, MeResponse, RevokeSessionRequest,
     RevokeSessionResponse, SessionView, SessionsResponse,
@@ -47,7 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/auth/sessions", get(list_sessions))
         .route("/v1/auth/sessions/revoke", post(revoke_session))
         .route("/v1/auth/logout-all", post(logout_all))
-        .route("/v1/portal/personal/context", get(personal_context))
 }
 
 /// Seconds an access token lives: 15 minutes, or `AXME_SESSION_ACCESS_TTL` (tests).
@@ -192,13 +187,13 @@ pub(super) async fn session_of(app: &AppState, token: &str) -> ApiResult<Session
 /// Who a request's credentials act as: its API key's caller (when a key was sent), its
 /// session (when an access token was sent), and the account that speaks (the key's, else
 /// the session's).
-struct Who {
-    caller: Option<Caller>,
-    session: Option<SessionRow>,
-    account: AccountRow,
+pub(super) struct Who {
+    pub caller: Option<Caller>,
+    pub session: Option<SessionRow>,
+    pub account: AccountRow,
 }
 
-async fn who(app: &AppState, headers: &HeaderMap) -> ApiResult<Who> {
+pub(super) async fn who(app: &AppState, headers: &HeaderMap) -> ApiResult<Who> {
     let api_key = headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
@@ -239,7 +234,7 @@ async fn who(app: &AppState, headers: &HeaderMap) -> ApiResult<Who> {
 
 /// The session of the request's access token: these routes act for a signed-in person
 /// (401 `missing_actor_token` without one, whatever API key comes along).
-async fn actor(app: &AppState, headers: &HeaderMap) -> ApiResult<SessionRow> {
+pub(super) async fn actor(app: &AppState, headers: &HeaderMap) -> ApiResult<SessionRow> {
     match bearer(headers).filter(|t| jwt::looks_like_jwt(t)) {
         Some(token) => session_of(app, token).await,
         None => Err(unauthorized(
@@ -388,51 +383,5 @@ pub(super) async fn logout_all(
         ok: true,
         revoked: u64::try_from(ended.len()).unwrap_or(u64::MAX),
         session_ids: ended,
-    }))
-}
-
-async fn personal_context(State(app): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let Who {
-        caller,
-        session,
-        account,
-    } = who(&app, &headers).await?;
-    let org = app.directory.org(&account.org_id);
-    let ws = app.directory.workspace(&account.workspace_id);
-    let org_name = org.map(|o| o.slug).unwrap_or_default();
-    let ws_name = ws.map(|w| w.slug).unwrap_or_default();
-    let workspace = WorkspaceRef {
-        workspace_id: account.workspace_id.clone(),
-        org_id: account.org_id.clone(),
-        name: ws_name.clone(),
-    };
-    Ok(json_of(&PersonalContext {
-        ok: true,
-        context: ContextNames {
-            org_id: account.org_id.clone(),
-            workspace_id: account.workspace_id.clone(),
-            org: org_name.clone(),
-            workspace: ws_name,
-        },
-        principal: Principal {
-            address: app.directory.address_of(&account),
-            service_account_id: account.sa_id.clone(),
-            name: account.name.clone(),
-            is_admin: account.role == Role::Admin,
-            role: account.role,
-            scopes: caller.as_ref().map_or(account.role.ceiling(), |c| c.scopes),
-        },
-        account: session.map(|s| SessionAccount {
-            email: s.email,
-            user_id: s.user_id,
-            session_id: s.session_id,
-            access_expires_at: s.access_expires_at,
-        }),
-        organizations: vec![OrgRef {
-            org_id: account.org_id.clone(),
-            name: org_name,
-        }],
-        workspaces: vec![workspace.clone()],
-        selected_workspace: workspace,
     }))
 }

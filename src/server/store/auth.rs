@@ -99,3 +99,12 @@ pub struct ConsoleSessionRow {
     pub created_at: String,
     pub revoked: bool,
 }
+
+/// What a signed-in person said about themselves (`POST /v1/portal/personal/profile`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileRow {
+    pub user_id: String,
+    pub display_name: Option<String>,
+    pub company: Option<String>,
+    pub updated_at: String,
+}

@@ -912,6 +912,7 @@ macro_rules! both_stores {
 mod accounts;
 mod inbox;
 mod lists;
+mod portal;
 mod webhooks;
 
 both_stores!(

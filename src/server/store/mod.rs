@@ -497,6 +497,11 @@ pub trait Store: Send + Sync + 'static {
 
     fn create_user(&self, user: auth::UserRow) -> StoreFuture<'_, ()>;
 
+    /// Stores a user's profile (replacing the one stored).
+    fn set_profile(&self, row: auth::ProfileRow) -> StoreFuture<'_, ()>;
+
+    fn profile(&self, user_id: String) -> StoreFuture<'_, Option<auth::ProfileRow>>;
+
     fn create_session(&self, session: auth::NewSession, now: Timestamp) -> StoreFuture<'_, ()>;
 
     /// A user's login sessions, newest first (revoked ones too).

@@ -9,7 +9,7 @@ use crate::protocol::account::{
     AgentResponse, AgentsResponse, CreateWorkspaceResponse, DeleteServiceAccountResponse,
     KeyResponse, ServiceAccountResponse, ServiceAccountsResponse,
 };
-use crate::protocol::auth::{LoginIntent, LoginTokens, LogoutResponse, PersonalContext};
+use crate::protocol::auth::{LoginIntent, LoginTokens, LogoutResponse};
 use crate::protocol::intent::{
     CreateIntentResponse, GetIntentResponse, IntentCountsResponse, ListIntentsResponse,
     ResolveResponse, ResumeResponse,
@@ -19,6 +19,7 @@ use crate::protocol::mesh::{
     DashboardToken, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse,
 };
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
+use crate::protocol::portal::{PersonalContext, ProfileResponse, WorkspaceSelectionResponse};
 use crate::protocol::scenario::{ApplyResponse, ValidateResponse};
 use crate::protocol::session::{
     LogoutAllResponse, MeResponse, RevokeSessionResponse, SessionsResponse,
@@ -306,9 +307,23 @@ pub const ROUTES: &[Route] = &[
     Route::key(
         "get",
         "/v1/portal/personal/context",
-        "Who the credentials act as",
+        "Who the credentials act as: organizations, workspaces, roles, the selection",
     )
     .answer(Answer::Json(typed::<PersonalContext>)),
+    Route::key(
+        "post",
+        "/v1/portal/personal/workspace-selection",
+        "Select the workspace to act in (one of the caller's)",
+    )
+    .takes(handler!(portal::select_workspace))
+    .answer(Answer::Json(typed::<WorkspaceSelectionResponse>)),
+    Route::key(
+        "post",
+        "/v1/portal/personal/profile",
+        "Set the signed-in person's name and company (access token)",
+    )
+    .takes(handler!(portal::update_profile))
+    .answer(Answer::Json(typed::<ProfileResponse>)),
     Route::key("get", "/v1/me", "The caller's account and agent address")
         .answer(Answer::Json(typed::<MeResponse>)),
     Route::key(

@@ -22,6 +22,7 @@ mod inbox;
 pub mod listen;
 mod mesh;
 pub mod notify;
+mod portal;
 mod reads;
 pub mod schema;
 #[cfg(test)]
@@ -417,6 +418,17 @@ impl Store for PgStore {
 
     fn create_user(&self, user: UserRow) -> StoreFuture<'_, ()> {
         self.write(move |conn, _| Ok(Staged::quiet(auth::insert_user(conn, &user)?)))
+    }
+
+    fn set_profile(&self, row: crate::server::store::auth::ProfileRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(portal::upsert_profile(conn, &row)?)))
+    }
+
+    fn profile(
+        &self,
+        user_id: String,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::ProfileRow>> {
+        Box::pin(async move { portal::profile(&self.readers, &user_id).await })
     }
 
     fn create_session(

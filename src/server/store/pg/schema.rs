@@ -286,6 +286,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ALTER TABLE sessions ADD COLUMN client TEXT;
     CREATE INDEX sessions_by_user ON sessions (user_id);
     "#,
+    // 9: the portal (issue 12), as SQLite's migration 11: what a signed-in person says
+    //    about themselves.
+    r#"
+    CREATE TABLE user_profiles (
+        user_id      TEXT PRIMARY KEY,
+        display_name TEXT,
+        company      TEXT,
+        updated_at   TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

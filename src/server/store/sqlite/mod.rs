@@ -5,6 +5,7 @@ mod auth;
 pub(in crate::server::store) mod hot;
 mod inbox;
 mod mesh;
+mod portal;
 mod reads;
 pub mod schema;
 mod tx;
@@ -354,6 +355,17 @@ impl Store for SqliteStore {
 
     fn create_user(&self, user: crate::server::store::auth::UserRow) -> StoreFuture<'_, ()> {
         self.write(move |conn, _| Ok(Staged::quiet(auth::insert_user(conn, &user)?)))
+    }
+
+    fn set_profile(&self, row: crate::server::store::auth::ProfileRow) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(portal::upsert_profile(conn, &row)?)))
+    }
+
+    fn profile(
+        &self,
+        user_id: String,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::ProfileRow>> {
+        self.read(move |conn| portal::profile(conn, &user_id))
     }
 
     fn create_session(

@@ -288,6 +288,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE sessions ADD COLUMN client TEXT;
     CREATE INDEX sessions_by_user ON sessions (user_id);
     "#,
+    // 11: the portal (issue 12): what a signed-in person says about themselves.
+    r#"
+    CREATE TABLE user_profiles (
+        user_id      TEXT PRIMARY KEY,
+        display_name TEXT,
+        company      TEXT,
+        updated_at   TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
