@@ -69,6 +69,11 @@ fn examples(path: &str) -> Option<&'static str> {
              axme intents resume 01a24b99 --action fail --reason \"upstream refused\""
         }
         "intents retry" => "axme intents retry 01a24b99",
+        "intents cleanup" => {
+            "axme intents cleanup\n  \
+             axme intents cleanup --older-than 72 --status WAITING --dry-run=false\n  \
+             axme intents cleanup --older-than 0.5 -o json | jq .would_cancel"
+        }
         "scenarios" => {
             "axme scenarios validate scenario.json\n  axme scenarios apply scenario.json --watch"
         }

@@ -1,4 +1,5 @@
-//! `axme intents …`: send, inspect, watch, cancel, resume and retry intents.
+//! `axme intents …`: send, inspect, watch, cancel, resume and retry intents (`cleanup`, the
+//! bulk cancel, is in cleanup.rs).
 
 use std::time::Duration;
 
@@ -37,6 +38,9 @@ pub enum IntentsCommand {
     Resume(ResumeArgs),
     /// Send a new intent with the same target and payload as a failed or canceled one.
     Retry(IdArgs),
+    /// Cancel the live intents older than --older-than hours (a dry run unless
+    /// --dry-run=false).
+    Cleanup(super::cleanup::CleanupArgs),
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +187,7 @@ pub fn run(ctx: &Ctx, command: IntentsCommand) -> CliResult {
                 resume(ctx, c, args).await
             }
             IntentsCommand::Retry(args) => retry(ctx, c, &full(args.intent_id).await?).await,
+            IntentsCommand::Cleanup(args) => super::cleanup::run(ctx, c, args).await,
         }
     })
 }

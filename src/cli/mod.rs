@@ -6,6 +6,7 @@
 mod agents;
 mod auth;
 mod bench;
+mod cleanup;
 mod complete;
 mod completions;
 mod context;

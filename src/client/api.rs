@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{Client, ClientResult, segment};
 pub use crate::protocol::auth::{LoginIntent, LoginTokens};
+use crate::protocol::bulk::BulkCancelRequest;
 use crate::protocol::webhook::{
     RevokeSubscriptionResponse, Subscription, SubscriptionResponse, SubscriptionsResponse,
     UpsertSubscriptionRequest,
@@ -71,6 +72,17 @@ impl Client {
             .get(&format!("/v1/intents/{}", segment(id)), &[])
             .await?;
         Ok(v.get("intent").cloned().unwrap_or(v))
+    }
+
+    /// `POST /v1/intents/bulk-cancel`, waiting up to five minutes (it may cancel thousands).
+    pub async fn bulk_cancel(&self, request: &BulkCancelRequest) -> ClientResult<Value> {
+        let body = serde_json::to_value(request).unwrap_or(Value::Null);
+        let path = "/v1/intents/bulk-cancel";
+        let five_minutes = std::time::Duration::from_secs(300);
+        let (value, _) = self
+            .call_within(Method::POST, path, &[], Some(&body), None, five_minutes)
+            .await?;
+        Ok(value)
     }
 
     pub async fn list_intents(&self, filter: &IntentFilter) -> ClientResult<ListIntentsResponse> {

@@ -28,6 +28,8 @@ pub use stream::{AgentStream, IntentStream};
 /// `X-Axme-Client` value.
 pub const CLIENT_ID: &str = concat!("axme-cli/", env!("CARGO_PKG_VERSION"));
 const MAX_RETRIES: u32 = 2;
+/// Bound of one request's attempt (streams have none).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(10);
 
 /// The certificates of a PEM file to trust beside the built-in roots: a private CA, or a
@@ -180,12 +182,26 @@ impl Client {
         body: Option<&Value>,
         idempotency_key: Option<&str>,
     ) -> ClientResult<(Value, Option<String>)> {
+        self.call_within(method, path, query, body, idempotency_key, REQUEST_TIMEOUT)
+            .await
+    }
+
+    /// [`Client::call_dated`] with its own bound on each attempt (a long bulk operation).
+    pub async fn call_within(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        idempotency_key: Option<&str>,
+        timeout: Duration,
+    ) -> ClientResult<(Value, Option<String>)> {
         let retryable = method == Method::GET || idempotency_key.is_some();
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
             let mut req = self
-                .builder(method.clone(), path, Some(Duration::from_secs(60)))
+                .builder(method.clone(), path, Some(timeout))
                 .header("accept", "application/json");
             let query: Vec<&(&str, String)> =
                 query.iter().filter(|(_, v)| !v.trim().is_empty()).collect();

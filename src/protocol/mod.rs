@@ -6,6 +6,7 @@ pub(crate) mod account;
 pub(crate) mod address;
 pub(crate) mod auth;
 pub mod banner;
+pub(crate) mod bulk;
 pub(crate) mod delivery;
 pub(crate) mod error;
 pub(crate) mod event;

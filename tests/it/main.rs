@@ -38,6 +38,7 @@ mod server_auth;
 mod server_authz;
 mod server_authz_matrix;
 mod server_basics;
+mod server_bulk_cancel;
 mod server_changes;
 mod server_cluster;
 mod server_cluster_failover;

@@ -131,6 +131,13 @@ const ROWS: &[Row] = &[
         "/v1/intents/{intent_id}/cancel",
         [Ok, Ok, Ok, DENIED, NO_INTENT, GONE, NO_KEY],
     ),
+    // Bulk cancel (a dry run here): everyone, each within what it may cancel one by one
+    // (the filter is asserted in server_bulk_cancel).
+    (
+        "post",
+        "/v1/intents/bulk-cancel",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
     ("get", "/v1/agents", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
     (
         "get",

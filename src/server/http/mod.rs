@@ -6,6 +6,7 @@ mod agents;
 mod approvals;
 pub(crate) mod auth;
 mod body;
+mod bulk_cancel;
 mod changes;
 mod delivery;
 pub mod error;
@@ -59,6 +60,7 @@ pub fn router(app: AppState) -> Router {
             .merge(meta::routes())
             .merge(intents::routes())
             .merge(changes::routes())
+            .merge(bulk_cancel::routes())
             .merge(sse::routes())
             .merge(agents::routes())
             .merge(accounts::routes())

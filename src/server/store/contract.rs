@@ -913,6 +913,7 @@ mod accounts;
 mod inbox;
 mod lists;
 mod portal;
+mod stale;
 mod webhooks;
 
 both_stores!(

@@ -270,6 +270,23 @@ pub struct ListQuery {
     pub limit: u32,
 }
 
+/// The condition of a live (non-terminal) intent, word for word as the partial index
+/// `intents_live_by_age` of both stores states it: a query repeats it to use the index.
+pub const LIVE_CONDITION: &str = "status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')";
+
+/// Live intents created before a time (`POST /v1/intents/bulk-cancel`), oldest first.
+#[derive(Debug, Clone)]
+pub struct StaleQuery {
+    pub workspace_id: String,
+    /// Only intents this party sent or that are addressed to it (a non-admin caller).
+    pub party: Option<Party>,
+    /// Terminal statuses among them are ignored.
+    pub statuses: Vec<Status>,
+    /// Only intents with `created_at` before this (wire form, which sorts as text).
+    pub created_before: String,
+    pub limit: u32,
+}
+
 /// The intent type filter of a list: the whole type, or its beginning.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeFilter {
@@ -453,6 +470,10 @@ pub trait Store: Send + Sync + 'static {
     fn count_intents(&self, query: ListQuery) -> StoreFuture<'_, Vec<(String, u64)>>;
 
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>>;
+
+    /// Ids of the live intents `query` names, oldest first (a read: a caller that changes
+    /// them checks each again in its transaction).
+    fn stale_intents(&self, query: StaleQuery) -> StoreFuture<'_, Vec<String>>;
 
     /// Runs `job` in the writer with transactional access (scenario apply, timers). Callers
     /// use the typed [`run`](#method.run) on `dyn Store`.

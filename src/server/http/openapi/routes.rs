@@ -10,6 +10,7 @@ use crate::protocol::account::{
     KeyResponse, ServiceAccountResponse, ServiceAccountsResponse,
 };
 use crate::protocol::auth::{LoginIntent, LoginTokens, LogoutResponse};
+use crate::protocol::bulk::BulkCancelResponse;
 use crate::protocol::intent::{
     CreateIntentResponse, GetIntentResponse, IntentCountsResponse, ListIntentsResponse,
     ResolveResponse, ResumeResponse,
@@ -184,6 +185,13 @@ pub const ROUTES: &[Route] = &[
     .query(&[OWNER])
     .takes(handler!(intents::cancel))
     .answer(Answer::Json(typed::<ResolveResponse>)),
+    Route::key(
+        "post",
+        "/v1/intents/bulk-cancel",
+        "Cancel the live intents older than a number of hours (a dry run by default)",
+    )
+    .takes(handler!(bulk_cancel::bulk_cancel))
+    .answer(Answer::Json(typed::<BulkCancelResponse>)),
     Route::key(
         "get",
         "/v1/intents/counts",

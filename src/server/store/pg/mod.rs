@@ -25,6 +25,7 @@ pub mod notify;
 mod portal;
 mod reads;
 pub mod schema;
+mod stale;
 #[cfg(test)]
 pub mod testdb;
 mod timer_ops;
@@ -44,8 +45,8 @@ use super::auth::{CodeCheck, LoginCodeRow, Rotation, SessionRow, TokenPair, User
 use super::{
     AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
     DirectorySnapshot, IdempotencyKey, InboxQuery, IntentRow, KeyRow, ListPage, ListQuery,
-    NewIntent, OrgRow, Reactor, Render, Store, StoreFuture, ThreadRow, Transitioned, TxJob,
-    TxValue, WorkspaceRow,
+    NewIntent, OrgRow, Reactor, Render, StaleQuery, Store, StoreFuture, ThreadRow, Transitioned,
+    TxJob, TxValue, WorkspaceRow,
 };
 use crate::protocol::access::ReceivePolicy;
 use crate::server::store::StoreResult;
@@ -258,6 +259,10 @@ impl Store for PgStore {
 
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
         Box::pin(async move { self.readers.deliveries(&query).await })
+    }
+
+    fn stale_intents(&self, query: StaleQuery) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move { stale::stale_intents(&self.readers, &query).await })
     }
 
     fn run_job(&self, job: TxJob) -> StoreFuture<'_, TxValue> {

@@ -296,6 +296,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         updated_at   TEXT NOT NULL
     );
     "#,
+    // 10: live intents by age (issue 12, `POST /v1/intents/bulk-cancel`), as SQLite's
+    //    migration 12: a partial index, so terminal intents (most of them) cost it nothing.
+    r#"
+    CREATE INDEX intents_live_by_age ON intents (created_at, id)
+        WHERE status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

@@ -8,6 +8,7 @@ mod mesh;
 mod portal;
 mod reads;
 pub mod schema;
+mod stale;
 mod tx;
 mod webhooks;
 mod writer;
@@ -24,8 +25,8 @@ use writer::{Staged, Writer};
 use super::{
     AccountRow, AgentDeliveryRow, CommitObserver, CreateOutcome, Decide, DeliveryQuery,
     DirectorySnapshot, IdempotencyKey, InboxQuery, IntentRow, KeyRow, ListPage, ListQuery,
-    NewIntent, OrgRow, Reactor, Render, Store, StoreError, StoreFuture, StoreResult, ThreadRow,
-    Transitioned, TxJob, TxValue, WorkspaceRow,
+    NewIntent, OrgRow, Reactor, Render, StaleQuery, Store, StoreError, StoreFuture, StoreResult,
+    ThreadRow, Transitioned, TxJob, TxValue, WorkspaceRow,
 };
 use crate::protocol::access::ReceivePolicy;
 
@@ -235,6 +236,10 @@ impl Store for SqliteStore {
 
     fn deliveries(&self, query: DeliveryQuery) -> StoreFuture<'_, Vec<IntentRow>> {
         self.read(move |conn| reads::deliveries(conn, &query))
+    }
+
+    fn stale_intents(&self, query: StaleQuery) -> StoreFuture<'_, Vec<String>> {
+        self.read(move |conn| stale::stale_intents(conn, &query))
     }
 
     fn run_job(&self, job: TxJob) -> StoreFuture<'_, TxValue> {

@@ -297,6 +297,13 @@ const MIGRATIONS: &[&str] = &[
         updated_at   TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 12: live intents by age (issue 12, `POST /v1/intents/bulk-cancel`): a partial index,
+    //     so terminal intents (most of them) cost it nothing; its condition is
+    //     `store::LIVE_CONDITION`, which the query repeats.
+    r#"
+    CREATE INDEX intents_live_by_age ON intents (created_at)
+        WHERE status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
