@@ -242,3 +242,141 @@ async fn a_notification_step_writes_the_inbox_message() {
     );
     assert_eq!(thread["intent_id"], json!(parent));
 }
+
+/// A direct task turned down ends CANCELED (spec §8.2, §1.3): `rejected`, the negative
+/// outcome it stands for, or an approval its form contradicts; any other answer, even one
+/// that is not positive, completes it with the answer as its result. A key with the `tasks`
+/// scope alone may answer.
+#[tokio::test]
+async fn a_direct_task_turned_down_ends_canceled_and_other_answers_complete_it() {
+    let server = TestServer::in_process();
+    let admin = server.admin();
+    let answerer = crate::server_authz::account_with_key(
+        &server,
+        &admin,
+        "approver",
+        "admin",
+        Some(json!(["tasks"])),
+    )
+    .await;
+    let cases = [
+        (
+            json!({"title": "Ship it?"}),
+            json!({"outcome": "rejected", "comment": "not yet"}),
+            "CANCELED",
+        ),
+        (
+            json!({"title": "Ship it?"}),
+            json!({"approved": false}),
+            "CANCELED",
+        ),
+        (
+            json!({"title": "Ship it?"}),
+            json!({"outcome": "approved", "approved": false}),
+            "CANCELED",
+        ),
+        (
+            json!({"title": "Sure?", "task_type": "confirmation"}),
+            json!({"outcome": "denied"}),
+            "CANCELED",
+        ),
+        // `reject` stands for a list's negative outcome (the CLI's hint for confirmations).
+        (
+            json!({"title": "Sure?", "task_type": "confirmation"}),
+            json!({"outcome": "rejected"}),
+            "CANCELED",
+        ),
+        (
+            json!({"title": "Who?", "task_type": "assignment"}),
+            json!({"outcome": "declined"}),
+            "CANCELED",
+        ),
+        (
+            json!({"title": "Ship it?"}),
+            json!({"outcome": "approved"}),
+            "COMPLETED",
+        ),
+        (
+            json!({"title": "Read it", "task_type": "review"}),
+            json!({"outcome": "changes_requested"}),
+            "COMPLETED",
+        ),
+        (
+            json!({"title": "Fix it", "task_type": "manual_action"}),
+            json!({"outcome": "failed"}),
+            "COMPLETED",
+        ),
+    ];
+    for (human_task, answer, ends) in cases {
+        let id = task(&server, &admin, human_task.clone()).await;
+        let r = resume(&server, &answerer.key, &id, json!({"task_result": answer})).await;
+        r.expect_ok();
+        let intent = server.intent(&admin, &id).await;
+        assert_eq!(
+            intent["status"], ends,
+            "{human_task} answered {answer}: {intent}"
+        );
+        let events = server.events(&admin, &id, None).await;
+        let kinds: Vec<&str> = events
+            .iter()
+            .map(|e| e["event_type"].as_str().unwrap())
+            .collect();
+        let last = events.last().unwrap();
+        if ends == "CANCELED" {
+            assert_eq!(
+                kinds,
+                [
+                    "intent.created",
+                    "intent.submitted",
+                    "intent.human_task_assigned",
+                    "intent.canceled"
+                ]
+            );
+            assert_eq!(last["status"], "CANCELED");
+            assert_eq!(last["actor"], json!(answerer.address));
+            assert!(
+                last["reason"].as_str().unwrap().starts_with("task "),
+                "{last}"
+            );
+            assert!(
+                last["details"]["task_result"]["outcome"].is_string(),
+                "{last}"
+            );
+            assert!(intent.get("result").is_none_or(Value::is_null), "{intent}");
+        } else {
+            assert_eq!(last["event_type"], "intent.completed");
+            assert_eq!(intent["result"]["outcome"], answer["outcome"], "{intent}");
+        }
+    }
+    // The comment is the cancel's reason; a second answer finds the intent ended.
+    let id = task(&server, &admin, json!({"title": "Ship it?"})).await;
+    resume(
+        &server,
+        &admin,
+        &id,
+        json!({"task_result": {"outcome": "rejected", "comment": "budget"}}),
+    )
+    .await
+    .expect_ok();
+    let last = server.events(&admin, &id, None).await.pop().unwrap();
+    assert_eq!(last["reason"], "task rejected: budget");
+    resume(
+        &server,
+        &admin,
+        &id,
+        json!({"task_result": {"outcome": "approved"}}),
+    )
+    .await
+    .expect_error_status(409);
+    // An approval decision turning the task down cancels it too.
+    let id = task(&server, &admin, json!({"title": "Ship it?"})).await;
+    server
+        .post(
+            &format!("/v1/approvals/{id}/decision"),
+            &admin,
+            &json!({"decision": "reject"}),
+        )
+        .await
+        .expect_ok();
+    assert_eq!(server.intent(&admin, &id).await["status"], "CANCELED");
+}

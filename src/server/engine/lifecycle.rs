@@ -286,13 +286,23 @@ pub fn resume(
             }
         }
         ResumeBody::TaskResult(task) => {
-            let task = check_task_result(&intent, task)?;
-            check_transition(&intent, Status::Completed)?;
-            let mut event = blank_event(&intent, kind::COMPLETED, Status::Completed, now);
-            event.actor = Some(caller.address.clone());
-            event.details = json!({ "task_result": task.clone() });
-            event.result = Some(Value::Object(task));
-            push(&mut intent, &mut events, event);
+            let (task, rejects) = check_task_result(&intent, task)?;
+            if rejects {
+                // Spec §8.2, §1.3: a direct task turned down ends CANCELED.
+                check_transition(&intent, Status::Canceled)?;
+                let mut event = blank_event(&intent, kind::CANCELED, Status::Canceled, now);
+                event.actor = Some(caller.address.clone());
+                event.reason = Some(rejection_reason(&task));
+                event.details = json!({ "task_result": task });
+                push(&mut intent, &mut events, event);
+            } else {
+                check_transition(&intent, Status::Completed)?;
+                let mut event = blank_event(&intent, kind::COMPLETED, Status::Completed, now);
+                event.actor = Some(caller.address.clone());
+                event.details = json!({ "task_result": task.clone() });
+                event.result = Some(Value::Object(task));
+                push(&mut intent, &mut events, event);
+            }
         }
         ResumeBody::Control(fields) => {
             if fields.get("internal_scheduler").and_then(Value::as_bool) == Some(true) {
@@ -324,14 +334,36 @@ pub fn resume(
     Ok(Decision { intent, events })
 }
 
-/// Checks a human task answer against the task's `allowed_outcomes` and `required_comment`.
+/// Checks a human task answer against the task (`task_check`); returns the answer as
+/// recorded and whether it turns the task down. Without a task any answer completes.
 pub fn check_task_result(
     intent: &Intent,
     task: Map<String, Value>,
-) -> Result<Map<String, Value>, Refusal> {
+) -> Result<(Map<String, Value>, bool), Refusal> {
     match &intent.human_task {
-        None => Ok(task),
-        Some(spec) => Ok(super::task_check::check(spec, task)?.answer),
+        None => Ok((task, false)),
+        Some(spec) => {
+            let checked = super::task_check::check(spec, task)?;
+            let rejects = checked.rejects();
+            Ok((checked.answer, rejects))
+        }
+    }
+}
+
+/// `intent.canceled`'s reason for a task turned down: the outcome, and the comment if any.
+fn rejection_reason(task: &Map<String, Value>) -> String {
+    let outcome = task
+        .get("outcome")
+        .and_then(Value::as_str)
+        .unwrap_or("rejected");
+    match task
+        .get("comment")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(comment) => format!("task {outcome}: {comment}"),
+        None => format!("task {outcome}"),
     }
 }
 

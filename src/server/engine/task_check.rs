@@ -23,12 +23,35 @@ pub const POSITIVE: [&str; 8] = [
     "acknowledged",
 ];
 
+/// Outcomes that turn a task down: `rejected`, and the negative outcomes of the lists that
+/// lack it, which `rejected` stands for (rule 2).
+pub const NEGATIVE: [&str; 3] = ["rejected", "denied", "declined"];
+
 /// A checked answer: whether its outcome completes the task, and the answer as it is
 /// recorded (the given fields, coerced, plus `outcome`).
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub positive: bool,
     pub answer: Map<String, Value>,
+}
+
+impl Checked {
+    /// The outcome, as recorded.
+    pub fn outcome(&self) -> &str {
+        self.answer
+            .get("outcome")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The answer turns the task down (spec §8.2: a direct task then ends CANCELED): a
+    /// negative outcome, or a positive one its form contradicts (`approved: false`). Other
+    /// outcomes that are not positive (`changes_requested`, `deferred`, `failed`, …) answer
+    /// the task without turning it down.
+    pub fn rejects(&self) -> bool {
+        let outcome = self.outcome();
+        NEGATIVE.contains(&outcome) || (POSITIVE.contains(&outcome) && !self.positive)
+    }
 }
 
 /// The outcome of an answer (§12.5 rule 1): `outcome`, else `approved`/`acknowledged`.

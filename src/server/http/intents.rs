@@ -533,6 +533,11 @@ pub(super) async fn resume(
                 task.insert("outcome".into(), Value::String("approved".into()));
                 crate::server::engine::workflow::answer(&actor.address, intent, task, &now)
             }
+            // A direct human task: answered with `tasks` (or `intents:write`) like a step's.
+            ResumeBody::TaskResult(task) if intent.human_task.is_some() => {
+                answers_tasks(&actor)?;
+                lifecycle::resume(&actor, meta, intent, ResumeBody::TaskResult(task), &now)
+            }
             dialect => {
                 access::require(&actor, Scope::IntentsWrite)?;
                 lifecycle::resume(&actor, meta, intent, dialect, &now)
