@@ -7,7 +7,12 @@ use std::process::Command;
 use serde_json::Value;
 
 fn bench(args: &[&str]) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_axme"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_axme"));
+    // The gateways it starts on a PostgreSQL --db inherit the test's key file.
+    if let Some(key_file) = crate::common::pg::key_file_of_args(args) {
+        command.env("AXME_SECRET_KEY_FILE", key_file);
+    }
+    let output = command
         .arg("bench")
         .args(args)
         .args(["-o", "json"])
@@ -130,6 +135,7 @@ fn latency_across_three_postgres_nodes() {
     // The database now holds data: a second run is refused, saying why.
     let again = Command::new(env!("CARGO_BIN_EXE_axme"))
         .args(["bench", "--scenario", "submit", "--db", &db.url])
+        .env("AXME_SECRET_KEY_FILE", db.key_file())
         .output()
         .unwrap();
     assert!(!again.status.success());

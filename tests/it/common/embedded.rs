@@ -53,6 +53,7 @@ impl TestServer {
             None => Database::Ephemeral,
         };
         let mut config = ServerConfig::new(database);
+        config.secret_key_file = own_db.as_ref().map(super::pg::PgDb::key_file);
         config.settings = settings;
         if let Some(clock) = clock {
             config.clock = clock;

@@ -2,6 +2,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`), dropped afterwards. No server → the test
 //! fails and says how to get one (`. .ci/setup/50-postgres.sh`).
 
+use std::path::PathBuf;
+
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 pub struct PgDb {
@@ -70,6 +72,11 @@ impl PgDb {
         }
     }
 
+    /// The secret key file this database's nodes share ([`key_file_for`]).
+    pub fn key_file(&self) -> PathBuf {
+        key_file_for(&self.url).expect("a postgres:// URL")
+    }
+
     /// A blocking client on this database, for checks the API does not expose.
     pub fn query<T: Send + 'static>(
         &self,
@@ -94,6 +101,7 @@ impl Drop for PgDb {
         )) {
             eprintln!("could not drop test database {}: {e}", self.name);
         }
+        let _ = std::fs::remove_file(self.key_file());
     }
 }
 
@@ -101,4 +109,26 @@ impl Drop for PgDb {
 /// PostgreSQL database, so the whole HTTP suite can be run against the PostgreSQL store.
 pub fn suite_on_postgres() -> bool {
     std::env::var("AXME_TEST_STORE").is_ok_and(|v| v.eq_ignore_ascii_case("postgres"))
+}
+
+/// The secret key file of the gateway nodes on the test database at `url` (None for a
+/// SQLite `--db`): in the temp dir, named after the database, removed with it by
+/// [`PgDb`]'s drop. A PostgreSQL node given none would read, or create, `secret.key` in the
+/// platform data dir of the real home directory; and the nodes of one database must share
+/// one file (the token signing key in the database is sealed with it).
+pub fn key_file_for(url: &str) -> Option<PathBuf> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return None;
+    }
+    let path = url.split('?').next()?;
+    let name = path.rsplit_once('/')?.1;
+    Some(std::env::temp_dir().join(format!("{name}.secret-key")))
+}
+
+/// `AXME_SECRET_KEY_FILE` for an `axme server` (or `axme bench`) command line whose `--db`
+/// is a PostgreSQL URL ([`key_file_for`]); a `--secret-key-file` on the line still wins.
+pub fn key_file_of_args(args: &[&str]) -> Option<PathBuf> {
+    args.windows(2)
+        .find(|w| w[0] == "--db")
+        .and_then(|w| key_file_for(w[1]))
 }

@@ -67,7 +67,12 @@ impl TestServer {
 
     /// A server with extra arguments after `--listen 127.0.0.1:0` and extra env vars.
     pub fn start_with(args: &[&str], envs: &[(&str, &Path)]) -> TestServer {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_axme"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_axme"));
+        match super::pg::key_file_of_args(args) {
+            Some(key_file) => command.env("AXME_SECRET_KEY_FILE", key_file),
+            None => command.env_remove("AXME_SECRET_KEY_FILE"),
+        };
+        let mut child = command
             .arg("server")
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
