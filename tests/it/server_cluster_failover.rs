@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axme::protocol::Timestamp;
 use serde_json::{Value, json};
 
-use crate::common::workflow::{complete, event_kinds, wait_status};
+use crate::common::workflow::{complete, delivered_at, event_kinds, stamp, wait_status};
 use crate::common::{PgDb, TestServer, sse};
 use crate::server_cluster::wait_accepted;
 
@@ -49,20 +49,30 @@ async fn a_lease_held_by_a_killed_node_is_delivered_again_through_another() {
     let first = take(&b, &worker.key, "worker", 0, 5).await;
     assert_eq!(first.len(), 1, "{first:?}");
     assert_eq!(first[0]["intent_id"], json!(id));
-    let taken_at = Instant::now();
     assert_eq!(c.intent(&admin, &id).await["status"], "DELIVERED");
     b.kill_hard();
+    let armed = delivered_at(&c, &admin, &id).await;
 
     // The handler comes back through C, after its cursor: the lease expires (on A's or C's
     // scheduler) and the intent is handed over again.
+    let asked = Timestamp::now().unix_ms();
     let again = take(&c, &worker.key, "worker", cursor(&first[0]), 10).await;
     assert_eq!(again.len(), 1, "delivered again after the lease: {again:?}");
     assert_eq!(again[0]["intent_id"], json!(id));
     assert!(cursor(&again[0]) > cursor(&first[0]), "{again:?}");
-    let took = taken_at.elapsed();
+    // Timed on the gateways' clock (one machine, one clock): not before the lease B armed
+    // ran out, and promptly once both it had and the handler was asking again.
+    let written = stamp(&again[0]);
     assert!(
-        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
-        "redelivered after {took:?}, the lease is 1 s"
+        written - armed >= 900,
+        "redelivered {} ms after the lease was armed, the lease is 1 s",
+        written - armed
+    );
+    let due = (armed + 1000).max(asked);
+    assert!(
+        written - due < 4000,
+        "redelivered {} ms after the lease ran out and the handler asked",
+        written - due
     );
 
     complete(&a, &worker.key, &id, json!({"done": true})).await;

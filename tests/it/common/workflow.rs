@@ -95,3 +95,23 @@ pub async fn wait_status(
 pub async fn event_kinds(server: &TestServer, key: &str, id: &str) -> Vec<String> {
     super::event_types(&server.events(key, id, None).await)
 }
+
+/// The gateway's clock reading in a frame or event: its `at`, in Unix milliseconds.
+pub fn stamp(value: &Value) -> i64 {
+    serde_json::from_value::<axme::protocol::Timestamp>(value["at"].clone())
+        .unwrap_or_else(|e| panic!("no `at` time ({e}): {value}"))
+        .unix_ms()
+}
+
+/// When the intent's answer lease was armed, on the gateway's clock: the `at` of its
+/// `intent.delivered` event, written in the commit that armed the lease (the lease's due
+/// time is read from the clock after it). Redelivery timed from here does not move when a
+/// loaded test process reads the first delivery late.
+pub async fn delivered_at(server: &TestServer, key: &str, id: &str) -> i64 {
+    let events = server.events(key, id, None).await;
+    let delivered = events
+        .iter()
+        .find(|e| e["event_type"] == "intent.delivered")
+        .unwrap_or_else(|| panic!("{id} has no intent.delivered: {events:?}"));
+    stamp(delivered)
+}
