@@ -9,8 +9,8 @@
 //! must happen before the answer is chosen.
 
 use super::conn::{PgConn, storage};
-use super::tx::{insert_intent, to_i64};
 use super::writer::{Staged, WriterState};
+use super::writes::{insert_intent, to_i64};
 use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::{CreateOutcome, IntentRow, NewIntent, Notice, StoreError, StoreResult};
 

@@ -34,6 +34,7 @@ mod transitions;
 mod tx;
 mod webhooks;
 mod writer;
+mod writes;
 
 use std::sync::Arc;
 
@@ -129,10 +130,10 @@ impl Store for PgStore {
         key: KeyRow,
     ) -> StoreFuture<'_, ()> {
         self.write(move |conn, state| {
-            tx::insert_org(conn, &org)?;
-            tx::insert_workspace(conn, &workspace)?;
-            tx::insert_account(conn, &admin)?;
-            tx::insert_key(conn, &key)?;
+            writes::insert_org(conn, &org)?;
+            writes::insert_workspace(conn, &workspace)?;
+            writes::insert_account(conn, &admin)?;
+            writes::insert_key(conn, &key)?;
             state.directory_changed = true;
             Ok(Staged::quiet(()))
         })
@@ -145,9 +146,9 @@ impl Store for PgStore {
         key: KeyRow,
     ) -> StoreFuture<'_, ()> {
         self.write(move |conn, state| {
-            tx::insert_workspace(conn, &workspace)?;
-            tx::insert_account(conn, &admin)?;
-            tx::insert_key(conn, &key)?;
+            writes::insert_workspace(conn, &workspace)?;
+            writes::insert_account(conn, &admin)?;
+            writes::insert_key(conn, &key)?;
             state.directory_changed = true;
             Ok(Staged::quiet(()))
         })
@@ -155,7 +156,7 @@ impl Store for PgStore {
 
     fn create_account(&self, account: AccountRow) -> StoreFuture<'_, ()> {
         self.write(move |conn, state| {
-            tx::insert_account(conn, &account)?;
+            writes::insert_account(conn, &account)?;
             state.directory_changed = true;
             Ok(Staged::quiet(()))
         })
@@ -163,7 +164,7 @@ impl Store for PgStore {
 
     fn create_key(&self, key: KeyRow) -> StoreFuture<'_, ()> {
         self.write(move |conn, state| {
-            tx::insert_key(conn, &key)?;
+            writes::insert_key(conn, &key)?;
             state.directory_changed = true;
             Ok(Staged::quiet(()))
         })
@@ -176,7 +177,7 @@ impl Store for PgStore {
         at: String,
     ) -> StoreFuture<'_, Option<KeyRow>> {
         self.write(move |conn, state| {
-            let key = tx::revoke_key(conn, &sa_id, &key_id, &at)?;
+            let key = writes::revoke_key(conn, &sa_id, &key_id, &at)?;
             state.directory_changed = key.is_some();
             Ok(Staged::quiet(key))
         })
@@ -198,7 +199,7 @@ impl Store for PgStore {
         if intent.idempotency.is_none() {
             return self.write(move |_, state| creates::stage(state, intent));
         }
-        self.write(move |conn, state| tx::create_intent(conn, state, intent))
+        self.write(move |conn, state| writes::create_intent(conn, state, intent))
     }
 
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {

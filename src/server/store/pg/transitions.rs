@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use tokio::sync::oneshot;
 
 use super::conn::{PgConn, storage};
-use super::tx::{self, to_i64};
+use super::tx;
 use super::writer::{Staged, WriterState};
+use super::writes::to_i64;
 use crate::protocol::Intent;
 use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::{Decide, IntentMeta, Notice, StoreError, StoreResult, Transitioned};
@@ -175,7 +176,7 @@ pub fn apply(conn: &mut PgConn, state: &mut WriterState, others: bool) -> StoreR
     Ok(())
 }
 
-/// The decision on one locked row, checked as `tx::transition` checks it.
+/// The decision on one locked row, checked as `writes::transition` checks it.
 /// Events as stored: `(seq, json)`.
 type Encoded = Vec<(u64, String)>;
 
@@ -263,7 +264,7 @@ fn react(conn: &mut PgConn, state: &mut WriterState, d: Decided) -> StoreResult<
     } = d;
     if done.events.is_empty() {
         if done.intent_json != row.body {
-            // Written without an event: other nodes drop their copies (see `tx::transition`).
+            // Written without an event: other nodes drop their copies (see `writes::transition`).
             state.hot.push(HotUpdate::Transitioned {
                 intent_id: done.intent.intent_id.clone(),
                 status: done.intent.status,
