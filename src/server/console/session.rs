@@ -197,7 +197,7 @@ pub async fn sign_in(
         })?;
         (caller, None)
     } else if let (Some(login_id), Some(code)) = (text("login_id"), text("code")) {
-        let signed_in = crate::server::http::auth::sign_in_with_code(
+        let signed_in = crate::server::http::sign_in::sign_in_with_code(
             &app,
             login_id,
             code,

@@ -23,6 +23,7 @@ mod policy;
 mod portal;
 mod scenarios;
 mod sessions;
+pub(crate) mod sign_in;
 mod sse;
 mod tasks;
 pub mod throttle;
