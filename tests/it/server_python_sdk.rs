@@ -6,133 +6,24 @@
 //! Both skip only where python3 is missing and `CI` is unset.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::Duration;
 
+use crate::common::python::{self, show};
 use crate::common::{Agent, TestServer};
 
 const SDK_REQUIREMENT: &str = "axme==0.2.0";
 /// The MCP client library the MCP test drives `/mcp` with.
 const MCP_REQUIREMENT: &str = "mcp==2.3.0";
-/// One test at a time creates the venv or installs into it.
-static VENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn venv_python(venv: &Path) -> PathBuf {
-    venv.join("bin").join("python")
-}
-
-fn show(output: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn python3_available() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A venv with the SDK installed; created once, then reused.
-fn ensure_venv() -> PathBuf {
-    let _one = VENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let venv = manifest_dir().join("target").join("py-sdk-venv");
-    let python = venv_python(&venv);
-    let has_sdk = || {
-        Command::new(&python)
-            .args([
-                "-c",
-                "import importlib.metadata as m, axme_sdk; assert m.version('axme') == '0.2.0'",
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if python.exists() && has_sdk() {
-        return venv;
-    }
-    let runs = Command::new(&python)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if python.exists() && !runs {
-        // A venv left by another python3 (e.g. after an upgrade): start over.
-        std::fs::remove_dir_all(&venv).expect("remove the stale venv");
-    }
-    if !python.exists() {
-        let out = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .output()
-            .expect("run python3 -m venv");
-        assert!(
-            out.status.success(),
-            "creating the venv failed\n{}",
-            show(&out)
-        );
-    }
-    let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", SDK_REQUIREMENT])
-        .output()
-        .expect("run pip");
-    assert!(
-        out.status.success(),
-        "pip install {SDK_REQUIREMENT} failed\n{}",
-        show(&out)
-    );
-    assert!(has_sdk(), "the SDK is not importable after pip install");
-    venv
-}
-
-/// The SDK's venv with the `mcp` library installed too.
-fn ensure_mcp(venv: &Path) {
-    let _one = VENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    let python = venv_python(venv);
-    let version = MCP_REQUIREMENT.trim_start_matches("mcp==");
-    let has_mcp = || {
-        Command::new(&python)
-            .args([
-                "-c",
-                &format!(
-                    "import importlib.metadata as m, mcp; assert m.version('mcp') == '{version}'"
-                ),
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if has_mcp() {
-        return;
-    }
-    let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", MCP_REQUIREMENT])
-        .output()
-        .expect("run pip");
-    assert!(
-        out.status.success(),
-        "pip install {MCP_REQUIREMENT} failed\n{}",
-        show(&out)
-    );
-    assert!(has_mcp(), "mcp is not importable after pip install");
-}
-
-/// The venv, or None where python3 is missing outside CI (the test then skips).
+/// `target/py-sdk-venv` with the SDK, or None where python3 is missing outside CI (the
+/// test then skips).
 pub fn sdk_venv() -> Option<PathBuf> {
-    if !python3_available() {
-        if std::env::var_os("CI").is_none() {
-            eprintln!("SKIPPED: python3 is not installed (and CI is unset)");
-            return None;
-        }
-        panic!("python3 is required in CI for the Python SDK test");
-    }
-    Some(ensure_venv())
+    python::venv("py-sdk-venv", &[SDK_REQUIREMENT], "the Python SDK test")
 }
 
 /// Runs `sdk_scenario.py` against `server` with `admin`'s and `agent`'s keys (made on any
@@ -140,7 +31,7 @@ pub fn sdk_venv() -> Option<PathBuf> {
 pub async fn run_sdk_scenario(venv: &Path, server: &TestServer, admin: &str, agent: &Agent) {
     assert!(!agent.org_id.is_empty() && !agent.workspace_id.is_empty());
     let script = manifest_dir().join("tests/it/python/sdk_scenario.py");
-    let mut cmd = tokio::process::Command::new(venv_python(venv));
+    let mut cmd = tokio::process::Command::new(python::python(venv));
     cmd.arg(&script)
         .env("AXME_TEST_BASE_URL", &server.url)
         .env("AXME_TEST_ADMIN_KEY", admin)
@@ -186,9 +77,8 @@ async fn official_python_sdk_drives_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mcp_client_library_drives_the_server() {
     let Some(venv) = tokio::task::spawn_blocking(|| {
-        let venv = sdk_venv()?;
-        ensure_mcp(&venv);
-        Some(venv)
+        let pins = [SDK_REQUIREMENT, MCP_REQUIREMENT];
+        python::venv("py-sdk-venv", &pins, "the MCP client test")
     })
     .await
     .expect("venv task") else {
@@ -198,7 +88,7 @@ async fn mcp_client_library_drives_the_server() {
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "mcp-agent").await;
     let script = manifest_dir().join("tests/it/python/mcp_client.py");
-    let mut cmd = tokio::process::Command::new(venv_python(&venv));
+    let mut cmd = tokio::process::Command::new(python::python(&venv));
     cmd.arg(&script)
         .env("AXME_TEST_BASE_URL", &server.url)
         .env("AXME_TEST_ADMIN_KEY", &admin)

@@ -9,11 +9,11 @@
 //! which would take most of the time; `server_sse` tests them.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::TestServer;
+use crate::common::python::{self, show};
 
 const VERSION: &str = "4.32.5";
 /// Generated cases per operation and phase.
@@ -21,72 +21,6 @@ const MAX_EXAMPLES: &str = "10";
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 /// A fixed seed so a run is reproducible; `AXME_SCHEMATHESIS_SEED` picks another.
 const SEED: &str = "20261206";
-
-fn show(output: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn python3_available() -> bool {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A venv with schemathesis; created once, then reused.
-fn ensure_venv() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("schemathesis-venv");
-    let tool = venv.join("bin").join("schemathesis");
-    let installed = || {
-        Command::new(&tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| {
-                o.status.success() && String::from_utf8_lossy(&o.stdout).contains(VERSION)
-            })
-    };
-    if installed() {
-        return tool;
-    }
-    let python = venv.join("bin").join("python");
-    let runs = Command::new(&python)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !runs {
-        // None yet, or one left by another python3: start over.
-        let _ = std::fs::remove_dir_all(&venv);
-        let out = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .output()
-            .expect("run python3 -m venv");
-        assert!(
-            out.status.success(),
-            "creating the venv failed\n{}",
-            show(&out)
-        );
-    }
-    let requirement = format!("schemathesis=={VERSION}");
-    let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", &requirement])
-        .output()
-        .expect("run pip");
-    assert!(
-        out.status.success(),
-        "pip install {requirement} failed (the schemathesis test needs PyPI)\n{}",
-        show(&out)
-    );
-    assert!(installed(), "{requirement} is not usable after pip install");
-    tool
-}
 
 /// Runs `cmd` to its end or until `limit` (then kills it), collecting its output.
 fn run_bounded(cmd: &mut Command, limit: Duration) -> (Output, bool) {
@@ -131,15 +65,15 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> (Output, bool) {
 
 #[test]
 fn generated_requests_get_no_server_error_and_only_documented_answers() {
-    if !python3_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "python3 is required in CI for the schemathesis test"
-        );
-        eprintln!("skipped: python3 is not installed");
+    let requirement = format!("schemathesis=={VERSION}");
+    let Some(venv) = python::venv(
+        "schemathesis-venv",
+        &[&requirement],
+        "the schemathesis test",
+    ) else {
         return;
-    }
-    let tool = ensure_venv();
+    };
+    let tool = venv.join("bin").join("schemathesis");
     let server = TestServer::start_with(&["--ephemeral", "--no-rate-limits"], &[]);
     let admin = server.admin();
     let work = crate::common::temp_dir();

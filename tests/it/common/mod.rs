@@ -9,6 +9,8 @@ pub mod embedded;
 pub mod keyring;
 /// A fresh PostgreSQL database per test.
 pub mod pg;
+/// Venvs of the Python tools the tests drive.
+pub mod python;
 /// Starting the real gateway and talking HTTP to it.
 pub mod server;
 /// Reading raw Server-Sent Events responses.
