@@ -109,12 +109,7 @@ pub(super) async fn decide(
         .map(|u| u.hyphenated().to_string());
     let response = app
         .store
-        .run(move |tx| {
-            if let Some(key) = &key
-                && let Some(response) = tx.replay(key)?
-            {
-                return Ok(response);
-            }
+        .run_keyed(key, move |tx| {
             match tx.approval(&approval_id)? {
                 Some((workspace, _)) if workspace == caller.workspace_id => {
                     return Err(StoreError::Refused(Refusal::ApprovalDecided {
@@ -162,9 +157,6 @@ pub(super) async fn decide(
                 return Err(StoreError::Refused(Refusal::ApprovalDecided {
                     approval_id,
                 }));
-            }
-            if let Some(key) = &key {
-                tx.remember(key, &response)?;
             }
             Ok(response)
         })

@@ -58,13 +58,6 @@ fn checked_thread_id(raw: &str) -> ApiResult<String> {
     }
 }
 
-/// Whether the caller sees a stored thread, given the owner it named (if any).
-fn sees(caller: &Caller, named: Option<&str>, row: &ThreadRow) -> bool {
-    row.workspace_id == caller.workspace_id
-        && named.is_none_or(|n| n == row.owner)
-        && owner::may_act_for(caller, &row.owner)
-}
-
 pub(super) async fn list(
     State(app): State<AppState>,
     caller: Caller,
@@ -154,7 +147,7 @@ pub(super) async fn show(
     let thread_id = checked_thread_id(&raw_id)?;
     let named = owner::named(&caller, &params, &headers)?;
     match app.store.inbox_thread(thread_id.clone()).await? {
-        Some(row) if sees(&caller, named.as_deref(), &row) => {
+        Some(row) if owner::sees(&caller, named.as_deref(), &row.workspace_id, &row.owner) => {
             Ok(json_ok(format!("{{\"ok\":true,\"thread\":{}}}", row.body)))
         }
         _ => Err(thread_not_found(&thread_id)),
@@ -192,18 +185,15 @@ async fn act(
     let engine = app.engine.clone();
     let response = app
         .store
-        .run(move |tx| {
-            if let Some(key) = &key
-                && let Some(response) = tx.replay(key)?
-            {
-                return Ok(response);
-            }
+        .run_keyed(key, move |tx| {
             let mut event = match &action {
                 Action::Reply { .. } => webhook::INBOX_REPLY_RECEIVED,
                 _ => webhook::INBOX_THREAD_UPDATED,
             };
             let (thread, owner) = match tx.thread(&thread_id)? {
-                Some(row) if sees(&caller, named.as_deref(), &row) => {
+                Some(row)
+                    if owner::sees(&caller, named.as_deref(), &row.workspace_id, &row.owner) =>
+                {
                     let thread = serde_json::from_str(&row.body)
                         .map_err(|e| StoreError::internal(e.to_string()))?;
                     (thread, row.owner)
@@ -248,9 +238,6 @@ async fn act(
                     json!(changed.deleted)
                 ),
             };
-            if let Some(key) = &key {
-                tx.remember(key, &response)?;
-            }
             Ok(response)
         })
         .await?;

@@ -62,6 +62,15 @@ pub fn may_act_for(caller: &Caller, owner: &str) -> bool {
     owner == caller.address || (caller.is_admin() && !elsewhere)
 }
 
+/// Whether the caller may see and use a stored row of `workspace_id` owned by `owner` (an
+/// inbox thread, a webhook subscription or event), given the owner the request named (if
+/// any): its own workspace's, that owner's, and one it may act for.
+pub fn sees(caller: &Caller, named: Option<&str>, workspace_id: &str, owner: &str) -> bool {
+    workspace_id == caller.workspace_id
+        && named.is_none_or(|n| n == owner)
+        && may_act_for(caller, owner)
+}
+
 /// Any `agent://` form (spec §7.5, §9.1), made canonical the way `reply_to` is stored, so an
 /// owner is queried exactly as it was written.
 pub fn canonical(caller: &Caller, raw: &str, field: &str) -> ApiResult<String> {

@@ -46,14 +46,6 @@ fn checked_id(raw: &str) -> Option<String> {
     uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
 }
 
-/// Whether the caller may use a row of `workspace_id` owned by `owner`, given the owner
-/// it named (if any).
-fn usable(caller: &Caller, named: Option<&str>, workspace_id: &str, owner: &str) -> bool {
-    workspace_id == caller.workspace_id
-        && named.is_none_or(|n| n == owner)
-        && owner::may_act_for(caller, owner)
-}
-
 /// A string of `min..=max` characters, if given.
 fn length(field: &str, value: Option<&str>, min: usize, max: usize) -> ApiResult<()> {
     match value {
@@ -202,12 +194,7 @@ pub(super) async fn upsert(
     let workspace_id = caller.workspace_id.clone();
     let response = app
         .store
-        .run(move |tx| {
-            if let Some(key) = &key
-                && let Some(response) = tx.replay(key)?
-            {
-                return Ok(response);
-            }
+        .run_keyed(key, move |tx| {
             let now = engine.now();
             let existing = tx
                 .subscriptions(&workspace_id, &owner)?
@@ -273,9 +260,6 @@ pub(super) async fn upsert(
                 secret: shown,
             })
             .map_err(internal)?;
-            if let Some(key) = &key {
-                tx.remember(key, &response)?;
-            }
             Ok(response)
         })
         .await?;
@@ -338,7 +322,7 @@ async fn revoke(
         .run(move |tx| {
             let Some(mut row) = tx
                 .subscription(&id)?
-                .filter(|r| usable(&caller, named.as_deref(), &r.workspace_id, &r.owner))
+                .filter(|r| owner::sees(&caller, named.as_deref(), &r.workspace_id, &r.owner))
             else {
                 return Err(StoreError::Refused(missing));
             };
@@ -389,12 +373,7 @@ pub(super) async fn publish(
     let workspace_id = caller.workspace_id.clone();
     let response = app
         .store
-        .run(move |tx| {
-            if let Some(key) = &key
-                && let Some(response) = tx.replay(key)?
-            {
-                return Ok(response);
-            }
+        .run_keyed(key, move |tx| {
             let now = engine.now();
             let event = WebhookEventRow {
                 event_id: uuid::Uuid::new_v4().to_string(),
@@ -417,9 +396,6 @@ pub(super) async fn publish(
                 counts,
             })
             .map_err(internal)?;
-            if let Some(key) = &key {
-                tx.remember(key, &response)?;
-            }
             Ok(response)
         })
         .await?;
@@ -451,15 +427,10 @@ async fn replay(
     let missing = not_found();
     let response = app
         .store
-        .run(move |tx| {
-            if let Some(key) = &key
-                && let Some(response) = tx.replay(key)?
-            {
-                return Ok(response);
-            }
+        .run_keyed(key, move |tx| {
             let Some(event) = tx
                 .webhook_event(&id)?
-                .filter(|e| usable(&caller, named.as_deref(), &e.workspace_id, &e.owner))
+                .filter(|e| owner::sees(&caller, named.as_deref(), &e.workspace_id, &e.owner))
             else {
                 return Err(StoreError::Refused(missing));
             };
@@ -474,9 +445,6 @@ async fn replay(
                 counts,
             })
             .map_err(internal)?;
-            if let Some(key) = &key {
-                tx.remember(key, &response)?;
-            }
             Ok(response)
         })
         .await?;

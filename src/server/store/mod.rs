@@ -605,4 +605,26 @@ impl dyn Store {
             .map(|v| *v)
             .map_err(|_| StoreError::internal("a transaction job answered with another type"))
     }
+
+    /// [`run`](Self::run) for a request that may carry an `Idempotency-Key` (`key`): a key
+    /// answered before gives back that answer without running `job`; otherwise `job`'s
+    /// answer is stored under the key in the same transaction.
+    pub async fn run_keyed<F>(&self, key: Option<IdempotencyKey>, job: F) -> StoreResult<String>
+    where
+        F: FnOnce(&mut dyn Tx) -> StoreResult<String> + Send + 'static,
+    {
+        self.run(move |tx| {
+            if let Some(key) = &key
+                && let Some(response) = tx.replay(key)?
+            {
+                return Ok(response);
+            }
+            let response = job(tx)?;
+            if let Some(key) = &key {
+                tx.remember(key, &response)?;
+            }
+            Ok(response)
+        })
+        .await
+    }
 }
