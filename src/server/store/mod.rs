@@ -12,6 +12,7 @@ pub mod auth;
 #[cfg(test)]
 mod contract;
 pub mod error;
+mod filter;
 pub mod mesh;
 pub mod pg;
 pub mod sqlite;

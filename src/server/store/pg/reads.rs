@@ -14,9 +14,10 @@ use tokio_postgres::{Row, Statement};
 use super::connect::PgSettings;
 use crate::protocol::Status;
 use crate::protocol::access::{Role, Scopes};
+use crate::server::store::filter::{self, Dialect};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
-    ListQuery, OrgRow, TypeFilter, WorkspaceRow,
+    ListQuery, OrgRow, WorkspaceRow,
 };
 use crate::server::store::{StoreError, StoreResult};
 
@@ -309,51 +310,15 @@ impl Readers {
     }
 }
 
-/// The `WHERE` of a list or count (everything but the cursor) and its text arguments
-/// (`$1`…). Statuses come from the enum, so they are inlined; each filter shape is its own
-/// prepared statement.
+/// How PostgreSQL writes a list filter's dialect parts (`$n` placeholders, `->>`).
+const DIALECT: Dialect = Dialect {
+    placeholder: |n| format!("${n}"),
+    intent_type: "(body::json ->> 'intent_type')",
+    starts_with: |column, n| format!("starts_with({column}, {n})"),
+    body_contains: |n| format!("strpos(lower(body), lower({n})) > 0"),
+};
+
+/// [`filter::list_filter`]: the `WHERE` of a list or count and its text arguments.
 fn list_filter(q: &ListQuery, with_statuses: bool) -> (String, Vec<String>) {
-    let mut sql = String::from("(workspace_id = $1 OR to_workspace_id = $1)");
-    let mut args = vec![q.workspace_id.clone()];
-    let arg = |args: &mut Vec<String>, value: &str| {
-        args.push(value.to_string());
-        format!("${}", args.len())
-    };
-    if with_statuses && !q.statuses.is_empty() {
-        let list: Vec<String> = q
-            .statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        sql.push_str(&format!(" AND status IN ({})", list.join(",")));
-    }
-    if let Some(to) = &q.to_agent {
-        let n = arg(&mut args, to);
-        sql.push_str(&format!(" AND to_agent = {n}"));
-    }
-    match &q.intent_type {
-        None => {}
-        Some(TypeFilter::Exact(t)) => {
-            let n = arg(&mut args, t);
-            sql.push_str(&format!(" AND (body::json ->> 'intent_type') = {n}"));
-        }
-        Some(TypeFilter::Prefix(t)) => {
-            let n = arg(&mut args, t);
-            sql.push_str(&format!(
-                " AND starts_with(body::json ->> 'intent_type', {n})"
-            ));
-        }
-    }
-    if let Some(text) = &q.text {
-        let n = arg(&mut args, text);
-        sql.push_str(&format!(" AND strpos(lower(body), lower({n})) > 0"));
-    }
-    if let Some(party) = &q.party {
-        let sa = arg(&mut args, &party.sa_id);
-        let address = arg(&mut args, &party.address);
-        sql.push_str(&format!(
-            " AND (sender_sa_id = {sa} OR to_agent = {address})"
-        ));
-    }
-    (sql, args)
+    filter::list_filter(q, with_statuses, &DIALECT)
 }

@@ -4,9 +4,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Valu
 
 use crate::protocol::Status;
 use crate::protocol::access::{Role, Scopes};
+use crate::server::store::filter::{self, Dialect, status_list};
 use crate::server::store::{
     AccountRow, DeliveryQuery, DirectorySnapshot, IntentMeta, IntentRow, KeyRow, ListPage,
-    ListQuery, OrgRow, TypeFilter, WorkspaceRow,
+    ListQuery, OrgRow, WorkspaceRow,
 };
 
 pub const KEY_COLUMNS: &str =
@@ -87,56 +88,18 @@ pub fn events_after(
     Ok(Some((row, events)))
 }
 
-/// `'A','B'` for an `IN (…)` list. Statuses come from the enum, so inlining them is safe,
-/// and each filter gets its own cached statement.
-fn status_list(statuses: &[Status]) -> String {
-    statuses
-        .iter()
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
+/// How SQLite writes a list filter's dialect parts (`?n` placeholders, `json_extract`).
+const DIALECT: Dialect = Dialect {
+    placeholder: |n| format!("?{n}"),
+    intent_type: "json_extract(body, '$.intent_type')",
+    starts_with: |column, n| format!("substr({column}, 1, length({n})) = {n}"),
+    body_contains: |n| format!("instr(lower(body), lower({n})) > 0"),
+};
 
-/// The `WHERE` of a list or count (everything but the cursor) and its arguments.
+/// [`filter::list_filter`] with SQLite's arguments.
 fn list_filter(q: &ListQuery, with_statuses: bool) -> (String, Vec<SqlValue>) {
-    let mut sql = String::from("(workspace_id = ?1 OR to_workspace_id = ?1)");
-    let mut args: Vec<SqlValue> = vec![SqlValue::Text(q.workspace_id.clone())];
-    let arg = |args: &mut Vec<SqlValue>, value: &str| {
-        args.push(SqlValue::Text(value.to_string()));
-        format!("?{}", args.len())
-    };
-    if with_statuses && !q.statuses.is_empty() {
-        sql.push_str(&format!(" AND status IN ({})", status_list(&q.statuses)));
-    }
-    if let Some(to) = &q.to_agent {
-        let n = arg(&mut args, to);
-        sql.push_str(&format!(" AND to_agent = {n}"));
-    }
-    match &q.intent_type {
-        None => {}
-        Some(TypeFilter::Exact(t)) => {
-            let n = arg(&mut args, t);
-            sql.push_str(&format!(" AND json_extract(body, '$.intent_type') = {n}"));
-        }
-        Some(TypeFilter::Prefix(t)) => {
-            let n = arg(&mut args, t);
-            sql.push_str(&format!(
-                " AND substr(json_extract(body, '$.intent_type'), 1, length({n})) = {n}"
-            ));
-        }
-    }
-    if let Some(text) = &q.text {
-        let n = arg(&mut args, text);
-        sql.push_str(&format!(" AND instr(lower(body), lower({n})) > 0"));
-    }
-    if let Some(party) = &q.party {
-        let sa = arg(&mut args, &party.sa_id);
-        let address = arg(&mut args, &party.address);
-        sql.push_str(&format!(
-            " AND (sender_sa_id = {sa} OR to_agent = {address})"
-        ));
-    }
-    (sql, args)
+    let (sql, texts) = filter::list_filter(q, with_statuses, &DIALECT);
+    (sql, texts.into_iter().map(SqlValue::Text).collect())
 }
 
 pub fn list_intents(conn: &Connection, q: &ListQuery) -> rusqlite::Result<ListPage> {
