@@ -74,7 +74,7 @@ fn queue(
     event_id: &str,
     subscription_id: &str,
 ) -> StoreResult<()> {
-    tx.put_webhook_delivery(&WebhookDeliveryRow {
+    tx.webhooks().put_delivery(&WebhookDeliveryRow {
         event_id: event_id.to_string(),
         subscription_id: subscription_id.to_string(),
         state: DeliveryState::Pending,
@@ -95,9 +95,12 @@ pub fn raise(
     tx: &mut dyn Tx,
     event: WebhookEventRow,
 ) -> StoreResult<(WebhookEventRow, u32)> {
-    tx.put_webhook_event(&event)?;
+    tx.webhooks().put_event(&event)?;
     let mut queued = 0;
-    for sub in tx.subscriptions(&event.workspace_id, &event.owner)? {
+    for sub in tx
+        .webhooks()
+        .subscriptions(&event.workspace_id, &event.owner)?
+    {
         if wants(&sub, &event.event_type) {
             queue(engine, tx, &event.event_id, &sub.subscription_id)?;
             queued += 1;
@@ -116,7 +119,7 @@ pub fn notify(
     event_type: &str,
     payload: Value,
 ) -> StoreResult<()> {
-    let subs = tx.subscriptions(workspace_id, owner)?;
+    let subs = tx.webhooks().subscriptions(workspace_id, owner)?;
     if !subs.iter().any(|s| wants(s, event_type)) {
         return Ok(());
     }
@@ -140,11 +143,11 @@ pub fn notify(
 /// again, to subscriptions still live; returns how many.
 pub fn replay(engine: &Engine, tx: &mut dyn Tx, event_id: &str) -> StoreResult<u32> {
     let mut queued = 0;
-    for delivery in tx.webhook_deliveries(event_id)? {
+    for delivery in tx.webhooks().deliveries(event_id)? {
         if delivery.state == DeliveryState::Pending {
             continue;
         }
-        let Some(sub) = tx.subscription(&delivery.subscription_id)? else {
+        let Some(sub) = tx.webhooks().subscription(&delivery.subscription_id)? else {
             continue;
         };
         if live(&sub) {
@@ -161,7 +164,7 @@ pub fn counts(tx: &mut dyn Tx, event_id: &str, queued: u32) -> StoreResult<Deliv
         queued_deliveries: queued,
         ..DeliveryCounts::default()
     };
-    for d in tx.webhook_deliveries(event_id)? {
+    for d in tx.webhooks().deliveries(event_id)? {
         match d.state {
             DeliveryState::Pending => counts.pending += 1,
             DeliveryState::Delivered => counts.delivered += 1,
@@ -185,7 +188,8 @@ pub fn attempt_due(
         return Ok(None);
     };
     let Some(mut delivery) = tx
-        .webhook_deliveries(event_id)?
+        .webhooks()
+        .deliveries(event_id)?
         .into_iter()
         .find(|d| d.subscription_id == subscription_id)
     else {
@@ -194,13 +198,13 @@ pub fn attempt_due(
     if delivery.state != DeliveryState::Pending {
         return Ok(None);
     }
-    let sub = tx.subscription(subscription_id)?.filter(live);
-    let event = tx.webhook_event(event_id)?;
+    let sub = tx.webhooks().subscription(subscription_id)?.filter(live);
+    let event = tx.webhooks().event(event_id)?;
     let (Some(sub), Some(event)) = (sub, event) else {
         delivery.state = DeliveryState::DeadLettered;
         delivery.last_error = Some("the subscription was revoked or paused".into());
         delivery.updated_at = engine.now().to_string();
-        return tx.put_webhook_delivery(&delivery).map(|()| None);
+        return tx.webhooks().put_delivery(&delivery).map(|()| None);
     };
     let secret = match sub
         .secret
@@ -260,7 +264,8 @@ fn record(
     outcome: Result<(), String>,
 ) -> StoreResult<()> {
     let Some(mut delivery) = tx
-        .webhook_deliveries(event_id)?
+        .webhooks()
+        .deliveries(event_id)?
         .into_iter()
         .find(|d| d.subscription_id == subscription_id)
     else {
@@ -297,7 +302,7 @@ fn record(
             }
         }
     }
-    tx.put_webhook_delivery(&delivery)
+    tx.webhooks().put_delivery(&delivery)
 }
 
 /// No redirects (a subscriber cannot bounce the gateway elsewhere), no proxy.

@@ -197,6 +197,7 @@ pub(super) async fn upsert(
         .run_keyed(key, move |tx| {
             let now = engine.now();
             let existing = tx
+                .webhooks()
                 .subscriptions(&workspace_id, &owner)?
                 .into_iter()
                 .find(|s| s.revoked_at.is_none() && s.callback_url == url);
@@ -253,7 +254,7 @@ pub(super) async fn upsert(
                 body: serde_json::to_string(&view).map_err(internal)?,
                 ..row
             };
-            tx.put_subscription(&row)?;
+            tx.webhooks().put_subscription(&row)?;
             let response = serde_json::to_string(&SubscriptionResponse {
                 ok: true,
                 subscription: view,
@@ -288,7 +289,7 @@ async fn list_subscriptions(
     let workspace_id = caller.workspace_id.clone();
     let rows = app
         .store
-        .run(move |tx| tx.subscriptions(&workspace_id, &owner))
+        .run(move |tx| tx.webhooks().subscriptions(&workspace_id, &owner))
         .await?;
     let subscriptions = rows
         .iter()
@@ -321,6 +322,7 @@ async fn revoke(
         .store
         .run(move |tx| {
             let Some(mut row) = tx
+                .webhooks()
                 .subscription(&id)?
                 .filter(|r| owner::sees(&caller, named.as_deref(), &r.workspace_id, &r.owner))
             else {
@@ -338,7 +340,7 @@ async fn revoke(
             row.revoked_at = Some(now.to_string());
             row.active = false;
             row.body = serde_json::to_string(&view).map_err(internal)?;
-            tx.put_subscription(&row)?;
+            tx.webhooks().put_subscription(&row)?;
             Ok((id, now))
         })
         .await?;
@@ -429,7 +431,8 @@ async fn replay(
         .store
         .run_keyed(key, move |tx| {
             let Some(event) = tx
-                .webhook_event(&id)?
+                .webhooks()
+                .event(&id)?
                 .filter(|e| owner::sees(&caller, named.as_deref(), &e.workspace_id, &e.owner))
             else {
                 return Err(StoreError::Refused(missing));

@@ -26,7 +26,9 @@ use crate::protocol::access::{ReceivePolicy, Role, Scopes};
 use crate::protocol::{DeliveryMode, Intent, IntentEvent, Status, Timestamp};
 use crate::server::engine::refusal::Refusal;
 pub use error::{Duplicate, StoreError, StoreResult};
-pub use webhooks::{DeliveryState, SubscriptionRow, WebhookDeliveryRow, WebhookEventRow};
+pub use webhooks::{
+    DeliveryState, SubscriptionRow, WebhookDeliveryRow, WebhookEventRow, WebhookTable,
+};
 
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
 
@@ -188,20 +190,8 @@ pub trait Tx {
         body: &str,
     ) -> StoreResult<bool>;
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>>;
-    // Webhooks (`store::webhooks`).
-    fn subscription(&mut self, subscription_id: &str) -> StoreResult<Option<SubscriptionRow>>;
-    /// Every subscription of `owner` in the workspace, revoked ones too, oldest first.
-    fn subscriptions(
-        &mut self,
-        workspace_id: &str,
-        owner: &str,
-    ) -> StoreResult<Vec<SubscriptionRow>>;
-    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()>;
-    fn webhook_event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>>;
-    fn put_webhook_event(&mut self, row: &WebhookEventRow) -> StoreResult<()>;
-    /// The deliveries of an event, by subscription id.
-    fn webhook_deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>>;
-    fn put_webhook_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()>;
+    /// The webhook tables (`store::webhooks`), in this transaction.
+    fn webhooks(&mut self) -> &mut dyn WebhookTable;
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()>;
 }
 

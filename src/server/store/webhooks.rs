@@ -2,6 +2,26 @@
 //! delivery per (event, subscription). Written and read inside writer jobs only (`Tx`),
 //! so a delivery's state changes with the timer that drives it, in one transaction.
 
+use super::StoreResult;
+
+/// The webhook tables inside a writer transaction ([`Tx::webhooks`](super::Tx::webhooks)):
+/// each store implements it on its writer connection.
+pub trait WebhookTable {
+    fn subscription(&mut self, subscription_id: &str) -> StoreResult<Option<SubscriptionRow>>;
+    /// Every subscription of `owner` in the workspace, revoked ones too, oldest first.
+    fn subscriptions(
+        &mut self,
+        workspace_id: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>>;
+    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()>;
+    fn event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>>;
+    fn put_event(&mut self, row: &WebhookEventRow) -> StoreResult<()>;
+    /// The deliveries of an event, by subscription id.
+    fn deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>>;
+    fn put_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()>;
+}
+
 /// A subscription: its owner (canonical address) in a workspace, where and what it is
 /// sent, the signing secret (sealed by the engine before it is stored) and its JSON view.
 #[derive(Debug, Clone, PartialEq)]

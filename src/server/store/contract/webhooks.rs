@@ -44,17 +44,18 @@ async fn webhooks_persist(kind: Kind) {
     let me = "agent://o/w/me";
     store
         .run(move |tx| {
-            tx.put_subscription(&sub("s1", "ws1", me))?;
-            tx.put_subscription(&sub("s2", "ws1", me))?;
-            tx.put_subscription(&sub("s3", "ws2", me))?;
-            tx.put_subscription(&sub("s4", "ws1", "agent://o/w/other"))?;
+            tx.webhooks().put_subscription(&sub("s1", "ws1", me))?;
+            tx.webhooks().put_subscription(&sub("s2", "ws1", me))?;
+            tx.webhooks().put_subscription(&sub("s3", "ws2", me))?;
+            tx.webhooks()
+                .put_subscription(&sub("s4", "ws1", "agent://o/w/other"))?;
             // An update keeps the subscription's place.
-            let mut s1 = tx.subscription("s1")?.expect("s1 is there");
+            let mut s1 = tx.webhooks().subscription("s1")?.expect("s1 is there");
             s1.active = false;
             s1.revoked_at = Some("2026-01-02T00:00:00.000Z".into());
             s1.secret = None;
-            tx.put_subscription(&s1)?;
-            tx.put_webhook_event(&WebhookEventRow {
+            tx.webhooks().put_subscription(&s1)?;
+            tx.webhooks().put_event(&WebhookEventRow {
                 event_id: "e1".into(),
                 workspace_id: "ws1".into(),
                 owner: me.into(),
@@ -63,11 +64,13 @@ async fn webhooks_persist(kind: Kind) {
                 payload: "{\"n\":1}".into(),
                 created_at: "2026-01-01T00:00:00.000Z".into(),
             })?;
-            tx.put_webhook_delivery(&delivery("e1", "s2", DeliveryState::Pending, 0))?;
-            tx.put_webhook_delivery(&delivery("e1", "s1", DeliveryState::Delivered, 1))?;
+            tx.webhooks()
+                .put_delivery(&delivery("e1", "s2", DeliveryState::Pending, 0))?;
+            tx.webhooks()
+                .put_delivery(&delivery("e1", "s1", DeliveryState::Delivered, 1))?;
             let mut failed = delivery("e1", "s2", DeliveryState::DeadLettered, 3);
             failed.last_error = Some("the subscriber answered 500".into());
-            tx.put_webhook_delivery(&failed)?;
+            tx.webhooks().put_delivery(&failed)?;
             tx.set_timer(TimerRow {
                 intent_id: "e1/s2".into(),
                 kind: "webhook".into(),
@@ -84,12 +87,15 @@ async fn webhooks_persist(kind: Kind) {
     let (mine, s1, event, deliveries, timers, none) = store
         .run(move |tx| {
             Ok((
-                tx.subscriptions("ws1", me)?,
-                tx.subscription("s1")?,
-                tx.webhook_event("e1")?,
-                tx.webhook_deliveries("e1")?,
+                tx.webhooks().subscriptions("ws1", me)?,
+                tx.webhooks().subscription("s1")?,
+                tx.webhooks().event("e1")?,
+                tx.webhooks().deliveries("e1")?,
                 tx.take_due_timers(10, 10)?,
-                (tx.subscription("none")?, tx.webhook_event("none")?),
+                (
+                    tx.webhooks().subscription("none")?,
+                    tx.webhooks().event("none")?,
+                ),
             ))
         })
         .await

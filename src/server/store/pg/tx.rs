@@ -14,8 +14,7 @@ use crate::protocol::access::{ReceivePolicy, Role};
 use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
-    Notice, Reactor, Render, SubscriptionRow, ThreadRow, TimerRow, Transitioned, Tx,
-    WebhookDeliveryRow, WebhookEventRow,
+    Notice, Reactor, Render, ThreadRow, TimerRow, Transitioned, Tx, WebhookTable,
 };
 use crate::server::store::{StoreError, StoreResult};
 
@@ -357,36 +356,8 @@ impl Tx for PgTx<'_> {
         idempotent_replay(self.conn, key)
     }
 
-    fn subscription(&mut self, subscription_id: &str) -> StoreResult<Option<SubscriptionRow>> {
-        super::webhooks::subscription(self.conn, subscription_id)
-    }
-
-    fn subscriptions(
-        &mut self,
-        workspace_id: &str,
-        owner: &str,
-    ) -> StoreResult<Vec<SubscriptionRow>> {
-        super::webhooks::subscriptions(self.conn, workspace_id, owner)
-    }
-
-    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()> {
-        super::webhooks::put_subscription(self.conn, row)
-    }
-
-    fn webhook_event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>> {
-        super::webhooks::event(self.conn, event_id)
-    }
-
-    fn put_webhook_event(&mut self, row: &WebhookEventRow) -> StoreResult<()> {
-        super::webhooks::put_event(self.conn, row)
-    }
-
-    fn webhook_deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>> {
-        super::webhooks::deliveries(self.conn, event_id)
-    }
-
-    fn put_webhook_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()> {
-        super::webhooks::put_delivery(self.conn, row)
+    fn webhooks(&mut self) -> &mut dyn WebhookTable {
+        self.conn
     }
 
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()> {

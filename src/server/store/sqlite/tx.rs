@@ -14,8 +14,8 @@ use crate::protocol::Intent;
 use crate::protocol::access::ReceivePolicy;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
-    Notice, Reactor, Render, StoreError, StoreResult, SubscriptionRow, ThreadRow, TimerRow,
-    Transitioned, Tx, WebhookDeliveryRow, WebhookEventRow,
+    Notice, Reactor, Render, StoreError, StoreResult, ThreadRow, TimerRow, Transitioned, Tx,
+    WebhookTable,
 };
 
 /// Reactions may cause reactions (a step ends → its parent ends → …); bounded for safety.
@@ -331,36 +331,8 @@ impl Tx for SqliteTx<'_> {
         writes::remember(self.conn, key, response)
     }
 
-    fn subscription(&mut self, subscription_id: &str) -> StoreResult<Option<SubscriptionRow>> {
-        super::webhooks::subscription(self.conn, subscription_id)
-    }
-
-    fn subscriptions(
-        &mut self,
-        workspace_id: &str,
-        owner: &str,
-    ) -> StoreResult<Vec<SubscriptionRow>> {
-        super::webhooks::subscriptions(self.conn, workspace_id, owner)
-    }
-
-    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()> {
-        super::webhooks::put_subscription(self.conn, row)
-    }
-
-    fn webhook_event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>> {
-        super::webhooks::event(self.conn, event_id)
-    }
-
-    fn put_webhook_event(&mut self, row: &WebhookEventRow) -> StoreResult<()> {
-        super::webhooks::put_event(self.conn, row)
-    }
-
-    fn webhook_deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>> {
-        super::webhooks::deliveries(self.conn, event_id)
-    }
-
-    fn put_webhook_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()> {
-        super::webhooks::put_delivery(self.conn, row)
+    fn webhooks(&mut self) -> &mut dyn WebhookTable {
+        &mut self.conn
     }
 }
 

@@ -1,10 +1,11 @@
-//! Webhook subscriptions, events and deliveries (`store::webhooks`) in SQLite; called
-//! from `tx.rs` inside the writer's transaction.
+//! Webhook subscriptions, events and deliveries (`store::webhooks`) in SQLite: the
+//! [`WebhookTable`] of the writer's connection, which `Tx::webhooks` hands out inside the
+//! writer's transaction.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::server::store::{
-    DeliveryState, StoreResult, SubscriptionRow, WebhookDeliveryRow, WebhookEventRow,
+    DeliveryState, StoreResult, SubscriptionRow, WebhookDeliveryRow, WebhookEventRow, WebhookTable,
 };
 
 const SUBSCRIPTION_COLUMNS: &str =
@@ -23,125 +24,128 @@ fn subscription_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubscriptionRow> {
     })
 }
 
-pub fn subscription(conn: &Connection, id: &str) -> StoreResult<Option<SubscriptionRow>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE subscription_id = ?1"
-        ))?
-        .query_row([id], subscription_of)
-        .optional()?)
-}
+impl WebhookTable for &Connection {
+    fn subscription(&mut self, id: &str) -> StoreResult<Option<SubscriptionRow>> {
+        Ok(self
+            .prepare_cached(&format!(
+                "SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions \
+                 WHERE subscription_id = ?1"
+            ))?
+            .query_row([id], subscription_of)
+            .optional()?)
+    }
 
-pub fn subscriptions(
-    conn: &Connection,
-    workspace_id: &str,
-    owner: &str,
-) -> StoreResult<Vec<SubscriptionRow>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions \
-             WHERE workspace_id = ?1 AND owner_agent = ?2 ORDER BY created_seq"
-        ))?
-        .query_map([workspace_id, owner], subscription_of)?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
-}
+    fn subscriptions(
+        &mut self,
+        workspace_id: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<SubscriptionRow>> {
+        Ok(self
+            .prepare_cached(&format!(
+                "SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions \
+                 WHERE workspace_id = ?1 AND owner_agent = ?2 ORDER BY created_seq"
+            ))?
+            .query_map([workspace_id, owner], subscription_of)?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
 
-pub fn put_subscription(conn: &Connection, row: &SubscriptionRow) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO webhook_subscriptions (subscription_id, workspace_id, owner_agent, \
-         callback_url, secret, active, revoked_at, body, created_seq) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-           (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM webhook_subscriptions)) \
-         ON CONFLICT (subscription_id) DO UPDATE SET workspace_id = excluded.workspace_id, \
-         owner_agent = excluded.owner_agent, callback_url = excluded.callback_url, \
-         secret = excluded.secret, active = excluded.active, revoked_at = excluded.revoked_at, \
-         body = excluded.body",
-    )?
-    .execute(params![
-        row.subscription_id,
-        row.workspace_id,
-        row.owner,
-        row.callback_url,
-        row.secret,
-        i64::from(row.active),
-        row.revoked_at,
-        row.body
-    ])?;
-    Ok(())
-}
-
-pub fn event(conn: &Connection, event_id: &str) -> StoreResult<Option<WebhookEventRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT event_id, workspace_id, owner_agent, event_type, source, payload, created_at \
-             FROM webhook_events WHERE event_id = ?1",
+    fn put_subscription(&mut self, row: &SubscriptionRow) -> StoreResult<()> {
+        self.prepare_cached(
+            "INSERT INTO webhook_subscriptions (subscription_id, workspace_id, owner_agent, \
+             callback_url, secret, active, revoked_at, body, created_seq) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+               (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM webhook_subscriptions)) \
+             ON CONFLICT (subscription_id) DO UPDATE SET workspace_id = excluded.workspace_id, \
+             owner_agent = excluded.owner_agent, callback_url = excluded.callback_url, \
+             secret = excluded.secret, active = excluded.active, revoked_at = excluded.revoked_at, \
+             body = excluded.body",
         )?
-        .query_row([event_id], |r| {
-            Ok(WebhookEventRow {
-                event_id: r.get(0)?,
-                workspace_id: r.get(1)?,
-                owner: r.get(2)?,
-                event_type: r.get(3)?,
-                source: r.get(4)?,
-                payload: r.get(5)?,
-                created_at: r.get(6)?,
+        .execute(params![
+            row.subscription_id,
+            row.workspace_id,
+            row.owner,
+            row.callback_url,
+            row.secret,
+            i64::from(row.active),
+            row.revoked_at,
+            row.body
+        ])?;
+        Ok(())
+    }
+
+    fn event(&mut self, event_id: &str) -> StoreResult<Option<WebhookEventRow>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT event_id, workspace_id, owner_agent, event_type, source, payload, \
+                 created_at FROM webhook_events WHERE event_id = ?1",
+            )?
+            .query_row([event_id], |r| {
+                Ok(WebhookEventRow {
+                    event_id: r.get(0)?,
+                    workspace_id: r.get(1)?,
+                    owner: r.get(2)?,
+                    event_type: r.get(3)?,
+                    source: r.get(4)?,
+                    payload: r.get(5)?,
+                    created_at: r.get(6)?,
+                })
             })
-        })
-        .optional()?)
-}
+            .optional()?)
+    }
 
-pub fn put_event(conn: &Connection, row: &WebhookEventRow) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO webhook_events \
-         (event_id, workspace_id, owner_agent, event_type, source, payload, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        row.event_id,
-        row.workspace_id,
-        row.owner,
-        row.event_type,
-        row.source,
-        row.payload,
-        row.created_at
-    ])?;
-    Ok(())
-}
-
-pub fn deliveries(conn: &Connection, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT event_id, subscription_id, state, attempts, last_error, updated_at \
-             FROM webhook_deliveries WHERE event_id = ?1 ORDER BY subscription_id",
+    fn put_event(&mut self, row: &WebhookEventRow) -> StoreResult<()> {
+        self.prepare_cached(
+            "INSERT INTO webhook_events \
+             (event_id, workspace_id, owner_agent, event_type, source, payload, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
-        .query_map([event_id], |r| {
-            Ok(WebhookDeliveryRow {
-                event_id: r.get(0)?,
-                subscription_id: r.get(1)?,
-                state: DeliveryState::parse(&r.get::<_, String>(2)?),
-                attempts: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(u32::MAX),
-                last_error: r.get(4)?,
-                updated_at: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
-}
+        .execute(params![
+            row.event_id,
+            row.workspace_id,
+            row.owner,
+            row.event_type,
+            row.source,
+            row.payload,
+            row.created_at
+        ])?;
+        Ok(())
+    }
 
-pub fn put_delivery(conn: &Connection, row: &WebhookDeliveryRow) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO webhook_deliveries \
-         (event_id, subscription_id, state, attempts, last_error, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (event_id, subscription_id) DO UPDATE SET \
-         state = excluded.state, attempts = excluded.attempts, \
-         last_error = excluded.last_error, updated_at = excluded.updated_at",
-    )?
-    .execute(params![
-        row.event_id,
-        row.subscription_id,
-        row.state.as_str(),
-        i64::from(row.attempts),
-        row.last_error,
-        row.updated_at
-    ])?;
-    Ok(())
+    fn deliveries(&mut self, event_id: &str) -> StoreResult<Vec<WebhookDeliveryRow>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT event_id, subscription_id, state, attempts, last_error, updated_at \
+                 FROM webhook_deliveries WHERE event_id = ?1 ORDER BY subscription_id",
+            )?
+            .query_map([event_id], |r| {
+                Ok(WebhookDeliveryRow {
+                    event_id: r.get(0)?,
+                    subscription_id: r.get(1)?,
+                    state: DeliveryState::parse(&r.get::<_, String>(2)?),
+                    attempts: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(u32::MAX),
+                    last_error: r.get(4)?,
+                    updated_at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn put_delivery(&mut self, row: &WebhookDeliveryRow) -> StoreResult<()> {
+        self.prepare_cached(
+            "INSERT INTO webhook_deliveries \
+             (event_id, subscription_id, state, attempts, last_error, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (event_id, subscription_id) DO UPDATE SET \
+             state = excluded.state, attempts = excluded.attempts, \
+             last_error = excluded.last_error, updated_at = excluded.updated_at",
+        )?
+        .execute(params![
+            row.event_id,
+            row.subscription_id,
+            row.state.as_str(),
+            i64::from(row.attempts),
+            row.last_error,
+            row.updated_at
+        ])?;
+        Ok(())
+    }
 }
