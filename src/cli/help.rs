@@ -30,6 +30,9 @@ fn examples(path: &str) -> Option<&'static str> {
         "workspace use" => {
             "axme workspace use default\n  axme workspace use default -o json | jq .server_context"
         }
+        "quota" | "quota show" => {
+            "axme quota show\n  axme quota show -o json | jq .overview.usage_summary"
+        }
         "whoami" => "axme whoami\n  axme whoami -o json | jq -r .principal.address",
         "status" => "axme status\n  axme status --base-url http://127.0.0.1:8100 --samples 10",
         "doctor" => "axme doctor\n  axme doctor -o json | jq '.[] | select(.ok | not)'",

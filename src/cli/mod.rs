@@ -26,6 +26,7 @@ mod mesh;
 mod open;
 mod output;
 mod provision;
+mod quota;
 mod remote;
 mod scenarios;
 mod server;
@@ -82,6 +83,9 @@ enum Command {
     /// Your sign-in sessions on the gateway: list them, revoke one.
     #[command(subcommand, alias = "session")]
     Sessions(sessions::SessionsCommand),
+    /// The workspace's limits and what it uses of them.
+    #[command(subcommand)]
+    Quota(quota::QuotaCommand),
     /// Check that the gateway is reachable and how fast it answers.
     Status(status::StatusArgs),
     /// Check config, secret storage, connectivity and credentials, one line per check.
@@ -196,6 +200,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Org(command) => workspace::org(&ctx, command),
         Command::Workspace(command) => workspace::workspace(&ctx, command),
         Command::Sessions(command) => sessions::run(&ctx, command),
+        Command::Quota(command) => quota::run(&ctx, command),
         Command::Status(args) => status::status(&ctx, args),
         Command::Doctor(args) => status::doctor(&ctx, args),
         Command::Context(command) => context::run(&ctx, command),

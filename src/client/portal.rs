@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::{Client, ClientResult};
+use crate::protocol::overview::OverviewResponse;
 use crate::protocol::portal::{PersonalContext, WorkspaceSelectionResponse};
 
 impl Client {
@@ -24,5 +25,19 @@ impl Client {
             None,
         )
         .await
+    }
+
+    /// `GET /v1/portal/enterprise/overview`: the workspace's limits and usage; the ids are
+    /// sent when known (the gateway defaults to the caller's).
+    pub async fn overview(
+        &self,
+        org_id: Option<&str>,
+        workspace_id: Option<&str>,
+    ) -> ClientResult<OverviewResponse> {
+        let query: Vec<(&str, String)> = [("org_id", org_id), ("workspace_id", workspace_id)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v.to_string())))
+            .collect();
+        self.get("/v1/portal/enterprise/overview", &query).await
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod intent;
 pub(crate) mod mcp;
 pub(crate) mod mesh;
 pub(crate) mod meta;
+pub(crate) mod overview;
 pub(crate) mod portal;
 pub(crate) mod scenario;
 pub(crate) mod session;

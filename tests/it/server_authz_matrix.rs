@@ -250,6 +250,21 @@ const ROWS: &[Row] = &[
             NO_ACTOR,
         ],
     ),
+    // The quota overview of the default workspace: its keys; another workspace's key is
+    // outside it.
+    (
+        "get",
+        "/v1/portal/enterprise/overview",
+        [
+            Ok,
+            Ok,
+            Ok,
+            Ok,
+            No(403, "outside_membership_scope"),
+            GONE,
+            NO_ACTOR,
+        ],
+    ),
     // A profile is a signed-in person's: no API key is one (server_portal has the session).
     ("post", "/v1/portal/personal/profile", [NO_ACTOR; 7]),
     // Every key reads who it is (a session's bearer too: server_sessions).
@@ -621,6 +636,9 @@ impl World {
                 route.into(),
                 Some(json!({"refresh_token": "axme_rt_nothing"})),
             ),
+            ("get", "/v1/portal/enterprise/overview") => {
+                (format!("{route}?workspace_id=default"), None)
+            }
             ("post", "/v1/portal/personal/workspace-selection") => {
                 (route.into(), Some(json!({"workspace_id": "default"})))
             }

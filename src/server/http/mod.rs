@@ -18,6 +18,7 @@ mod mcp;
 mod mesh;
 mod meta;
 mod openapi;
+mod overview;
 mod owner;
 mod policy;
 mod portal;
@@ -68,6 +69,7 @@ pub fn router(app: AppState) -> Router {
             .merge(auth::routes())
             .merge(sessions::routes())
             .merge(portal::routes())
+            .merge(overview::routes())
             .merge(scenarios::routes())
             .merge(tasks::routes())
             .merge(inbox::routes())

@@ -571,6 +571,9 @@ pub trait Store: Send + Sync + 'static {
 
     fn mesh_events(&self, query: mesh::MeshEventQuery) -> StoreFuture<'_, Vec<mesh::MeshEventRow>>;
 
+    /// How many intents the workspace's accounts created at or after `since` (RFC 3339).
+    fn intents_created_since(&self, workspace_id: String, since: String) -> StoreFuture<'_, u64>;
+
     /// How many intents addressed into the workspace were created at or after `since`
     /// (RFC 3339), per receiver address.
     fn intents_received_since(

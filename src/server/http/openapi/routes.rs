@@ -20,6 +20,7 @@ use crate::protocol::mesh::{
     DashboardToken, HeartbeatResponse, MeshAgentResponse, MeshAgentsResponse, MeshEventsResponse,
 };
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
+use crate::protocol::overview::OverviewResponse;
 use crate::protocol::portal::{PersonalContext, ProfileResponse, WorkspaceSelectionResponse};
 use crate::protocol::scenario::{ApplyResponse, ValidateResponse};
 use crate::protocol::session::{
@@ -325,6 +326,22 @@ pub const ROUTES: &[Route] = &[
     )
     .takes(handler!(portal::select_workspace))
     .answer(Answer::Json(typed::<WorkspaceSelectionResponse>)),
+    Route::key(
+        "get",
+        "/v1/portal/enterprise/overview",
+        "The workspace's limits and its usage of them (quota)",
+    )
+    .query(&[
+        Query::text(
+            "org_id",
+            "The caller's organization (id or name); another is 403",
+        ),
+        Query::text(
+            "workspace_id",
+            "The caller's workspace (id or name); another is 403",
+        ),
+    ])
+    .answer(Answer::Json(typed::<OverviewResponse>)),
     Route::key(
         "post",
         "/v1/portal/personal/profile",

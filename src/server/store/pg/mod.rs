@@ -540,6 +540,12 @@ impl Store for PgStore {
         Box::pin(async move { mesh::events(&self.readers, &query).await })
     }
 
+    fn intents_created_since(&self, workspace_id: String, since: String) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            portal::intents_created_since(&self.readers, &workspace_id, &since).await
+        })
+    }
+
     fn intents_received_since(
         &self,
         workspace_id: String,

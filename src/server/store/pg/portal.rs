@@ -38,3 +38,20 @@ pub async fn profile(readers: &Readers, user_id: &str) -> StoreResult<Option<Pro
             updated_at: r.get(3),
         }))
 }
+
+/// Intents the workspace's accounts created at or after `since` (the wire form sorts as
+/// text, so the comparison is one of times).
+pub async fn intents_created_since(
+    readers: &Readers,
+    workspace_id: &str,
+    since: &str,
+) -> StoreResult<u64> {
+    let n: i64 = readers
+        .query_opt(
+            "SELECT COUNT(*) FROM intents WHERE workspace_id = $1 AND created_at >= $2",
+            &[&workspace_id, &since],
+        )
+        .await?
+        .map_or(0, |r| r.get(0));
+    Ok(crate::num::u64_from_i64(n))
+}

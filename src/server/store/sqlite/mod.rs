@@ -474,6 +474,10 @@ impl Store for SqliteStore {
         self.read(move |conn| mesh::events(conn, &query))
     }
 
+    fn intents_created_since(&self, workspace_id: String, since: String) -> StoreFuture<'_, u64> {
+        self.read(move |conn| portal::intents_created_since(conn, &workspace_id, &since))
+    }
+
     fn intents_received_since(
         &self,
         workspace_id: String,

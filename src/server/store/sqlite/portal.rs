@@ -30,3 +30,18 @@ pub fn profile(conn: &Connection, user_id: &str) -> rusqlite::Result<Option<Prof
     )
     .optional()
 }
+
+/// Intents the workspace's accounts created at or after `since` (the wire form sorts as
+/// text, so the comparison is one of times).
+pub fn intents_created_since(
+    conn: &Connection,
+    workspace_id: &str,
+    since: &str,
+) -> rusqlite::Result<u64> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM intents WHERE workspace_id = ?1 AND created_at >= ?2",
+        )?
+        .query_row(params![workspace_id, since], |r| r.get(0))?;
+    Ok(crate::num::u64_from_i64(n))
+}
