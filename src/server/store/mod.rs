@@ -261,8 +261,9 @@ pub struct ListQuery {
     pub limit: u32,
 }
 
-/// The condition of a live (non-terminal) intent, word for word as the partial index
-/// `intents_live_by_age` of both stores states it: a query repeats it to use the index.
+/// The condition of a live (non-terminal) intent, word for word as SQLite's partial index
+/// `intents_live_by_age` states it: a query repeats it to use the index. (PostgreSQL
+/// indexes all intents by age instead, see `pg/stale.rs`.)
 pub const LIVE_CONDITION: &str = "status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT')";
 
 /// Live intents created before a time (`POST /v1/intents/bulk-cancel`), oldest first.

@@ -27,6 +27,20 @@ pub struct PgConn {
     pub statements_sent: u64,
 }
 
+/// The writer session's planner setting. Its statements are prepared once and, after five
+/// runs, PostgreSQL keeps one generic plan for them. Made while a fresh database's tables
+/// are empty, that plan scans the whole table (an `UPDATE … FROM unnest(…)` by a hash join
+/// over a sequential scan of intents), and it is kept until the next ANALYZE: every batch
+/// then reads the whole table, more each second. Every statement of the writer finds its
+/// rows by key, so sequential scans are priced out for this session: plans stay index
+/// lookups whatever the statistics said when they were made.
+const SESSION_SETUP: &str = "SET enable_seqscan = off";
+
+/// Prepares a connection for the writer (blocking: call it off the async runtime).
+pub fn writer_session(client: &mut postgres::Client) -> Result<(), postgres::Error> {
+    client.batch_execute(SESSION_SETUP)
+}
+
 impl PgConn {
     pub fn new(client: postgres::Client) -> Self {
         PgConn {

@@ -81,6 +81,8 @@ impl PgStore {
                 .connect_blocking()
                 .map_err(|e| format!("cannot connect to PostgreSQL at {redacted}: {e}"))?;
             schema::migrate(&mut client)?;
+            conn::writer_session(&mut client)
+                .map_err(|e| format!("cannot set up the writer's session: {e}"))?;
             Ok::<_, String>(client)
         })
         .await

@@ -1,6 +1,7 @@
 //! Live intents older than a time (`POST /v1/intents/bulk-cancel`), oldest first, through
-//! the partial index `intents_live_by_age` (migration 10), which holds live intents only:
-//! the query repeats the index's condition, so the planner sees that it applies.
+//! the index `intents_by_age` (created_at, id) of all intents (migration 11: the partial
+//! index of live intents of migration 10 named `status`, which kept every status change
+//! from being a HOT update); terminal intents met on the way are filtered out.
 
 use tokio_postgres::types::ToSql;
 

@@ -239,7 +239,11 @@ impl Run {
             None => true,
         };
         if lost {
-            self.conn = match self.settings.connect_blocking() {
+            let connected = self
+                .settings
+                .connect_blocking()
+                .and_then(|mut client| super::conn::writer_session(&mut client).map(|()| client));
+            self.conn = match connected {
                 Ok(client) => {
                     tracing::info!("writer connected to PostgreSQL");
                     Some(PgConn::new(client))
