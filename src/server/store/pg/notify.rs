@@ -63,6 +63,28 @@ pub fn payloads(node_id: &str, notices: &[Notice], directory_changed: bool) -> V
     out
 }
 
+/// The payloads sent with `pg_notify` (delivered when the transaction commits), then
+/// `COMMIT`, as one simple-protocol string: one round trip for both. The payloads are
+/// written as escape-string literals, so quotes and backslashes in them stay text whatever
+/// `standard_conforming_strings` says.
+pub fn then_commit(payloads: &[String]) -> String {
+    let mut sql = String::with_capacity(payloads.iter().map(|p| p.len() + 48).sum::<usize>() + 8);
+    for payload in payloads {
+        sql.push_str("SELECT pg_notify('");
+        sql.push_str(CHANNEL);
+        sql.push_str("', E'");
+        for c in payload.chars() {
+            if c == '\\' || c == '\'' {
+                sql.push('\\');
+            }
+            sql.push(c);
+        }
+        sql.push_str("');");
+    }
+    sql.push_str("COMMIT");
+    sql
+}
+
 /// One received payload.
 #[derive(Debug, Default, PartialEq)]
 pub struct Received {
@@ -129,5 +151,35 @@ mod tests {
         assert_eq!(timers, [10]);
         assert!(directory);
         assert!(payloads("n", &[], false).is_empty());
+    }
+
+    #[test]
+    fn payloads_with_quotes_and_backslashes_arrive_as_sent_on_commit() {
+        use crate::server::store::pg::testdb::TestDb;
+        use postgres::fallible_iterator::FallibleIterator;
+        let db = TestDb::create();
+        let settings = db.url().settings().unwrap();
+        let mut listener = settings.connect_blocking().unwrap();
+        listener
+            .batch_execute(&format!("LISTEN {CHANNEL}"))
+            .unwrap();
+        let mut sender = settings.connect_blocking().unwrap();
+        let sent = [
+            "n node-a\ni it's\\here\\'".to_string(),
+            "n node-a\na agent://o/w/x".to_string(),
+        ];
+        sender.batch_execute("BEGIN").unwrap();
+        sender.batch_execute(&then_commit(&sent)).unwrap();
+        // Committed: a new transaction starts cleanly.
+        sender.batch_execute("BEGIN; ROLLBACK").unwrap();
+        let mut received = Vec::new();
+        let mut notifications = listener.notifications();
+        let mut iter = notifications.timeout_iter(std::time::Duration::from_secs(5));
+        while received.len() < sent.len() {
+            let n = iter.next().unwrap().expect("a notification within 5 s");
+            received.push(n.payload().to_string());
+        }
+        assert_eq!(received, sent);
+        assert_eq!(then_commit(&[]), "COMMIT");
     }
 }

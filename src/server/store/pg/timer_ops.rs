@@ -1,6 +1,6 @@
 //! Timer changes of a batch, kept in memory and written at its end (or before anything in
 //! the batch reads timers): most transitions clear or arm a timer or two, and one
-//! statement per kind of change for the whole batch replaces one round trip per change.
+//! statement for the whole batch replaces one round trip per change.
 //! Changes are replayed in order, so the last one for a timer wins, as if each had been
 //! written at once.
 
@@ -68,44 +68,53 @@ fn collapse(ops: &[TimerOp]) -> Collapsed {
     out
 }
 
-/// Writes the queued changes and empties the queue.
+/// The collapsed changes in one statement: timers of cleared intents (but those written
+/// again below), timers cleared one by one, then the timers set. No row is touched twice:
+/// [`collapse`] leaves each timer in one list at most, and the first delete skips the
+/// timers set, which the insert overwrites instead (the same end state as deleting them
+/// first). Data-modifying `WITH` parts run on one snapshot and must not meet on a row.
+const WRITE: &str = "\
+WITH s AS (\
+  SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[]) \
+    AS s(intent_id, kind, due_ms, data)), \
+cleared AS (\
+  DELETE FROM timers t WHERE t.intent_id = ANY($1::text[]) \
+  AND NOT EXISTS (SELECT 1 FROM s WHERE s.intent_id = t.intent_id AND s.kind = t.kind)), \
+deleted AS (\
+  DELETE FROM timers t USING unnest($2::text[], $7::text[]) AS d(intent_id, kind) \
+  WHERE t.intent_id = d.intent_id AND t.kind = d.kind) \
+INSERT INTO timers (intent_id, kind, due_ms, data) SELECT * FROM s \
+ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, data = excluded.data";
+
+/// Writes the queued changes (one statement) and empties the queue.
 pub fn flush(conn: &mut PgConn, ops: &mut Vec<TimerOp>) -> StoreResult<()> {
     if ops.is_empty() {
         return Ok(());
     }
     let c = collapse(ops);
     ops.clear();
-    if !c.clear_all.is_empty() {
-        conn.execute(
-            "DELETE FROM timers WHERE intent_id = ANY($1::text[])",
-            &[&c.clear_all],
-        )
-        .map_err(storage)?;
+    if c.clear_all.is_empty() && c.delete.is_empty() && c.set.is_empty() {
+        return Ok(());
     }
-    if !c.delete.is_empty() {
-        let ids: Vec<&str> = c.delete.iter().map(|(i, _)| i.as_str()).collect();
-        let kinds: Vec<&str> = c.delete.iter().map(|(_, k)| k.as_str()).collect();
-        conn.execute(
-            "DELETE FROM timers t USING unnest($1::text[], $2::text[]) AS d(intent_id, kind) \
-             WHERE t.intent_id = d.intent_id AND t.kind = d.kind",
-            &[&ids, &kinds],
-        )
-        .map_err(storage)?;
-    }
-    if !c.set.is_empty() {
-        let ids: Vec<&str> = c.set.iter().map(|t| t.intent_id.as_str()).collect();
-        let kinds: Vec<&str> = c.set.iter().map(|t| t.kind.as_str()).collect();
-        let due: Vec<i64> = c.set.iter().map(|t| t.due_ms).collect();
-        let data: Vec<&str> = c.set.iter().map(|t| t.data.as_str()).collect();
-        conn.execute(
-            "INSERT INTO timers (intent_id, kind, due_ms, data) \
-             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) \
-             ON CONFLICT (intent_id, kind) DO UPDATE SET due_ms = excluded.due_ms, \
-             data = excluded.data",
-            &[&ids, &kinds, &due, &data],
-        )
-        .map_err(storage)?;
-    }
+    let delete_ids: Vec<&str> = c.delete.iter().map(|(i, _)| i.as_str()).collect();
+    let delete_kinds: Vec<&str> = c.delete.iter().map(|(_, k)| k.as_str()).collect();
+    let ids: Vec<&str> = c.set.iter().map(|t| t.intent_id.as_str()).collect();
+    let kinds: Vec<&str> = c.set.iter().map(|t| t.kind.as_str()).collect();
+    let due: Vec<i64> = c.set.iter().map(|t| t.due_ms).collect();
+    let data: Vec<&str> = c.set.iter().map(|t| t.data.as_str()).collect();
+    conn.execute(
+        WRITE,
+        &[
+            &c.clear_all,
+            &delete_ids,
+            &ids,
+            &kinds,
+            &due,
+            &data,
+            &delete_kinds,
+        ],
+    )
+    .map_err(storage)?;
     Ok(())
 }
 
@@ -151,5 +160,59 @@ mod tests {
             ]
         );
         assert_eq!(c.set, [row("a", "redeliver", 3), row("c", "redeliver", 5)]);
+    }
+
+    #[test]
+    fn one_statement_leaves_what_the_changes_in_order_leave() {
+        use crate::server::store::pg::testdb::TestDb;
+        let db = TestDb::create();
+        let mut client = db.url().settings().unwrap().connect_blocking().unwrap();
+        crate::server::store::pg::schema::migrate(&mut client).unwrap();
+        client
+            .batch_execute(
+                "INSERT INTO timers (intent_id, kind, due_ms, data) VALUES \
+                 ('a', 'deliver', 1, '{}'), ('a', 'deadline', 1, '{}'), \
+                 ('a', 'redeliver', 1, '{}'), ('b', 'deliver', 1, '{}'), \
+                 ('b', 'deadline', 1, '{}'), ('d', 'deliver', 1, '{}')",
+            )
+            .unwrap();
+        let mut conn = PgConn::new(client);
+        let mut ops = vec![
+            // a: all cleared, then one set again (it exists: overwritten, not deleted).
+            TimerOp::ClearAll("a".into()),
+            TimerOp::Set(row("a", "redeliver", 7)),
+            // b: one cleared, the other kept.
+            clear("b", "deliver"),
+            // c: new.
+            TimerOp::Set(row("c", "deliver", 9)),
+            // d: untouched.
+        ];
+        flush(&mut conn, &mut ops).unwrap();
+        assert!(ops.is_empty());
+        let left: Vec<(String, String, i64)> = conn
+            .client
+            .query(
+                "SELECT intent_id, kind, due_ms FROM timers ORDER BY intent_id, kind",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let expected = [
+            ("a", "redeliver", 7),
+            ("b", "deadline", 1),
+            ("c", "deliver", 9),
+            ("d", "deliver", 1),
+        ];
+        let expected: Vec<(String, String, i64)> = expected
+            .iter()
+            .map(|(i, k, d)| (i.to_string(), k.to_string(), *d))
+            .collect();
+        assert_eq!(left, expected);
+        // Nothing queued: no statement.
+        let sent = conn.statements_sent;
+        flush(&mut conn, &mut Vec::new()).unwrap();
+        assert_eq!(conn.statements_sent, sent);
     }
 }

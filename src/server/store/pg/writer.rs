@@ -388,7 +388,6 @@ impl Run {
             })
         } else {
             finish(conn, state, &self.node_id, &notices)
-                .and_then(|()| conn.batch("COMMIT").map_err(storage))
         };
         tracing::trace!(
             jobs = count,
@@ -426,8 +425,8 @@ impl Run {
     }
 }
 
-/// The end of a batch, before COMMIT: delivery cursors for the intents it created, then
-/// the notification to the other nodes.
+/// The end of a batch: its timer changes, delivery cursors for the intents it created,
+/// then the notification to the other nodes and COMMIT, sent together (one round trip).
 fn finish(
     conn: &mut PgConn,
     state: &mut WriterState,
@@ -458,13 +457,5 @@ fn finish(
         .map_err(storage)?;
     }
     let payloads = notify::payloads(node_id, notices, state.directory_changed);
-    if !payloads.is_empty() {
-        conn.execute(
-            "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS u(p, i) \
-             ORDER BY i",
-            &[&notify::CHANNEL, &payloads],
-        )
-        .map_err(storage)?;
-    }
-    Ok(())
+    conn.batch(&notify::then_commit(&payloads)).map_err(storage)
 }
