@@ -141,7 +141,7 @@ fn examples(path: &str) -> Option<&'static str> {
         }
         "bench" => "axme bench --scenario submit\n  axme bench --scenario lifecycle -o json",
         "mcp" => {
-            "axme mcp > ~/.cursor/mcp.json\n  \
+            "axme mcp        # paste under mcpServers in ~/.cursor/mcp.json\n  \
              axme mcp --host claude-desktop --show-key\n  \
              axme mcp -o json | jq -r .url"
         }

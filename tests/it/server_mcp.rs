@@ -157,6 +157,17 @@ async fn methods_batches_and_the_transport() {
         true
     );
 
+    // Advertised beside the API's other capabilities.
+    let r = server.get("/v1/capabilities", &admin).await;
+    assert!(
+        r.body["capabilities"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("mcp.tools")),
+        "{}",
+        r.text
+    );
+
     // The transport's server-to-client stream is not offered.
     let r = server.call(Method::GET, "/mcp", Some(&admin), None).await;
     r.expect_error(405, "method_not_allowed");

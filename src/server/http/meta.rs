@@ -76,6 +76,8 @@ async fn capabilities(_caller: Caller) -> Response {
             "agents.read",
             "service_accounts.manage",
             "idempotency.keys",
+            // `POST /mcp` (spec §9.5).
+            "mcp.tools",
         ]),
         supported_intent_types: names(&["intent.ask.v1", "intent.reply.v1"]),
         server: ServerInfo {
