@@ -29,6 +29,7 @@ mod provision;
 mod quota;
 mod remote;
 mod scenarios;
+mod send;
 mod server;
 mod server_migrate;
 mod sessions;
