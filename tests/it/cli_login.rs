@@ -53,11 +53,36 @@ pub(crate) fn login_by_code(axme: &Axme, server: &TestServer, email: &str) -> Ru
     }
 }
 
+/// Waits until the gateway answers 401 to `access_token` (it expired), polling `/v1/me`,
+/// instead of sleeping for its lifetime and hoping the clock agrees.
+async fn wait_refused(server: &TestServer, access_token: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = server
+            .http
+            .get(server.endpoint("/v1/me"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("request reaches the server")
+            .status();
+        if status == 401 {
+            return;
+        }
+        assert_eq!(status, 200, "GET /v1/me with the access token");
+        assert!(Instant::now() < deadline, "the access token never expired");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[test]
 fn login_by_code_then_refresh_rotates_and_logout_ends_it() {
+    // Access tokens live 3 s: long enough that a token minted by a refresh is still good
+    // when the retried request reaches a loaded gateway (a refresh commits before it
+    // answers), short enough to wait out below.
     let server = TestServer::start_with(
         &["--ephemeral"],
-        &[("AXME_SESSION_ACCESS_TTL", Path::new("1"))],
+        &[("AXME_SESSION_ACCESS_TTL", Path::new("3"))],
     );
     let axme = Axme::new();
     let run = login_by_code(&axme, &server, "ada@example.com");
@@ -79,9 +104,13 @@ fn login_by_code_then_refresh_rotates_and_logout_ends_it() {
     who.assert_code(0);
     assert_eq!(who.json()["account"]["email"], "ada@example.com");
 
-    // The access token lives 1 s (to 2 s: its exp is whole seconds, rounded up): the next
-    // whoami refreshes it and stores the rotated pair.
-    std::thread::sleep(Duration::from_millis(2100));
+    // Once the gateway refuses the stored access token (expired: it lived 3 to 4 s, its exp
+    // is whole seconds), the next whoami refreshes it and stores the rotated pair.
+    let access = secrets(&axme)["default"]["actor_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    runtime().block_on(wait_refused(&server, &access));
     let who = axme.run(&["whoami", "--json"]);
     who.assert_code(0);
     assert_eq!(who.json()["account"]["email"], "ada@example.com");
