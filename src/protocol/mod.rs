@@ -22,6 +22,7 @@ pub(crate) mod sse;
 pub(crate) mod status;
 pub(crate) mod task;
 pub(crate) mod time;
+pub(crate) mod user;
 pub(crate) mod webhook;
 
 pub(crate) use address::{AgentAddress, AgentRef};

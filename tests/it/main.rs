@@ -73,6 +73,7 @@ mod server_sse;
 mod server_task_answers;
 mod server_timers;
 mod server_tls;
+mod server_users;
 mod server_webhooks;
 mod server_webhooks_refusals;
 mod server_workflows;

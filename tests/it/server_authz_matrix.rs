@@ -414,6 +414,38 @@ const ROWS: &[Row] = &[
         "/mcp",
         [Ok, RPC_OWNER, Ok, RPC_OWNER, RPC_OWNER, RPC_AUTH, RPC_AUTH],
     ),
+    // Nicks (spec §9.6): every key registers its own agent's and checks or resolves any;
+    // alpha's profile is alpha's and its admin's.
+    (
+        "post",
+        "/v1/users/register-nick",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/users/check-nick",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/users/resolve-nick",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/users/rename-nick",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/users/profile",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/users/profile/update",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
 ];
 
 const RPC_AUTH: Cell = Rpc(-32001);
@@ -729,8 +761,56 @@ impl World {
                     },
                 })),
             ),
+            ("post", "/v1/users/register-nick") => {
+                (route.into(), Some(json!({"nick": format!("matrix{cell}")})))
+            }
+            ("get", "/v1/users/check-nick") => (format!("{route}?nick=anyone"), None),
+            ("get", "/v1/users/resolve-nick") => {
+                let nick = self.nick_of_alpha().await;
+                (format!("{route}?nick={nick}"), None)
+            }
+            ("post", "/v1/users/rename-nick") => {
+                self.nick_of_alpha().await;
+                (
+                    route.into(),
+                    Some(
+                        json!({"owner_agent": self.alpha.address, "nick": format!("alpha{cell}")}),
+                    ),
+                )
+            }
+            ("get", "/v1/users/profile") => {
+                self.nick_of_alpha().await;
+                (format!("{route}?owner_agent={alpha}"), None)
+            }
+            ("post", "/v1/users/profile/update") => {
+                self.nick_of_alpha().await;
+                (
+                    route.into(),
+                    Some(json!({"owner_agent": self.alpha.address, "display_name": "Alpha"})),
+                )
+            }
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }
+    }
+
+    /// Alpha's nick (lower case), registered first if alpha has none.
+    async fn nick_of_alpha(&self) -> String {
+        let mine = || self.server.get("/v1/users/profile", &self.alpha.key);
+        let r = mine().await;
+        if r.status == 200 {
+            return crate::common::str_field(&r.body, "normalized_nick");
+        }
+        // Cells run at once: one registers, the others may find it taken (409).
+        self.server
+            .post(
+                "/v1/users/register-nick",
+                &self.alpha.key,
+                &json!({"nick": "alpha-matrix"}),
+            )
+            .await;
+        let r = mine().await;
+        r.expect_ok();
+        crate::common::str_field(&r.body, "normalized_nick")
     }
 
     /// A subscription body (a callback nobody serves; nothing here waits for delivery).

@@ -175,6 +175,7 @@ impl From<StoreError> for ApiError {
                     Duplicate::Org { .. } => "org_exists",
                     Duplicate::Workspace { .. } => "workspace_exists",
                     Duplicate::Account { .. } => "service_account_exists",
+                    Duplicate::Nick { .. } => "nick_taken",
                 };
                 Self::conflict(code, duplicate.to_string())
             }

@@ -29,6 +29,7 @@ mod sse;
 mod tasks;
 pub mod throttle;
 pub mod typed;
+mod users;
 pub mod validate;
 mod webhooks;
 
@@ -77,6 +78,7 @@ pub fn router(app: AppState) -> Router {
             .merge(mesh::routes())
             .merge(webhooks::routes())
             .merge(mcp::routes())
+            .merge(users::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
     );

@@ -167,4 +167,5 @@ mod portal;
 mod sessions;
 mod stale;
 mod tenants;
+mod users;
 mod webhooks;

@@ -50,6 +50,8 @@ pub enum Duplicate {
     Workspace { slug: String },
     #[error("a service account named '{name}' already exists in this workspace")]
     Account { name: String },
+    #[error("the nick '{nick}' is taken")]
+    Nick { nick: String },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -16,6 +16,7 @@ mod filter;
 pub mod mesh;
 pub mod pg;
 pub mod sqlite;
+pub mod users;
 pub mod webhooks;
 
 use std::any::Any;
@@ -192,6 +193,14 @@ pub trait Tx {
     fn replay(&mut self, key: &IdempotencyKey) -> StoreResult<Option<String>>;
     /// The webhook tables (`store::webhooks`), in this transaction.
     fn webhooks(&mut self) -> &mut dyn WebhookTable;
+    // The nick registry (`store::users`).
+    /// The profile of an agent address (locked until commit where the store can).
+    fn profile(&mut self, owner_agent: &str) -> StoreResult<Option<users::ProfileRow>>;
+    /// The profile holding a nick (lower case).
+    fn profile_by_nick(&mut self, normalized: &str) -> StoreResult<Option<users::ProfileRow>>;
+    /// Writes the profile of `row.owner_agent`; [`Duplicate::Nick`] when another address
+    /// holds its nick.
+    fn put_profile(&mut self, row: &users::ProfileRow) -> StoreResult<()>;
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()>;
 }
 

@@ -383,6 +383,27 @@ def run() -> None:
     anonymous.close()
     step("mcp_initialize, mcp_list_tools, mcp_call_tool (send, resolve, get) and their errors")
 
+    # The nick registry (spec §9.6): register, check, rename, profile, update.
+    nick = "sdk" + uuid.uuid4().hex[:8]
+    made_nick = agent.register_nick({"nick": "@" + nick.upper(), "display_name": "SDK agent"})
+    check(made_nick["owner_agent"] == agent_address and made_nick["public_address"] == nick + "@ax",
+          f"register_nick: {made_nick}")
+    check(admin.check_nick(nick)["available"] is False, "a registered nick is taken")
+    check(admin.check_nick(nick + "x")["available"] is True, "a free nick is available")
+    try:
+        admin.register_nick({"nick": nick})
+        raise AssertionError("a taken nick was registered again")
+    except AxmeValidationError as exc:
+        check(exc.status_code == 409, f"taken nick status {exc.status_code}")
+    renamed = agent.rename_nick({"owner_agent": agent_address, "nick": nick + "2"})
+    check(renamed["nick"] == "@" + nick + "2" and renamed["renamed_at"], f"rename_nick: {renamed}")
+    updated = agent.update_user_profile({"owner_agent": agent_address, "email": "sdk@example.com"})
+    check(updated["email"] == "sdk@example.com", f"update_user_profile: {updated}")
+    profile = admin.get_user_profile(agent_address)
+    check(profile["normalized_nick"] == nick + "2" and profile["display_name"] == "SDK agent"
+          and profile["user_id"] == made_nick["user_id"], f"get_user_profile: {profile}")
+    step("users: register_nick, check_nick, rename_nick, update_user_profile, get_user_profile")
+
     admin.close()
     agent.close()
     print("SDK SCENARIO OK", flush=True)

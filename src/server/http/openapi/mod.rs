@@ -3,7 +3,8 @@
 //! handlers read and write (utoipa's `ToSchema`), so a changed wire type changes the
 //! document with it.
 //!
-//! The operations are one table, [`routes::ROUTES`]: a new route gets in by adding its
+//! The operations are one table, [`routes::ROUTES`] (with [`extras::ROUTES`] for spec §9.6:
+//! users, invites, media, semantic schemas): a new route gets in by adding its
 //! entry there, naming its answer type and, for a body, the handler itself
 //! (`takes(handler!(intents::create))`): the documented request schema is the `T` of the
 //! handler's `Typed<T>` argument, found by the compiler ([`TakesBody`]), so what a handler
@@ -14,6 +15,7 @@
 //! method served there is missing (or documented but no longer served);
 //! `every_query_parameter_is_documented` does the same for the `params.get/int("…")` reads.
 
+mod extras;
 mod routes;
 
 use std::collections::BTreeMap;
@@ -24,6 +26,11 @@ use utoipa::ToSchema;
 use super::typed::{Lenient, LenientBody, RequestBody, Rpc, Typed};
 use crate::protocol::ErrorBody;
 pub use routes::ROUTES;
+
+/// Every documented operation: [`routes::ROUTES`], then [`extras::ROUTES`] (spec §9.6).
+pub fn all_routes() -> impl Iterator<Item = &'static Route> {
+    ROUTES.iter().chain(extras::ROUTES)
+}
 
 /// The component schemas collected while the document is built, by name.
 pub type Schemas = BTreeMap<String, Value>;
@@ -302,7 +309,7 @@ pub fn document() -> Value {
     let error_body = typed::<ErrorBody>(&mut schemas);
     let error = json!({"$ref": "#/components/responses/Error"});
     let mut paths = Map::new();
-    for route in ROUTES {
+    for route in all_routes() {
         let op = route.document(&mut schemas, &error);
         let entry = paths
             .entry(route.path.to_string())

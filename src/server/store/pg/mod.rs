@@ -32,6 +32,7 @@ mod timer_ops;
 pub mod tls;
 mod transitions;
 mod tx;
+mod users;
 mod webhooks;
 mod writer;
 mod writes;

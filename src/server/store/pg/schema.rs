@@ -334,6 +334,22 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     DROP INDEX intents_live_by_age;
     CREATE INDEX intents_by_age ON intents (created_at, id);
     "#,
+    // 12: the nick registry (issue 12), as SQLite's migration 13.
+    r#"
+    CREATE TABLE nick_profiles (
+        owner_agent     TEXT PRIMARY KEY,
+        user_id         TEXT NOT NULL UNIQUE,
+        workspace_id    TEXT NOT NULL,
+        sa_id           TEXT,
+        nick            TEXT NOT NULL,
+        normalized_nick TEXT NOT NULL UNIQUE,
+        display_name    TEXT,
+        phone           TEXT,
+        email           TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

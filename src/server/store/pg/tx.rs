@@ -12,6 +12,7 @@ use super::writes::{claim, create_intent, idempotent_replay, meta_of, parse_inte
 use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
 use crate::server::store::sqlite::hot::HotUpdate;
+use crate::server::store::users::ProfileRow;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
     Notice, Reactor, Render, ThreadRow, TimerRow, Transitioned, Tx, WebhookTable,
@@ -358,6 +359,18 @@ impl Tx for PgTx<'_> {
 
     fn webhooks(&mut self) -> &mut dyn WebhookTable {
         self.conn
+    }
+
+    fn profile(&mut self, owner_agent: &str) -> StoreResult<Option<ProfileRow>> {
+        super::users::profile(self.conn, owner_agent)
+    }
+
+    fn profile_by_nick(&mut self, normalized: &str) -> StoreResult<Option<ProfileRow>> {
+        super::users::profile_by_nick(self.conn, normalized)
+    }
+
+    fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
+        super::users::put_profile(self.conn, row)
     }
 
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()> {

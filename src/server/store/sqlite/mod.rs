@@ -10,6 +10,7 @@ mod reads;
 pub mod schema;
 mod stale;
 mod tx;
+mod users;
 mod webhooks;
 mod writer;
 mod writes;

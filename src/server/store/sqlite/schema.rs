@@ -304,6 +304,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX intents_live_by_age ON intents (created_at)
         WHERE status NOT IN ('COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT');
     "#,
+    // 13: the nick registry (issue 12, spec §9.6): one profile per agent address, its nick
+    //    unique on the gateway in lower case.
+    r#"
+    CREATE TABLE nick_profiles (
+        owner_agent     TEXT PRIMARY KEY,
+        user_id         TEXT NOT NULL UNIQUE,
+        workspace_id    TEXT NOT NULL,
+        sa_id           TEXT,
+        nick            TEXT NOT NULL,
+        normalized_nick TEXT NOT NULL UNIQUE,
+        display_name    TEXT,
+        phone           TEXT,
+        email           TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

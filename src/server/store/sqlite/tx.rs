@@ -12,6 +12,7 @@ use super::writer::{Staged, WriterState};
 use super::writes;
 use crate::protocol::Intent;
 use crate::protocol::access::ReceivePolicy;
+use crate::server::store::users::ProfileRow;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
     Notice, Reactor, Render, StoreError, StoreResult, ThreadRow, TimerRow, Transitioned, Tx,
@@ -333,6 +334,18 @@ impl Tx for SqliteTx<'_> {
 
     fn webhooks(&mut self) -> &mut dyn WebhookTable {
         &mut self.conn
+    }
+
+    fn profile(&mut self, owner_agent: &str) -> StoreResult<Option<ProfileRow>> {
+        super::users::profile(self.conn, owner_agent)
+    }
+
+    fn profile_by_nick(&mut self, normalized: &str) -> StoreResult<Option<ProfileRow>> {
+        super::users::profile_by_nick(self.conn, normalized)
+    }
+
+    fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
+        super::users::put_profile(self.conn, row)
     }
 }
 

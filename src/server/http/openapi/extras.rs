@@ -1,0 +1,56 @@
+//! The operations of spec §9.6 (users, invites, media, semantic schemas), kept apart from
+//! `routes.rs` to keep each table readable; [`super::routes`] serves both.
+
+use super::{Answer, Query, Route, handler, typed};
+use crate::protocol::user::{
+    CheckNickResponse, ProfileResponse, RegisterNickResponse, RenameNickResponse,
+    ResolveNickResponse,
+};
+
+const OWNER: Query = Query::text(
+    "owner_agent",
+    "Act for this agent of the caller's workspace (admins)",
+);
+const NICK: Query = Query::text("nick", "`@name` or `name` (3 to 32 letters, digits, _ . -)");
+
+pub const ROUTES: &[Route] = &[
+    Route::key(
+        "post",
+        "/v1/users/register-nick",
+        "Register a nick for the caller's agent (unique on the gateway, any case)",
+    )
+    .query(&[OWNER])
+    .takes(handler!(users::register_nick))
+    .answer(Answer::Json(typed::<RegisterNickResponse>)),
+    Route::key("get", "/v1/users/check-nick", "Whether a nick is free")
+        .query(&[NICK])
+        .answer(Answer::Json(typed::<CheckNickResponse>)),
+    Route::key(
+        "get",
+        "/v1/users/resolve-nick",
+        "The agent address and account a nick names",
+    )
+    .query(&[NICK])
+    .answer(Answer::Json(typed::<ResolveNickResponse>)),
+    Route::key(
+        "post",
+        "/v1/users/rename-nick",
+        "Change a registered agent's nick",
+    )
+    .takes(handler!(users::rename_nick))
+    .answer(Answer::Json(typed::<RenameNickResponse>)),
+    Route::key(
+        "get",
+        "/v1/users/profile",
+        "A registered agent's profile (default: the caller's)",
+    )
+    .query(&[OWNER])
+    .answer(Answer::Json(typed::<ProfileResponse>)),
+    Route::key(
+        "post",
+        "/v1/users/profile/update",
+        "Change a profile's nick, display name, phone or email",
+    )
+    .takes(handler!(users::update_profile))
+    .answer(Answer::Json(typed::<ProfileResponse>)),
+];
