@@ -17,6 +17,7 @@ pub(crate) mod meta;
 pub(crate) mod overview;
 pub(crate) mod portal;
 pub(crate) mod scenario;
+pub(crate) mod schema;
 pub(crate) mod session;
 pub(crate) mod sse;
 pub(crate) mod status;

@@ -65,6 +65,7 @@ mod server_push;
 mod server_python_sdk;
 mod server_resolve;
 mod server_scenarios;
+mod server_schemas;
 mod server_schemathesis;
 mod server_sessions;
 mod server_smoke;

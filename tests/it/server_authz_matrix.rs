@@ -446,6 +446,17 @@ const ROWS: &[Row] = &[
         "/v1/users/profile/update",
         [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
     ),
+    // Semantic schemas: an admin registers its workspace's; every key reads them.
+    (
+        "post",
+        "/v1/schemas",
+        [Ok, DENIED, DENIED, DENIED, Ok, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/schemas/{semantic_type}",
+        [Ok, Ok, Ok, Ok, NO_SCHEMA, GONE, NO_KEY],
+    ),
 ];
 
 const RPC_AUTH: Cell = Rpc(-32001);
@@ -456,6 +467,7 @@ const NO_EVENT: Cell = No(404, "event_not_found");
 const WRONG_CODE: Cell = No(404, "login_not_found");
 const BAD_REFRESH: Cell = No(401, "invalid_refresh_token");
 const NO_THREAD: Cell = No(404, "thread_not_found");
+const NO_SCHEMA: Cell = No(404, "schema_not_found");
 
 /// The callers' keys and the subjects every row is about.
 struct World {
@@ -788,6 +800,25 @@ impl World {
                     route.into(),
                     Some(json!({"owner_agent": self.alpha.address, "display_name": "Alpha"})),
                 )
+            }
+            ("post", "/v1/schemas") => (
+                route.into(),
+                Some(
+                    json!({"semantic_type": format!("matrix.cell{cell}.made.v1"),
+                            "schema_json": {"type": "object"}, "compatibility_mode": "warn"}),
+                ),
+            ),
+            ("get", "/v1/schemas/{semantic_type}") => {
+                self.server
+                    .post(
+                        "/v1/schemas",
+                        &self.admin,
+                        &json!({"semantic_type": "matrix.thing.happened.v1",
+                                "schema_json": {"type": "object"}, "compatibility_mode": "warn"}),
+                    )
+                    .await
+                    .expect_ok();
+                ("/v1/schemas/matrix.thing.happened.v1".into(), None)
             }
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }

@@ -23,6 +23,7 @@ mod owner;
 mod policy;
 mod portal;
 mod scenarios;
+mod schemas;
 mod sessions;
 pub(crate) mod sign_in;
 mod sse;
@@ -79,6 +80,7 @@ pub fn router(app: AppState) -> Router {
             .merge(webhooks::routes())
             .merge(mcp::routes())
             .merge(users::routes())
+            .merge(schemas::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),
     );

@@ -165,6 +165,7 @@ mod lists;
 mod mesh;
 mod portal;
 mod sessions;
+mod schemas;
 mod stale;
 mod tenants;
 mod users;

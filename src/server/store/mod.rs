@@ -15,6 +15,7 @@ pub mod error;
 mod filter;
 pub mod mesh;
 pub mod pg;
+pub mod schemas;
 pub mod sqlite;
 pub mod users;
 pub mod webhooks;
@@ -201,6 +202,17 @@ pub trait Tx {
     /// Writes the profile of `row.owner_agent`; [`Duplicate::Nick`] when another address
     /// holds its nick.
     fn put_profile(&mut self, row: &users::ProfileRow) -> StoreResult<()>;
+    // Semantic schemas (`store::schemas`).
+    /// The schema of a type in a workspace (locked until commit where the store can).
+    fn semantic_schema(
+        &mut self,
+        workspace_id: &str,
+        semantic_type: &str,
+    ) -> StoreResult<Option<schemas::SchemaRow>>;
+    /// An active `core` schema of the type, from any workspace (the latest changed).
+    fn core_schema(&mut self, semantic_type: &str) -> StoreResult<Option<schemas::SchemaRow>>;
+    /// Writes the schema of `(row.workspace_id, row.semantic_type)`.
+    fn put_semantic_schema(&mut self, row: &schemas::SchemaRow) -> StoreResult<()>;
     fn remember(&mut self, key: &IdempotencyKey, response: &str) -> StoreResult<()>;
 }
 

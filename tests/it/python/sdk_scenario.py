@@ -404,6 +404,23 @@ def run() -> None:
           and profile["user_id"] == made_nick["user_id"], f"get_user_profile: {profile}")
     step("users: register_nick, check_nick, rename_nick, update_user_profile, get_user_profile")
 
+    # Semantic schemas (spec §9.6): upsert, read back, the hash of the canonical JSON.
+    semantic_type = "sdk.report.generated.v" + str(uuid.uuid4().int % 1000)
+    schema_json = {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}
+    upserted = admin.upsert_schema({"semantic_type": semantic_type, "schema_json": schema_json,
+                                    "compatibility_mode": "backward"})["schema"]
+    canonical = json.dumps(schema_json, sort_keys=True, separators=(",", ":"))
+    check(upserted["schema_hash"] == hashlib.sha256(canonical.encode()).hexdigest(), f"{upserted}")
+    fetched = agent.get_schema(semantic_type)["schema"]
+    check(fetched["schema_json"] == schema_json and fetched["scope"] == "tenant", f"{fetched}")
+    try:
+        agent.upsert_schema({"semantic_type": semantic_type, "schema_json": schema_json,
+                             "compatibility_mode": "warn"})
+        raise AssertionError("a non-admin key registered a schema")
+    except AxmeAuthError as exc:
+        check(exc.status_code == 403, f"non-admin upsert status {exc.status_code}")
+    step("schemas: upsert_schema, get_schema")
+
     admin.close()
     agent.close()
     print("SDK SCENARIO OK", flush=True)

@@ -2,6 +2,7 @@
 //! `routes.rs` to keep each table readable; [`super::routes`] serves both.
 
 use super::{Answer, Query, Route, handler, typed};
+use crate::protocol::schema::{SchemaResponse, UpsertSchemaResponse};
 use crate::protocol::user::{
     CheckNickResponse, ProfileResponse, RegisterNickResponse, RenameNickResponse,
     ResolveNickResponse,
@@ -53,4 +54,19 @@ pub const ROUTES: &[Route] = &[
     )
     .takes(handler!(users::update_profile))
     .answer(Answer::Json(typed::<ProfileResponse>)),
+    Route::key(
+        "post",
+        "/v1/schemas",
+        "Register or change the JSON Schema of a semantic type (admin; changes judged by \
+         the stored compatibility mode)",
+    )
+    .query(&[OWNER])
+    .takes(handler!(schemas::upsert))
+    .answer(Answer::Json(typed::<UpsertSchemaResponse>)),
+    Route::key(
+        "get",
+        "/v1/schemas/{semantic_type}",
+        "The schema of a semantic type (the workspace's, else a core one)",
+    )
+    .answer(Answer::Json(typed::<SchemaResponse>)),
 ];

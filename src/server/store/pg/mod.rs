@@ -25,6 +25,7 @@ pub mod notify;
 mod portal;
 mod reads;
 pub mod schema;
+mod schemas;
 mod stale;
 #[cfg(test)]
 pub mod testdb;

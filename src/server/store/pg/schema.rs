@@ -350,6 +350,24 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         updated_at      TEXT NOT NULL
     );
     "#,
+    // 13: semantic schemas (issue 12), as SQLite's migration 14.
+    r#"
+    CREATE TABLE semantic_schemas (
+        workspace_id       TEXT NOT NULL,
+        semantic_type      TEXT NOT NULL,
+        schema_ref         TEXT NOT NULL,
+        schema_hash        TEXT NOT NULL,
+        compatibility_mode TEXT NOT NULL,
+        scope              TEXT NOT NULL,
+        owner_agent        TEXT,
+        active             BOOLEAN NOT NULL,
+        schema_json        TEXT NOT NULL,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, semantic_type)
+    );
+    CREATE INDEX semantic_schemas_core ON semantic_schemas (semantic_type, scope);
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

@@ -8,6 +8,7 @@ mod mesh;
 mod portal;
 mod reads;
 pub mod schema;
+mod schemas;
 mod stale;
 mod tx;
 mod users;

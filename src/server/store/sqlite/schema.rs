@@ -321,6 +321,24 @@ const MIGRATIONS: &[&str] = &[
         updated_at      TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 14: semantic schemas (issue 12, spec §9.6): one JSON Schema per (workspace, type).
+    r#"
+    CREATE TABLE semantic_schemas (
+        workspace_id       TEXT NOT NULL,
+        semantic_type      TEXT NOT NULL,
+        schema_ref         TEXT NOT NULL,
+        schema_hash        TEXT NOT NULL,
+        compatibility_mode TEXT NOT NULL,
+        scope              TEXT NOT NULL,
+        owner_agent        TEXT,
+        active             INTEGER NOT NULL,
+        schema_json        TEXT NOT NULL,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, semantic_type)
+    ) WITHOUT ROWID;
+    CREATE INDEX semantic_schemas_core ON semantic_schemas (semantic_type, scope);
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

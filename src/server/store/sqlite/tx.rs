@@ -12,6 +12,7 @@ use super::writer::{Staged, WriterState};
 use super::writes;
 use crate::protocol::Intent;
 use crate::protocol::access::ReceivePolicy;
+use crate::server::store::schemas::SchemaRow;
 use crate::server::store::users::ProfileRow;
 use crate::server::store::{
     AccountRow, AgentDeliveryRow, CreateOutcome, Decide, IdempotencyKey, IntentMeta, NewIntent,
@@ -346,6 +347,22 @@ impl Tx for SqliteTx<'_> {
 
     fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
         super::users::put_profile(self.conn, row)
+    }
+
+    fn semantic_schema(
+        &mut self,
+        workspace_id: &str,
+        semantic_type: &str,
+    ) -> StoreResult<Option<SchemaRow>> {
+        super::schemas::schema(self.conn, workspace_id, semantic_type)
+    }
+
+    fn core_schema(&mut self, semantic_type: &str) -> StoreResult<Option<SchemaRow>> {
+        super::schemas::core_schema(self.conn, semantic_type)
+    }
+
+    fn put_semantic_schema(&mut self, row: &SchemaRow) -> StoreResult<()> {
+        super::schemas::put_schema(self.conn, row)
     }
 }
 
