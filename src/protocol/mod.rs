@@ -11,6 +11,7 @@ pub(crate) mod delivery;
 pub(crate) mod error;
 pub(crate) mod event;
 pub(crate) mod intent;
+pub(crate) mod invite;
 pub(crate) mod mcp;
 pub(crate) mod mesh;
 pub(crate) mod meta;

@@ -16,7 +16,7 @@ pub const EVENT_TYPES: [&str; 5] = [
     INBOX_THREAD_CREATED,
     INBOX_THREAD_UPDATED,
     INBOX_REPLY_RECEIVED,
-    "invite.accepted",
+    INVITE_ACCEPTED,
     AUTH_SESSION_REVOKED,
 ];
 
@@ -24,6 +24,8 @@ pub const INBOX_THREAD_CREATED: &str = "inbox.thread_created";
 pub const INBOX_THREAD_UPDATED: &str = "inbox.thread_updated";
 pub const INBOX_REPLY_RECEIVED: &str = "inbox.reply_received";
 pub const AUTH_SESSION_REVOKED: &str = "auth.session_revoked";
+/// Raised by the gateway when an invite of the owner is accepted (`http/invites.rs`).
+pub const INVITE_ACCEPTED: &str = "invite.accepted";
 
 /// `POST /v1/webhooks/subscriptions` body. A subscription of the same owner and
 /// `callback_url` that is not revoked is updated in place (the SDK calls this "upsert").

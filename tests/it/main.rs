@@ -49,6 +49,7 @@ mod server_idempotency;
 mod server_inbox;
 mod server_input;
 mod server_intents;
+mod server_invites;
 mod server_lease;
 mod server_leniency;
 mod server_limits;

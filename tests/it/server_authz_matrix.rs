@@ -446,6 +446,19 @@ const ROWS: &[Row] = &[
         "/v1/users/profile/update",
         [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
     ),
+    // Invites: an admin invites as an agent of its workspace; the token is the
+    // credential of the invitee, who has no key yet.
+    (
+        "post",
+        "/v1/invites/create",
+        [Ok, DENIED, DENIED, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    ("get", "/v1/invites/{token}", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    (
+        "post",
+        "/v1/invites/{token}/accept",
+        [Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+    ),
     // Semantic schemas: an admin registers its workspace's; every key reads them.
     (
         "post",
@@ -820,8 +833,33 @@ impl World {
                     .expect_ok();
                 ("/v1/schemas/matrix.thing.happened.v1".into(), None)
             }
+            ("post", "/v1/invites/create") => (
+                route.into(),
+                Some(json!({"owner_agent": self.alpha.address})),
+            ),
+            ("get", "/v1/invites/{token}") => {
+                (format!("/v1/invites/{}", self.invite().await), None)
+            }
+            ("post", "/v1/invites/{token}/accept") => (
+                format!("/v1/invites/{}/accept", self.invite().await),
+                Some(json!({"nick": format!("invitee{cell}")})),
+            ),
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }
+    }
+
+    /// A fresh invite by the admin: its token.
+    async fn invite(&self) -> String {
+        let r = self
+            .server
+            .post(
+                "/v1/invites/create",
+                &self.admin,
+                &json!({"owner_agent": "agent://local/default/admin"}),
+            )
+            .await;
+        r.expect_ok();
+        crate::common::str_field(&r.body, "token")
     }
 
     /// Alpha's nick (lower case), registered first if alpha has none.

@@ -14,6 +14,7 @@ pub mod extract;
 mod inbox;
 mod intent_filter;
 mod intents;
+mod invites;
 mod mcp;
 mod mesh;
 mod meta;
@@ -80,6 +81,7 @@ pub fn router(app: AppState) -> Router {
             .merge(webhooks::routes())
             .merge(mcp::routes())
             .merge(users::routes())
+            .merge(invites::routes())
             .merge(schemas::routes())
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed),

@@ -161,11 +161,12 @@ macro_rules! both_stores {
 mod accounts;
 mod inbox;
 mod intents;
+mod invites;
 mod lists;
 mod mesh;
 mod portal;
-mod sessions;
 mod schemas;
+mod sessions;
 mod stale;
 mod tenants;
 mod users;

@@ -13,6 +13,7 @@ pub mod auth;
 mod contract;
 pub mod error;
 mod filter;
+pub mod invites;
 pub mod mesh;
 pub mod pg;
 pub mod schemas;
@@ -202,6 +203,12 @@ pub trait Tx {
     /// Writes the profile of `row.owner_agent`; [`Duplicate::Nick`] when another address
     /// holds its nick.
     fn put_profile(&mut self, row: &users::ProfileRow) -> StoreResult<()>;
+    // Invites (`store::invites`).
+    /// The invite of a token's hash (locked until commit where the store can).
+    fn invite(&mut self, token_hash: &str) -> StoreResult<Option<invites::InviteRow>>;
+    fn put_invite(&mut self, row: &invites::InviteRow) -> StoreResult<()>;
+    /// Stores a new API key (an accepted invite's), in this transaction.
+    fn put_key(&mut self, key: &KeyRow) -> StoreResult<()>;
     // Semantic schemas (`store::schemas`).
     /// The schema of a type in a workspace (locked until commit where the store can).
     fn semantic_schema(

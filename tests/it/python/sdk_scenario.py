@@ -421,6 +421,28 @@ def run() -> None:
         check(exc.status_code == 403, f"non-admin upsert status {exc.status_code}")
     step("schemas: upsert_schema, get_schema")
 
+    # Invites (spec §9.6): create, read and accept without a key; the new key works.
+    invite = admin.create_invite({"owner_agent": "agent://local/default/admin",
+                                  "recipient_hint": "sdk@example.com", "ttl_seconds": 3600})
+    token = invite["token"]
+    check(invite["status"] == "pending" and invite["invite_url"].endswith(token), f"{invite}")
+    check(agent.get_invite(token)["recipient_hint"] == "sdk@example.com", "get_invite")
+    invitee_nick = "inv" + uuid.uuid4().hex[:8]
+    accepted = agent.accept_invite(token, {"nick": invitee_nick, "display_name": "Invitee"})
+    check(accepted["status"] == "accepted" and accepted["public_address"] == invitee_nick + "@ax",
+          f"accept_invite: {accepted}")
+    invitee = AxmeClient(AxmeClientConfig(base_url=base_url, api_key=accepted["api_key"]))
+    check(invitee.get_user_profile(accepted["owner_agent"])["nick"] == "@" + invitee_nick,
+          "the invitee's key works")
+    invitee.close()
+    try:
+        agent.accept_invite(token, {"nick": invitee_nick + "x"})
+        raise AssertionError("an invite was accepted twice")
+    except AxmeValidationError as exc:
+        check(exc.status_code == 409, f"second accept status {exc.status_code}")
+    check(admin.get_invite(token)["status"] == "accepted", "get_invite after accept")
+    step("invites: create_invite, get_invite, accept_invite")
+
     admin.close()
     agent.close()
     print("SDK SCENARIO OK", flush=True)

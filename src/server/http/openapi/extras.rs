@@ -2,6 +2,7 @@
 //! `routes.rs` to keep each table readable; [`super::routes`] serves both.
 
 use super::{Answer, Query, Route, handler, typed};
+use crate::protocol::invite::{AcceptInviteResponse, CreateInviteResponse, InviteResponse};
 use crate::protocol::schema::{SchemaResponse, UpsertSchemaResponse};
 use crate::protocol::user::{
     CheckNickResponse, ProfileResponse, RegisterNickResponse, RenameNickResponse,
@@ -69,4 +70,24 @@ pub const ROUTES: &[Route] = &[
         "The schema of a semantic type (the workspace's, else a core one)",
     )
     .answer(Answer::Json(typed::<SchemaResponse>)),
+    Route::key(
+        "post",
+        "/v1/invites/create",
+        "Invite someone into the workspace (admin): a single-use token, shown once",
+    )
+    .takes(handler!(invites::create))
+    .answer(Answer::Json(typed::<CreateInviteResponse>)),
+    Route::open(
+        "get",
+        "/v1/invites/{token}",
+        "An invite, for whoever holds its token (no key)",
+    )
+    .answer(Answer::Json(typed::<InviteResponse>)),
+    Route::open(
+        "post",
+        "/v1/invites/{token}/accept",
+        "Accept an invite with a nick (no key): a member account, its API key and profile",
+    )
+    .takes(handler!(invites::accept))
+    .answer(Answer::Json(typed::<AcceptInviteResponse>)),
 ];

@@ -19,6 +19,7 @@ pub mod connect;
 mod creates;
 pub mod import;
 mod inbox;
+mod invites;
 pub mod listen;
 mod mesh;
 pub mod notify;

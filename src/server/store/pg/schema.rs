@@ -368,6 +368,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX semantic_schemas_core ON semantic_schemas (semantic_type, scope);
     "#,
+    // 14: invites (issue 12), as SQLite's migration 15.
+    r#"
+    CREATE TABLE invites (
+        token_hash           TEXT PRIMARY KEY,
+        workspace_id         TEXT NOT NULL,
+        owner_agent          TEXT NOT NULL,
+        recipient_hint       TEXT,
+        created_at           TEXT NOT NULL,
+        expires_at           TEXT NOT NULL,
+        accepted_at          TEXT,
+        accepted_owner_agent TEXT,
+        accepted_sa_id       TEXT,
+        nick                 TEXT
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

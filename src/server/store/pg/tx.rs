@@ -11,6 +11,8 @@ use super::writer::{Staged, WriterState};
 use super::writes::{claim, create_intent, idempotent_replay, meta_of, parse_intent, transition};
 use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
+use crate::server::store::KeyRow;
+use crate::server::store::invites::InviteRow;
 use crate::server::store::schemas::SchemaRow;
 use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::users::ProfileRow;
@@ -372,6 +374,20 @@ impl Tx for PgTx<'_> {
 
     fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
         super::users::put_profile(self.conn, row)
+    }
+
+    fn invite(&mut self, token_hash: &str) -> StoreResult<Option<InviteRow>> {
+        super::invites::invite(self.conn, token_hash)
+    }
+
+    fn put_invite(&mut self, row: &InviteRow) -> StoreResult<()> {
+        super::invites::put_invite(self.conn, row)
+    }
+
+    fn put_key(&mut self, key: &KeyRow) -> StoreResult<()> {
+        super::writes::insert_key(self.conn, key)?;
+        self.state.directory_changed = true;
+        Ok(())
     }
 
     fn semantic_schema(

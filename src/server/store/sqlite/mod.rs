@@ -4,6 +4,7 @@
 mod auth;
 pub(in crate::server::store) mod hot;
 mod inbox;
+mod invites;
 mod mesh;
 mod portal;
 mod reads;

@@ -339,6 +339,21 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX semantic_schemas_core ON semantic_schemas (semantic_type, scope);
     "#,
+    // 15: invites (issue 12, spec §9.6): only the token's SHA-256 is kept.
+    r#"
+    CREATE TABLE invites (
+        token_hash           TEXT PRIMARY KEY,
+        workspace_id         TEXT NOT NULL,
+        owner_agent          TEXT NOT NULL,
+        recipient_hint       TEXT,
+        created_at           TEXT NOT NULL,
+        expires_at           TEXT NOT NULL,
+        accepted_at          TEXT,
+        accepted_owner_agent TEXT,
+        accepted_sa_id       TEXT,
+        nick                 TEXT
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

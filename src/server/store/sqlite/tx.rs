@@ -12,6 +12,8 @@ use super::writer::{Staged, WriterState};
 use super::writes;
 use crate::protocol::Intent;
 use crate::protocol::access::ReceivePolicy;
+use crate::server::store::KeyRow;
+use crate::server::store::invites::InviteRow;
 use crate::server::store::schemas::SchemaRow;
 use crate::server::store::users::ProfileRow;
 use crate::server::store::{
@@ -347,6 +349,18 @@ impl Tx for SqliteTx<'_> {
 
     fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
         super::users::put_profile(self.conn, row)
+    }
+
+    fn invite(&mut self, token_hash: &str) -> StoreResult<Option<InviteRow>> {
+        super::invites::invite(self.conn, token_hash)
+    }
+
+    fn put_invite(&mut self, row: &InviteRow) -> StoreResult<()> {
+        super::invites::put_invite(self.conn, row)
+    }
+
+    fn put_key(&mut self, key: &KeyRow) -> StoreResult<()> {
+        writes::insert_key(self.conn, key)
     }
 
     fn semantic_schema(
