@@ -8,17 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::python::{self, show};
+use crate::common::python;
 use crate::common::{Agent, TestServer};
 
 const SDK_REQUIREMENT: &str = "axme==0.2.0";
 /// The MCP client library the MCP test drives `/mcp` with.
 const MCP_REQUIREMENT: &str = "mcp==2.3.0";
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(180);
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `target/py-sdk-venv` with the SDK, or None where python3 is missing outside CI (the
 /// test then skips).
@@ -30,31 +26,24 @@ pub fn sdk_venv() -> Option<PathBuf> {
 /// node of its database) and asserts it passed.
 pub async fn run_sdk_scenario(venv: &Path, server: &TestServer, admin: &str, agent: &Agent) {
     assert!(!agent.org_id.is_empty() && !agent.workspace_id.is_empty());
-    let script = manifest_dir().join("tests/it/python/sdk_scenario.py");
-    let mut cmd = tokio::process::Command::new(python::python(venv));
-    cmd.arg(&script)
-        .env("AXME_TEST_BASE_URL", &server.url)
-        .env("AXME_TEST_ADMIN_KEY", admin)
-        .env("AXME_TEST_AGENT_KEY", &agent.key)
-        .env("AXME_TEST_AGENT_ADDRESS", &agent.address)
-        .env("AXME_TEST_ORG_ID", &agent.org_id)
-        .env("AXME_TEST_WORKSPACE_ID", &agent.workspace_id)
-        // Local traffic must not go through a proxy configured for PyPI.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env("PYTHONUNBUFFERED", "1")
-        .kill_on_drop(true);
-    let output = tokio::time::timeout(SCRIPT_TIMEOUT, cmd.output())
-        .await
-        .unwrap_or_else(|_| panic!("the SDK scenario ran longer than {SCRIPT_TIMEOUT:?}"))
-        .expect("run the SDK scenario");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("SDK SCENARIO OK"),
-        "the Python SDK scenario failed\n{}",
-        show(&output)
-    );
-    println!("{stdout}");
+    let envs = [
+        ("AXME_TEST_BASE_URL", server.url.as_str()),
+        ("AXME_TEST_ADMIN_KEY", admin),
+        ("AXME_TEST_AGENT_KEY", agent.key.as_str()),
+        ("AXME_TEST_AGENT_ADDRESS", agent.address.as_str()),
+        ("AXME_TEST_ORG_ID", agent.org_id.as_str()),
+        ("AXME_TEST_WORKSPACE_ID", agent.workspace_id.as_str()),
+    ];
+    let what = "the Python SDK scenario";
+    python::run_script(
+        venv,
+        "sdk_scenario.py",
+        &envs,
+        "SDK SCENARIO OK",
+        what,
+        SCRIPT_TIMEOUT,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,26 +76,20 @@ async fn mcp_client_library_drives_the_server() {
     let server = TestServer::start();
     let admin = server.admin();
     let agent = server.provision_agent(&admin, "mcp-agent").await;
-    let script = manifest_dir().join("tests/it/python/mcp_client.py");
-    let mut cmd = tokio::process::Command::new(python::python(&venv));
-    cmd.arg(&script)
-        .env("AXME_TEST_BASE_URL", &server.url)
-        .env("AXME_TEST_ADMIN_KEY", &admin)
-        .env("AXME_TEST_AGENT_KEY", &agent.key)
-        .env("AXME_TEST_AGENT_ADDRESS", &agent.address)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env("PYTHONUNBUFFERED", "1")
-        .kill_on_drop(true);
-    let output = tokio::time::timeout(SCRIPT_TIMEOUT, cmd.output())
-        .await
-        .unwrap_or_else(|_| panic!("the MCP client ran longer than {SCRIPT_TIMEOUT:?}"))
-        .expect("run the MCP client");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("MCP CLIENT OK"),
-        "the MCP client script failed\n{}",
-        show(&output)
-    );
-    println!("{stdout}");
+    let envs = [
+        ("AXME_TEST_BASE_URL", server.url.as_str()),
+        ("AXME_TEST_ADMIN_KEY", admin.as_str()),
+        ("AXME_TEST_AGENT_KEY", agent.key.as_str()),
+        ("AXME_TEST_AGENT_ADDRESS", agent.address.as_str()),
+    ];
+    let what = "the MCP client script";
+    python::run_script(
+        &venv,
+        "mcp_client.py",
+        &envs,
+        "MCP CLIENT OK",
+        what,
+        SCRIPT_TIMEOUT,
+    )
+    .await;
 }

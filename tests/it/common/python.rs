@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 /// One test at a time checks, creates or installs into a venv (two tests may share one).
 static VENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -100,4 +101,38 @@ pub fn venv(name: &str, pins: &[&str], what: &str) -> Option<PathBuf> {
         pins.join(" ")
     );
     Some(venv)
+}
+
+/// Runs `tests/it/python/<script>` (`what`, for messages) on the venv's interpreter with
+/// `envs`, local traffic bypassing any proxy set for PyPI, for at most `limit`; asserts it
+/// exited 0 having printed `passed` (its last line says so) and prints its output.
+pub async fn run_script(
+    venv: &Path,
+    script: &str,
+    envs: &[(&str, &str)],
+    passed: &str,
+    what: &str,
+    limit: Duration,
+) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/python")
+        .join(script);
+    let mut cmd = tokio::process::Command::new(python(venv));
+    cmd.arg(&path)
+        .envs(envs.iter().copied())
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env("PYTHONUNBUFFERED", "1")
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(limit, cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("{what} ran longer than {limit:?}"))
+        .unwrap_or_else(|e| panic!("run {what}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains(passed),
+        "{what} failed\n{}",
+        show(&output)
+    );
+    println!("{stdout}");
 }
