@@ -201,6 +201,9 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
     let sealer = super::sealer::Sealer::load_or_create(&key_file)?;
     let signer = super::jwt::Signer::load_or_create(store.as_ref(), &sealer).await?;
     engine.set_sealer(sealer);
+    if let Some(mailer) = &config.settings.mailer {
+        engine.set_mailer(mailer.clone());
+    }
     let mut unsealed = Vec::new();
     for stored in store
         .agent_deliveries()

@@ -1,4 +1,5 @@
-//! Login codes by email, through an SMTP relay (`axme server --smtp-url URL --smtp-from ADDR`).
+//! Mail through an SMTP relay (`axme server --smtp-url URL --smtp-from ADDR`): login codes,
+//! and the e-mail of workflows' `notification` steps (`engine::mail_out`).
 //!
 //! URL forms: `smtp://host[:port]` (plain, port 25; for a local relay or a test sink),
 //! `smtp+starttls://host[:port]` (STARTTLS required, port 587), `smtps://host[:port]`
@@ -147,10 +148,28 @@ impl Mailer {
              nobody can sign in.\n",
             to_email = to.email,
         );
+        self.send(to, "Your axme sign-in code", body).await
+    }
+
+    /// Mails a workflow's `notification` step (spec §12.4): its subject and text as given.
+    pub async fn send_notification(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<(), MailError> {
+        let to: Mailbox = to.parse().map_err(|_| MailError::BadRecipient)?;
+        // A header must be one line; the text goes out as it is.
+        let subject: String = subject.replace(['\r', '\n'], " ");
+        self.send(to, &subject, text.to_string()).await
+    }
+
+    /// One plain-text mail, within [`SEND_TIMEOUT`].
+    async fn send(&self, to: Mailbox, subject: &str, body: String) -> Result<(), MailError> {
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject("Your axme sign-in code")
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|_| MailError::BadRecipient)?;

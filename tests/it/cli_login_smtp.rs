@@ -11,15 +11,16 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use serde_json::json;
 
-/// A minimal SMTP server on 127.0.0.1:0 that keeps every message it accepts.
-struct SmtpSink {
+/// A minimal SMTP server on 127.0.0.1:0 that keeps every message it accepts (also used by
+/// server_notify_mail).
+pub(crate) struct SmtpSink {
     port: u16,
-    mails: Arc<Mutex<Vec<String>>>,
+    pub(crate) mails: Arc<Mutex<Vec<String>>>,
 }
 
 impl SmtpSink {
     /// `rcpt_reply` is the answer to every `RCPT TO` (e.g. `250 ok` or `554 no such user`).
-    fn start(rcpt_reply: &'static str) -> SmtpSink {
+    pub(crate) fn start(rcpt_reply: &'static str) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the sink");
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
@@ -35,12 +36,12 @@ impl SmtpSink {
         SmtpSink { port, mails }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// The first mail, waiting up to 20 s for it.
-    fn first_mail(&self) -> String {
+    pub(crate) fn first_mail(&self) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Some(mail) = self.mails.lock().unwrap().first() {
@@ -100,7 +101,7 @@ fn session(stream: TcpStream, rcpt_reply: &str, kept: &Mutex<Vec<String>>) -> st
 }
 
 /// The 6-digit code on a line of its own in the mail's body.
-fn code_in(mail: &str) -> String {
+pub(crate) fn code_in(mail: &str) -> String {
     mail.lines()
         .map(str::trim)
         .find(|l| l.len() == 6 && l.chars().all(|c| c.is_ascii_digit()))

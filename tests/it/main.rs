@@ -59,6 +59,7 @@ mod server_memory;
 mod server_mesh;
 mod server_mesh_restart;
 mod server_migrate;
+mod server_notify_mail;
 mod server_overview;
 mod server_policy;
 mod server_portal;

@@ -78,6 +78,33 @@ pub fn hash_secret(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// The account name of a person's (normalised: trimmed, lower case) email, the account
+/// their email login gets: `alice.smith@example.com` → `user-alice-smith-example-com-<12
+/// hex>`. The readable part is lossy (`alice.smith@` and `alice-smith@` read alike, long
+/// addresses are cut), so a hash of the exact email makes the name unique per address: two
+/// emails never share an account. A workflow's notification to an e-mail contact goes to
+/// this name's inbox, so it waits there for the person's first login.
+pub fn user_account_name(email: &str) -> String {
+    let readable: String = email
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(44)
+        .collect();
+    let readable = readable.trim_matches('-');
+    let digest = hex::encode(&hash_secret(email)[..6]);
+    if readable.is_empty() {
+        format!("user-{digest}")
+    } else {
+        format!("user-{readable}-{digest}")
+    }
+}
+
 fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
     a.iter()
         .zip(b.iter())

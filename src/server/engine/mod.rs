@@ -11,6 +11,7 @@ pub mod hub;
 pub mod inbox;
 pub mod lifecycle;
 pub mod listeners;
+pub mod mail_out;
 pub mod mesh;
 pub mod policy;
 pub mod push;

@@ -74,6 +74,8 @@ pub struct Engine {
     sealer: std::sync::OnceLock<Sealer>,
     /// Kills in force and what this node saw of each agent (`GET /v1/mesh/agents`).
     pub mesh: super::mesh::Mesh,
+    /// The SMTP relay of `--smtp-url`, if any: `notification` steps mail through it.
+    mailer: std::sync::OnceLock<crate::server::mail::Mailer>,
 }
 
 impl Engine {
@@ -87,7 +89,16 @@ impl Engine {
             policies: RwLock::default(),
             sealer: std::sync::OnceLock::new(),
             mesh: super::mesh::Mesh::default(),
+            mailer: std::sync::OnceLock::new(),
         }
+    }
+
+    pub fn set_mailer(&self, mailer: crate::server::mail::Mailer) {
+        let _ = self.mailer.set(mailer);
+    }
+
+    pub fn mailer(&self) -> Option<&crate::server::mail::Mailer> {
+        self.mailer.get()
     }
 
     pub fn now(&self) -> Timestamp {

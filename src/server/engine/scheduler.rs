@@ -13,7 +13,7 @@ use tokio::sync::{Notify, watch};
 use super::reactor::Engine;
 use super::timers::AfterCommit;
 use super::timers::{self, millis};
-use super::{push, webhooks};
+use super::{mail_out, push, webhooks};
 use crate::server::store::Store;
 
 /// Timers claimed per transaction.
@@ -110,6 +110,9 @@ impl Scheduler {
                             }
                             AfterCommit::Webhook(job) => {
                                 tokio::spawn(webhooks::run(store, engine, job));
+                            }
+                            AfterCommit::Mail(job) => {
+                                tokio::spawn(mail_out::run(store, engine, job));
                             }
                         }
                     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::lifecycle::{blank_event, push};
+use super::mail_out::{self, MailJob};
 use super::reactor::{Engine, ORCHESTRATOR};
 use super::webhooks::{self, WebhookJob};
 use super::workflow;
@@ -31,6 +32,9 @@ pub mod kind_name {
     /// A webhook delivery's next attempt; the row's key is `<event_id>/<subscription_id>`,
     /// not an intent id (`engine::webhooks`).
     pub const WEBHOOK: &str = "webhook";
+    /// A notification mail's next attempt; the row's key is the inbox thread's id
+    /// (`engine::mail_out`).
+    pub const MAIL: &str = "mail";
 }
 
 /// A timer of one intent; at most one of each kind per intent (re-arming replaces it).
@@ -56,6 +60,9 @@ pub enum Timer {
     /// Attempt `attempt` (0-based) of a webhook delivery is due, or the lease of one in
     /// flight ended without an outcome (crash): try it.
     Webhook { attempt: u32 },
+    /// Attempt `attempt` (0-based) of a `notification` step's mail is due, or the lease of
+    /// one in flight ended without an outcome (crash): send it.
+    Mail { attempt: u32 },
 }
 
 /// The `data` column: what each kind carries. Missing fields read as absent, so rows
@@ -82,6 +89,7 @@ impl Timer {
             Timer::Reminder { .. } => kind_name::REMINDER,
             Timer::Redeliver => kind_name::REDELIVER,
             Timer::Webhook { .. } => kind_name::WEBHOOK,
+            Timer::Mail { .. } => kind_name::MAIL,
         }
     }
 
@@ -89,7 +97,9 @@ impl Timer {
     pub fn row(self, intent_id: &str, due_ms: i64) -> TimerRow {
         let data = match self {
             Timer::Deadline | Timer::Redeliver => None,
-            Timer::DeliveryAttempt { attempt } | Timer::Webhook { attempt } => Some(Data {
+            Timer::DeliveryAttempt { attempt }
+            | Timer::Webhook { attempt }
+            | Timer::Mail { attempt } => Some(Data {
                 attempt: Some(attempt),
                 ..Data::default()
             }),
@@ -137,6 +147,9 @@ impl Timer {
             kind_name::WEBHOOK => Timer::Webhook {
                 attempt: data.attempt.unwrap_or(0),
             },
+            kind_name::MAIL => Timer::Mail {
+                attempt: data.attempt.unwrap_or(0),
+            },
             _ => return None,
         })
     }
@@ -161,6 +174,7 @@ pub struct PushJob {
 pub enum AfterCommit {
     Push(PushJob),
     Webhook(WebhookJob),
+    Mail(MailJob),
 }
 
 /// Applies one due timer (already removed from the table). Returns the POST to run after
@@ -188,6 +202,9 @@ pub fn fire(engine: &Engine, tx: &mut dyn Tx, row: &TimerRow) -> StoreResult<Opt
         Timer::Redeliver => redeliver(engine, tx, id).map(push),
         Timer::Webhook { attempt } => {
             webhooks::attempt_due(engine, tx, id, attempt).map(|j| j.map(AfterCommit::Webhook))
+        }
+        Timer::Mail { attempt } => {
+            mail_out::attempt_due(engine, tx, row, attempt).map(|j| j.map(AfterCommit::Mail))
         }
     }
 }
@@ -413,6 +430,7 @@ mod tests {
             Timer::Reminder { step: 4, count: 2 },
             Timer::Redeliver,
             Timer::Webhook { attempt: 1 },
+            Timer::Mail { attempt: 2 },
         ] {
             assert_eq!(Timer::decode(&timer.row("i", 5)), Some(timer));
         }

@@ -13,7 +13,9 @@ use super::sessions::{Identity, mint};
 use crate::protocol::AgentAddress;
 use crate::protocol::access::Role;
 use crate::protocol::auth::LoginTokens;
-use crate::server::engine::directory::{NewKey, hash_secret, new_account_id, new_key};
+use crate::server::engine::directory::{
+    NewKey, hash_secret, new_account_id, new_key, user_account_name,
+};
 use crate::server::limits::LoginRefusal;
 use crate::server::store::AccountRow;
 use crate::server::store::auth::{CodeCheck, NewSession, UserRow};
@@ -68,31 +70,6 @@ fn default_workspace(app: &AppState) -> ApiResult<(String, String)> {
     Ok((ws.org_id, ws_id))
 }
 
-/// The account name of a normalised email: `alice.smith@example.com` →
-/// `user-alice-smith-example-com-<12 hex>`. The readable part is lossy (`alice.smith@` and
-/// `alice-smith@` read alike, long addresses are cut), so a hash of the exact email makes
-/// the name unique per address: two emails never share an account.
-fn account_name(email: &str) -> String {
-    let readable: String = email
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .take(44)
-        .collect();
-    let readable = readable.trim_matches('-');
-    let digest = hex::encode(&hash_secret(email)[..6]);
-    if readable.is_empty() {
-        format!("user-{digest}")
-    } else {
-        format!("user-{readable}-{digest}")
-    }
-}
-
 /// The user of `email` (exact and normalised: trimmed, lower case), created with a service
 /// account of its own on first login. An existing account is never taken over by name.
 async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
@@ -105,7 +82,7 @@ async fn user_for(app: &AppState, email: &str) -> ApiResult<UserRow> {
         sa_id: new_account_id(),
         org_id,
         workspace_id,
-        name: account_name(email),
+        name: user_account_name(email),
         display_name: Some(email.to_string()),
         description: Some("signed in by email".into()),
         status: "active".into(),

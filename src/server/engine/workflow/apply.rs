@@ -165,6 +165,11 @@ pub fn plan(
             attempt: 0,
             step_intent: None,
             results: serde_json::Map::new(),
+            contacts: bundle
+                .humans
+                .iter()
+                .filter_map(|h| h.contact.clone())
+                .collect(),
         };
         (state, entry)
     });

@@ -64,6 +64,10 @@ pub struct WorkflowState {
     pub attempt: u32,
     pub step_intent: Option<String>,
     pub results: Map<String, Value>,
+    /// The bundle's `humans[].contact` values: whom `notification` steps tell (absent in
+    /// rows of earlier releases: the initiator is told).
+    #[serde(default)]
+    pub contacts: Vec<String>,
 }
 
 enum Failure {

@@ -141,14 +141,16 @@ impl Tx for PgTx<'_> {
                 &[&now_ms, &i64::from(limit)],
             )
             .map_err(storage)?;
-        // Webhook delivery timers belong to no intent (keyed `<event>/<subscription>`):
-        // claimed on their own row; their delivery row is locked when they fire.
+        // Webhook delivery timers belong to no intent (keyed `<event>/<subscription>`), nor
+        // do notification mails (keyed by their thread): claimed on their own row; their
+        // delivery row or thread is locked when they fire.
         let webhooks = self
             .conn
             .query(
                 "WITH due AS (\
                    SELECT t.intent_id, t.kind FROM timers t \
-                   WHERE t.kind = 'webhook' AND t.due_ms <= $1 ORDER BY t.due_ms LIMIT $2 \
+                   WHERE t.kind IN ('webhook', 'mail') AND t.due_ms <= $1 \
+                   ORDER BY t.due_ms LIMIT $2 \
                    FOR UPDATE SKIP LOCKED) \
                  DELETE FROM timers USING due \
                  WHERE timers.intent_id = due.intent_id AND timers.kind = due.kind \
@@ -160,7 +162,7 @@ impl Tx for PgTx<'_> {
         // scheduler awake): it goes, as firing it would change nothing.
         self.conn
             .execute(
-                "DELETE FROM timers t WHERE t.due_ms <= $1 AND t.kind <> 'webhook' \
+                "DELETE FROM timers t WHERE t.due_ms <= $1 AND t.kind NOT IN ('webhook', 'mail') \
                  AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.intent_id = t.intent_id)",
                 &[&now_ms],
             )
