@@ -189,20 +189,115 @@ async fn an_intent_sent_through_mcp_is_completed_by_its_agent() {
     let raw_id = raw["data"]["intent_id"].as_str().unwrap().to_string();
     assert!(server.intent(&alpha.key, &raw_id).await["reply_to"].is_null());
 
-    // Nick tools wait for the nick registry.
-    let nick = tool(
+    // Nicks (the registry of /v1/users): alpha takes one through MCP, beta sends to it.
+    let free = tool(
         &server,
         &alpha.key,
         "axme.check_nick",
-        json!({"nick": "@alpha"}),
+        json!({"nick": "@alpha-mcp"}),
+    )
+    .await;
+    assert_eq!(free["data"]["available"], true, "{free}");
+    let taken = tool(
+        &server,
+        &alpha.key,
+        "axme.register_nick",
+        json!({"nick": "@Alpha-MCP", "display_name": "Alpha", "idempotency_key": "nick-1"}),
+    )
+    .await;
+    assert_eq!(taken["status"], "completed", "{taken}");
+    let check = tool(
+        &server,
+        &beta.key,
+        "axme.check_nick",
+        json!({"nick": "alpha-mcp"}),
+    )
+    .await;
+    assert_eq!(check["data"]["available"], false, "{check}");
+    let holder = tool(
+        &server,
+        &beta.key,
+        "axme.resolve_nick",
+        json!({"nick": "@alpha-mcp"}),
+    )
+    .await;
+    assert_eq!(
+        holder["data"]["owner_agent"],
+        json!(alpha.address),
+        "{holder}"
+    );
+    for to in ["@alpha-mcp", "alpha-mcp@ax"] {
+        let sent = tool(
+            &server,
+            &beta.key,
+            "axme.send_message",
+            json!({"to_agent": to, "text": "by nick"}),
+        )
+        .await;
+        let id = sent["data"]["intent_id"]
+            .as_str()
+            .expect("an intent")
+            .to_string();
+        assert_eq!(
+            server.intent(&alpha.key, &id).await["to_agent"],
+            json!(alpha.address)
+        );
+    }
+    // Nobody holds it: contact_not_found, nothing sent.
+    let before = server.get("/v1/intents?limit=500", &beta.key).await.body["intents"]
+        .as_array()
+        .unwrap()
+        .len();
+    let nobody = tool(
+        &server,
+        &beta.key,
+        "axme.send",
+        json!({"to_agent": "@nobody-here"}),
     )
     .await;
     assert_eq!(
         (
-            nick["ok"].clone(),
-            nick["status"].clone(),
-            nick["isError"].clone()
+            nobody["ok"].clone(),
+            nobody["status"].clone(),
+            nobody["isError"].clone()
         ),
-        (json!(false), json!("not_implemented"), json!(true))
+        (json!(false), json!("contact_not_found"), json!(true)),
+        "{nobody}"
+    );
+    let after = server.get("/v1/intents?limit=500", &beta.key).await.body["intents"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+    let unknown = tool(
+        &server,
+        &beta.key,
+        "axme.resolve_nick",
+        json!({"nick": "nobody-here"}),
+    )
+    .await;
+    assert_eq!(unknown["status"], "contact_not_found", "{unknown}");
+    // A nick another agent holds cannot be taken; a bad one names the field.
+    let e = tool_error(
+        &server,
+        Some(&beta.key),
+        json!({"name": "axme.register_nick", "arguments": {"nick": "@alpha-mcp"}}),
+    )
+    .await;
+    assert_eq!(
+        (e["code"].clone(), e["data"]["http_status"].clone()),
+        (json!(-32010), json!(409)),
+        "{e}"
+    );
+    let e = tool_error(
+        &server,
+        Some(&beta.key),
+        json!({"name": "axme.check_nick", "arguments": {"nick": "a b"}}),
+    )
+    .await;
+    assert_eq!(
+        (e["code"].clone(), e["data"]["field"].clone()),
+        (json!(-32602), json!("nick")),
+        "{e}"
     );
 }

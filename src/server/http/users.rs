@@ -261,7 +261,7 @@ fn nick_param(params: &Params) -> ApiResult<Nick> {
 }
 
 /// `GET /v1/users/check-nick?nick=`.
-async fn check_nick(
+pub(super) async fn check_nick(
     State(app): State<AppState>,
     caller: Caller,
     params: Params,
@@ -283,7 +283,7 @@ async fn check_nick(
 }
 
 /// `GET /v1/users/resolve-nick?nick=`: the address (and account) a nick names.
-async fn resolve_nick(
+pub(super) async fn resolve_nick(
     State(app): State<AppState>,
     caller: Caller,
     params: Params,

@@ -16,7 +16,7 @@ use crate::server::engine::directory::Caller;
 use crate::server::http::error::{ApiError, ApiResult};
 use crate::server::http::extract::Params;
 use crate::server::http::typed::Typed;
-use crate::server::http::{AppState, inbox, intents, owner};
+use crate::server::http::{AppState, inbox, intents, owner, users};
 
 /// The intent type of `axme.send_message`, and of `axme.send` when none is given.
 pub const MESSAGE_TYPE: &str = "axme.message.v1";
@@ -69,21 +69,9 @@ pub async fn call(
         })?;
         headers.insert("idempotency-key", value);
     }
-    let (status, data) = match tool.op {
-        Op::CheckNick | Op::RegisterNick => (
-            ToolStatus::NotImplemented,
-            json!({
-                "nick": arguments.get("nick"),
-                "reason": "this gateway has no nick registry yet",
-            }),
-        ),
-        _ => {
-            let data = run(app, caller, tool, &arguments, &owner, headers)
-                .await
-                .map_err(refused)?;
-            (ToolStatus::Completed, data)
-        }
-    };
+    let (status, data) = run(app, caller, tool, &arguments, &owner, headers)
+        .await
+        .map_err(refused)?;
     let ok = status == ToolStatus::Completed;
     let text = serde_json::to_string(&data).unwrap_or_default();
     let result = ToolResult {
@@ -190,7 +178,34 @@ fn required(arguments: &Value, name: &str) -> String {
     text(arguments, name).unwrap_or_default()
 }
 
-/// Runs the tool's operation through its HTTP handler and returns the handler's JSON.
+/// A nick where an agent goes (`@alice`, `alice@ax`), without its decoration.
+fn nick_in(to_agent: &str) -> Option<&str> {
+    let to_agent = to_agent.trim();
+    to_agent
+        .strip_prefix('@')
+        .or_else(|| to_agent.strip_suffix("@ax"))
+        .filter(|nick| !nick.is_empty() && !nick.contains(['@', '/', ':']))
+}
+
+/// The agent a nick names (`users::resolve_nick`), or None when nobody holds it.
+async fn resolve_nick(app: &AppState, caller: &Caller, nick: &str) -> ApiResult<Option<Value>> {
+    let params = params_of(&[("nick", Some(nick.to_string()))]);
+    match users::resolve_nick(State(app.clone()), caller.clone(), params).await {
+        Ok(answer) => Ok(Some(json_of(answer).await?)),
+        Err(e) if e.status.as_u16() == 404 => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `contact_not_found`: what a nick-named call answers when nobody holds the nick.
+fn no_contact(nick: &str) -> (ToolStatus, Value) {
+    (
+        ToolStatus::ContactNotFound,
+        json!({ "nick": nick, "reason": format!("nobody holds the nick @{nick}") }),
+    )
+}
+
+/// Runs the tool's operation through its HTTP handler: its status and the handler's JSON.
 async fn run(
     app: &AppState,
     caller: &Caller,
@@ -198,13 +213,25 @@ async fn run(
     arguments: &Value,
     owner: &Owner,
     headers: HeaderMap,
-) -> ApiResult<Value> {
+) -> ApiResult<(ToolStatus, Value)> {
     let state = || State(app.clone());
     let who = caller.clone();
     let owner_param = || params_of(&[("owner_agent", owner.named.then(|| owner.address.clone()))]);
     let mut body = tool.body(arguments);
     let answer = match tool.op {
         Op::Send | Op::SendAsIs | Op::SendMessage => {
+            // A nick names an agent of any workspace (its receive policy still decides).
+            if tool.op != Op::SendAsIs
+                && let Some(nick) = body["to_agent"]
+                    .as_str()
+                    .and_then(nick_in)
+                    .map(str::to_string)
+            {
+                match resolve_nick(app, caller, &nick).await? {
+                    Some(holder) => body["to_agent"] = holder["owner_agent"].clone(),
+                    None => return Ok(no_contact(&nick)),
+                }
+            }
             if tool.op == Op::SendMessage {
                 body = json!({
                     "to_agent": body["to_agent"],
@@ -232,11 +259,12 @@ async fn run(
                 json_of(intents::get_one(state(), who.clone(), Path(id.clone())).await?).await?;
             let since = params_of(&[("since", text(arguments, "since"))]);
             let events = json_of(intents::events(state(), who, Path(id), since).await?).await?;
-            return Ok(json!({
+            let data = json!({
                 "ok": true,
                 "intent": intent["intent"],
                 "events": events["events"],
-            }));
+            });
+            return Ok((ToolStatus::Completed, data));
         }
         Op::ListIntents => {
             let params = params_of(&[
@@ -283,11 +311,24 @@ async fn run(
             let body = Typed::from_json(json!({ "message": body["message"] }));
             inbox::reply(state(), who, id, owner_param(), headers, body).await
         }
-        Op::CheckNick | Op::RegisterNick => {
-            return Err(ApiError::internal("nick tools do not run a handler"));
+        Op::CheckNick => {
+            let params = params_of(&[("nick", text(arguments, "nick"))]);
+            users::check_nick(state(), who, params).await
+        }
+        Op::RegisterNick => {
+            let body = Typed::from_json(body);
+            users::register_nick(state(), who, owner_param(), headers, body).await
+        }
+        Op::ResolveNick => {
+            let nick = required(arguments, "nick");
+            let bare = nick.trim().trim_start_matches('@').to_string();
+            return Ok(match resolve_nick(app, caller, &nick).await? {
+                Some(holder) => (ToolStatus::Completed, holder),
+                None => no_contact(&bare),
+            });
         }
     };
-    json_of(answer?).await
+    Ok((ToolStatus::Completed, json_of(answer?).await?))
 }
 
 /// The JSON a handler answered.

@@ -94,6 +94,7 @@ pub enum Op {
     Reply,
     CheckNick,
     RegisterNick,
+    ResolveNick,
 }
 
 pub struct ToolDef {
@@ -122,7 +123,8 @@ const SEND_ARGS: &[Arg] = &[
     req(
         "to_agent",
         Kind::Text,
-        "The receiving agent: agent://org/workspace/name, or a name of your workspace",
+        "The receiving agent: agent://org/workspace/name, a name of your workspace, or a \
+         nick (@alice, alice@ax)",
     ),
     opt(
         "intent_type",
@@ -178,7 +180,11 @@ pub const TOOLS: &[ToolDef] = &[
         about: "Send a text message to an agent (an intent of type axme.message.v1 with \
                 payload {text}).",
         args: &[
-            req("to_agent", Kind::Text, "The receiving agent"),
+            req(
+                "to_agent",
+                Kind::Text,
+                "The receiving agent (an address, a name, or a nick: @alice)",
+            ),
             req("text", Kind::Text, "The message"),
             opt("reply_to", Kind::Text, "Whose inbox gets the answer"),
         ],
@@ -283,17 +289,26 @@ pub const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "axme.check_nick",
-        about: "Whether a nick is free (not implemented by this gateway yet: answers status \
-                not_implemented).",
+        about: "Whether a nick is free to register (GET /v1/users/check-nick).",
         args: &[NICK],
         op: Op::CheckNick,
     },
     ToolDef {
         name: "axme.register_nick",
-        about: "Register a nick for owner_agent (not implemented by this gateway yet: answers \
-                status not_implemented).",
-        args: &[NICK],
+        about: "Register a nick for owner_agent, so others can send to it as @nick \
+                (POST /v1/users/register-nick).",
+        args: &[
+            NICK,
+            opt("display_name", Kind::Text, "A name to show beside the nick"),
+        ],
         op: Op::RegisterNick,
+    },
+    ToolDef {
+        name: "axme.resolve_nick",
+        about: "The agent a nick names (GET /v1/users/resolve-nick); status \
+                contact_not_found when nobody holds it.",
+        args: &[NICK],
+        op: Op::ResolveNick,
     },
 ];
 
