@@ -130,3 +130,89 @@ async fn a_job_that_ignores_a_database_error_is_rolled_back_and_refused() {
     assert!(store.get_intent("c".into()).await.unwrap().is_some());
     store.shutdown().await.unwrap();
 }
+
+/// Keyed creates asked for at once are claimed together at the end of their batch: the
+/// same key twice gives one intent and a replay of its answer (or 409 for another body),
+/// a key taken earlier (by another node) replays that answer, and every key keeps the
+/// answer of the intent that was written.
+#[tokio::test]
+async fn keyed_creates_asked_at_once_claim_each_key_once() {
+    use crate::server::store::CreateOutcome;
+    let db = TestDb::create();
+    let store = open(&db).await;
+    let mut earlier = new_intent("i-earlier", Some("k4"), 1);
+    earlier.response_json = "{\"earlier\":true}".into();
+    store.create_intent(earlier).await.unwrap();
+    let asks = [
+        ("i1", "k1", 1),
+        ("i2", "k1", 1),
+        ("i3", "k2", 1),
+        ("i4", "k2", 2),
+        ("i5", "k3", 1),
+        ("i6", "k4", 1),
+    ];
+    let outcomes = futures_util::future::join_all(
+        asks.iter()
+            .map(|(id, key, hash)| store.create_intent(new_intent(id, Some(key), *hash))),
+    )
+    .await;
+    let created = |id: &str| format!("{{\"intent_id\":\"{id}\"}}");
+    let by_id = |id: &str| &outcomes[asks.iter().position(|a| a.0 == id).unwrap()];
+    // k1: one of the two was written, the other got its answer.
+    let k1: Vec<&str> = ["i1", "i2"]
+        .into_iter()
+        .filter(|id| matches!(by_id(id), Ok(CreateOutcome::Created { .. })))
+        .collect();
+    assert_eq!(k1.len(), 1, "{outcomes:?}");
+    let other = if k1[0] == "i1" { "i2" } else { "i1" };
+    match by_id(other) {
+        Ok(CreateOutcome::Replayed { response }) => assert_eq!(*response, created(k1[0])),
+        o => panic!("{o:?}"),
+    }
+    // k2: another body under the same key is refused.
+    let written: Vec<&str> = ["i3", "i4"]
+        .into_iter()
+        .filter(|id| matches!(by_id(id), Ok(CreateOutcome::Created { .. })))
+        .collect();
+    assert_eq!(written.len(), 1, "{outcomes:?}");
+    let other = if written[0] == "i3" { "i4" } else { "i3" };
+    assert!(
+        matches!(by_id(other), Err(StoreError::IdempotencyConflict { .. })),
+        "{outcomes:?}"
+    );
+    assert!(matches!(by_id("i5"), Ok(CreateOutcome::Created { .. })));
+    match by_id("i6") {
+        Ok(CreateOutcome::Replayed { response }) => assert_eq!(response, "{\"earlier\":true}"),
+        o => panic!("{o:?}"),
+    }
+    // What is stored agrees: one intent per key, each key answering with its intent.
+    for id in [k1[0], written[0], "i5", "i-earlier"] {
+        assert!(store.get_intent(id.into()).await.unwrap().is_some(), "{id}");
+    }
+    for id in ["i1", "i2", "i3", "i4", "i6"] {
+        if id != k1[0] && id != written[0] {
+            assert!(store.get_intent(id.into()).await.unwrap().is_none(), "{id}");
+        }
+    }
+    let settings = db.url().settings().unwrap();
+    let rows: Vec<(String, String)> = std::thread::spawn(move || {
+        let mut client = settings.connect_blocking().unwrap();
+        client
+            .query("SELECT key, response FROM idempotency ORDER BY key", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("k1".to_string(), created(k1[0])),
+            ("k2".to_string(), created(written[0])),
+            ("k3".to_string(), created("i5")),
+            ("k4".to_string(), "{\"earlier\":true}".to_string()),
+        ]
+    );
+}

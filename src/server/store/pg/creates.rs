@@ -5,8 +5,8 @@
 //! Staging a create reorders it after the batch's other jobs. That is a valid order: every
 //! job of a batch was asked for concurrently and none is answered before the commit, so no
 //! client can have seen the new intent (its id is made by the server) while another job of
-//! the same batch ran. Creates with an `Idempotency-Key` are not staged: claiming the key
-//! must happen before the answer is chosen.
+//! the same batch ran. Creates with an `Idempotency-Key` are staged by [`super::keyed`]:
+//! their keys are claimed first (the answer depends on it), then they join these.
 
 use super::conn::{PgConn, storage};
 use super::writer::{Staged, WriterState};

@@ -5,7 +5,8 @@
 //! - [`writer`]: the node's writer thread, group commit on a blocking connection (the
 //!   engine's `Tx` is synchronous and runs the reactor inside the transaction, so one
 //!   engine serves both stores); [`tx`] holds the write bodies, [`creates`] the batch's
-//!   creates written together in one statement.
+//!   creates written together in one statement, [`keyed`] the keys of those that carry an
+//!   `Idempotency-Key`, claimed together.
 //! - [`reads`]: a few pipelined async connections for reads.
 //! - [`notify`]: what a commit tells the other nodes (`NOTIFY`, ids only).
 //! - [`import`]: `axme server migrate`, a SQLite database copied into an empty one.
@@ -20,6 +21,7 @@ mod creates;
 pub mod import;
 mod inbox;
 mod invites;
+mod keyed;
 pub mod listen;
 mod mesh;
 pub mod notify;
@@ -204,7 +206,21 @@ impl Store for PgStore {
         if intent.idempotency.is_none() {
             return self.write(move |_, state| creates::stage(state, intent));
         }
-        self.write(move |conn, state| writes::create_intent(conn, state, intent))
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job = self
+            .writer
+            .submit(move |conn, state| keyed::stage_or_run(conn, state, intent, answer));
+        Box::pin(async move {
+            match job.await? {
+                Some(done) => Ok(done),
+                // Staged: answered during the batch, read once its commit is known.
+                None => answered.await.unwrap_or_else(|_| {
+                    Err(crate::server::store::StoreError::internal(
+                        "the writer stopped",
+                    ))
+                }),
+            }
+        })
     }
 
     fn transition(&self, intent_id: String, decide: Decide) -> StoreFuture<'_, Transitioned> {

@@ -20,6 +20,7 @@ use tokio::sync::oneshot;
 use super::cache::NodeCache;
 use super::conn::{PgConn, storage};
 use super::connect::PgSettings;
+use super::keyed::{self, StagedKeyed};
 use super::timer_ops::{self, TimerOp};
 use super::transitions::{self, StagedTransition};
 use super::{creates, notify};
@@ -41,6 +42,9 @@ pub struct WriterState {
     pub directory_changed: bool,
     /// Creates staged by this batch's jobs, written together at its end ([`creates`]).
     pub pending: Vec<NewIntent>,
+    /// Creates with an `Idempotency-Key` staged by this batch's jobs: their keys are
+    /// claimed together at its end, then they join `pending` ([`keyed`]).
+    pub keyed: Vec<StagedKeyed>,
     /// Transitions staged by this batch's jobs, done together at its end.
     pub transitions: Vec<StagedTransition>,
     /// What the staged transitions changed.
@@ -107,6 +111,7 @@ impl Writer {
             created: Vec::new(),
             directory_changed: false,
             pending: Vec::new(),
+            keyed: Vec::new(),
             transitions: Vec::new(),
             staged_notices: Vec::new(),
             staged_events: 0,
@@ -277,6 +282,7 @@ impl Run {
         let state = &mut self.state;
         state.created.clear();
         state.pending.clear();
+        state.keyed.clear();
         state.transitions.clear();
         state.staged_notices.clear();
         state.staged_events = 0;
@@ -298,6 +304,7 @@ impl Run {
             }
             let created_before = state.created.len();
             let pending_before = state.pending.len();
+            let keyed_before = state.keyed.len();
             let staged_before = state.transitions.len();
             let timers_before = state.timer_ops.len();
             let hot_before = state.hot.len();
@@ -316,6 +323,7 @@ impl Run {
             if !outcome.keep {
                 state.created.truncate(created_before);
                 state.pending.truncate(pending_before);
+                state.keyed.truncate(keyed_before);
                 state.transitions.truncate(staged_before);
                 state.timer_ops.truncate(timers_before);
                 state.hot.truncate(hot_before);
@@ -357,14 +365,42 @@ impl Run {
                 }
             }
         }
+        let mut claimed = Vec::new();
+        if !broken && !state.keyed.is_empty() {
+            let sent = conn.statements_sent;
+            match keyed::claim(conn, state, wrote) {
+                Ok(c) => {
+                    wrote |= conn.statements_sent != sent;
+                    claimed = c;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "staged keyed creates could not be claimed");
+                    broken = true;
+                }
+            }
+        }
         if !broken && !state.pending.is_empty() {
             let pending = std::mem::take(&mut state.pending);
             match creates::flush(conn, state, &pending, wrote) {
                 Ok(failed) => {
+                    // Keyed creates were staged after every job's (`keyed::claim`).
+                    let mut keyed_failed = std::collections::HashSet::new();
                     for i in failed {
-                        let outcome = &mut outcomes[stagers[i]];
-                        outcome.keep = false;
-                        outcome.swallowed = true;
+                        match stagers.get(i) {
+                            Some(&job) => {
+                                let outcome = &mut outcomes[job];
+                                outcome.keep = false;
+                                outcome.swallowed = true;
+                            }
+                            None => {
+                                keyed_failed.insert(i - stagers.len());
+                            }
+                        }
+                    }
+                    let claimed = std::mem::take(&mut claimed);
+                    if let Err(e) = keyed::settle(conn, state, claimed, &keyed_failed) {
+                        tracing::error!(error = %e, "keyed creates could not be settled");
+                        broken = true;
                     }
                 }
                 Err(e) => {
