@@ -8,9 +8,10 @@
 #
 # Needs: a local PostgreSQL (127.0.0.1:5432, user postgres, trust), psql, and for
 # `callgrind` valgrind. Creates (and drops first) the database axp_TAG; its statements are
-# logged with their durations (log_min_duration_statement = 0 on that database only), read
-# back from PG_LOG. Output in /tmp/pg-cost/TAG/: summary, statements.txt (count and time
-# per statement), tables.txt (rows inserted, updated, HOT-updated, deleted per table).
+# logged with their durations (log_min_duration_statement = 0 on that database only,
+# without their parameters: logging those costs PostgreSQL CPU), read back from PG_LOG.
+# Output in /tmp/pg-cost/TAG/: summary, statements.txt (count and time per statement),
+# tables.txt (rows inserted, updated, HOT-updated, deleted per table).
 set -u
 BIN=${1:?binary}; TAG=${2:?tag (letters, digits, _)}; SCEN=${3:-lifecycle}; DUR=${4:-5s}
 MODE=${5:-native}
@@ -19,7 +20,8 @@ OUT=/tmp/pg-cost/$TAG; rm -rf "$OUT"; mkdir -p "$OUT"
 DB=axp_$TAG
 PSQL=(psql -q -h 127.0.0.1 -U postgres)
 "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
-"${PSQL[@]}" -c "ALTER DATABASE $DB SET log_min_duration_statement = 0" >/dev/null
+"${PSQL[@]}" -c "ALTER DATABASE $DB SET log_min_duration_statement = 0" \
+  -c "ALTER DATABASE $DB SET log_parameter_max_length = 0" >/dev/null
 URL=postgres://postgres@127.0.0.1:5432/$DB
 PRE=()
 [ "$MODE" = callgrind ] &&
