@@ -126,6 +126,19 @@ pub struct ServerArgs {
         hide_env_values = true
     )]
     pub secret_key_file: Option<PathBuf>,
+    /// Where media uploads keep their bytes [default: <db>.media beside a SQLite database;
+    /// <platform data dir>/media for PostgreSQL, which several nodes must share for any
+    /// node to serve any upload].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "AXME_MEDIA_DIR",
+        hide_env_values = true
+    )]
+    pub media_dir: Option<PathBuf>,
+    /// The largest media upload taken, in bytes.
+    #[arg(long, default_value_t = crate::server::DEFAULT_MAX_MEDIA_BYTES, value_name = "BYTES")]
+    pub max_media_bytes: u64,
     /// Allow plain HTTP on a non-loopback --listen address (keys and payloads then cross
     /// the network in clear). Without it such a bind needs --tls-cert/--tls-key.
     #[arg(long)]
@@ -304,6 +317,7 @@ pub fn run(mut args: ServerArgs) -> CliResult {
     config.node_id = args.node_id.unwrap_or_else(default_node_id);
     config.tls = tls;
     config.secret_key_file = args.secret_key_file;
+    config.media_dir = args.media_dir;
     config.sync = match args.sync {
         SyncArg::Normal => SyncMode::Normal,
         SyncArg::Full => SyncMode::Full,
@@ -331,6 +345,7 @@ pub fn run(mut args: ServerArgs) -> CliResult {
         log_login_codes: loopback || args.login_codes_in_log,
         mailer,
         limits,
+        max_media_bytes: args.max_media_bytes,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

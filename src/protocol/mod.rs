@@ -13,6 +13,7 @@ pub(crate) mod event;
 pub(crate) mod intent;
 pub(crate) mod invite;
 pub(crate) mod mcp;
+pub(crate) mod media;
 pub(crate) mod mesh;
 pub(crate) mod meta;
 pub(crate) mod overview;

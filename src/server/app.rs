@@ -50,6 +50,8 @@ pub struct App {
     pub(crate) first_admin_key: Option<String>,
     /// Another node changed tenants, keys or agent settings: reload them (`run`).
     pub(super) directory_stale: Arc<Notify>,
+    /// Where media uploads keep their bytes (`http/media.rs`).
+    pub(crate) media_dir: PathBuf,
     /// An ephemeral database's directory, removed when the app is dropped.
     _temp_dir: Option<tempfile::TempDir>,
 }
@@ -198,6 +200,17 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
             .ok_or("no data directory for the secret key file: pass --secret-key-file")?,
         (None, _) => super::sealer::key_file_beside(&path),
     };
+    let media_dir = match (&config.media_dir, &config.database) {
+        (Some(dir), _) => dir.clone(),
+        (None, Database::Postgres(_)) => super::default_db_path()
+            .and_then(|p| p.parent().map(|d| d.join("media")))
+            .ok_or("no data directory for media uploads: pass --media-dir")?,
+        (None, _) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".media");
+            PathBuf::from(name)
+        }
+    };
     let sealer = super::sealer::Sealer::load_or_create(&key_file)?;
     let signer = super::jwt::Signer::load_or_create(store.as_ref(), &sealer).await?;
     engine.set_sealer(sealer);
@@ -269,6 +282,7 @@ pub async fn build(config: ServerConfig) -> Result<App, String> {
         node_id: config.node_id.clone(),
         first_admin_key: None,
         directory_stale,
+        media_dir,
         _temp_dir: temp_dir,
     };
     app.first_admin_key = bootstrap(&app).await?;

@@ -111,6 +111,9 @@ pub struct ServerConfig {
     /// The key that seals push secrets at rest (`sealer`); None: beside a SQLite file,
     /// `<platform data dir>/secret.key` for PostgreSQL.
     pub secret_key_file: Option<PathBuf>,
+    /// Where media uploads keep their bytes (`--media-dir`); None: `<db>.media` beside a
+    /// SQLite file, `<platform data dir>/media` for PostgreSQL.
+    pub media_dir: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -124,6 +127,7 @@ impl ServerConfig {
             settings: Settings::default(),
             clock: Arc::new(SystemClock),
             secret_key_file: None,
+            media_dir: None,
         }
     }
 }
@@ -144,6 +148,8 @@ pub struct Settings {
     pub log_login_codes: bool,
     /// Rates, sign-in attempts, connections, streams, body time (`limits`).
     pub limits: limits::Limits,
+    /// The largest media upload taken (`--max-media-bytes`, 100 MiB).
+    pub max_media_bytes: u64,
 }
 
 impl Default for Settings {
@@ -155,9 +161,13 @@ impl Default for Settings {
             mailer: None,
             log_login_codes: true,
             limits: limits::Limits::default(),
+            max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
         }
     }
 }
+
+/// 100 MiB, the gateway limit the spec names (§5.5).
+pub const DEFAULT_MAX_MEDIA_BYTES: u64 = 104_857_600;
 
 pub const DEFAULT_ORG: &str = "local";
 pub const DEFAULT_WORKSPACE: &str = "default";

@@ -55,6 +55,7 @@ mod server_leniency;
 mod server_limits;
 mod server_mcp;
 mod server_mcp_tools;
+mod server_media;
 mod server_memory;
 mod server_mesh;
 mod server_mesh_restart;

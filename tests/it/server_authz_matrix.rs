@@ -446,6 +446,33 @@ const ROWS: &[Row] = &[
         "/v1/users/profile/update",
         [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
     ),
+    // Alpha's uploads: alpha or its admin make, fill and finalize them; any key of the
+    // workspace reads them (an intent to another agent may name one).
+    (
+        "post",
+        "/v1/media/create-upload",
+        [Ok, DENIED, Ok, DENIED, DENIED, GONE, NO_KEY],
+    ),
+    (
+        "put",
+        "/v1/media/{upload_id}/content",
+        [Ok, DENIED, Ok, DENIED, NO_UPLOAD, GONE, NO_KEY],
+    ),
+    (
+        "post",
+        "/v1/media/finalize-upload",
+        [Ok, DENIED, Ok, DENIED, NO_UPLOAD, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/media/{upload_id}",
+        [Ok, Ok, Ok, Ok, NO_UPLOAD, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/media/{upload_id}/content",
+        [Ok, Ok, Ok, Ok, NO_UPLOAD, GONE, NO_KEY],
+    ),
     // Invites: an admin invites as an agent of its workspace; the token is the
     // credential of the invitee, who has no key yet.
     (
@@ -480,6 +507,7 @@ const NO_EVENT: Cell = No(404, "event_not_found");
 const WRONG_CODE: Cell = No(404, "login_not_found");
 const BAD_REFRESH: Cell = No(401, "invalid_refresh_token");
 const NO_THREAD: Cell = No(404, "thread_not_found");
+const NO_UPLOAD: Cell = No(404, "upload_not_found");
 const NO_SCHEMA: Cell = No(404, "schema_not_found");
 
 /// The callers' keys and the subjects every row is about.
@@ -844,8 +872,78 @@ impl World {
                 format!("/v1/invites/{}/accept", self.invite().await),
                 Some(json!({"nick": format!("invitee{cell}")})),
             ),
+            ("post", "/v1/media/create-upload") => (
+                route.into(),
+                Some(
+                    json!({"owner_agent": self.alpha.address, "filename": "m.json",
+                            "mime_type": "application/json", "size_bytes": 2}),
+                ),
+            ),
+            // The matrix sends `{}` as the bytes: two of them, as declared.
+            ("put", "/v1/media/{upload_id}/content") => (
+                format!(
+                    "/v1/media/{}/content",
+                    self.upload_of_alpha(false, false).await
+                ),
+                Some(json!({})),
+            ),
+            ("post", "/v1/media/finalize-upload") => (
+                route.into(),
+                Some(
+                    json!({"upload_id": self.upload_of_alpha(true, false).await, "size_bytes": 2}),
+                ),
+            ),
+            ("get", "/v1/media/{upload_id}") => (
+                format!("/v1/media/{}", self.upload_of_alpha(false, false).await),
+                None,
+            ),
+            ("get", "/v1/media/{upload_id}/content") => (
+                format!(
+                    "/v1/media/{}/content",
+                    self.upload_of_alpha(true, true).await
+                ),
+                None,
+            ),
             _ => (route.into(), (method != "get").then(|| json!({}))),
         }
+    }
+
+    /// A fresh upload of alpha's (2 bytes declared): its id; with its bytes sent, and
+    /// finalized, as asked.
+    async fn upload_of_alpha(&self, filled: bool, finalized: bool) -> String {
+        let r = self
+            .server
+            .post(
+                "/v1/media/create-upload",
+                &self.alpha.key,
+                &json!({"owner_agent": self.alpha.address, "filename": "m.json",
+                        "mime_type": "application/json", "size_bytes": 2}),
+            )
+            .await;
+        r.expect_ok();
+        let id = crate::common::str_field(&r.body, "upload_id");
+        if filled {
+            self.server
+                .call(
+                    reqwest::Method::PUT,
+                    &format!("/v1/media/{id}/content"),
+                    Some(&self.alpha.key),
+                    Some(&json!({})),
+                )
+                .await
+                .expect_ok();
+        }
+        if finalized {
+            self.server
+                .post(
+                    "/v1/media/finalize-upload",
+                    &self.alpha.key,
+                    &json!({"upload_id": id, "size_bytes": 2}),
+                )
+                .await
+                .expect_ok();
+        }
+        id
     }
 
     /// A fresh invite by the admin: its token.

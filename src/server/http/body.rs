@@ -93,6 +93,22 @@ impl HttpBody for Guarded {
     }
 }
 
+/// The slowest a media upload may arrive: 64 KiB/s.
+const UPLOAD_MIN_RATE: u64 = 64 * 1024;
+
+/// The extra time a media upload's body gets: its length (or, sent in chunks, the largest
+/// upload taken) at [`UPLOAD_MIN_RATE`].
+fn upload_allowance(request: &Request, max_bytes: u64) -> Duration {
+    let length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(max_bytes)
+        .min(max_bytes);
+    Duration::from_secs(length / UPLOAD_MIN_RATE)
+}
+
 fn has_body(request: &Request) -> bool {
     let headers = request.headers();
     headers.contains_key(header::TRANSFER_ENCODING)
@@ -111,7 +127,10 @@ pub async fn guard_body(
     if !has_body(&request) {
         return next(request).await;
     }
-    let deadline = Instant::now() + app.settings.limits.body_timeout;
+    let mut deadline = Instant::now() + app.settings.limits.body_timeout;
+    if super::media::is_upload(request.method(), request.uri().path()) {
+        deadline += upload_allowance(&request, app.settings.max_media_bytes);
+    }
     let (parts, body) = request.into_parts();
     let inner = Arc::new(Mutex::new(Inner {
         body,

@@ -16,6 +16,7 @@ mod intent_filter;
 mod intents;
 mod invites;
 mod mcp;
+mod media;
 mod mesh;
 mod meta;
 mod openapi;
@@ -81,6 +82,7 @@ pub fn router(app: AppState) -> Router {
             .merge(webhooks::routes())
             .merge(mcp::routes())
             .merge(users::routes())
+            .merge(media::routes())
             .merge(invites::routes())
             .merge(schemas::routes())
             .fallback(not_found)

@@ -163,6 +163,7 @@ mod inbox;
 mod intents;
 mod invites;
 mod lists;
+mod media;
 mod mesh;
 mod portal;
 mod schemas;

@@ -14,6 +14,7 @@ mod contract;
 pub mod error;
 mod filter;
 pub mod invites;
+pub mod media;
 pub mod mesh;
 pub mod pg;
 pub mod schemas;
@@ -203,6 +204,10 @@ pub trait Tx {
     /// Writes the profile of `row.owner_agent`; [`Duplicate::Nick`] when another address
     /// holds its nick.
     fn put_profile(&mut self, row: &users::ProfileRow) -> StoreResult<()>;
+    // Media uploads (`store::media`).
+    /// An upload (locked until commit where the store can).
+    fn media(&mut self, upload_id: &str) -> StoreResult<Option<media::MediaRow>>;
+    fn put_media(&mut self, row: &media::MediaRow) -> StoreResult<()>;
     // Invites (`store::invites`).
     /// The invite of a token's hash (locked until commit where the store can).
     fn invite(&mut self, token_hash: &str) -> StoreResult<Option<invites::InviteRow>>;

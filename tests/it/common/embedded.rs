@@ -54,6 +54,10 @@ impl TestServer {
         };
         let mut config = ServerConfig::new(database);
         config.secret_key_file = own_db.as_ref().map(super::pg::PgDb::key_file);
+        // Media bytes beside it (`<db>.media`), not in the real home's data dir.
+        config.media_dir = own_db
+            .as_ref()
+            .map(|db| db.key_file().with_extension("media"));
         config.settings = settings;
         if let Some(clock) = clock {
             config.clock = clock;

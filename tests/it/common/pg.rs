@@ -102,6 +102,7 @@ impl Drop for PgDb {
             eprintln!("could not drop test database {}: {e}", self.name);
         }
         let _ = std::fs::remove_file(self.key_file());
+        let _ = std::fs::remove_dir_all(self.key_file().with_extension("media"));
     }
 }
 

@@ -69,8 +69,12 @@ impl TestServer {
     pub fn start_with(args: &[&str], envs: &[(&str, &Path)]) -> TestServer {
         let mut command = Command::new(env!("CARGO_BIN_EXE_axme"));
         match super::pg::key_file_of_args(args) {
-            Some(key_file) => command.env("AXME_SECRET_KEY_FILE", key_file),
-            None => command.env_remove("AXME_SECRET_KEY_FILE"),
+            Some(key_file) => command
+                .env("AXME_MEDIA_DIR", key_file.with_extension("media"))
+                .env("AXME_SECRET_KEY_FILE", key_file),
+            None => command
+                .env_remove("AXME_MEDIA_DIR")
+                .env_remove("AXME_SECRET_KEY_FILE"),
         };
         let mut child = command
             .arg("server")

@@ -443,6 +443,28 @@ def run() -> None:
     check(admin.get_invite(token)["status"] == "accepted", "get_invite after accept")
     step("invites: create_invite, get_invite, accept_invite")
 
+    # Media (spec §9.6): create, PUT the bytes to upload_url, finalize, read, download.
+    import urllib.request
+    data = bytes(range(256)) * 40
+    digest = hashlib.sha256(data).hexdigest()
+    made = agent.create_media_upload({"owner_agent": agent_address, "filename": "sdk.bin",
+                                      "mime_type": "application/octet-stream",
+                                      "size_bytes": len(data), "sha256": digest})
+    check(made["status"] == "pending" and made["upload_url"].endswith("/content"), f"{made}")
+    put_request = urllib.request.Request(made["upload_url"], data=data, method="PUT",
+                                         headers={"x-api-key": agent_key})
+    with urllib.request.urlopen(put_request) as answer:
+        check(json.loads(answer.read())["sha256"] == digest, "PUT answer")
+    done = agent.finalize_media_upload({"upload_id": made["upload_id"], "size_bytes": len(data),
+                                        "sha256": digest})
+    check(done["status"] == "ready" and done["sha256"] == digest, f"finalize: {done}")
+    shown = admin.get_media_upload(made["upload_id"])["upload"]
+    check(shown["status"] == "ready" and shown["size_bytes"] == len(data), f"get: {shown}")
+    get_request = urllib.request.Request(shown["download_url"], headers={"x-api-key": admin_key})
+    with urllib.request.urlopen(get_request) as answer:
+        check(answer.read() == data, "the downloaded bytes are the uploaded ones")
+    step("media: create_media_upload, PUT, finalize_media_upload, get_media_upload, download")
+
     admin.close()
     agent.close()
     print("SDK SCENARIO OK", flush=True)

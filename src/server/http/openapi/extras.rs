@@ -3,6 +3,9 @@
 
 use super::{Answer, Query, Route, handler, typed};
 use crate::protocol::invite::{AcceptInviteResponse, CreateInviteResponse, InviteResponse};
+use crate::protocol::media::{
+    CreateUploadResponse, FinalizeUploadResponse, UploadContentResponse, UploadResponse,
+};
 use crate::protocol::schema::{SchemaResponse, UpsertSchemaResponse};
 use crate::protocol::user::{
     CheckNickResponse, ProfileResponse, RegisterNickResponse, RenameNickResponse,
@@ -90,4 +93,37 @@ pub const ROUTES: &[Route] = &[
     )
     .takes(handler!(invites::accept))
     .answer(Answer::Json(typed::<AcceptInviteResponse>)),
+    Route::key(
+        "post",
+        "/v1/media/create-upload",
+        "Declare a media upload: its id and the URL to PUT the bytes to",
+    )
+    .takes(handler!(media::create_upload))
+    .answer(Answer::Json(typed::<CreateUploadResponse>)),
+    Route::key(
+        "put",
+        "/v1/media/{upload_id}/content",
+        "The upload's bytes (at most its declared size), streamed to the gateway's media dir",
+    )
+    .bytes()
+    .answer(Answer::Json(typed::<UploadContentResponse>)),
+    Route::key(
+        "post",
+        "/v1/media/finalize-upload",
+        "Check an upload's size and SHA-256 and make it ready",
+    )
+    .takes(handler!(media::finalize_upload))
+    .answer(Answer::Json(typed::<FinalizeUploadResponse>)),
+    Route::key(
+        "get",
+        "/v1/media/{upload_id}",
+        "An upload's metadata (any key of its workspace)",
+    )
+    .answer(Answer::Json(typed::<UploadResponse>)),
+    Route::key(
+        "get",
+        "/v1/media/{upload_id}/content",
+        "Download a ready upload's bytes",
+    )
+    .answer(Answer::Bytes),
 ];

@@ -129,6 +129,8 @@ pub enum Answer {
     Text,
     /// An OpenAPI document.
     Document,
+    /// Bytes as stored (`application/octet-stream` or the type they were stored with).
+    Bytes,
 }
 
 /// One query parameter a handler reads.
@@ -193,6 +195,8 @@ pub struct Route {
     /// The handler that reads the body, if the route takes one: the body's schema is its
     /// request type. There is no other way to document a body.
     pub handler: Option<Handler>,
+    /// The body is bytes as they are (a media upload), not JSON.
+    pub raw_body: bool,
     pub answer: Answer,
 }
 
@@ -206,6 +210,7 @@ impl Route {
             auth: true,
             query: &[],
             handler: None,
+            raw_body: false,
             answer: Answer::Document,
         }
     }
@@ -226,6 +231,14 @@ impl Route {
     pub const fn takes(self, handler: Handler) -> Route {
         Route {
             handler: Some(handler),
+            ..self
+        }
+    }
+
+    /// The body is bytes as they are.
+    pub const fn bytes(self) -> Route {
+        Route {
+            raw_body: true,
             ..self
         }
     }
@@ -252,6 +265,9 @@ impl Route {
             Answer::Text => {
                 json!({"description": "Prometheus text", "content": {"text/plain": {"schema": {"type": "string"}}}})
             }
+            Answer::Bytes => {
+                json!({"description": "The bytes", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
+            }
             Answer::Document => {
                 json!({"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}})
             }
@@ -272,6 +288,12 @@ impl Route {
         });
         if !self.auth {
             op["security"] = json!([]);
+        }
+        if self.raw_body {
+            op["requestBody"] = json!({
+                "required": true,
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+            });
         }
         if let Some(Handler { body, .. }) = self.handler {
             op["requestBody"] = json!({

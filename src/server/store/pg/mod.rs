@@ -23,6 +23,7 @@ mod inbox;
 mod invites;
 mod keyed;
 pub mod listen;
+mod media;
 mod mesh;
 pub mod notify;
 mod portal;

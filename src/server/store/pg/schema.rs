@@ -383,6 +383,25 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         nick                 TEXT
     );
     "#,
+    // 15: media uploads (issue 12), as SQLite's migration 16.
+    r#"
+    CREATE TABLE media_uploads (
+        upload_id       TEXT PRIMARY KEY,
+        workspace_id    TEXT NOT NULL,
+        owner_agent     TEXT NOT NULL,
+        filename        TEXT NOT NULL,
+        mime_type       TEXT NOT NULL,
+        size_bytes      BIGINT NOT NULL,
+        declared_sha256 TEXT,
+        received_bytes  BIGINT,
+        sha256          TEXT,
+        status          TEXT NOT NULL,
+        object_path     TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        finalized_at    TEXT
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

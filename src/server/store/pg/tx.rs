@@ -13,6 +13,7 @@ use crate::protocol::Intent;
 use crate::protocol::access::{ReceivePolicy, Role};
 use crate::server::store::KeyRow;
 use crate::server::store::invites::InviteRow;
+use crate::server::store::media::MediaRow;
 use crate::server::store::schemas::SchemaRow;
 use crate::server::store::sqlite::hot::HotUpdate;
 use crate::server::store::users::ProfileRow;
@@ -376,6 +377,14 @@ impl Tx for PgTx<'_> {
 
     fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
         super::users::put_profile(self.conn, row)
+    }
+
+    fn media(&mut self, upload_id: &str) -> StoreResult<Option<MediaRow>> {
+        super::media::media(self.conn, upload_id)
+    }
+
+    fn put_media(&mut self, row: &MediaRow) -> StoreResult<()> {
+        super::media::put_media(self.conn, row)
     }
 
     fn invite(&mut self, token_hash: &str) -> StoreResult<Option<InviteRow>> {

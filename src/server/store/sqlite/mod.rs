@@ -5,6 +5,7 @@ mod auth;
 pub(in crate::server::store) mod hot;
 mod inbox;
 mod invites;
+mod media;
 mod mesh;
 mod portal;
 mod reads;

@@ -354,6 +354,25 @@ const MIGRATIONS: &[&str] = &[
         nick                 TEXT
     ) WITHOUT ROWID;
     "#,
+    // 16: media uploads (issue 12, spec §9.6); the bytes are files under the media dir.
+    r#"
+    CREATE TABLE media_uploads (
+        upload_id       TEXT PRIMARY KEY,
+        workspace_id    TEXT NOT NULL,
+        owner_agent     TEXT NOT NULL,
+        filename        TEXT NOT NULL,
+        mime_type       TEXT NOT NULL,
+        size_bytes      INTEGER NOT NULL,
+        declared_sha256 TEXT,
+        received_bytes  INTEGER,
+        sha256          TEXT,
+        status          TEXT NOT NULL,
+        object_path     TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        finalized_at    TEXT
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.

@@ -14,6 +14,7 @@ use crate::protocol::Intent;
 use crate::protocol::access::ReceivePolicy;
 use crate::server::store::KeyRow;
 use crate::server::store::invites::InviteRow;
+use crate::server::store::media::MediaRow;
 use crate::server::store::schemas::SchemaRow;
 use crate::server::store::users::ProfileRow;
 use crate::server::store::{
@@ -349,6 +350,14 @@ impl Tx for SqliteTx<'_> {
 
     fn put_profile(&mut self, row: &ProfileRow) -> StoreResult<()> {
         super::users::put_profile(self.conn, row)
+    }
+
+    fn media(&mut self, upload_id: &str) -> StoreResult<Option<MediaRow>> {
+        super::media::media(self.conn, upload_id)
+    }
+
+    fn put_media(&mut self, row: &MediaRow) -> StoreResult<()> {
+        super::media::put_media(self.conn, row)
     }
 
     fn invite(&mut self, token_hash: &str) -> StoreResult<Option<InviteRow>> {
