@@ -81,6 +81,13 @@ fn examples(path: &str) -> Option<&'static str> {
             "axme scenarios validate scenario.json\n  axme scenarios apply scenario.json --watch"
         }
         "scenarios validate" => "axme scenarios validate scenario.json",
+        "scenarios list-templates" => {
+            "axme scenarios list-templates\n  axme scenarios list-templates -o json | jq '.macros[].macro_id'"
+        }
+        "scenarios create" => {
+            "axme scenarios create\n  \
+             axme scenarios create --from-template approval.agent_then_human.v1 --file expense.json"
+        }
         "scenarios apply" => {
             "axme scenarios apply scenario.json\n  axme scenarios apply scenario.json --watch"
         }

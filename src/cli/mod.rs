@@ -28,6 +28,7 @@ mod output;
 mod provision;
 mod quota;
 mod remote;
+mod scenario_create;
 mod scenarios;
 mod send;
 mod server;

@@ -1,4 +1,5 @@
-//! `axme scenarios validate|apply`: scenario bundles (agents, humans, workflow, intent).
+//! `axme scenarios validate|apply`: scenario bundles (agents, humans, workflow, intent);
+//! `create` and `list-templates` are in scenario_create.rs.
 
 use std::path::PathBuf;
 
@@ -19,6 +20,10 @@ pub enum ScenariosCommand {
     Validate(ValidateArgs),
     /// Provision the bundle's agents and start its intent.
     Apply(ApplyArgs),
+    /// List the gateway's workflow macro templates (a bundle's workflow.macro_id).
+    ListTemplates,
+    /// Build a scenario bundle by answering questions (stdin), save it, maybe apply it.
+    Create(super::scenario_create::CreateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +44,8 @@ pub struct ApplyArgs {
 pub fn run(ctx: &Ctx, command: ScenariosCommand) -> CliResult {
     match command {
         ScenariosCommand::Validate(args) => validate(ctx, args),
+        ScenariosCommand::ListTemplates => super::scenario_create::list_templates(ctx),
+        ScenariosCommand::Create(args) => super::scenario_create::create(ctx, args),
         ScenariosCommand::Apply(args) => {
             let bundle = read_bundle(&args.file)?;
             let errors = local_errors(&bundle);

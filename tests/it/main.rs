@@ -53,6 +53,7 @@ mod server_invites;
 mod server_lease;
 mod server_leniency;
 mod server_limits;
+mod server_macros;
 mod server_mcp;
 mod server_mcp_tools;
 mod server_media;

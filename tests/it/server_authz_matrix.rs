@@ -286,6 +286,17 @@ const ROWS: &[Row] = &[
         "/v1/scenarios/apply",
         [Ok, Ok, Ok, Ok, CLOSED, GONE, NO_KEY],
     ),
+    // The workflow macro templates: any key reads them.
+    (
+        "get",
+        "/v1/tool-registry/macros",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
+    (
+        "get",
+        "/v1/tool-registry/macros/{macro_id}",
+        [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY],
+    ),
     ("get", "/v1/me/tasks", [Ok, Ok, Ok, Ok, Ok, GONE, NO_KEY]),
     // The mesh: every key beats for itself and reads its workspace's fleet; another
     // workspace does not find alpha; only an admin kills and resumes (a fresh agent).
@@ -633,6 +644,9 @@ impl World {
                     _ => None,
                 };
                 (with_id(&self.intent_to_alpha().await), body)
+            }
+            ("get", "/v1/tool-registry/macros/{macro_id}") => {
+                ("/v1/tool-registry/macros/agent.task.v1".into(), None)
             }
             ("get", "/v1/agents/{address}") => (format!("/v1/agents/{alpha}"), None),
             ("get", "/v1/agents/{address}/policy") => (format!("/v1/agents/{alpha}/policy"), None),

@@ -14,6 +14,7 @@ use super::delivery::DeliveryMode;
 use super::task::HumanTask;
 
 mod apply;
+pub mod macros;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -227,8 +228,34 @@ pub fn normalize(raw: &Value) -> (Option<Bundle>, Report) {
         (None, Some(steps)) => (steps, "workflow_steps"),
         (None, None) => (Vec::new(), "workflow.steps"),
     };
+    // A macro template (spec §6.1): its steps, unless the bundle wrote its own.
+    let macro_id = workflow.and_then(|w| text(w, "macro_id"));
+    let (steps_raw, steps_path) = match macro_id {
+        Some(id) if steps_raw.is_empty() => {
+            let agent_roles: Vec<String> = agents.iter().map(|a| a.role.clone()).collect();
+            let human_roles: Vec<String> = humans.iter().map(|h| h.role.clone()).collect();
+            let parameters = workflow
+                .and_then(|w| w.get("parameters"))
+                .and_then(Value::as_object);
+            match macros::expand(&id, parameters, &agent_roles, &human_roles) {
+                Ok(steps) => (steps, "workflow.macro_id"),
+                Err(e) => {
+                    r.error("workflow.macro_id", e);
+                    (Vec::new(), "workflow.macro_id")
+                }
+            }
+        }
+        Some(_) => {
+            r.warn(
+                "workflow.macro_id",
+                "ignored: the bundle's own steps are used",
+            );
+            (steps_raw, steps_path)
+        }
+        None => (steps_raw, steps_path),
+    };
     let mut steps = Vec::new();
-    if steps_raw.is_empty() {
+    if steps_raw.is_empty() && steps_path != "workflow.macro_id" {
         // §12.3: one agent and no humans → an implicit single agent step.
         if agents.len() == 1 && humans.is_empty() {
             steps.push(implicit_step(&agents[0]));

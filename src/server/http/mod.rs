@@ -31,6 +31,7 @@ pub(crate) mod sign_in;
 mod sse;
 mod tasks;
 pub mod throttle;
+mod tool_registry;
 pub mod typed;
 mod users;
 pub mod validate;
@@ -75,6 +76,7 @@ pub fn router(app: AppState) -> Router {
             .merge(portal::routes())
             .merge(overview::routes())
             .merge(scenarios::routes())
+            .merge(tool_registry::routes())
             .merge(tasks::routes())
             .merge(inbox::routes())
             .merge(approvals::routes())

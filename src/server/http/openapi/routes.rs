@@ -22,6 +22,7 @@ use crate::protocol::mesh::{
 use crate::protocol::meta::{CapabilitiesResponse, HealthResponse};
 use crate::protocol::overview::OverviewResponse;
 use crate::protocol::portal::{PersonalContext, ProfileResponse, WorkspaceSelectionResponse};
+use crate::protocol::scenario::macros::{MacroResponse, MacrosResponse};
 use crate::protocol::scenario::{ApplyResponse, ValidateResponse};
 use crate::protocol::session::{
     LogoutAllResponse, MeResponse, RevokeSessionResponse, SessionsResponse,
@@ -385,6 +386,18 @@ pub const ROUTES: &[Route] = &[
     )
     .takes(handler!(scenarios::apply))
     .answer(Answer::Json(typed::<ApplyResponse>)),
+    Route::key(
+        "get",
+        "/v1/tool-registry/macros",
+        "Workflow macro templates (a bundle's workflow.macro_id)",
+    )
+    .answer(Answer::Json(typed::<MacrosResponse>)),
+    Route::key(
+        "get",
+        "/v1/tool-registry/macros/{macro_id}",
+        "One macro template: its parameters and the steps its defaults expand to",
+    )
+    .answer(Answer::Json(typed::<MacroResponse>)),
     Route::key("get", "/v1/me/tasks", "Human tasks of the caller")
         .query(&[OWNER, STATUSES])
         .answer(Answer::Json(typed::<TasksResponse>)),
