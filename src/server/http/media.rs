@@ -22,28 +22,24 @@
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use futures_util::StreamExt;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::json_of;
 use super::invites::gateway_url;
 use super::typed::{RequestBody, Typed, within};
 use super::users::chars_within;
-use super::{AppState, body, owner};
+use super::{AppState, media_content, owner};
 use crate::protocol::Timestamp;
 use crate::protocol::access::Scope;
 use crate::protocol::media::{
     BUCKET, CreateUploadRequest, CreateUploadResponse, DEFAULT_TTL_SECONDS, FinalizeUploadRequest,
     FinalizeUploadResponse, MAX_DECLARED_BYTES, MAX_TTL_SECONDS, MIN_TTL_SECONDS, Upload,
-    UploadContentResponse, UploadResponse, UploadStatus, is_mime_type, is_sha256,
+    UploadResponse, UploadStatus, is_mime_type, is_sha256,
 };
 use crate::server::engine::access;
 use crate::server::engine::directory::Caller;
@@ -54,7 +50,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/media/create-upload", post(create_upload))
         .route("/v1/media/finalize-upload", post(finalize_upload))
         .route("/v1/media/{upload_id}", get(read))
-        .route("/v1/media/{upload_id}/content", get(download).put(upload))
+        .route(
+            "/v1/media/{upload_id}/content",
+            get(media_content::download).put(media_content::upload),
+        )
 }
 
 /// The path `PUT` uploads go to (`body.rs` gives them a longer body deadline).
@@ -113,21 +112,21 @@ impl RequestBody for FinalizeUploadRequest {
     }
 }
 
-fn stamp(raw: &str) -> Timestamp {
+pub(super) fn stamp(raw: &str) -> Timestamp {
     raw.parse()
         .unwrap_or_else(|_| Timestamp::from_unix_ms(0).unwrap_or_else(Timestamp::now))
 }
 
-fn size(n: i64) -> u64 {
+pub(super) fn size(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(super) fn not_found(id: &str) -> ApiError {
     ApiError::not_found("upload_not_found", format!("no upload {id}"))
 }
 
 /// The upload's state now: a pending one past its expiry is expired.
-fn status(row: &MediaRow, now: Timestamp) -> UploadStatus {
+pub(super) fn status(row: &MediaRow, now: Timestamp) -> UploadStatus {
     if row.status == "ready" {
         UploadStatus::Ready
     } else if now >= stamp(&row.expires_at) {
@@ -137,12 +136,12 @@ fn status(row: &MediaRow, now: Timestamp) -> UploadStatus {
     }
 }
 
-fn file_of(app: &AppState, upload_id: &str) -> PathBuf {
+pub(super) fn file_of(app: &AppState, upload_id: &str) -> PathBuf {
     app.media_dir.join(format!("{upload_id}.bin"))
 }
 
 /// A file problem: the gateway cannot keep bytes now (logged; the client may retry).
-fn io_error(e: &std::io::Error) -> ApiError {
+pub(super) fn io_error(e: &std::io::Error) -> ApiError {
     tracing::error!(error = %e, "media storage failed");
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -154,7 +153,12 @@ fn io_error(e: &std::io::Error) -> ApiError {
 
 /// The upload `raw` names, if it is of the caller's workspace (and, for `write`, the
 /// caller acts for its owner).
-async fn upload_of(app: &AppState, caller: &Caller, raw: &str, write: bool) -> ApiResult<MediaRow> {
+pub(super) async fn upload_of(
+    app: &AppState,
+    caller: &Caller,
+    raw: &str,
+    write: bool,
+) -> ApiResult<MediaRow> {
     let id = uuid::Uuid::parse_str(raw)
         .map_err(|_| not_found(raw))?
         .to_string();
@@ -175,7 +179,7 @@ async fn upload_of(app: &AppState, caller: &Caller, raw: &str, write: bool) -> A
 }
 
 /// 409 or 410 unless the upload still takes bytes.
-fn still_pending(row: &MediaRow, now: Timestamp) -> ApiResult<()> {
+pub(super) fn still_pending(row: &MediaRow, now: Timestamp) -> ApiResult<()> {
     match status(row, now) {
         UploadStatus::Pending => Ok(()),
         UploadStatus::Ready => Err(ApiError::conflict(
@@ -262,100 +266,6 @@ pub(super) async fn create_upload(
         status: UploadStatus::Pending,
         expires_at,
         max_size_bytes: max,
-    }))
-}
-
-/// Streams `body` into `path` (at most `limit` bytes): its size and SHA-256.
-async fn receive(body: Body, path: &std::path::Path, limit: u64) -> ApiResult<(u64, String)> {
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(|e| io_error(&e))?;
-    let mut hasher = Sha256::new();
-    let mut received = 0u64;
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(e) if body::is_timeout(&e) => return Err(ApiError::body_timeout()),
-            Err(_) => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "body_unreadable",
-                    "validation",
-                    "the request body broke off",
-                ));
-            }
-        };
-        received += chunk.len() as u64;
-        if received > limit {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "validation",
-                format!("the upload was declared {limit} bytes; more arrived"),
-            )
-            .with_details(json!({ "max_bytes": limit })));
-        }
-        hasher.update(&chunk);
-        file.write_all(&chunk).await.map_err(|e| io_error(&e))?;
-    }
-    file.sync_all().await.map_err(|e| io_error(&e))?;
-    Ok((received, hex::encode(hasher.finalize())))
-}
-
-/// `PUT /v1/media/{upload_id}/content`: the bytes (again, until finalized: the last
-/// complete one counts).
-async fn upload(
-    State(app): State<AppState>,
-    caller: Caller,
-    Path(raw): Path<String>,
-    body: Body,
-) -> ApiResult<Response> {
-    access::require(&caller, Scope::IntentsWrite)?;
-    let row = upload_of(&app, &caller, &raw, true).await?;
-    still_pending(&row, app.now())?;
-    tokio::fs::create_dir_all(&app.media_dir)
-        .await
-        .map_err(|e| io_error(&e))?;
-    let id = row.upload_id.clone();
-    let part = app
-        .media_dir
-        .join(format!("{id}.{}.part", uuid::Uuid::new_v4().simple()));
-    let received = receive(body, &part, size(row.size_bytes)).await;
-    let (received, sha256) = match received {
-        Ok(done) => done,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(e);
-        }
-    };
-    if let Err(e) = tokio::fs::rename(&part, file_of(&app, &id)).await {
-        let _ = tokio::fs::remove_file(&part).await;
-        return Err(io_error(&e));
-    }
-    let engine = app.engine.clone();
-    let digest = sha256.clone();
-    let answer = app
-        .store
-        .run(move |tx| {
-            let Some(mut row) = tx.media(&id)? else {
-                return Ok(Err(not_found(&id)));
-            };
-            if let Err(e) = still_pending(&row, engine.now()) {
-                return Ok(Err(e));
-            }
-            row.received_bytes = Some(i64::try_from(received).unwrap_or(i64::MAX));
-            row.sha256 = Some(digest);
-            tx.put_media(&row)?;
-            Ok(Ok(row.upload_id))
-        })
-        .await??;
-    Ok(json_of(&UploadContentResponse {
-        ok: true,
-        upload_id: answer,
-        received_bytes: received,
-        sha256,
-        status: UploadStatus::Pending,
     }))
 }
 
@@ -480,66 +390,4 @@ async fn read(
             preview_url: None,
         },
     }))
-}
-
-/// `GET /v1/media/{upload_id}/content`: the bytes of a ready upload, streamed.
-async fn download(
-    State(app): State<AppState>,
-    caller: Caller,
-    Path(raw): Path<String>,
-) -> ApiResult<Response> {
-    access::require(&caller, Scope::IntentsRead)?;
-    let row = upload_of(&app, &caller, &raw, false).await?;
-    if status(&row, app.now()) != UploadStatus::Ready {
-        return Err(ApiError::conflict(
-            "upload_not_ready",
-            format!("upload {} is not finalized yet", row.upload_id),
-        ));
-    }
-    let file = tokio::fs::File::open(file_of(&app, &row.upload_id))
-        .await
-        .map_err(|e| io_error(&e))?;
-    let chunks = futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let mut buf = vec![0u8; 64 * 1024];
-        match file.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(Bytes::from(buf)), Some(file)))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    });
-    let ascii_name: String = row
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut response = Response::new(Body::from_stream(chunks));
-    let headers = response.headers_mut();
-    let value = |v: String| {
-        HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static("application/octet-stream"))
-    };
-    headers.insert(header::CONTENT_TYPE, value(row.mime_type));
-    headers.insert(
-        header::CONTENT_LENGTH,
-        HeaderValue::from(size(row.size_bytes)),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{ascii_name}\""))
-            .unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    Ok(response)
 }

@@ -17,6 +17,7 @@ mod intents;
 mod invites;
 mod mcp;
 mod media;
+mod media_content;
 mod mesh;
 mod meta;
 mod openapi;
