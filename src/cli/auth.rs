@@ -30,10 +30,13 @@ use crate::config::{
                         code typed on a terminal is asked again while tries remain. In two steps \
                         (CI): `axme login --email EMAIL --no-input` sends the code, then \
                         `axme login --email EMAIL --code CODE` signs in. --context NAME picks the \
-                        context the credentials are stored in.\n\n\
+                        context the credentials are stored in. --browser signs in by approving \
+                        on the gateway's page (the same email code proves who you are there), \
+                        for a terminal where typing a code is awkward.\n\n\
                         Examples:\n  \
                         axme login --api-key \"$AXME_API_KEY\" --base-url https://gw.example.com\n  \
                         axme login --email you@example.com\n  \
+                        axme login --browser --base-url https://gw.example.com\n  \
                         axme login --email you@example.com --no-input && \
                         axme login --email you@example.com --code 123456"
 )]
@@ -47,6 +50,13 @@ pub struct LoginArgs {
     /// The one-time code of an earlier `axme login --email EMAIL --no-input`
     #[arg(long, value_name = "CODE", requires = "email")]
     pub code: Option<String>,
+    /// Sign in by approving in a browser: the gateway's approval page (check that it shows
+    /// the code printed here), then this command collects the session
+    #[arg(long, conflicts_with_all = ["email", "code", "no_input"])]
+    pub browser: bool,
+    /// With --browser: print the approval page's address instead of opening it
+    #[arg(long, requires = "browser")]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]
@@ -64,11 +74,11 @@ pub struct LogoutArgs {
 pub struct WhoamiArgs {}
 
 /// Where login stores: flag > env > active context > `default`.
-struct Target {
-    name: String,
-    base_url: String,
+pub(super) struct Target {
+    pub name: String,
+    pub base_url: String,
     /// Certificates trusted beside the built-in roots (`--ca-cert`, AXME_CA_CERT, context).
-    roots: Vec<reqwest::Certificate>,
+    pub roots: Vec<reqwest::Certificate>,
 }
 
 fn target(ctx: &Ctx) -> CliResult<Target> {
@@ -115,6 +125,9 @@ fn target(ctx: &Ctx) -> CliResult<Target> {
 
 pub fn login(ctx: &Ctx, args: LoginArgs) -> CliResult {
     let target = target(ctx)?;
+    if args.browser {
+        return super::login_browser::login_with_browser(ctx, &target, args.no_browser);
+    }
     let key = ctx
         .global
         .api_key
@@ -156,7 +169,7 @@ fn text(v: &Value, path: &[&str]) -> Option<String> {
     cur.as_str().map(str::to_string).filter(|s| !s.is_empty())
 }
 
-fn save(
+pub(super) fn save(
     ctx: &Ctx,
     target: &Target,
     api_key: String,
@@ -188,7 +201,7 @@ fn save(
     Ok(())
 }
 
-fn report(ctx: &Ctx, target: &Target, who: Option<&Value>) -> CliResult {
+pub(super) fn report(ctx: &Ctx, target: &Target, who: Option<&Value>) -> CliResult {
     let address = who.and_then(|w| text(w, &["principal", "address"]));
     let email = who.and_then(|w| text(w, &["account", "email"]));
     if ctx.out.is_machine() {

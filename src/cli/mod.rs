@@ -20,6 +20,7 @@ mod inbox;
 mod intents;
 mod listen;
 mod local_context;
+mod login_browser;
 mod man;
 mod mcp;
 mod mesh;

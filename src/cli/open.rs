@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, args: OpenArgs) -> CliResult {
 }
 
 /// Hands `url` to the desktop's opener; false when there is none (or no desktop).
-fn launch(url: &str) -> bool {
+pub(super) fn launch(url: &str) -> bool {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {

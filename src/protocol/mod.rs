@@ -7,6 +7,7 @@ pub(crate) mod address;
 pub(crate) mod auth;
 pub mod banner;
 pub(crate) mod bulk;
+pub(crate) mod cli_grant;
 pub(crate) mod delivery;
 pub(crate) mod error;
 pub(crate) mod event;

@@ -10,6 +10,8 @@
 //! - [`store`]: the `Store` trait and its SQLite implementation.
 //! - [`console`]: the web console at `/ui/` (assets compiled in, cookie sessions acting as
 //!   an API key through `/ui/api/v1/…`).
+//! - [`approve`]: the page at `/login/cli` where a person approves a CLI's browser sign-in
+//!   (in every build).
 //!
 //! # The data path of a write
 //!
@@ -62,6 +64,7 @@
 //! `PATCH /v1/service-accounts/{id}`. See docs/ARCHITECTURE.md.
 
 mod app;
+pub(crate) mod approve;
 pub mod clock;
 pub(crate) mod console;
 pub(crate) mod engine;

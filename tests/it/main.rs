@@ -20,6 +20,7 @@ mod cli_intents;
 mod cli_keyring;
 mod cli_listen;
 mod cli_login;
+mod cli_login_browser;
 mod cli_login_smtp;
 mod cli_mcp;
 mod cli_mesh;

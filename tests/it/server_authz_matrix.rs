@@ -229,6 +229,14 @@ const ROWS: &[Row] = &[
         [WRONG_CODE; 7],
     ),
     ("post", "/v1/auth/refresh", [BAD_REFRESH; 7]),
+    // A browser sign-in starts without credentials (a key changes nothing); polling an
+    // unknown grant is 404 whoever asks (the flow: cli_login_browser).
+    ("post", "/v1/auth/cli-grants", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    (
+        "get",
+        "/v1/auth/cli-grants/{grant_id}",
+        [No(404, "grant_not_found"); 7],
+    ),
     ("post", "/v1/auth/logout", [Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     (
         "get",
@@ -727,6 +735,9 @@ impl World {
                 format!("/v1/auth/login-intent/{}/verify", uuid_like(cell)),
                 Some(json!({"code": "000000"})),
             ),
+            ("get", "/v1/auth/cli-grants/{grant_id}") => {
+                (format!("/v1/auth/cli-grants/grt_matrix{cell}"), None)
+            }
             ("post", "/v1/auth/refresh") => (
                 route.into(),
                 Some(json!({"refresh_token": "axme_rt_nothing"})),

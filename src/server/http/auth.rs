@@ -86,7 +86,13 @@ pub(super) async fn login_intent(
     body: Typed<LoginIntentRequest>,
 ) -> ApiResult<Response> {
     let (request, _) = body.decoded()?;
-    let email = request.email.trim().to_lowercase();
+    Ok(json_of(&send_login_code(&app, &request.email).await?))
+}
+
+/// Makes a one-time code for `email` and mails (or logs) it: `login-intent`, and the CLI
+/// approval page (`server/approve.rs`).
+pub(crate) async fn send_login_code(app: &AppState, email: &str) -> ApiResult<LoginIntent> {
+    let email = email.trim().to_lowercase();
     let plausible = email.len() <= 254
         && email
             .split_once('@')
@@ -109,7 +115,7 @@ pub(super) async fn login_intent(
         .issue(&email, &login_id)
         .map_err(login_refused)?;
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-    let expires_at = unix_now(&app) + CODE_TTL_SECONDS;
+    let expires_at = unix_now(app) + CODE_TTL_SECONDS;
     // Stored before it is mailed, so the code works as soon as the mail arrives.
     app.store
         .create_login_code(LoginCodeRow {
@@ -135,12 +141,12 @@ pub(super) async fn login_intent(
             "server_log"
         }
     };
-    Ok(json_of(&LoginIntent {
+    Ok(LoginIntent {
         delivery: Some(delivery.into()),
         expires_in: Some(CODE_TTL_SECONDS.unsigned_abs()),
         intent_id: login_id,
         ok: true,
-    }))
+    })
 }
 
 /// Mails the code (bounded by `mail::SEND_TIMEOUT`). A failure answers 502 (refused for

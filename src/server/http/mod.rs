@@ -8,6 +8,7 @@ pub(crate) mod auth;
 mod body;
 mod bulk_cancel;
 mod changes;
+pub(crate) mod cli_grants;
 mod delivery;
 pub mod error;
 pub mod extract;
@@ -73,6 +74,7 @@ pub fn router(app: AppState) -> Router {
             .merge(agents::routes())
             .merge(accounts::routes())
             .merge(auth::routes())
+            .merge(cli_grants::routes())
             .merge(sessions::routes())
             .merge(portal::routes())
             .merge(overview::routes())
@@ -93,6 +95,8 @@ pub fn router(app: AppState) -> Router {
     );
     // One route table for the API and the console (the API's fallback answers the rest):
     // a request is routed once, not first through the console's table and then the API's.
+    // The page that approves a CLI's browser sign-in: HTML, in every build (not the console).
+    let api = api.merge(guarded(&app, crate::server::approve::routes()));
     let proxy_to = api.clone().with_state(app.clone());
     api.merge(console_routes(&app, proxy_to)).with_state(app)
 }

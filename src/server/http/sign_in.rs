@@ -150,6 +150,13 @@ pub(crate) async fn sign_in_with_code(
     code: &str,
     client: Option<String>,
 ) -> ApiResult<SignedIn> {
+    let user = user_of_code(app, login_id, code).await?;
+    sign_in_user(app, &user, client).await
+}
+
+/// Checks a one-time code (single use, counted against its tries and its address) and
+/// answers the user of its email, created on first sign-in.
+pub(crate) async fn user_of_code(app: &AppState, login_id: &str, code: &str) -> ApiResult<UserRow> {
     let login_id = login_id.to_string();
     app.login_guard
         .before_check(&login_id)
@@ -214,8 +221,7 @@ pub(crate) async fn sign_in_with_code(
             ));
         }
     };
-    let user = user_for(app, &email).await?;
-    sign_in_user(app, &user, client).await
+    user_for(app, &email).await
 }
 
 /// A new login session of `user`: an API key minted for it, an access and a refresh token.

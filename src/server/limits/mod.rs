@@ -23,7 +23,7 @@ pub enum Class {
     Write,
     /// Opening an SSE stream.
     Stream,
-    /// `/v1/auth/*`: sign-in without a key.
+    /// `/v1/auth/*` and the CLI approval page `/login/*`: sign-in without a key.
     Login,
 }
 
@@ -45,7 +45,7 @@ impl Class {
 
     /// The class of a request from its method and matched route.
     pub fn of(method: &axum::http::Method, route: &str) -> Class {
-        if route.starts_with("/v1/auth/") {
+        if route.starts_with("/v1/auth/") || route.starts_with("/login/") {
             Class::Login
         } else if route.ends_with("/stream") {
             Class::Stream

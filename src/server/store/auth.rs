@@ -108,3 +108,33 @@ pub struct ProfileRow {
     pub company: Option<String>,
     pub updated_at: String,
 }
+
+/// A browser sign-in of the CLI (`POST /v1/auth/cli-grants`): `pending` until a person
+/// approves it on the gateway's page (`approved`, by `email`), `claimed` once the CLI has
+/// collected its credentials (they are minted then, never stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CliGrantRow {
+    pub grant_id: String,
+    pub user_code: String,
+    pub state: String,
+    pub email: Option<String>,
+    /// What asked (`X-Axme-Client` or `User-Agent` of the create).
+    pub client: Option<String>,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Moves a grant from `from` to `to`, only while it is in `from` and not expired at `now`.
+#[derive(Debug, Clone)]
+pub struct GrantStep {
+    pub grant_id: String,
+    pub from: String,
+    pub to: String,
+    /// Who approved (kept when None).
+    pub email: Option<String>,
+    /// Unix seconds.
+    pub now: i64,
+    pub at: String,
+}

@@ -578,6 +578,16 @@ pub trait Store: Send + Sync + 'static {
     /// `candidate` stored now when there is none (every node agrees on the first one).
     fn server_secret(&self, name: String, candidate: String) -> StoreFuture<'_, String>;
 
+    // Browser sign-in of the CLI (server/http/cli_grants.rs); rows in `store::auth`.
+
+    fn create_cli_grant(&self, row: auth::CliGrantRow) -> StoreFuture<'_, ()>;
+
+    fn cli_grant(&self, grant_id: String) -> StoreFuture<'_, Option<auth::CliGrantRow>>;
+
+    /// Applies `step` atomically: the grant as it now is when it moved, `None` when it was
+    /// not in `step.from` or had expired (so two polls never both claim it).
+    fn step_cli_grant(&self, step: auth::GrantStep) -> StoreFuture<'_, Option<auth::CliGrantRow>>;
+
     // Web console sessions (server/console); rows in `store::auth`.
 
     fn create_console_session(&self, row: auth::ConsoleSessionRow) -> StoreFuture<'_, ()>;

@@ -11,6 +11,7 @@ use crate::protocol::account::{
 };
 use crate::protocol::auth::{LoginIntent, LoginTokens, LogoutResponse};
 use crate::protocol::bulk::BulkCancelResponse;
+use crate::protocol::cli_grant::{CliGrant, CliGrantStatus};
 use crate::protocol::intent::{
     CreateIntentResponse, GetIntentResponse, IntentCountsResponse, ListIntentsResponse,
     ResolveResponse, ResumeResponse,
@@ -311,6 +312,19 @@ pub const ROUTES: &[Route] = &[
     Route::open("post", "/v1/auth/refresh", "Rotate a session's tokens")
         .takes(handler!(auth::refresh))
         .answer(Answer::Json(typed::<LoginTokens>)),
+    Route::open(
+        "post",
+        "/v1/auth/cli-grants",
+        "Start a browser sign-in of the CLI (no credentials)",
+    )
+    .takes(handler!(cli_grants::create_grant))
+    .answer(Answer::Json(typed::<CliGrant>)),
+    Route::open(
+        "get",
+        "/v1/auth/cli-grants/{grant_id}",
+        "Poll a browser sign-in: pending, or approved with the session (once)",
+    )
+    .answer(Answer::Json(typed::<CliGrantStatus>)),
     Route::open("post", "/v1/auth/logout", "End a session")
         .takes(handler!(auth::logout))
         .answer(Answer::Json(typed::<LogoutResponse>)),

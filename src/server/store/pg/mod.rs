@@ -459,6 +459,27 @@ impl Store for PgStore {
         Box::pin(async move { portal::profile(&self.readers, &user_id).await })
     }
 
+    fn create_cli_grant(
+        &self,
+        row: crate::server::store::auth::CliGrantRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(portal::insert_cli_grant(conn, &row)?)))
+    }
+
+    fn cli_grant(
+        &self,
+        grant_id: String,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::CliGrantRow>> {
+        Box::pin(async move { portal::cli_grant(&self.readers, &grant_id).await })
+    }
+
+    fn step_cli_grant(
+        &self,
+        step: crate::server::store::auth::GrantStep,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::CliGrantRow>> {
+        self.write(move |conn, _| Ok(Staged::quiet(portal::step_cli_grant(conn, &step)?)))
+    }
+
     fn create_session(
         &self,
         session: crate::server::store::auth::NewSession,

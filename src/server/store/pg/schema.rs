@@ -402,6 +402,19 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         finalized_at    TEXT
     );
     "#,
+    // 16: the CLI's browser sign-in (issue 12), as SQLite's migration 17.
+    r#"
+    CREATE TABLE cli_grants (
+        grant_id   TEXT PRIMARY KEY,
+        user_code  TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        email      TEXT,
+        client     TEXT,
+        expires_at BIGINT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Applies the pending migrations under the advisory lock; returns the version reached.

@@ -377,6 +377,27 @@ impl Store for SqliteStore {
         self.read(move |conn| portal::profile(conn, &user_id))
     }
 
+    fn create_cli_grant(
+        &self,
+        row: crate::server::store::auth::CliGrantRow,
+    ) -> StoreFuture<'_, ()> {
+        self.write(move |conn, _| Ok(Staged::quiet(portal::insert_cli_grant(conn, &row)?)))
+    }
+
+    fn cli_grant(
+        &self,
+        grant_id: String,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::CliGrantRow>> {
+        self.read(move |conn| portal::cli_grant(conn, &grant_id))
+    }
+
+    fn step_cli_grant(
+        &self,
+        step: crate::server::store::auth::GrantStep,
+    ) -> StoreFuture<'_, Option<crate::server::store::auth::CliGrantRow>> {
+        self.write(move |conn, _| Ok(Staged::quiet(portal::step_cli_grant(conn, &step)?)))
+    }
+
     fn create_session(
         &self,
         session: crate::server::store::auth::NewSession,

@@ -373,6 +373,20 @@ const MIGRATIONS: &[&str] = &[
         finalized_at    TEXT
     ) WITHOUT ROWID;
     "#,
+    // 17: the CLI's browser sign-in (issue 12): grants a person approves on the gateway's
+    //    page; their credentials are minted when collected, never stored.
+    r#"
+    CREATE TABLE cli_grants (
+        grant_id   TEXT PRIMARY KEY,
+        user_code  TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        email      TEXT,
+        client     TEXT,
+        expires_at INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens the write connection: WAL, the chosen sync mode, then pending migrations.
